@@ -1,0 +1,73 @@
+"""`customer-sim`: the game and the trainer's command-line tools.
+
+Each subcommand lives in its own module exposing `HELP`, `add_arguments(parser)` and
+`run(args) -> int`. Modules are imported only when their command runs, so `validate`
+never pays for pygame and the game never pays for the analyser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command name -> module under simulator.cli
+COMMANDS: dict[str, str] = {
+    "play": "play_cmd",
+    "validate": "validate_cmd",
+    "run": "run_cmd",
+    "analyse": "analyse_cmd",
+    "graph": "graph_cmd",
+    "new": "new_cmd",
+    "export": "export_cmd",
+    "report": "report_cmd",
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors, which is our contract; keep its message short."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="customer-sim", description="Customer Challenge Simulator")
+    subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for name, module_name in COMMANDS.items():
+        module = _load(module_name)
+        if module is None:
+            continue
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module)
+    return parser
+
+
+def _load(module_name: str):
+    try:
+        return importlib.import_module(f"simulator.cli.{module_name}")
+    except ModuleNotFoundError as error:
+        if error.name == f"simulator.cli.{module_name}":
+            return None  # command not built yet
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "play")  # `customer-sim` and `customer-sim PATH` open the game
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "_module"):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args._module.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

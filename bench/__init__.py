@@ -1,0 +1,1 @@
+"""Performance checks against the budgets in DESIGN.md. Run with `make bench`."""

@@ -1,0 +1,148 @@
+"""`customer-sim run SCENARIO --choices 2,1,3`: play a scenario headless and print the result.
+
+Choice numbers are 1-based among the replies shown at that turn (conditions applied), the
+same numbers the game shows. If the choices run out before an ending, the run still counts
+as played (exit 0): the report says `"phase": "in_progress"`, `"outcome": null`, gives the
+provisional score so far and lists the replies waiting on screen.
+
+Exit codes: 0 played; 1 invalid scenario (diagnostics printed) or a choice not on screen;
+2 usage (bad --choices syntax, missing file, a folder instead of a file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+HELP = "play a scenario headless with given choices and print the transcript and score"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_CHOICES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*$")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario .yaml file")
+    parser.add_argument("--choices", default="", metavar="N,N,...",
+                        help="reply numbers to pick, 1-based among the replies shown at each turn "
+                             "(e.g. 2,1,3); omit to see the opening")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text: a readable transcript (default); json: one object, byte-for-byte deterministic")
+
+
+def parse_choices(text: str) -> tuple[list[int] | None, str]:
+    """'2,1,3' -> [2, 1, 3] (1-based as typed). Returns (None, message) on bad syntax."""
+    if not text.strip():
+        return [], ""
+    if not _CHOICES.match(text):
+        return None, (f"--choices {text!r}: expected reply numbers separated by commas, like 2,1,3")
+    numbers = [int(part) for part in text.split(",")]
+    if any(n < 1 for n in numbers):
+        return None, f"--choices {text!r}: reply numbers start at 1 (as shown on screen)"
+    return numbers, ""
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from simulator.cli.scenario_input import load_inputs, print_diagnostics
+
+    numbers, problem = parse_choices(args.choices)
+    if numbers is None:
+        print(f"customer-sim run: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    path = Path(args.scenario)
+    if path.is_dir():
+        print(f"customer-sim run: error: {args.scenario} is a folder; run plays one scenario file",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if not path.is_file():
+        print(f"customer-sim run: error: no such file: {args.scenario}", file=sys.stderr)
+        return EXIT_USAGE
+    inputs = load_inputs([str(path)])
+    print_diagnostics(inputs.diagnostics)  # warnings too, on stderr; stdout stays clean JSON
+    if inputs.failed or not inputs.scenarios:
+        print(f"customer-sim run: {args.scenario} is not a valid scenario (see above)", file=sys.stderr)
+        return EXIT_FAILED
+
+    from simulator.engine.report import session_report
+    from simulator.engine.session import Phase, Session
+
+    scenario = inputs.scenarios[0]
+    try:
+        session = Session(scenario, inputs.catalog)
+    except ValueError as error:  # scenario and data files disagree in a way the loader missed
+        print(f"customer-sim run: {args.scenario}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    for position, number in enumerate(numbers, start=1):
+        if session.phase is Phase.ENDED:
+            print(f"customer-sim run: choice #{position} ({number}) was given, but the conversation already "
+                  f"ended after turn {session.turn} ({session.result.outcome}); "
+                  f"only {position - 1} choice(s) were needed", file=sys.stderr)
+            return EXIT_FAILED
+        options = session.options
+        if number > len(options):
+            shown = "\n".join(f"  {o.number}. {o.text}" for o in options)
+            print(f"customer-sim run: choice #{position} is {number}, but turn {session.turn + 1} "
+                  f"(node {session.node_id!r}) showed only {len(options)} repl"
+                  f"{'y' if len(options) == 1 else 'ies'}:\n{shown}", file=sys.stderr)
+            return EXIT_FAILED
+        session.choose(number - 1)
+
+    report = session_report(session)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_text(report))
+    return EXIT_OK
+
+
+def _mood_line(mood: dict) -> str:
+    return "  ".join(f"{dim} {value:+.2f}" if dim != "patience" else f"{dim} {value:g}"
+                     for dim, value in mood.items())
+
+
+def render_text(report: dict) -> str:
+    """The report as a readable transcript followed by the result and its evidence."""
+    lines = []
+    meta = report["scenario"]
+    lines.append(f"{meta['title']} ({meta['id']})")
+    lines.append(f"Customer: {meta['customer']}, {meta['persona']}")
+    for turn in report["turns"]:
+        lines.append("")
+        lines.append(f"Turn {turn['turn']} · {turn['node']} · customer looks {turn['expression_before']}")
+        lines.append(f"  Customer: {turn['customer']}")
+        lines.append(f"  You ({turn['choice']} of {len(turn['options'])}): {turn['reply']}")
+        lines.append(f"    acts: {', '.join(turn['acts'])}")
+        lines.append(f"    mood: {_mood_line(turn['mood'])}  -> {turn['expression']}")
+        if turn["trigger"] is not None:
+            lines.append(f"    trigger #{turn['trigger'] + 1} fired: -> {turn['next']}")
+        for item in turn["evidence"]:
+            lines.append(f"    {item['points']:+.1f} {item['skill']}: {item['message']}"
+                         + (f" (turn {item['turn']})" if item["turn"] != turn["turn"] else ""))
+        if turn["note"]:
+            lines.append(f"    coach: {turn['note']}")
+    lines.append("")
+    if report["phase"] == "in_progress":
+        waiting = report["waiting"]
+        lines.append(f"In progress: the choices ran out at turn {waiting['turn']} (node {waiting['node']}).")
+        lines.append(f"  Customer: {waiting['customer']}")
+        for option in waiting["options"]:
+            lines.append(f"  {option['number']}. {option['text']}")
+        lines.append("")
+        lines.append(f"Score so far: {report['grade']} · overall {report['overall']:.1f} (provisional)")
+    else:
+        ending = report["ending"]
+        if ending is not None:
+            lines.append(f"Ending: {ending['id']} ({ending['outcome']})")
+            lines.append(f"  {ending['text']}")
+        else:
+            lines.append(f"Ending: {report['outcome']}")
+            lines.append(f"  {report['note']}")
+        lines.append("")
+        verdict = "pass" if report["passed"] else "not yet a pass"
+        lines.append(f"Grade {report['grade']} · overall {report['overall']:.1f} ({verdict}) · outcome {report['outcome']}")
+    lines.append("  " + "  ".join(f"{skill} {score}" for skill, score in report["skills"].items()))
+    for cap in report["caps"]:
+        lines.append(f"  cap: {cap}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,74 @@
+"""Shared by `analyse` and `graph`: turn command-line paths into loaded scenarios.
+
+Bad input never raises here: every problem comes back as loader diagnostics, which the
+commands print with the loader's own formatter (path:line:col, source line, caret, hint).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class LoadedInputs:
+    catalog: object | None = None  # simulator.scenario.catalog_model.Catalog
+    scenarios: list = field(default_factory=list)  # loaded Scenario objects, in argument order
+    diagnostics: list = field(default_factory=list)  # every Diagnostic seen (errors + warnings)
+    failed: bool = False  # the catalog or at least one scenario had errors
+    usage_error: str = ""  # a path that does not exist etc.: the caller exits 2
+
+
+def expand_paths(paths: list[str]) -> tuple[list[Path], str]:
+    """Files as given, folders as their top-level *.yaml/*.yml (sorted). Returns (files, error)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
+            if not found:
+                return [], f"no scenario files (*.yaml, *.yml) in folder {raw}"
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            return [], f"no such file or folder: {raw}"
+    return files, ""
+
+
+def load_inputs(paths: list[str]) -> LoadedInputs:
+    """Load the shared catalog and every scenario named by `paths` (files or folders)."""
+    from simulator.scenario.catalog import load_catalog
+    from simulator.scenario.loader import load_scenario
+
+    result = LoadedInputs()
+    files, error = expand_paths(paths)
+    if error:
+        result.usage_error = error
+        return result
+    catalog, diagnostics = load_catalog()
+    result.diagnostics.extend(diagnostics)
+    if catalog is None:
+        result.failed = True
+        return result
+    result.catalog = catalog
+    for file in files:
+        scenario, diagnostics = load_scenario(file, catalog)
+        result.diagnostics.extend(diagnostics)
+        if scenario is None:
+            result.failed = True
+        else:
+            result.scenarios.append(scenario)
+    return result
+
+
+def print_diagnostics(diagnostics: list, stream=None) -> None:
+    """Print diagnostics with the loader's formatter (errors and warnings alike)."""
+    if not diagnostics:
+        return
+    from simulator.scenario.loader import format_diagnostics
+
+    text = format_diagnostics(diagnostics)
+    print(text.rstrip("\n"), file=stream or sys.stderr)

@@ -1,0 +1,91 @@
+"""A played session as plain, deterministic JSON data (what `customer-sim run` prints).
+
+Floats are rounded to 4 decimals and -0.0 becomes 0.0, so the same scenario and choices
+give byte-identical output on every machine. Choice numbers are 1-based, as a person reads
+them and as `run --choices` takes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.engine.session import Phase, ReplyOption, Session
+
+IN_PROGRESS = "in_progress"  # `phase` when the choices ran out before an ending
+DECIMALS = 4
+
+
+def tidy(value: Any) -> Any:
+    """Round every float in a JSON-able structure to DECIMALS (and turn -0.0 into 0.0)."""
+    if isinstance(value, float):
+        return round(value, DECIMALS) + 0.0
+    if isinstance(value, dict):
+        return {key: tidy(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [tidy(item) for item in value]
+    return value
+
+
+def _options(options: tuple[ReplyOption, ...]) -> list[dict[str, Any]]:
+    return [{"number": o.number, "text": o.text, "acts": list(o.acts)} for o in options]
+
+
+def session_report(session: Session) -> dict[str, Any]:
+    """Everything about a play-through: transcript, outcome, score and evidence.
+
+    When the session has not ended, `phase` is "in_progress", `outcome` and `ending` are
+    null, the score is the provisional score so far (`provisional: true`) and `waiting`
+    shows the line and replies on screen.
+    """
+    scenario = session.scenario
+    ended = session.phase is Phase.ENDED
+    if ended:
+        result = session.result
+        card = {"skills": dict(result.skills), "overall": result.overall, "grade": result.grade,
+                "passed": result.passed, "caps": list(result.caps), "evidence": result.evidence}
+        ending = scenario.endings.get(result.ending_id or "")
+        outcome, note = result.outcome, result.note
+    else:
+        score = session.provisional_score()
+        card = {"skills": dict(score.skills), "overall": score.overall, "grade": score.grade,
+                "passed": score.passed, "caps": list(score.caps), "evidence": score.evidence}
+        ending, outcome, note = None, None, ""
+    turns = []
+    for record in session.transcript:
+        turns.append({
+            "turn": record.turn,
+            "node": record.node_id,
+            "customer": record.customer_line,
+            "expression_before": record.expression_before,
+            "options": _options(record.options),
+            "choice": record.choice + 1,
+            "reply": record.reply_text,
+            "acts": list(record.acts),
+            "note": record.note,
+            "mood": dict(record.mood_after),
+            "expression": record.expression_after,
+            "trigger": record.trigger,
+            "next": record.next_id,
+            "evidence": [e.as_json() for e in record.evidence],
+        })
+    report = {
+        "scenario": {"id": scenario.id, "title": scenario.title, "persona": scenario.customer.persona,
+                     "customer": scenario.customer.name},
+        "phase": session.phase.value if ended else IN_PROGRESS,
+        "outcome": outcome,
+        "ending": None if ending is None else {"id": ending.id, "outcome": ending.outcome, "text": ending.text},
+        "note": note,
+        "grade": card["grade"],
+        "overall": card["overall"],
+        "passed": card["passed"],
+        "provisional": not ended,
+        "skills": card["skills"],
+        "caps": card["caps"],
+        "choices": [c + 1 for c in session.choices],
+        "turns": turns,
+        "evidence": [e.as_json() for e in card["evidence"]],
+        "waiting": None if ended else {
+            "turn": session.turn + 1, "node": session.node_id, "customer": session.customer_line,
+            "expression": session.expression, "options": _options(session.options)},
+    }
+    return tidy(report)

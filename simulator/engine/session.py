@@ -1,0 +1,376 @@
+"""The session: the state machine one play-through runs on.
+
+The game, `customer-sim run`, the analyser and the records all drive a conversation through
+this one object: its `phase`, what the customer says now (`customer_line`), the replies on
+screen (`options`), `choose(i)`, the running `transcript`, the `result`, and
+`snapshot()` / `restore()` to a versioned JSON-able dict that names nodes by id (so a save
+survives edits to the scenario, as Ren'Py's and ink's do).
+
+Content (`Scenario`, `Catalog`) is frozen; everything that changes lives here. Nothing is
+random: the same scenario and choices give the same transcript, byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from simulator.engine import mood as mood_model
+from simulator.engine.compiled import CompiledScenario, compile_scenario
+from simulator.engine.conditions import ConversationFacts, holds
+from simulator.engine.rubric import Evidence, RubricTracker, TurnFacts
+from simulator.scenario.catalog_model import Catalog
+from simulator.scenario.model import Ending, Node, Scenario
+
+TURN_LIMIT = 60  # a conversation this long is going round in circles: end it as unresolved
+UNRESOLVED = "unresolved"
+
+
+class Phase(str, Enum):
+    """Where the session is: waiting for the trainee's reply, or over."""
+
+    AWAITING_REPLY = "awaiting_reply"
+    ENDED = "ended"
+
+
+class ChoiceError(ValueError):
+    """`choose()` was called with an index not on screen, or after the conversation ended."""
+
+
+class SnapshotError(ValueError):
+    """`restore()` got a snapshot it cannot use; the message says what and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyOption:
+    """A reply on screen now. `number` is what a person types (1-based)."""
+
+    number: int
+    text: str
+    acts: tuple[str, ...]
+    reply_index: int  # index in node.replies (conditions may hide some)
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRecord:
+    """One turn: what the customer said, what was on screen, what was picked, what it did."""
+
+    turn: int  # 1-based
+    node_id: str
+    customer_line: str
+    expression_before: str
+    options: tuple[ReplyOption, ...]
+    choice: int  # 0-based index into options
+    reply_index: int
+    reply_text: str
+    acts: tuple[str, ...]
+    note: str
+    skills: tuple[tuple[str, float], ...]  # the reply's explicit skill points
+    mood_before: Mapping[str, float]
+    mood_after: Mapping[str, float]
+    expression_after: str
+    trigger: int | None  # index into scenario.triggers of the trigger that fired, or None
+    next_id: str  # where the conversation went: a node or an ending id
+    ended: bool  # this turn ended the conversation
+    evidence: tuple[Evidence, ...]  # evidence produced this turn (some may name earlier turns)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """How the conversation ended and how it was scored. The outcome sits beside the grade."""
+
+    outcome: str
+    ending_id: str | None  # None when the engine ended it (turn limit, no reply available)
+    ending_text: str
+    skills: Mapping[str, int]
+    overall: float
+    grade: str
+    passed: bool
+    evidence: tuple[Evidence, ...]
+    caps: tuple[str, ...]
+    note: str = ""  # why the engine ended it, when it did
+
+
+class Session:
+    """One play-through of a scenario. See the module docstring and the team brief."""
+
+    SNAPSHOT_VERSION = 1
+
+    def __init__(self, scenario: Scenario, catalog: Catalog, *, compiled: CompiledScenario | None = None) -> None:
+        """Start at the scenario's start node. `compiled` may be shared between sessions."""
+        self._scenario = scenario
+        self._catalog = catalog
+        self._compiled = compiled if compiled is not None else compile_scenario(scenario, catalog)
+        model = self._compiled.mood
+        self._node_id = scenario.start
+        self._turn = 0
+        self._mood = model.start.copy()
+        self._uses: dict[int, int] = {}
+        self._grievance_open = True
+        self._visited: list[str] = []
+        self._choices: list[int] = []
+        self._transcript: list[TurnRecord] = []
+        self._tracker: RubricTracker = self._compiled.rubric.tracker()
+        self._phase = Phase.AWAITING_REPLY
+        self._outcome: str | None = None
+        self._ending_id: str | None = None
+        self._note = ""
+        self._options: tuple[ReplyOption, ...] | None = None
+        self._result: Result | None = None
+        self._restore_note = ""
+        self._enter(scenario.start)
+        if self._phase is Phase.ENDED:
+            self._tracker.finish(UNRESOLVED)
+
+    # ------------------------------------------------------------------ what is on screen
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    @property
+    def compiled(self) -> CompiledScenario:
+        return self._compiled
+
+    @property
+    def restore_note(self) -> str:
+        """After `restore`: what changed since the snapshot was taken ('' when nothing did)."""
+        return self._restore_note
+
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    @property
+    def turn(self) -> int:
+        """Turns taken so far."""
+        return self._turn
+
+    @property
+    def node_id(self) -> str:
+        """The node on screen; after an ending, the ending's id."""
+        return self._node_id
+
+    @property
+    def choices(self) -> tuple[int, ...]:
+        """The 0-based choices made so far (what `replay` takes)."""
+        return tuple(self._choices)
+
+    @property
+    def visited(self) -> tuple[str, ...]:
+        """Node ids seen so far, in first-seen order (includes the node on screen)."""
+        return tuple(self._visited)
+
+    @property
+    def acts_used(self) -> frozenset[str]:
+        model = self._compiled.mood
+        return frozenset(model.acts[row] for row, n in self._uses.items() if n > 0)
+
+    @property
+    def mood(self) -> dict[str, float]:
+        return self._compiled.mood.as_dict(self._mood)
+
+    @property
+    def mood_vector(self) -> np.ndarray:
+        return self._mood.copy()
+
+    @property
+    def expression(self) -> str:
+        return mood_model.expression(self._compiled.mood, self._mood)
+
+    @property
+    def customer_line(self) -> str:
+        """What the customer says now, in the variant for the current mood.
+
+        After an ending this is the ending's text; when the engine ended the conversation
+        it is the line of the node it stopped at.
+        """
+        target = self._scenario.target(self._node_id)
+        if isinstance(target, Ending):
+            return target.text
+        if isinstance(target, Node):
+            return pick_line(target, self.expression, self._compiled.mood.expressions)
+        return ""
+
+    @property
+    def options(self) -> tuple[ReplyOption, ...]:
+        """The replies on screen now (conditions applied), numbered from 1. Empty once ended."""
+        if self._phase is Phase.ENDED:
+            return ()
+        if self._options is None:
+            self._options = self._available(self._node_id)
+        return self._options
+
+    @property
+    def transcript(self) -> tuple[TurnRecord, ...]:
+        return tuple(self._transcript)
+
+    @property
+    def result(self) -> Result | None:
+        """The outcome and score once the conversation has ended, else None."""
+        if self._phase is not Phase.ENDED:
+            return None
+        if self._result is None:
+            card = self._tracker.scorecard(self._outcome)
+            ending = self._scenario.endings.get(self._ending_id or "")
+            self._result = Result(
+                outcome=self._outcome or UNRESOLVED, ending_id=self._ending_id,
+                ending_text=ending.text if ending else "", skills=dict(card.skills), overall=card.overall,
+                grade=card.grade, passed=card.passed, evidence=card.evidence, caps=card.caps, note=self._note)
+        return self._result
+
+    def provisional_score(self):
+        """The scorecard so far for an unfinished conversation (no ending rules applied)."""
+        return self._tracker.scorecard(self._outcome)
+
+    # ------------------------------------------------------------------ playing
+    def choose(self, i: int) -> TurnRecord:
+        """Pick reply `i` (0-based index into `options`) and play the turn it starts."""
+        if self._phase is Phase.ENDED:
+            raise ChoiceError(
+                f"choose({i!r}): the conversation has already ended (outcome {self._outcome}) after "
+                f"{self._turn} turn(s); start a new Session or restore an earlier snapshot")
+        options = self.options
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+            raise ChoiceError(f"choose() takes a 0-based int index into .options, got {i!r}")
+        if not 0 <= i < len(options):
+            raise ChoiceError(
+                f"choose({i}): turn {self._turn + 1} at node {self._node_id!r} shows {len(options)} "
+                f"repl{'y' if len(options) == 1 else 'ies'}; pick an index from 0 to {len(options) - 1}")
+        i = int(i)
+        option = options[i]
+        compiled, model = self._compiled, self._compiled.mood
+        node = self._scenario.nodes[self._node_id]
+        reply = node.replies[option.reply_index]
+        creply = compiled.replies[self._node_id][option.reply_index]
+        line, expression_before = self.customer_line, self.expression
+        before = self._mood
+
+        self._mood = mood_model.step(model, before, creply, self._uses, self._grievance_open)
+        for row in creply.rows:
+            self._uses[row] = self._uses.get(row, 0) + 1
+        if creply.resolves:
+            self._grievance_open = False
+        self._turn += 1
+        self._choices.append(i)
+
+        trigger_index, target = self._fired_trigger()
+        if trigger_index is None:
+            target = reply.next
+        self._options = None
+        if target in self._scenario.endings:
+            ending = self._scenario.endings[target]
+            self._stop(ending.outcome, ending.id, "", target)
+        else:
+            self._enter(target)
+            if self._phase is Phase.AWAITING_REPLY and self._turn >= TURN_LIMIT:
+                self._stop(UNRESOLVED, None, (
+                    f"The conversation reached the {TURN_LIMIT}-turn limit without an ending, so it ends "
+                    f"as unresolved. The scenario probably loops; check its `next` links."), target)
+        ended = self._phase is Phase.ENDED
+        evidence = self._tracker.add_turn(TurnFacts(
+            turn=self._turn, acts=reply.acts, reply_text=reply.text, skills=reply.skills,
+            note=reply.note, ends=ended))
+        if ended:
+            evidence = evidence + self._tracker.finish(self._outcome or UNRESOLVED)
+        record = TurnRecord(
+            turn=self._turn, node_id=node.id, customer_line=line, expression_before=expression_before,
+            options=options, choice=i, reply_index=option.reply_index, reply_text=reply.text, acts=reply.acts,
+            note=reply.note, skills=reply.skills, mood_before=model.as_dict(before),
+            mood_after=model.as_dict(self._mood), expression_after=self.expression, trigger=trigger_index,
+            next_id=target, ended=ended, evidence=tuple(evidence))
+        self._transcript.append(record)
+        return record
+
+    def _facts(self) -> ConversationFacts:
+        return ConversationFacts(mood=self._mood, expression=self.expression, visited=frozenset(self._visited),
+                                 acts_used=self.acts_used)
+
+    def _fired_trigger(self) -> tuple[int | None, str]:
+        """The first trigger (file order) whose condition holds after this reply."""
+        facts = self._facts()
+        for index, (condition, goto) in enumerate(self._compiled.triggers):
+            if holds(condition, self._compiled.mood, facts):
+                return index, goto
+        return None, ""
+
+    def _available(self, node_id: str) -> tuple[ReplyOption, ...]:
+        node = self._scenario.nodes[node_id]
+        facts = self._facts()
+        shown = []
+        for index, (reply, condition) in enumerate(zip(node.replies, self._compiled.conditions[node_id])):
+            if condition is None or holds(condition, self._compiled.mood, facts):
+                shown.append(ReplyOption(len(shown) + 1, reply.text, reply.acts, index))
+        return tuple(shown)
+
+    def _enter(self, node_id: str) -> None:
+        """Arrive at a node; if it offers no reply in this state, end as unresolved."""
+        self._node_id = node_id
+        self._options = None
+        if node_id not in self._visited:
+            self._visited.append(node_id)
+        if not self.options:
+            self._stop(UNRESOLVED, None, (
+                f"Node {node_id!r} has no reply available in this state (every reply's `when` condition "
+                f"is false), so the conversation ends here as unresolved. This is a scenario error: give "
+                f"the node a reply without `when`."), node_id)
+
+    def _stop(self, outcome: str, ending_id: str | None, note: str, node_id: str) -> None:
+        """Mark the conversation over (the caller settles the rubric)."""
+        self._phase = Phase.ENDED
+        self._outcome, self._ending_id, self._note = outcome, ending_id, note
+        self._node_id = node_id
+        self._options = None
+        self._result = None
+
+    # ------------------------------------------------------------------ saving and replaying
+    @classmethod
+    def replay(cls, scenario: Scenario, catalog: Catalog, choices: Sequence[int], *,
+               compiled: CompiledScenario | None = None) -> "Session":
+        """A new session with the 0-based `choices` played in order (ChoiceError names the bad one)."""
+        session = cls(scenario, catalog, compiled=compiled)
+        for i in choices:
+            session.choose(i)
+        return session
+
+    def snapshot(self) -> dict[str, Any]:
+        """The full state as a JSON-able dict (versioned; nodes named by id)."""
+        from simulator.engine.snapshot import make_snapshot
+
+        return make_snapshot(self)
+
+    @classmethod
+    def restore(cls, scenario: Scenario, catalog: Catalog, snapshot: Any, *,
+                compiled: CompiledScenario | None = None) -> "Session":
+        """Rebuild a session from `snapshot()` output; raises SnapshotError with a clear message."""
+        from simulator.engine.snapshot import apply_snapshot
+
+        session = cls(scenario, catalog, compiled=compiled)
+        apply_snapshot(session, snapshot)
+        return session
+
+
+def pick_line(node: Node, expression: str, scale: Sequence[str]) -> str:
+    """The node's line for this expression.
+
+    The exact label if the node has it; else its `default`; else the nearest label on the
+    expression scale, ties going to the angrier side. (`default` comes before "nearest" so a
+    node with only a furious variant and a default does not shout at a calm customer.)
+    """
+    by_label = {variant.expression: variant.text for variant in node.say}
+    if expression in by_label:
+        return by_label[expression]
+    if "default" in by_label:
+        return by_label["default"]
+    if not by_label:
+        return ""
+    here = scale.index(expression) if expression in scale else 0
+    ranked = sorted(((abs(scale.index(label) - here), scale.index(label), text)
+                     for label, text in by_label.items() if label in scale))
+    return ranked[0][2] if ranked else next(iter(by_label.values()))

@@ -1,0 +1,209 @@
+"""The game's door into the records: everything the UI needs, in a few calls.
+
+    store = open_store(args.data_dir)            # never raises; show store.warnings once,
+                                                 # and store.read_only_reason while set
+    offer = resume_offer(store, profile)         # on start: "Resume …?" or None
+    play = resume(store, offer, scenario, catalog)   # yes  (ResumeError: say why, start fresh)
+    decline(store, offer)                        # no
+    play = RecordingSession.start(store, profile, scenario, catalog)
+    play.choose(i)                               # plays the turn AND saves it (≤ 5 ms)
+    play.phase, play.options, play.mood, …       # everything else is the wrapped Session
+    play.save_problem                            # None, or why the last save failed
+    again = play.replay_from(turn)               # debrief "replay from turn k": new attempt
+    progress = load_progress(store, profile, catalog=catalog)   # the progress screen
+
+A save that fails (disk full, folder removed mid-game) never interrupts play: the session
+goes on, `save_problem` says what happened, and the next turn tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.records.progress import Progress, load_progress
+from simulator.records.serialize import parse_timestamp
+from simulator.records.store import Attempt, RecordsError, Store, open_store
+
+__all__ = ["RecordingSession", "ResumeOffer", "ResumeError", "resume_offer", "resume", "decline",
+           "open_store", "load_progress", "Progress", "saving_status"]
+
+
+class ResumeError(Exception):
+    """The unfinished attempt cannot be continued; the message says why, for the trainee."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeOffer:
+    attempt: Attempt
+    scenario_title: str
+    turns_played: int
+    available: bool  # False when its scenario is not among the loaded ones any more
+
+    @property
+    def message(self) -> str:
+        turns = f"{self.turns_played} turn{'s' if self.turns_played != 1 else ''}"
+        if not self.available:
+            return (f"Your unfinished conversation in \u201c{self.scenario_title}\u201d ({turns}) cannot be "
+                    "resumed: that scenario is no longer available.")
+        return f"You have an unfinished conversation in \u201c{self.scenario_title}\u201d after {turns}. Resume it?"
+
+
+def resume_offer(store: Store, profile: str, scenarios: Mapping[str, Any] | None = None) -> ResumeOffer | None:
+    """The attempt to offer on start, or None. `scenarios` (id -> loaded Scenario) lets the
+    offer say when the scenario is gone; without it every offer counts as available."""
+    try:
+        attempt = store.unfinished_attempt(profile)
+    except RecordsError:
+        return None  # an unreadable history must not stop the game from starting
+    if attempt is None:
+        return None
+    scenario = scenarios.get(attempt.scenario_id) if scenarios is not None else None
+    title = getattr(scenario, "title", "") or attempt.scenario_title or attempt.scenario_id
+    return ResumeOffer(attempt, title, attempt.turn_count, scenarios is None or scenario is not None)
+
+
+def decline(store: Store, offer: ResumeOffer) -> None:
+    """The trainee chose not to resume: the attempt is kept in the history as abandoned."""
+    try:
+        store.abandon(offer.attempt.id)
+    except RecordsError:
+        pass  # nothing to lose: it will simply be offered again next time
+
+
+def resume(store: Store, offer: ResumeOffer | Attempt, scenario: Any, catalog: Any) -> "RecordingSession":
+    """Continue the unfinished attempt at the same turn with the same state.
+
+    Restores the saved snapshot; if that no longer fits (the scenario was edited), replays
+    the stored choices instead; if neither works raises ResumeError (call `decline` then)."""
+    from simulator.engine.session import ChoiceError, Session, SnapshotError
+
+    attempt = offer.attempt if isinstance(offer, ResumeOffer) else offer
+    session = None
+    if attempt.snapshot:
+        try:
+            session = Session.restore(scenario, catalog, attempt.snapshot)
+        except SnapshotError:
+            session = None
+    if session is None:
+        try:
+            session = Session.replay(scenario, catalog, list(attempt.choices))
+        except (ChoiceError, ValueError, KeyError) as error:
+            raise ResumeError(f"the conversation in \u201c{attempt.scenario_title or attempt.scenario_id}\u201d "
+                              f"cannot be resumed because the scenario changed ({error})") from None
+    play = RecordingSession(session, store, attempt.id, attempt.profile)
+    if session.result is not None:  # it had ended but the finish was never saved (killed)
+        play._save_finish()
+    return play
+
+
+class RecordingSession:
+    """A Session that saves itself to the store after every turn.
+
+    Attribute access falls through to the wrapped session, so the UI uses it exactly like a
+    Session (phase, options, mood, customer_line, transcript, result, snapshot()…)."""
+
+    def __init__(self, session: Any, store: Store, attempt_id: int | None, profile: str) -> None:
+        self.session = session
+        self.store = store
+        self.attempt_id = attempt_id
+        self.profile = profile
+        self.save_problem: str | None = None
+
+    @classmethod
+    def start(cls, store: Store, profile: str, scenario: Any, catalog: Any, *,
+              session: Any = None) -> "RecordingSession":
+        """A new attempt (and a new Session unless one is given)."""
+        if session is None:
+            from simulator.engine.session import Session
+
+            session = Session(scenario, catalog)
+        play = cls(session, store, None, profile)
+        try:
+            play.attempt_id = store.start_attempt(profile, scenario, catalog, session.snapshot())
+        except RecordsError as error:
+            play.save_problem = str(error)
+        if session.result is not None:  # a scenario can end before the first reply
+            play._save_finish()
+        return play
+
+    @classmethod
+    def start_from_choices(cls, store: Store, profile: str, scenario: Any, catalog: Any,
+                           choices: Sequence[int]) -> "RecordingSession":
+        """A new attempt whose first turns are `choices` (0-based), each saved as a turn."""
+        play = cls.start(store, profile, scenario, catalog)
+        for choice in choices:
+            play.choose(choice)
+        return play
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names not found on the wrapper: delegate to the Session.
+        return getattr(self.session, name)
+
+    @property
+    def saving(self) -> bool:
+        """True while turns are reaching the disk."""
+        return self.store.saving and self.save_problem is None and self.attempt_id is not None
+
+    def choose(self, i: int) -> Any:
+        """Play reply `i` (0-based among the options shown) and save the turn. ChoiceError
+        from the session passes through unchanged; save failures never do."""
+        record = self.session.choose(i)
+        if self.attempt_id is None:
+            return record
+        try:
+            self.store.save_turn(self.attempt_id, self.session.snapshot(), record)
+            self.save_problem = None
+        except RecordsError as error:
+            self.save_problem = str(error)
+        if self.session.result is not None:
+            self._save_finish()
+        return record
+
+    def replay_from(self, turn: int) -> "RecordingSession":
+        """Debrief's "replay from turn k": a new attempt with the first `turn` choices
+        already played (same state as then), ready for a different reply."""
+        choices = list(self.session.choices)[: max(0, int(turn))]
+        return RecordingSession.start_from_choices(self.store, self.profile, self.session.scenario,
+                                                   self.session.catalog, choices)
+
+    def retry(self) -> "RecordingSession":
+        """A fresh attempt of the same scenario."""
+        return RecordingSession.start(self.store, self.profile, self.session.scenario, self.session.catalog)
+
+    def abandon(self) -> None:
+        """Quit to the picker: an unfinished attempt is marked abandoned (not offered again)."""
+        if self.attempt_id is not None and self.session.result is None:
+            try:
+                self.store.abandon(self.attempt_id)
+            except RecordsError as error:
+                self.save_problem = str(error)
+
+    def _save_finish(self) -> None:
+        if self.attempt_id is None:
+            return
+        try:
+            self.store.finish_attempt(self.attempt_id, self.session.result, self.session.snapshot())
+        except RecordsError as error:
+            self.save_problem = str(error)
+
+
+def saving_status(store: Store, play: RecordingSession | None = None) -> str | None:
+    """One line for the corner of the screen when progress is NOT being saved, else None."""
+    if store.read_only_reason:
+        return f"Progress is not being saved: {store.read_only_reason}."
+    if play is not None and play.save_problem:
+        return f"The last turn could not be saved: {play.save_problem}"
+    return None
+
+
+def minutes_ago(timestamp: str | None, now: str | None = None) -> int | None:
+    """Whole minutes since `timestamp` (for "10 minutes ago" in the resume dialog)."""
+    start, end = parse_timestamp(timestamp), parse_timestamp(now) if now else None
+    if start is None:
+        return None
+    from datetime import datetime, timezone
+
+    end = end or datetime.now(timezone.utc)
+    return max(0, int((end - start).total_seconds() // 60))

@@ -1,0 +1,167 @@
+"""How `open_store` gets a usable connection whatever state the file and folder are in.
+
+Decisions, in order:
+1. The folder cannot be created        -> in-memory store, "nothing will be saved".
+2. The file is not SQLite / is damaged / belongs to another program
+                                        -> renamed to <name>.corrupt-<time>, fresh file.
+3. The file was made by a newer version -> in-memory store (we must not touch it).
+4. The file or folder is read-only      -> in-memory copy of the history (still shown),
+                                           "nothing will be saved".
+5. Otherwise: WAL mode, schema migrated to the current version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from simulator.records import dbfile
+from simulator.records.schema import SCHEMA_VERSION, migrate
+
+# NORMAL in WAL mode: a committed turn survives a crash or kill of the program (the write
+# is in the OS cache); only a power cut can drop the last few commits, and never corrupts.
+# FULL would fsync every turn, which costs more than the 5 ms turn budget on slow disks.
+SYNCHRONOUS = "NORMAL"
+
+Opened = tuple[sqlite3.Connection, Path, "str | None", list[str]]
+
+
+def open_database(db: Path, *, read_only: bool = False) -> Opened:
+    """(connection, path, read_only_reason, warnings) for the records file `db`."""
+    if read_only:
+        return _open_for_reading(db)
+    warnings: list[str] = []
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return _in_memory(db, f"the records folder {db.parent} cannot be created "
+                              f"({error.strerror or error}); nothing will be saved", warnings)
+    for _ in range(3):  # move-aside then retry; a third round only if another copy raced us
+        problem = dbfile.header_problem(db)
+        if problem is None:
+            outcome = _try_open(db, warnings)
+            if not isinstance(outcome, str):
+                return outcome
+            problem = outcome
+        try:
+            moved = dbfile.move_aside(db)
+        except FileNotFoundError:
+            continue  # another copy of the game moved it a moment ago
+        except OSError as error:
+            return _in_memory(db, f"{db} cannot be used ({problem}) and could not be moved aside "
+                                  f"({error.strerror or error}); nothing will be saved", warnings)
+        warnings.append(f"The trainee records file {db} could not be used: {problem}. "
+                        f"It was kept as {moved.name} and a fresh records file was started.")
+    return _in_memory(db, f"{db} could not be opened after moving bad files aside; nothing will be saved",
+                      warnings)
+
+
+def _try_open(db: Path, warnings: list[str]) -> Opened | str:
+    """An open store, or a string saying why the file must be moved aside."""
+    try:
+        conn = dbfile.connect(db)
+    except sqlite3.Error as error:
+        return _in_memory(db, _cannot_write(db, error), warnings, copy_from=db)
+    try:
+        version = dbfile.check_identity(conn)
+        if version > SCHEMA_VERSION:
+            conn.close()
+            return _in_memory(db, f"{db} was written by a newer version of this program (records schema "
+                                  f"{version}; this version knows up to {SCHEMA_VERSION}); nothing will be "
+                                  "saved until the program is updated", warnings)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            warnings.append(f"{db}: write-ahead logging is not available here (journal mode {mode}); "
+                            "records are still saved safely, but two copies of the game may wait on each other")
+        conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        migrate(conn)
+        return conn, db, None, warnings
+    except dbfile.NotOurDatabase as error:
+        conn.close()
+        return str(error)
+    except sqlite3.Error as error:
+        conn.close()
+        kind = dbfile.error_kind(error)
+        if kind == "corrupt":
+            return f"it is damaged ({error})"
+        if kind == "busy":
+            return _in_memory(db, f"{db} is kept locked by another program ({error}); nothing will be saved",
+                              warnings)
+        return _in_memory(db, _cannot_write(db, error), warnings, copy_from=db)
+
+
+def _cannot_write(db: Path, error: Exception) -> str:
+    return (f"the records folder {db.parent} is read-only or unavailable ({error}); "
+            "your play is not being saved")
+
+
+def _in_memory(db: Path, reason: str, warnings: list[str], copy_from: Path | None = None) -> Opened:
+    """A store that lives in memory for this session, seeded with the existing history when
+    it can be read, so the progress screen still shows past attempts."""
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    if copy_from is not None and copy_from.is_file():
+        source = _reader(copy_from)
+        if source is not None:
+            try:
+                source.backup(memory)
+            except sqlite3.Error:
+                memory.close()
+                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            finally:
+                source.close()
+    migrate(memory)
+    return memory, db, reason, warnings
+
+
+def _reader(db: Path) -> sqlite3.Connection | None:
+    """A read-only connection to our database at `db`, or None when it cannot be read."""
+    for immutable in (False, True):  # immutable: for read-only folders where -shm can't be made
+        try:
+            conn = dbfile.connect(dbfile.read_only_uri(db, immutable=immutable), uri=True)
+        except sqlite3.Error:
+            continue
+        try:
+            version = dbfile.check_identity(conn)
+            if 0 < version <= SCHEMA_VERSION:
+                return conn
+        except (sqlite3.Error, dbfile.NotOurDatabase):
+            pass
+        conn.close()
+    return None
+
+
+def _open_for_reading(db: Path) -> Opened:
+    """For export and report: never creates, moves or changes a file."""
+    from simulator.records.store import RecordsError
+
+    reason = "opened for reading only"
+    if not db.exists():
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        migrate(memory)
+        return memory, db, reason, [f"no trainee records at {db} yet"]
+    problem = dbfile.header_problem(db)
+    if problem:
+        raise RecordsError(f"cannot read trainee records from {db}: {problem}")
+    for immutable in (False, True):
+        try:
+            conn = dbfile.connect(dbfile.read_only_uri(db, immutable=immutable), uri=True)
+            version = dbfile.check_identity(conn)
+        except dbfile.NotOurDatabase as error:
+            raise RecordsError(f"cannot read trainee records from {db}: {error}") from None
+        except sqlite3.Error as error:
+            if dbfile.error_kind(error) == "corrupt":
+                raise RecordsError(f"cannot read trainee records from {db}: it is damaged ({error})") from None
+            continue
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise RecordsError(f"{db} was written by a newer version of this program (records schema "
+                               f"{version}); update the program to read it")
+        warnings = ["read without the write-ahead log: the newest turns may be missing"] if immutable else []
+        if version < SCHEMA_VERSION:  # upgrade a copy in memory; the file stays as it is
+            memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            conn.backup(memory)
+            conn.close()
+            migrate(memory)
+            return memory, db, reason, warnings
+        return conn, db, reason, warnings
+    raise RecordsError(f"cannot read trainee records from {db}: the file cannot be opened")

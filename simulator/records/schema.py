@@ -1,0 +1,130 @@
+"""The records database layout, its version and the migrations between versions.
+
+Each migration is a function run inside one write transaction and recorded in the
+`migrations` table, so a database always says which version it is, a half-applied upgrade
+is impossible, and two processes opening an old file at once upgrade it exactly once.
+`PRAGMA user_version` mirrors the version so it can be read without touching any table, and
+`PRAGMA application_id` marks the file as ours: any other SQLite file is "foreign".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+
+from simulator.records.serialize import dumps, iso_timestamp, loads
+
+# "CSim" in ASCII: lets `open_store` tell our database from any other SQLite file.
+APPLICATION_ID = 0x4353696D
+SCHEMA_VERSION = 2
+
+STATUSES = ("in_progress", "finished", "abandoned")
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE profiles (
+               name TEXT PRIMARY KEY,
+               settings TEXT NOT NULL DEFAULT '{}',
+               created_at TEXT NOT NULL)"""
+    )
+    conn.execute(
+        """CREATE TABLE attempts (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               profile TEXT NOT NULL,
+               scenario_id TEXT NOT NULL,
+               scenario_sha256 TEXT NOT NULL DEFAULT '',
+               catalog_sha256 TEXT NOT NULL DEFAULT '',
+               started_at TEXT NOT NULL,
+               finished_at TEXT,
+               status TEXT NOT NULL DEFAULT 'in_progress'
+                   CHECK (status IN ('in_progress', 'finished', 'abandoned')),
+               choices TEXT NOT NULL DEFAULT '[]',
+               moods TEXT NOT NULL DEFAULT '[]',
+               evidence TEXT NOT NULL DEFAULT '[]',
+               skills TEXT,
+               overall REAL,
+               grade TEXT,
+               outcome TEXT,
+               snapshot TEXT)"""
+    )
+    conn.execute("CREATE INDEX attempts_by_profile ON attempts (profile, scenario_id, id)")
+
+
+def _v2_uid_title_turns(conn: sqlite3.Connection) -> None:
+    """Adds a global attempt id (stable xAPI statement ids, de-duplication when reports
+    merge exports from many machines), the scenario title as played, the per-turn
+    transcript, a last-update time, the rest of the result (ending, passed, caps), and an
+    index for the "resume?" question."""
+    conn.execute("ALTER TABLE attempts ADD COLUMN uid TEXT")
+    conn.execute("ALTER TABLE attempts ADD COLUMN scenario_title TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE attempts ADD COLUMN turns TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE attempts ADD COLUMN updated_at TEXT")
+    conn.execute("ALTER TABLE attempts ADD COLUMN result TEXT")
+    rows = conn.execute("SELECT id, choices, started_at, finished_at FROM attempts").fetchall()
+    for attempt_id, choices, started_at, finished_at in rows:
+        # Old rows kept only the choices; give each turn a stub so counts stay right.
+        turns = [{"turn": n + 1, "choice": c} for n, c in enumerate(loads(choices, []))]
+        conn.execute(
+            "UPDATE attempts SET uid = ?, turns = ?, updated_at = ? WHERE id = ?",
+            (str(uuid.uuid4()), dumps(turns), finished_at or started_at, attempt_id),
+        )
+    conn.execute("CREATE UNIQUE INDEX attempts_uid ON attempts (uid)")
+    conn.execute(
+        "CREATE INDEX attempts_open ON attempts (profile, id) WHERE status = 'in_progress'"
+    )
+
+
+# version -> (name, function). Append only: never edit a migration that has shipped.
+MIGRATIONS: dict[int, tuple[str, Callable[[sqlite3.Connection], None]]] = {
+    1: ("initial tables", _v1_initial),
+    2: ("attempt uid, title, transcript", _v2_uid_title_turns),
+}
+assert max(MIGRATIONS) == SCHEMA_VERSION
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the file (0 for a brand-new, empty database)."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    if not has_table:
+        return 0
+    row = conn.execute("SELECT MAX(version) FROM migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]:
+    """Apply every migration above the file's version up to `target`; returns the versions
+    applied. The connection must be in autocommit mode (isolation_level=None)."""
+    applied: list[int] = []
+    for version in range(1, target + 1):
+        name, upgrade = MIGRATIONS[version]
+        # BEGIN IMMEDIATE takes the write lock first, then we re-check the version: another
+        # process may have upgraded the file while we waited for the lock.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if current_version(conn) >= version:
+                conn.execute("COMMIT")
+                continue
+            if version == 1:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(
+                    """CREATE TABLE IF NOT EXISTS migrations (
+                           version INTEGER PRIMARY KEY,
+                           name TEXT NOT NULL,
+                           applied_at TEXT NOT NULL)"""
+                )
+            upgrade(conn)
+            conn.execute(
+                "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, iso_timestamp()),
+            )
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+            applied.append(version)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return applied

@@ -1,0 +1,458 @@
+"""Attempt history: every play-through of every trainee, saved turn by turn in SQLite.
+
+Open it with `open_store()`; it never raises for a bad file or folder:
+
+* a corrupt or foreign file is renamed to `<name>.corrupt-<time>` and a fresh database is
+  started; `store.warnings` holds the message to show;
+* a folder we cannot write (or a database made by a newer version of the program) gives a
+  store that keeps this session's attempts in memory only; `store.read_only_reason` says
+  why nothing is being saved, and the game plays on.
+
+Every write is one short `BEGIN IMMEDIATE … COMMIT` transaction in WAL mode, with a busy
+timeout, so a kill mid-write loses at most that write and two copies of the game can save
+at once. Later failures (disk full, folder removed) raise `RecordsError` with a clear
+message; `simulator.records.game_bridge` turns those into an on-screen note.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.records import dbfile
+from simulator.records.location import database_path
+from simulator.records.schema import SCHEMA_VERSION, STATUSES, migrate
+from simulator.records.serialize import dumps, field, iso_timestamp, loads, to_jsonable
+
+MAX_PROFILE_NAME = 64
+
+
+class RecordsError(Exception):
+    """A records operation failed; the message says what and where, for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One attempt as stored. `moods`, `evidence`, `turns`, `snapshot` and `result` are None
+    when the attempt was loaded as a summary (`Store.history(full=False)`)."""
+
+    id: int
+    uid: str
+    profile: str
+    scenario_id: str
+    scenario_title: str
+    scenario_sha256: str
+    catalog_sha256: str
+    started_at: str
+    finished_at: str | None
+    updated_at: str | None
+    status: str  # in_progress | finished | abandoned
+    choices: tuple[int, ...]
+    skills: Mapping[str, float]
+    overall: float | None
+    grade: str | None
+    outcome: str | None
+    moods: tuple[dict, ...] | None = None  # mood after each turn
+    evidence: tuple[dict, ...] | None = None
+    turns: tuple[dict, ...] | None = None  # compact transcript, one dict per turn
+    snapshot: dict | None = None  # Session.snapshot() after the last saved turn
+    result: dict | None = None  # ending_id, ending_text, passed, caps
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "finished"
+
+    @property
+    def turn_count(self) -> int:
+        return len(self.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioGrades:
+    """Best and latest finished result of one trainee on one scenario."""
+
+    scenario_id: str
+    scenario_title: str
+    attempts: int
+    finished: int
+    best_grade: str | None
+    best_overall: float | None
+    latest_grade: str | None
+    latest_overall: float | None
+    latest_outcome: str | None
+    latest_at: str | None
+
+
+_SUMMARY_COLUMNS = ("id, uid, profile, scenario_id, scenario_title, scenario_sha256, "
+                    "catalog_sha256, started_at, finished_at, updated_at, status, choices, "
+                    "skills, overall, grade, outcome")
+_FULL_COLUMNS = _SUMMARY_COLUMNS + ", moods, evidence, turns, snapshot, result"
+
+
+def clean_profile_name(name: str) -> str:
+    """A trainee name as stored: trimmed, 1..64 printable characters. Raises RecordsError."""
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise RecordsError("a profile name cannot be empty")
+    if len(cleaned) > MAX_PROFILE_NAME:
+        raise RecordsError(f"profile name is {len(cleaned)} characters; the limit is {MAX_PROFILE_NAME}")
+    if not cleaned.isprintable():
+        raise RecordsError(f"profile name {cleaned!r} contains control characters")
+    return cleaned
+
+
+class Store:
+    """The trainee records database. Create it with `open_store()`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only_reason: str | None = None,
+                 warnings: tuple[str, ...] = (), clock: Callable[[], str] = iso_timestamp) -> None:
+        self._conn = conn
+        self.path = path
+        self.read_only_reason = read_only_reason  # None while saving to disk works
+        self.warnings = warnings  # messages about what open_store had to do (moved a file…)
+        self._clock = clock
+        self._batch_depth = 0
+
+    # ---------------------------------------------------------------- housekeeping
+    @property
+    def saving(self) -> bool:
+        """True when attempts are being written to disk."""
+        return self.read_only_reason is None
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many writes into one transaction (imports, benchmarks). Not for the game:
+        there each turn must be its own transaction so a crash loses at most one turn."""
+        with self._write():
+            self._batch_depth += 1
+            try:
+                yield
+            finally:
+                self._batch_depth -= 1
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        if self._batch_depth:
+            yield self._conn
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise self._error("start a save", error) from error
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+            raise self._error("save", error) from error
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+            raise
+
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise self._error("read", error) from error
+
+    def _error(self, doing: str, error: sqlite3.Error) -> RecordsError:
+        kind = dbfile.error_kind(error)
+        why = {
+            "busy": "another copy of the program kept the records busy for too long",
+            "cannot-write": "the records folder cannot be written (read-only, full or removed)",
+            "corrupt": "the records file is damaged",
+        }.get(kind, "the database reported a problem")
+        return RecordsError(f"could not {doing} trainee records in {self.path}: {why} ({error})")
+
+    # ---------------------------------------------------------------- profiles
+    def ensure_profile(self, name: str) -> str:
+        """Create the profile if new; returns the cleaned name."""
+        name = clean_profile_name(name)
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO profiles (name, settings, created_at) VALUES (?, '{}', ?)",
+                         (name, self._clock()))
+        return name
+
+    def profiles(self) -> list[str]:
+        """Every profile, in the order they were created."""
+        return [row[0] for row in self._read("SELECT name FROM profiles ORDER BY created_at, name")]
+
+    def settings(self, profile: str) -> dict[str, Any]:
+        """The profile's saved settings ({} for a new or unknown profile)."""
+        rows = self._read("SELECT settings FROM profiles WHERE name = ?", (clean_profile_name(profile),))
+        value = loads(rows[0][0], {}) if rows else {}
+        return value if isinstance(value, dict) else {}
+
+    def set_settings(self, profile: str, settings: Mapping[str, Any]) -> None:
+        """Replace the profile's settings (any JSON-able mapping); creates the profile."""
+        name = clean_profile_name(profile)
+        text = dumps(dict(settings))
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO profiles (name, settings, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET settings = excluded.settings",
+                (name, text, self._clock()))
+
+    def update_settings(self, profile: str, **changes: Any) -> dict[str, Any]:
+        """Merge `changes` into the profile's settings; returns the new settings."""
+        merged = {**self.settings(profile), **changes}
+        self.set_settings(profile, merged)
+        return merged
+
+    # ---------------------------------------------------------------- attempts: writing
+    def start_attempt(self, profile: str, scenario: Any, catalog: Any,
+                      snapshot: Mapping | None = None) -> int:
+        """Record a new in-progress attempt of `scenario` (needs .id; .title and
+        .source_sha256 are used when present) scored with `catalog` (.sha256). Returns its id."""
+        name = clean_profile_name(profile)
+        now = self._clock()
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO profiles (name, settings, created_at) VALUES (?, '{}', ?)",
+                         (name, now))
+            cursor = conn.execute(
+                "INSERT INTO attempts (uid, profile, scenario_id, scenario_title, scenario_sha256, "
+                "catalog_sha256, started_at, updated_at, status, snapshot) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?)",
+                (str(uuid.uuid4()), name, str(field(scenario, "id")), str(field(scenario, "title", "") or ""),
+                 str(field(scenario, "source_sha256", "") or ""), str(field(catalog, "sha256", "") or ""),
+                 now, now, dumps(snapshot) if snapshot is not None else None))
+            return int(cursor.lastrowid)
+
+    def save_turn(self, attempt_id: int, snapshot: Mapping, turn: Any = None) -> None:
+        """Save the state after a turn: the session snapshot, and from the turn record its
+        choice, mood after, evidence and a compact transcript line. One short transaction.
+
+        Idempotent and replay-safe: the turn's position is taken from the snapshot's choices,
+        and everything recorded for that position or later is replaced, so saving turn n
+        again (or after "replay from turn k") overwrites instead of duplicating."""
+        choices = [int(c) for c in (field(snapshot, "choices") or [])]
+        keep = max(len(choices) - 1, 0)  # turns before this one stay as they are
+        with self._write() as conn:
+            row = conn.execute("SELECT status, moods, turns FROM attempts WHERE id = ?",
+                               (attempt_id,)).fetchone()
+            if row is None:
+                raise RecordsError(f"cannot save a turn: there is no attempt #{attempt_id} in {self.path}")
+            if row[0] != "in_progress":
+                raise RecordsError(f"cannot save a turn: attempt #{attempt_id} is already {row[0]}")
+            moods = list(loads(row[1], []))[:keep]
+            turns = list(loads(row[2], []))[:keep]
+            now = self._clock()
+            if turn is not None and choices:
+                moods.append(to_jsonable(field(turn, "mood_after") or {}))
+                turns.append(_turn_line(turn, len(choices), now))
+            # Evidence is kept per turn *that produced it* (a rule may name an earlier turn),
+            # so cutting the transcript back also cuts exactly the evidence it produced.
+            evidence = [item for line in turns for item in line.get("evidence", ())]
+            conn.execute(
+                "UPDATE attempts SET choices = ?, moods = ?, evidence = ?, turns = ?, snapshot = ?, "
+                "updated_at = ? WHERE id = ?",
+                (dumps(choices), dumps(moods), dumps(evidence), dumps(turns), dumps(snapshot), now, attempt_id))
+
+    def finish_attempt(self, attempt_id: int, result: Any, snapshot: Mapping | None = None) -> None:
+        """Mark the attempt finished with the session's Result (skills, overall, grade,
+        outcome, evidence, ending_id, ending_text, passed, caps)."""
+        evidence = to_jsonable(field(result, "evidence") or [])
+        extra = {key: to_jsonable(field(result, key)) for key in ("ending_id", "ending_text", "passed", "caps", "note")
+                 if field(result, key) is not None}
+        now = self._clock()
+        with self._write() as conn:
+            row = conn.execute("SELECT status FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                raise RecordsError(f"cannot finish: there is no attempt #{attempt_id} in {self.path}")
+            if row[0] == "finished":
+                return  # finishing twice (e.g. after a resumed save) changes nothing
+            overall = field(result, "overall")
+            conn.execute(
+                "UPDATE attempts SET status = 'finished', finished_at = ?, updated_at = ?, skills = ?, "
+                "overall = ?, grade = ?, outcome = ?, evidence = ?, result = ?"
+                + (", snapshot = ?, choices = ?" if snapshot is not None else "") + " WHERE id = ?",
+                (now, now, dumps(field(result, "skills") or {}),
+                 None if overall is None else float(overall), field(result, "grade"),
+                 field(result, "outcome"), dumps(evidence), dumps(extra))
+                + ((dumps(snapshot), dumps(field(snapshot, "choices") or [])) if snapshot is not None else ())
+                + (attempt_id,))
+
+    def abandon(self, attempt_id: int) -> None:
+        """Mark an in-progress attempt abandoned (the trainee declined to resume it)."""
+        with self._write() as conn:
+            conn.execute("UPDATE attempts SET status = 'abandoned', updated_at = ? "
+                         "WHERE id = ? AND status = 'in_progress'", (self._clock(), attempt_id))
+
+    def import_attempt(self, attempt: Attempt) -> int | None:
+        """Copy an attempt from another store or an export; skipped (None) when its uid is
+        already here. Returns the new local id."""
+        if attempt.status not in STATUSES:
+            raise RecordsError(f"attempt {attempt.uid}: unknown status {attempt.status!r}")
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO profiles (name, settings, created_at) VALUES (?, '{}', ?)",
+                         (clean_profile_name(attempt.profile), self._clock()))
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO attempts (uid, profile, scenario_id, scenario_title, scenario_sha256, "
+                "catalog_sha256, started_at, finished_at, updated_at, status, choices, moods, evidence, "
+                "turns, skills, overall, grade, outcome, snapshot, result) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (attempt.uid, clean_profile_name(attempt.profile), attempt.scenario_id, attempt.scenario_title,
+                 attempt.scenario_sha256, attempt.catalog_sha256, attempt.started_at, attempt.finished_at,
+                 attempt.updated_at or attempt.started_at, attempt.status, dumps(attempt.choices),
+                 dumps(attempt.moods or []), dumps(attempt.evidence or []), dumps(attempt.turns or []),
+                 dumps(attempt.skills) if attempt.skills else None, attempt.overall, attempt.grade,
+                 attempt.outcome, dumps(attempt.snapshot) if attempt.snapshot is not None else None,
+                 dumps(attempt.result) if attempt.result is not None else None))
+            return int(cursor.lastrowid) if cursor.rowcount else None
+
+    # ---------------------------------------------------------------- attempts: reading
+    def attempt(self, attempt_id: int) -> Attempt | None:
+        """One attempt with everything (snapshot, moods, evidence, transcript)."""
+        rows = self._read(f"SELECT {_FULL_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
+        return _attempt(rows[0], full=True) if rows else None
+
+    def unfinished_attempt(self, profile: str, scenario_id: str | None = None) -> Attempt | None:
+        """The profile's most recent in-progress attempt (what "Resume?" offers), or None."""
+        sql = f"SELECT {_FULL_COLUMNS} FROM attempts WHERE profile = ? AND status = 'in_progress'"
+        params: tuple = (clean_profile_name(profile),)
+        if scenario_id is not None:
+            sql += " AND scenario_id = ?"
+            params += (scenario_id,)
+        rows = self._read(sql + " ORDER BY id DESC LIMIT 1", params)
+        return _attempt(rows[0], full=True) if rows else None
+
+    def history(self, profile: str | None = None, scenario_id: str | None = None, *,
+                status: str | None = None, full: bool = False, limit: int | None = None,
+                newest_first: bool = True) -> list[Attempt]:
+        """Attempts filtered by profile / scenario / status. Summaries by default (no
+        snapshot, moods, evidence or transcript): cheap enough for thousands of rows."""
+        where, params = _filters(profile, scenario_id, status)
+        sql = f"SELECT {_FULL_COLUMNS if full else _SUMMARY_COLUMNS} FROM attempts{where} ORDER BY id"
+        sql += " DESC" if newest_first else ""
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (int(limit),)
+        return [_attempt(row, full=full) for row in self._read(sql, params)]
+
+    def iter_attempts(self, profile: str | None = None, *, full: bool = True) -> Iterator[Attempt]:
+        """Every attempt, oldest first, streamed (exports of big histories)."""
+        where, params = _filters(profile, None, None)
+        try:
+            cursor = self._conn.execute(
+                f"SELECT {_FULL_COLUMNS if full else _SUMMARY_COLUMNS} FROM attempts{where} ORDER BY id", params)
+            for row in cursor:
+                yield _attempt(row, full=full)
+        except sqlite3.Error as error:
+            raise self._error("read", error) from error
+
+    def count(self, profile: str | None = None) -> int:
+        where, params = _filters(profile, None, None)
+        return int(self._read(f"SELECT COUNT(*) FROM attempts{where}", params)[0][0])
+
+    def grades(self, profile: str) -> dict[str, ScenarioGrades]:
+        """Per scenario id: attempts, finished, best and latest grade/overall for `profile`.
+        Grades compare as letters (A best), so MIN(grade) is the best grade."""
+        name = clean_profile_name(profile)
+        rows = self._read(
+            """SELECT s.scenario_id, s.attempts, s.finished, s.best_grade, s.best_overall,
+                      l.grade, l.overall, l.outcome, l.finished_at, COALESCE(l.scenario_title, s.title)
+               FROM (SELECT scenario_id, COUNT(*) AS attempts,
+                            SUM(status = 'finished') AS finished,
+                            MIN(CASE WHEN status = 'finished' THEN grade END) AS best_grade,
+                            MAX(CASE WHEN status = 'finished' THEN overall END) AS best_overall,
+                            MAX(CASE WHEN status = 'finished' THEN id END) AS latest_id,
+                            MAX(scenario_title) AS title
+                     FROM attempts WHERE profile = ? GROUP BY scenario_id) AS s
+               LEFT JOIN attempts AS l ON l.id = s.latest_id
+               ORDER BY s.scenario_id""", (name,))
+        return {row[0]: ScenarioGrades(row[0], row[9] or "", int(row[1]), int(row[2] or 0), row[3], row[4],
+                                       row[5], row[6], row[7], row[8]) for row in rows}
+
+
+def _filters(profile: str | None, scenario_id: str | None, status: str | None) -> tuple[str, tuple]:
+    clauses, params = [], []
+    if profile is not None:
+        clauses.append("profile = ?")
+        params.append(clean_profile_name(profile))
+    if scenario_id is not None:
+        clauses.append("scenario_id = ?")
+        params.append(scenario_id)
+    if status is not None:
+        if status not in STATUSES:
+            raise RecordsError(f"unknown attempt status {status!r}; expected one of {', '.join(STATUSES)}")
+        clauses.append("status = ?")
+        params.append(status)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+def _attempt(row: tuple, *, full: bool) -> Attempt:
+    skills = loads(row[12], {})
+    attempt = Attempt(
+        id=row[0], uid=row[1] or "", profile=row[2], scenario_id=row[3], scenario_title=row[4] or "",
+        scenario_sha256=row[5] or "", catalog_sha256=row[6] or "", started_at=row[7], finished_at=row[8],
+        updated_at=row[9], status=row[10], choices=tuple(loads(row[11], [])),
+        skills=skills if isinstance(skills, dict) else {}, overall=row[13], grade=row[14], outcome=row[15])
+    if not full:
+        return attempt
+    snapshot, result = loads(row[19]), loads(row[20])
+    return _replace(attempt, moods=tuple(loads(row[16], [])), evidence=tuple(loads(row[17], [])),
+                    turns=tuple(loads(row[18], [])), snapshot=snapshot if isinstance(snapshot, dict) else None,
+                    result=result if isinstance(result, dict) else None)
+
+
+def _replace(attempt: Attempt, **changes: Any) -> Attempt:
+    import dataclasses
+
+    return dataclasses.replace(attempt, **changes)
+
+
+def _turn_line(turn: Any, position: int, now: str) -> dict:
+    """The compact transcript line kept per turn (exports and xAPI read these)."""
+    line: dict[str, Any] = {"turn": position, "at": now}
+    for key in ("node_id", "customer_line", "choice", "reply_index", "reply_text", "acts",
+                "expression_after", "trigger", "next_id"):
+        value = field(turn, key)
+        if value is not None:
+            line[key] = to_jsonable(value)
+    evidence = []
+    for item in field(turn, "evidence") or ():
+        item = to_jsonable(item)
+        if isinstance(item, dict):
+            item.setdefault("turn", position)
+        evidence.append(item)
+    line["evidence"] = evidence
+    return line
+
+
+# -------------------------------------------------------------------- opening
+def open_store(path: str | Path | None = None, *, read_only: bool = False,
+               clock: Callable[[], str] = iso_timestamp) -> Store:
+    """Open (creating if needed) the records database and bring its schema up to date.
+
+    `path`: a folder (records.sqlite3 inside), a .sqlite3/.sqlite/.db file, or None for
+    `--data-dir`'s default ($CUSTOMER_SIM_DATA_DIR, else the platform user data folder).
+    `read_only=True` (exports, reports) never creates or changes anything on disk.
+    Never raises for a bad file or folder: see the module docstring."""
+    from simulator.records.opening import open_database
+
+    conn, db, reason, warnings = open_database(database_path(path), read_only=read_only)
+    return Store(conn, db, read_only_reason=reason, warnings=tuple(warnings), clock=clock)
+
+
+__all__ = ["Attempt", "RecordsError", "ScenarioGrades", "Store", "clean_profile_name", "open_store",
+           "SCHEMA_VERSION"]

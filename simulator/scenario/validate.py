@@ -1,0 +1,49 @@
+"""Checking many files at once: what `customer-sim validate`, the game and tests share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from simulator.scenario import codes
+from simulator.scenario.catalog_model import Catalog
+from simulator.scenario.diagnostics import Diagnostic
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders as their top-level *.yaml / *.yml files, sorted by name.
+
+    Sub-folders are not searched, so `scenarios/` does not pick up `scenarios/data/`.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir()
+                                if p.suffix.lower() in SCENARIO_SUFFIXES and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def validate_paths(paths: Iterable[str | Path], catalog: Catalog) -> list[Diagnostic]:
+    """Load every scenario under `paths` against `catalog`; all their diagnostics, in
+    file order. Two files with the same scenario id are reported too (S212)."""
+    from simulator.scenario.loader import load_scenario
+
+    diagnostics: list[Diagnostic] = []
+    owners: dict[str, str] = {}
+    for file in expand_paths(paths):
+        scenario, found = load_scenario(file, catalog)
+        diagnostics.extend(found)
+        if scenario is None:
+            continue
+        if scenario.id in owners:
+            span = scenario.span
+            diagnostics.append(codes.make("S212", str(file), span.line, span.column,
+                                          name=scenario.id, other=owners[scenario.id]))
+        else:
+            owners[scenario.id] = str(file)
+    return diagnostics

@@ -1,0 +1,334 @@
+"""The game application: window, style, scene stack and a frame loop that sleeps when idle.
+
+The loop draws only when something changed. While nothing moves it blocks in
+`pygame.event.wait(timeout)`, so an idle game costs almost no CPU; while text types or the
+face eases it runs at up to 60 frames per second with `dt` from the real clock.
+
+Tests and benchmarks drive the same code without `run()`: `open()`, then `feed(events)` /
+`pump()` / `advance(seconds)` process events and frames deterministically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pygame
+
+from simulator.paths import DATA_DIR
+from simulator.ui import input as act
+from simulator.ui.face import FaceRenderer
+from simulator.ui.input import Action, InputAdapter
+from simulator.ui.library import ScenarioLibrary
+from simulator.ui.profiles import MemoryProfileStore, ProfileStore
+from simulator.ui.scene import Scene, SceneStack
+from simulator.ui.settings import Settings
+from simulator.ui.speech import Speech
+from simulator.ui.text import TextRenderer
+from simulator.ui.theme import Style, ThemeData, load_theme, window_scale
+
+log = logging.getLogger(__name__)
+
+TITLE = "Customer Challenge Simulator"
+MIN_SIZE = (1024, 640)
+IDLE_WAIT_MS = 1000  # longest sleep between checks when nothing happens
+FPS = 60
+SessionListener = Callable[[str, Any, Any], None]
+
+
+def default_window_size() -> tuple[int, int]:
+    """A 16:9 window about three quarters of the desktop: bigger (so scaled up) on high-DPI."""
+    try:
+        desktop_w, desktop_h = pygame.display.get_desktop_sizes()[0]
+    except (pygame.error, IndexError):
+        return 1280, 720
+    width = max(MIN_SIZE[0], min(int(desktop_w * 0.75), 2560))
+    height = max(MIN_SIZE[1], min(int(width * 9 / 16), int(desktop_h * 0.85)))
+    return width, height
+
+
+class App:
+    """One game window. Construct cheaply; `open()` creates the window, `run()` plays."""
+
+    def __init__(self, source: Path, *, store: ProfileStore | None = None, profile: str | None = None,
+                 size: tuple[int, int] | None = None, fullscreen: bool | None = None,
+                 data_dir: Path = DATA_DIR, speech: Speech | None = None,
+                 high_contrast: bool | None = None, ui_scale: float = 1.0) -> None:
+        self.source = Path(source)
+        self.library = ScenarioLibrary(self.source, data_dir)
+        self.store: ProfileStore = store if store is not None else MemoryProfileStore()
+        self.requested_profile = profile
+        self.requested_size = size
+        self.ui_scale = ui_scale
+        self.profile: str | None = None
+        self.settings = Settings()
+        self._overrides = {"fullscreen": fullscreen, "high_contrast": high_contrast}
+        self.speech = speech if speech is not None else Speech(enabled=False)
+        self.stack = SceneStack()
+        self.input = InputAdapter()
+        self.running = False
+        self.window: pygame.Surface | None = None
+        self.theme: ThemeData | None = None
+        self.style: Style | None = None
+        self.text: TextRenderer | None = None
+        self.faces = FaceRenderer()
+        self.notice: tuple[str, str] | None = None  # (message, kind: info|warning|error)
+        self.active_session = None  # the conversation's Session, for current_snapshot()
+        self.active_entry = None
+        self.frames = 0
+        self.first_frame_at: float | None = None
+        self._windowed_size = size or (1280, 720)
+        self._dirty = True
+        self._listeners: list[SessionListener] = []
+
+    # ------------------------------------------------------------------ set-up
+    def open(self) -> None:
+        """Create the window, fonts and the first scene (the Start screen)."""
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption(TITLE)
+        self.theme = load_theme()
+        if self.requested_size is None:
+            self._windowed_size = default_window_size()
+        self._apply_profile_settings(self.requested_profile or self.store.last_profile(), select=False)
+        self._set_display_mode()
+        self.text = TextRenderer(self.theme)
+        self._rebuild_style()
+        self._set_icon()
+        from simulator.ui.scenes.start import StartScene
+
+        self.stack.reset(StartScene(self))
+        self.stack.apply_pending(self.size)
+        self.running = True
+
+    def _set_icon(self) -> None:
+        try:
+            pygame.display.set_icon(self.faces.surface(self.style, 64, 0.5, 0.1))
+        except pygame.error:
+            pass
+
+    def _set_display_mode(self) -> None:
+        if self.settings.fullscreen:
+            self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            self.window = pygame.display.set_mode(self._windowed_size, pygame.RESIZABLE)
+            try:
+                pygame.Window.from_display_module().minimum_size = MIN_SIZE
+            except (AttributeError, pygame.error):
+                pass
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.window.get_size() if self.window is not None else self._windowed_size
+
+    def _rebuild_style(self) -> None:
+        width, height = self.size
+        scale = window_scale(self.theme, width, height) * self.ui_scale
+        multiplier = self.theme.text_sizes.get(self.settings.text_size, 1.0)
+        palette = "high_contrast" if self.settings.high_contrast else "normal"
+        self.style = Style(self.theme, palette, scale, multiplier)
+        self.faces = FaceRenderer()
+        if self.text is not None:
+            self.text.clear()
+        self.speech.enabled = self.settings.speech
+        self._dirty = True
+
+    # ------------------------------------------------------------------ profiles & settings
+    def _apply_profile_settings(self, name: str | None, select: bool) -> None:
+        stored: dict = {}
+        if name and name in self.store.list_profiles():
+            stored = self.store.load_settings(name)
+            if select:
+                self.profile = name
+                self.store.remember_last(name)
+        self.settings = Settings.from_dict(stored)
+        for key, value in self._overrides.items():
+            if value is not None:
+                setattr(self.settings, key, value)
+
+    def select_profile(self, name: str) -> None:
+        """Make `name` the trainee: load their settings and apply them."""
+        before = (self.settings.fullscreen, self.settings.high_contrast, self.settings.text_size)
+        self._apply_profile_settings(name, select=True)
+        self.apply_settings(self.settings, save=False, previous=before)
+
+    def apply_settings(self, settings: Settings, save: bool = True,
+                       previous: tuple | None = None) -> None:
+        """Use new settings now (re-laying out every scene) and store them for the profile."""
+        old = previous or (self.settings.fullscreen, self.settings.high_contrast, self.settings.text_size)
+        self.settings = settings.copy()
+        if self.window is not None and old[0] != self.settings.fullscreen:
+            self._set_display_mode()
+        self._rebuild_style()
+        self.stack.relayout(*self.size)
+        if save and self.profile:
+            self.store.save_settings(self.profile, self.settings.to_dict())
+
+    # ------------------------------------------------------------------ sessions (for records)
+    def add_session_listener(self, listener: SessionListener) -> None:
+        """`listener(kind, session, entry)`; kinds as in `session_event`."""
+        self._listeners.append(listener)
+
+    def session_event(self, kind: str, session: Any, entry: Any) -> None:
+        """Tell listeners about a conversation: start, turn, end, left (back to the picker)
+        or closed (window closed mid-way; the snapshot stays in `current_snapshot()`)."""
+        if kind == "left":
+            self.active_session, self.active_entry = None, None
+        else:
+            self.active_session, self.active_entry = session, entry
+        for listener in self._listeners:
+            try:
+                listener(kind, session, entry)
+            except Exception:  # a records bug must not end the trainee's conversation
+                log.exception("session listener failed on %s", kind)
+
+    def current_snapshot(self) -> dict | None:
+        """The live conversation's session snapshot (JSON-able), or None when none is open."""
+        session = self.active_session
+        return session.snapshot() if session is not None else None
+
+    # ------------------------------------------------------------------ notices
+    def notify(self, message: str, kind: str = "info") -> None:
+        self.notice = (message, kind)
+        self._dirty = True
+
+    def clear_notice(self) -> None:
+        if self.notice is not None:
+            self.notice = None
+            self._dirty = True
+
+    def ensure_library(self) -> ScenarioLibrary:
+        if not self.library.loaded:
+            self.library.load()
+        return self.library
+
+    # ------------------------------------------------------------------ the loop
+    def run(self, exit_after_first_frame: bool = False, on_first_frame: Callable[[], None] | None = None) -> int:
+        """Open the window (if needed) and play until the window closes."""
+        if self.window is None:
+            self.open()
+        self.process([], 0.0)
+        if on_first_frame is not None:
+            on_first_frame()
+        if exit_after_first_frame:
+            return 0
+        clock = pygame.time.Clock()
+        last = time.perf_counter()
+        while self.running:
+            if self._busy():
+                events = pygame.event.get()
+            else:
+                # Nothing moves: sleep until an event arrives (or a long timeout passes).
+                first = pygame.event.wait(IDLE_WAIT_MS)
+                events = [first] + pygame.event.get() if first.type != pygame.NOEVENT else []
+            now = time.perf_counter()
+            dt, last = min(now - last, 0.1), now
+            self.process(events, dt)
+            if self._busy():
+                clock.tick(FPS)
+        self.close()
+        return 0
+
+    def _busy(self) -> bool:
+        return self._dirty or self.stack.is_animating() or bool(self.stack._pending)
+
+    def process(self, events: Iterable[pygame.event.Event], dt: float) -> None:
+        """Handle events, apply scene changes, advance animations by `dt`, draw if needed."""
+        for event in events:
+            action = self.input.translate(event)
+            if action is not None:
+                self.dispatch(action)
+        if self.stack.apply_pending(self.size):
+            self._dirty = True
+        animating = self.stack.is_animating()
+        self.stack.update(dt)
+        if self.stack.apply_pending(self.size):
+            self._dirty = True
+        if self._dirty or animating:
+            self.draw()
+        if not self.stack.scenes:
+            self.running = False
+
+    def dispatch(self, action: Action) -> None:
+        """Global keys first (quit, resize, full screen), then the top scene."""
+        self._dirty = True
+        if action.kind == act.QUIT:
+            self.running = False
+            return
+        if action.kind == act.RESIZE:
+            self.resize(action.size)
+            return
+        if action.kind == act.REDRAW:
+            return
+        if action.kind == act.FULLSCREEN:
+            settings = self.settings.copy()
+            settings.fullscreen = not settings.fullscreen
+            self.apply_settings(settings)
+            return
+        if not self.stack.handle(action) and action.kind == act.RELOAD:
+            self.library.load()
+            self.stack.relayout(*self.size)
+            self.notify("Scenario files reloaded from disk.")
+
+    def resize(self, size: tuple[int, int]) -> None:
+        width, height = max(320, size[0]), max(240, size[1])
+        if self.window is not None and self.window.get_size() != (width, height) and not self.settings.fullscreen:
+            # Real windows resize their surface themselves; headless ones need set_mode.
+            self.window = pygame.display.set_mode((width, height), pygame.RESIZABLE)
+        if not self.settings.fullscreen:
+            self._windowed_size = (width, height)
+        self.window = pygame.display.get_surface() or self.window
+        self._rebuild_style()
+        self.stack.relayout(*self.size)
+
+    def draw(self) -> None:
+        surface = self.window
+        surface.fill(self.style.color("background"))
+        self.stack.draw(surface)
+        pygame.display.flip()
+        self.frames += 1
+        self._dirty = False
+        if self.first_frame_at is None:
+            self.first_frame_at = time.perf_counter()
+
+    def close(self) -> None:
+        """End the game without asking anything; the session snapshot stays readable."""
+        self.running = False
+        self.speech.stop()
+        if self.active_session is not None:
+            self.session_event("closed", self.active_session, self.active_entry)
+
+    # ------------------------------------------------------------------ test & bench helpers
+    def feed(self, events: Iterable[pygame.event.Event], dt: float = 1 / 60) -> None:
+        """Process these events as one frame (tests)."""
+        self.process(list(events), dt)
+
+    def pump(self, dt: float = 1 / 60) -> None:
+        """Process whatever is in pygame's event queue as one frame."""
+        self.process(pygame.event.get(), dt)
+
+    def advance(self, seconds: float, dt: float = 1 / 60) -> None:
+        """Let `seconds` of animation pass in frames of `dt`."""
+        steps = max(1, round(seconds / dt))
+        for _ in range(steps):
+            self.process([], dt)
+
+    def settle(self, limit: float = 10.0) -> None:
+        """Advance until nothing animates (bounded)."""
+        waited = 0.0
+        while (self.stack.is_animating() or self._dirty or self.stack._pending) and waited < limit:
+            self.process([], 1 / 60)
+            waited += 1 / 60
+
+    def screenshot(self, path: str | os.PathLike) -> None:
+        """Save the current frame as an image (PNG by extension)."""
+        self.draw()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.window, str(path))
+
+    @property
+    def top(self) -> Scene | None:
+        return self.stack.top

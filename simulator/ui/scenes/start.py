@@ -1,0 +1,260 @@
+"""Start screen: who is training (pick or create a profile), settings, quit."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.ui import input as act
+from simulator.ui.profiles import ProfileError
+from simulator.ui.scene import Scene
+from simulator.ui.text import block_height, draw_lines
+from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel
+from simulator.ui.widgets.button import Button
+from simulator.ui.widgets.chrome import draw_footer, draw_notice, footer_height
+from simulator.ui.widgets.scroll import ScrollView
+from simulator.ui.widgets.text_field import TextField
+
+STEPS = (
+    ("Meet the customer", "Read the briefing: who they are and what went wrong."),
+    ("Choose your replies", "Every reply moves their mood. Watch their face."),
+    ("Learn from the debrief", "See your scores, the turning points and better replies."),
+)
+
+
+class StartScene(Scene):
+    name = "start"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.error = ""
+        self.field = TextField("New trainee's name", self._create)
+        self.add = Button("Add trainee", lambda: self._create(self.field.value), kind="secondary", name="add")
+        self.settings = Button("Settings", self._open_settings, name="settings")
+        self.quit = Button("Quit", self._quit, kind="ghost", name="quit")
+        self.profile_buttons: list[Button] = []
+        self.focus = FocusGroup()
+        self.list_view = ScrollView(keys=False)
+        self.hero = pygame.Rect(0, 0, 0, 0)
+        self.card = pygame.Rect(0, 0, 0, 0)
+        self._auto_opened = False
+        self._rebuild_profiles()
+
+    # -- data --------------------------------------------------------------------------
+    def _rebuild_profiles(self) -> None:
+        names = self.app.store.list_profiles()
+        self.profile_buttons = [
+            Button(name, lambda n=name: self._choose(n), kind="secondary", name=f"profile:{name}")
+            for name in names]
+        items = [*self.profile_buttons, self.field, self.add, self.settings, self.quit]
+        self.focus.set_items(items, keep=False)
+        last = self.app.store.last_profile()
+        for button in self.profile_buttons:
+            if button.label == last:
+                self.focus.focus(button)
+        if not self.profile_buttons:
+            self.focus.focus(self.field)
+
+    def _choose(self, name: str) -> None:
+        self.app.select_profile(name)
+        self.app.clear_notice()
+        from simulator.ui.scenes.picker import PickerScene
+
+        self.app.stack.push(PickerScene(self.app))
+
+    def _create(self, typed: str) -> None:
+        try:
+            name = self.app.store.create_profile(typed)
+        except ProfileError as error:
+            self.error = str(error)
+            self.focus.focus(self.field)
+            return
+        self.error = ""
+        self.field.value = ""
+        self._rebuild_profiles()
+        self._choose(name)
+
+    def _open_settings(self) -> None:
+        from simulator.ui.scenes.settings import SettingsScene
+
+        self.app.stack.push(SettingsScene(self.app))
+
+    def _quit(self) -> None:
+        self.app.running = False
+
+    # -- scene -------------------------------------------------------------------------
+    def enter(self) -> None:
+        self._rebuild_profiles()
+        self._sync_text_mode()
+        wanted = self.app.requested_profile
+        if wanted and not self._auto_opened:
+            self._auto_opened = True  # `--profile NAME` goes straight to the picker once
+            try:
+                self._choose(self.app.store.create_profile(wanted))
+            except ProfileError as error:
+                self.error = str(error)
+
+    def _sync_text_mode(self) -> None:
+        typing = self.focus.focused is self.field
+        if typing != self.app.input.text_mode:
+            self.app.input.text_mode = typing
+            if typing:
+                pygame.key.start_text_input()
+            else:
+                pygame.key.stop_text_input()
+
+    def layout(self, width: int, height: int) -> None:
+        app, style = self.app, self.app.style
+        margin = style.space("xl")
+        bottom = height - footer_height(app)
+        self.hero = pygame.Rect(0, 0, round(width * 0.44), bottom)
+        card_w = min(style.px(520), width - self.hero.width - 2 * margin)
+        card_x = self.hero.right + (width - self.hero.right - card_w) // 2
+        self.card = pygame.Rect(card_x, margin, card_w, bottom - 2 * margin)
+        pad = style.space("l")
+        inner_x, inner_w = self.card.x + pad, self.card.width - 2 * pad
+        title_h = app.text.line_height(style, "title", "bold")
+        caption_h = app.text.line_height(style, "caption")
+        button_h = Button("x", lambda: None).preferred_height(app)
+        gap = style.space("s")
+        # bottom-up: quit/settings row, error line, field + add row, "new trainee" caption
+        row_y = self.card.bottom - pad - button_h
+        half = (inner_w - gap) // 2
+        self.settings.rect = pygame.Rect(inner_x, row_y, half, button_h)
+        self.quit.rect = pygame.Rect(inner_x + half + gap, row_y, inner_w - half - gap, button_h)
+        field_y = row_y - style.space("l") - caption_h - button_h
+        add_w = min(self.add.preferred_width(app), inner_w // 2)
+        self.field.rect = pygame.Rect(inner_x, field_y, inner_w - add_w - gap, button_h)
+        self.add.rect = pygame.Rect(self.field.rect.right + gap, field_y, add_w, button_h)
+        self._new_caption_y = field_y - caption_h - style.space("xs")
+        list_top = self.card.y + pad + title_h + caption_h + style.space("m") + style.space("s")
+        list_bottom = self._new_caption_y - style.space("l")
+        self.list_view.rect = pygame.Rect(inner_x - style.px(8), list_top - style.px(8),
+                                          inner_w + style.px(16), max(0, list_bottom - list_top + style.px(16)))
+        y = 0
+        for button in self.profile_buttons:
+            button.rect = pygame.Rect(inner_x, list_top + y, inner_w, button_h)
+            y += button_h + gap
+        self.list_view.line_step = button_h + gap
+        self.list_view.set_content(max(0, y - gap) + style.px(16))
+        self._scroll_to_focus()
+
+    def _scroll_to_focus(self) -> None:
+        focused = self.focus.focused
+        if focused in self.profile_buttons:
+            top = focused.rect.y - self.list_view.rect.y - self.list_view.offset
+            # rects are laid out unscrolled: content position = rect.y - (view top + margin)
+            content_top = focused.rect.y - (self.list_view.rect.y + self.app.style.px(8))
+            self.list_view.ensure_visible(content_top, content_top + focused.rect.height + self.app.style.px(16))
+            del top
+
+    def _button_at_offset(self, button: Button) -> pygame.Rect:
+        return button.rect.move(0, -self.list_view.offset)
+
+    def handle_event(self, action) -> bool:
+        used = False
+        if self.app.input.text_mode and self.field.handle(action):
+            self.error = ""
+            used = True
+        elif action.kind in (act.POINTER, act.PRESS, act.CLICK):
+            used = self._pointer(action)
+        elif action.kind == act.SCROLL:
+            used = self.list_view.handle(action)
+        elif action.kind == act.BACK:
+            used = True  # Esc on the first screen does nothing rather than quitting by surprise
+        else:
+            used = self.focus.handle(action)
+        self._scroll_to_focus()
+        self._sync_text_mode()
+        return used
+
+    def _pointer(self, action) -> bool:
+        # Profile buttons scroll, so test them at their on-screen position.
+        pos = action.pos
+        if self.list_view.rect.collidepoint(pos):
+            pos = (pos[0], pos[1] + self.list_view.offset)
+            for button in self.profile_buttons:
+                if button.rect.collidepoint(pos):
+                    from dataclasses import replace
+
+                    return self.focus.handle(replace(action, pos=pos))
+            return False
+        hit = self.focus.item_at(pos)
+        if hit in self.profile_buttons:
+            return False  # scrolled out of view
+        return self.focus.handle(action)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        width, height = surface.get_size()
+        self._draw_hero(surface)
+        draw_panel(surface, self.card, style, "surface", "border", radius=style.radius("l"), shadow=True)
+        pad = style.space("l")
+        x, y = self.card.x + pad, self.card.y + pad
+        title = app.text.render("Who is training today?", style, "title", style.color("text"), "bold")
+        surface.blit(title, (x, y))
+        y += title.get_height()
+        hint = "Pick your name to continue." if self.profile_buttons else "Add your name to keep your settings and grades."
+        surface.blit(app.text.render(hint, style, "caption", style.color("text_muted")), (x, y))
+        focused = self.focus.focused
+        with self.list_view.clip(surface):
+            for button in self.profile_buttons:
+                shown = Button(button.label, button.on_press, kind=button.kind)
+                shown.rect = self._button_at_offset(button)
+                shown.draw(surface, app, focused is button)
+        if not self.profile_buttons:
+            empty = app.text.render("No trainees yet.", style, "body", style.color("text_muted"))
+            surface.blit(empty, (x, self.list_view.rect.y + style.px(8)))
+        self.list_view.draw_bar(surface, style)
+        caption = app.text.render("New trainee", style, "caption", style.color("text_muted"), "bold")
+        surface.blit(caption, (x, self._new_caption_y))
+        self.field.draw(surface, app, focused is self.field)
+        self.add.draw(surface, app, focused is self.add)
+        if self.error:
+            error = app.text.render(self.error, style, "caption", style.color("danger"), "bold")
+            surface.blit(error, (x, self.field.rect.bottom + style.space("xs")))
+        self.settings.draw(surface, app, focused is self.settings)
+        self.quit.draw(surface, app, focused is self.quit)
+        notice_rect = pygame.Rect(self.card.x, self.card.bottom + style.space("s"), self.card.width, 0)
+        draw_notice(surface, app, notice_rect)
+        hints = [("↑↓", "Move"), ("Enter", "Choose"), ("Tab", "Next"), ("F11", "Full screen")]
+        draw_footer(surface, app, hints)
+        del width, height
+
+    def _draw_hero(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        rect = self.hero
+        pygame.draw.rect(surface, style.color("header"), rect)
+        if style.high_contrast:
+            pygame.draw.line(surface, style.color("border"), rect.topright, rect.bottomright, 2)
+        margin = style.space("xl")
+        inner_w = rect.width - 2 * margin
+        face_size = min(style.px(150), rect.height // 4)
+        face = app.faces.surface(style, face_size, 0.62, 0.15)
+        lines = app.text.wrap("Customer Challenge Simulator", style, "display", inner_w, "bold")
+        tagline = app.text.wrap("Practise calming a frustrated customer. Every reply counts.",
+                                style, "subtitle", inner_w)
+        step_h = app.text.line_height(style, "body", "bold") + app.text.line_height(style, "caption") * 2
+        total = (face_size + style.space("l") + block_height(app.text, style, len(lines), "display", "bold", 1.05)
+                 + style.space("m") + block_height(app.text, style, len(tagline), "subtitle")
+                 + style.space("xl") + len(STEPS) * (step_h + style.space("m")))
+        y = rect.y + max(margin, (rect.height - total) // 2)
+        surface.blit(face, (rect.x + margin, y))
+        y += face_size + style.space("l")
+        y = draw_lines(surface, app.text, style, lines, rect.x + margin, y, "display",
+                       style.color("header_text"), "bold", line_gap=1.05)
+        y += style.space("m") - style.px(8)
+        y = draw_lines(surface, app.text, style, tagline, rect.x + margin, y, "subtitle", style.color("header_muted"))
+        y += style.space("xl") - style.px(8)
+        badge = app.text.line_height(style, "body", "bold") + style.px(4)
+        text_x = rect.x + margin + badge + style.space("m")
+        for number, (heading, detail) in enumerate(STEPS, start=1):
+            draw_badge(surface, app, (rect.x + margin + badge // 2, y + badge // 2), str(number),
+                       style.color("accent") if not style.high_contrast else style.color("header_text"),
+                       style.color("accent_text") if not style.high_contrast else style.color("header"),
+                       "body", badge)
+            head = app.text.render(heading, style, "body", style.color("header_text"), "bold")
+            surface.blit(head, (text_x, y))
+            detail_lines = app.text.wrap(detail, style, "caption", rect.right - margin - text_x)[:2]
+            draw_lines(surface, app.text, style, detail_lines, text_x, y + head.get_height(), "caption",
+                       style.color("header_muted"), line_gap=1.1)
+            y += step_h + style.space("m")

@@ -1,0 +1,250 @@
+"""Fonts and rendered text, created once and cached.
+
+`TextRenderer` owns every `pygame.font.Font` (one per file and pixel size) and an LRU cache
+of rendered lines, so a frame that redraws the same words costs only blits. Any character
+the main font lacks is drawn with the fallback font (run by run inside a line); characters
+no font has show the font's box glyph. Text is cleaned first (NUL, lone surrogates and
+control characters), so no Unicode input can raise.
+
+Wrapping is done here rather than with `Font.render(wraplength=...)`: the typewriter effect
+needs to know where each line breaks before the text is complete (otherwise a word would
+jump to the next line halfway through typing), and mixed-font runs need per-line control.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+import pygame
+
+from simulator.paths import ASSETS_DIR
+from simulator.ui.theme import Color, Style, ThemeData
+
+log = logging.getLogger(__name__)
+
+FONTS_DIR = ASSETS_DIR / "fonts"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_PROBE_PX = 24
+_CACHE_LIMIT = 1500
+
+
+def clean_text(text: object) -> str:
+    """Any value -> text that SDL_ttf accepts: no NUL/control chars or lone surrogates."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = text.replace("\r\n", "\n").replace("\t", "    ")
+    return _CONTROL.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+class TextRenderer:
+    """Fonts by (weight, px), glyph fallback, line wrapping and a rendered-line cache."""
+
+    def __init__(self, theme: ThemeData, fonts_dir: Path = FONTS_DIR) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self._paths: dict[str, Path | None] = {}
+        for weight in ("regular", "bold", "italic", "fallback"):
+            name = theme.fonts.get(weight, "")
+            path = fonts_dir / name if name else None
+            if path is None or not path.is_file():
+                log.warning("font %r for %s not found in %s; using the default font",
+                            name, weight, fonts_dir)
+                path = None
+            self._paths[weight] = path
+        self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
+        self._glyph_ok: dict[tuple[str, str], bool] = {}
+        self._notdef: dict[str, object] = {}
+        self._lines: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._wraps: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    # -- fonts -------------------------------------------------------------------------
+    def font(self, weight: str, px: int) -> pygame.font.Font:
+        """The font for a weight ('regular', 'bold', 'italic', 'fallback') at `px`."""
+        key = (weight, px)
+        font = self._fonts.get(key)
+        if font is None:
+            path = self._paths.get(weight) or self._paths.get("regular")
+            try:
+                font = pygame.font.Font(path, px)
+            except (OSError, pygame.error) as error:
+                log.warning("cannot open font %s (%s); using the default font", path, error)
+                font = pygame.font.Font(None, px)
+            if weight == "bold" and self._paths.get("bold") is None:
+                font.bold = True  # synthesised bold keeps headings distinct
+            self._fonts[key] = font
+        return font
+
+    def _has_glyph(self, weight: str, char: str) -> bool:
+        # SDL_ttf's metrics() return the box glyph's metrics for a missing character, so a
+        # character whose metrics equal those of an unassigned code point is missing.
+        key = (weight, char)
+        known = self._glyph_ok.get(key)
+        if known is None:
+            probe = self.font(weight, _PROBE_PX)
+            if weight not in self._notdef:
+                self._notdef[weight] = probe.metrics("\U0010fffd")
+            try:
+                known = char.isspace() or probe.metrics(char) != self._notdef[weight]
+            except (pygame.error, UnicodeError, ValueError):
+                known = False
+            self._glyph_ok[key] = known
+        return known
+
+    def _runs(self, text: str, weight: str) -> list[tuple[str, str]]:
+        """Split a line into (font weight, substring) runs, using the fallback as needed."""
+        if text.isascii():
+            return [(weight, text)]
+        runs: list[tuple[str, str]] = []
+        for char in text:
+            use = weight
+            if not self._has_glyph(weight, char) and self._has_glyph("fallback", char):
+                use = "fallback"
+            if runs and runs[-1][0] == use:
+                runs[-1] = (use, runs[-1][1] + char)
+            else:
+                runs.append((use, char))
+        return runs
+
+    # -- measuring ---------------------------------------------------------------------
+    def line_height(self, style: Style, role: str, weight: str = "regular") -> int:
+        return self.font(weight, style.font_px(role)).get_linesize()
+
+    def measure(self, text: str, px: int, weight: str = "regular") -> int:
+        """Width in pixels of one line of already-clean text."""
+        total = 0
+        for run_weight, run in self._runs(text, weight):
+            try:
+                total += self.font(run_weight, px).size(run)[0]
+            except (pygame.error, UnicodeError, ValueError):
+                total += px * len(run) // 2
+        return total
+
+    def wrap(self, text: object, style: Style, role: str, width: int,
+             weight: str = "regular") -> tuple[str, ...]:
+        """Greedy word wrap to `width` pixels; words longer than a line are split."""
+        px = style.font_px(role)
+        clean = clean_text(text)
+        key = (clean, px, weight, width)
+        cached = self._wraps.get(key)
+        if cached is not None:
+            self._wraps.move_to_end(key)
+            return cached
+        lines: list[str] = []
+        for paragraph in clean.split("\n"):
+            lines.extend(self._wrap_paragraph(paragraph, px, weight, max(8, width)))
+        result = tuple(lines)
+        self._wraps[key] = result
+        if len(self._wraps) > _CACHE_LIMIT:
+            self._wraps.popitem(last=False)
+        return result
+
+    def _wrap_paragraph(self, paragraph: str, px: int, weight: str, width: int) -> list[str]:
+        words = paragraph.split(" ")
+        lines: list[str] = []
+        current = ""
+        for word in words:
+            candidate = word if not current else f"{current} {word}"
+            if self.measure(candidate, px, weight) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            current = word
+            while current and self.measure(current, px, weight) > width:
+                cut = self._fit_chars(current, px, weight, width)
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current)
+        return lines
+
+    def _fit_chars(self, word: str, px: int, weight: str, width: int) -> int:
+        lo, hi = 1, len(word)
+        while lo < hi:  # the longest prefix that fits, at least one character
+            mid = (lo + hi + 1) // 2
+            if self.measure(word[:mid], px, weight) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return max(1, lo)
+
+    # -- rendering ---------------------------------------------------------------------
+    def render(self, text: object, style: Style, role: str, color: Color,
+               weight: str = "regular") -> pygame.Surface:
+        """One line of text as a cached surface with per-pixel alpha."""
+        return self.render_px(text, style.font_px(role), color, weight)
+
+    def render_px(self, text: object, px: int, color: Color, weight: str = "regular") -> pygame.Surface:
+        clean = clean_text(text).replace("\n", " ")
+        key = (clean, px, weight, color)
+        surface = self._lines.get(key)
+        if surface is not None:
+            self.hits += 1
+            self._lines.move_to_end(key)
+            return surface
+        self.misses += 1
+        surface = self._render_runs(clean, px, color, weight)
+        self._lines[key] = surface
+        if len(self._lines) > _CACHE_LIMIT:
+            self._lines.popitem(last=False)
+        return surface
+
+    def _render_runs(self, text: str, px: int, color: Color, weight: str) -> pygame.Surface:
+        base = self.font(weight, px)
+        runs = self._runs(text, weight)
+        try:
+            if len(runs) == 1 and runs[0][0] == weight:
+                return _fast(base.render(text, True, color))
+            pieces = [(self.font(w, px), self.font(w, px).render(t, True, color)) for w, t in runs]
+        except (pygame.error, UnicodeError, ValueError) as error:
+            log.warning("could not render %r (%s)", text[:40], error)
+            return base.render("\ufffd" * min(len(text), 3), True, color)
+        height = max(base.get_linesize(), *(p.get_height() for _, p in pieces))
+        surface = pygame.Surface((max(1, sum(p.get_width() for _, p in pieces)), height),
+                                 pygame.SRCALPHA)
+        x = 0
+        for font, piece in pieces:
+            # Align runs on the main font's baseline so mixed fonts sit on one line.
+            surface.blit(piece, (x, base.get_ascent() - font.get_ascent()))
+            x += piece.get_width()
+        return _fast(surface)
+
+    def clear(self) -> None:
+        """Drop rendered lines (after a theme or size change they will not be reused)."""
+        self._lines.clear()
+        self._wraps.clear()
+
+
+def _fast(surface: pygame.Surface) -> pygame.Surface:
+    # Matching the display's pixel format makes every later blit cheaper.
+    return surface.convert_alpha() if pygame.display.get_surface() is not None else surface
+
+
+def draw_lines(surface: pygame.Surface, text: TextRenderer, style: Style, lines: tuple[str, ...],
+               x: int, y: int, role: str, color: Color, weight: str = "regular",
+               line_gap: float = 1.18, align: str = "left", width: int = 0) -> int:
+    """Blit wrapped lines top-down from (x, y); returns the y after the last line."""
+    step = round(text.line_height(style, role, weight) * line_gap)
+    for line in lines:
+        image = text.render(line, style, role, color, weight)
+        if align == "center" and width:
+            surface.blit(image, (x + (width - image.get_width()) // 2, y))
+        elif align == "right" and width:
+            surface.blit(image, (x + width - image.get_width(), y))
+        else:
+            surface.blit(image, (x, y))
+        y += step
+    return y
+
+
+def block_height(text: TextRenderer, style: Style, lines: int, role: str,
+                 weight: str = "regular", line_gap: float = 1.18) -> int:
+    """Height of `lines` wrapped lines drawn by `draw_lines`."""
+    if lines <= 0:
+        return 0
+    step = round(text.line_height(style, role, weight) * line_gap)
+    return step * (lines - 1) + text.line_height(style, role, weight)

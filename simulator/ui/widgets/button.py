@@ -1,0 +1,134 @@
+"""Buttons: menu buttons and the numbered, wrapping reply buttons of the conversation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import pygame
+
+from simulator.ui.text import block_height, draw_lines
+from simulator.ui.theme import mix
+from simulator.ui.widgets.base import draw_badge, draw_focus_ring, draw_panel, fit_text
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
+
+
+class Button:
+    """A pressable label. `kind`: primary, secondary, danger or ghost.
+
+    State (focus, hover) is set by the owning scene's FocusGroup; `draw` only reads it.
+    """
+
+    def __init__(self, label: str, on_press: Callable[[], None], *, kind: str = "secondary",
+                 enabled: bool = True, hint: str = "", name: str = "") -> None:
+        self.label = label
+        self.on_press = on_press
+        self.kind = kind
+        self.enabled = enabled
+        self.hint = hint  # a key hint shown at the right, e.g. "Esc"
+        self.name = name or label
+        self.rect = pygame.Rect(0, 0, 0, 0)
+
+    def activate(self) -> None:
+        if self.enabled:
+            self.on_press()
+
+    def preferred_width(self, app: "App") -> int:
+        style = app.style
+        width = app.text.measure(self.label, style.font_px("label"), "bold") + 2 * style.space("l")
+        if self.hint:
+            width += app.text.measure(self.hint, style.font_px("caption")) + style.space("m")
+        return width
+
+    def preferred_height(self, app: "App") -> int:
+        style = app.style
+        return app.text.line_height(style, "label", "bold") + 2 * style.space("m") - style.px(2)
+
+    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False) -> None:
+        style = app.style
+        fills = {"primary": ("accent", "accent_text", "accent"), "danger": ("danger", "text_inverse", "danger"),
+                 "ghost": (None, "accent", None), "secondary": ("surface", "text", "border")}
+        fill_name, text_name, border_name = fills.get(self.kind, fills["secondary"])
+        fill = style.color(fill_name) if fill_name else None
+        text_color = style.color(text_name)
+        if not self.enabled:
+            fill = style.color("surface_sunken") if fill_name else None
+            text_color = style.color("disabled")
+        elif focused and fill is not None:
+            toward = style.color("text") if self.kind == "secondary" else style.color("surface")
+            fill = style.color("hover") if self.kind == "secondary" else mix(fill, toward, 0.12)
+        if fill is not None:
+            draw_panel(surface, self.rect, style, fill, border_name if self.enabled else "border",
+                       radius=style.radius("s"), shadow=self.kind == "primary" and self.enabled)
+        label = fit_text(app, self.label, "label", self.rect.width - style.space("m") * 2, "bold")
+        image = app.text.render(label, style, "label", text_color, "bold")
+        if self.hint and self.enabled:
+            hint = app.text.render(self.hint, style, "caption", mix(text_color, fill or style.color("surface"), 0.3))
+            x = self.rect.x + (self.rect.width - image.get_width() - hint.get_width() - style.space("s")) // 2
+            surface.blit(image, (x, self.rect.centery - image.get_height() // 2))
+            surface.blit(hint, (x + image.get_width() + style.space("s"), self.rect.centery - hint.get_height() // 2))
+        else:
+            surface.blit(image, image.get_rect(center=self.rect.center))
+        if self.kind == "ghost" and focused:
+            pygame.draw.line(surface, text_color, (self.rect.x + style.space("m"), self.rect.bottom - style.px(6)),
+                             (self.rect.right - style.space("m"), self.rect.bottom - style.px(6)), style.px(2))
+        if focused and self.enabled:
+            draw_focus_ring(surface, self.rect, style, style.radius("s"))
+
+
+class ReplyButton:
+    """One numbered reply: a badge with the key number and the wrapped reply text."""
+
+    def __init__(self, number: int, text: str, on_press: Callable[[], None]) -> None:
+        self.number = number
+        self.text = text
+        self.on_press = on_press
+        self.enabled = True
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self._lines: tuple[str, ...] = ()
+
+    def activate(self) -> None:
+        if self.enabled:
+            self.on_press()
+
+    def _text_width(self, app: "App", width: int) -> int:
+        style = app.style
+        return width - self._badge_size(app) - style.space("m") * 3
+
+    def _badge_size(self, app: "App") -> int:
+        return app.text.line_height(app.style, "reply", "bold") + app.style.px(6)
+
+    def layout(self, app: "App", x: int, y: int, width: int, max_lines: int = 6) -> int:
+        """Place the button at (x, y) with `width`; returns its height."""
+        style = app.style
+        lines = app.text.wrap(self.text, style, "reply", self._text_width(app, width))
+        if len(lines) > max_lines:  # never overflow: the full text is in the transcript
+            lines = lines[: max_lines - 1] + (fit_text(app, " ".join(lines[max_lines - 1:]), "reply",
+                                                       self._text_width(app, width)),)
+        self._lines = lines
+        text_h = block_height(app.text, style, len(lines), "reply", line_gap=1.12)
+        height = max(text_h, self._badge_size(app)) + style.space("m") * 2 - style.px(4)
+        self.rect = pygame.Rect(x, y, width, height)
+        return height
+
+    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False, chosen: bool = False) -> None:
+        style = app.style
+        fill = style.color("hover") if focused else style.color("surface")
+        if chosen:
+            fill = style.color("pressed")
+        border = "accent" if focused else "border"
+        draw_panel(surface, self.rect, style, fill, border, radius=style.radius("m"),
+                   border_width=2 if focused else 1)
+        size = self._badge_size(app)
+        pad = style.space("m")
+        badge_fill = style.color("accent") if focused else style.color("surface_sunken")
+        badge_text = style.color("accent_text") if focused else style.color("text")
+        draw_badge(surface, app, (self.rect.x + pad + size // 2, self.rect.y + pad - style.px(2) + size // 2),
+                   str(self.number), badge_fill, badge_text, "reply", size)
+        text_h = block_height(app.text, style, len(self._lines), "reply", line_gap=1.12)
+        top = self.rect.y + max(pad - style.px(2), (self.rect.height - text_h) // 2)
+        draw_lines(surface, app.text, style, self._lines, self.rect.x + pad * 2 + size, top, "reply",
+                   style.color("text"), line_gap=1.12)
+        if focused:
+            draw_focus_ring(surface, self.rect, style, style.radius("m"))

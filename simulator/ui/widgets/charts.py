@@ -1,0 +1,124 @@
+"""Skill bars and the mood-over-turns line chart of the debrief."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import pygame
+
+from simulator.ui.theme import mix
+from simulator.ui.widgets.base import draw_badge
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
+
+SKILL_LABELS = {"calm": "Calm", "listening": "Listening", "empathy": "Empathy",
+                "solutions": "Solutions", "follow_up": "Follow-up"}
+
+
+def skill_label(skill: str) -> str:
+    return SKILL_LABELS.get(skill, skill.replace("_", " ").capitalize())
+
+
+def skill_bars_height(app: "App", count: int) -> int:
+    style = app.style
+    return count * (app.text.line_height(style, "body") + style.space("s")) + style.space("s")
+
+
+def draw_skill_bars(surface: pygame.Surface, app: "App", rect: pygame.Rect,
+                    skills: Sequence[tuple[str, int]], pass_mark: int = 80) -> None:
+    """One row per skill: name, a bar 0..100 with a tick at the pass mark, and the number."""
+    style = app.style
+    row_h = app.text.line_height(style, "body") + style.space("s")
+    label_w = max(app.text.measure(skill_label(s), style.font_px("body"), "bold") for s, _ in skills) \
+        + style.space("m") if skills else 0
+    value_w = app.text.measure("100", style.font_px("body"), "bold") + style.space("s")
+    bar_x = rect.x + label_w
+    bar_w = max(style.px(40), rect.width - label_w - value_w - style.space("s"))
+    bar_h = max(style.px(10), row_h // 2)
+    y = rect.y + style.space("xs")
+    for skill, value in skills:
+        value = max(0, min(100, int(value)))
+        label = app.text.render(skill_label(skill), style, "body", style.color("text"), "bold")
+        surface.blit(label, (rect.x, y + (row_h - label.get_height()) // 2))
+        track = pygame.Rect(bar_x, y + (row_h - bar_h) // 2, bar_w, bar_h)
+        pygame.draw.rect(surface, style.color("bar_track"), track, border_radius=bar_h // 2)
+        if value > 0:
+            fill = track.copy()
+            fill.width = max(bar_h, round(bar_w * value / 100))
+            color = style.color("bar_fill") if value >= pass_mark or style.high_contrast \
+                else mix(style.color("bar_fill"), style.color("warning"), 0.55)
+            pygame.draw.rect(surface, color, fill, border_radius=bar_h // 2)
+        if style.high_contrast:
+            pygame.draw.rect(surface, style.color("border"), track, 1, border_radius=bar_h // 2)
+        tick_x = track.x + round(bar_w * pass_mark / 100)
+        pygame.draw.line(surface, style.color("text"), (tick_x, track.y - style.px(3)),
+                         (tick_x, track.bottom + style.px(2)), max(1, style.px(2)))
+        number = app.text.render(str(value), style, "body", style.color("text"), "bold")
+        surface.blit(number, (rect.right - number.get_width(), y + (row_h - number.get_height()) // 2))
+        y += row_h
+
+
+def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, values: Sequence[float],
+                    expressions: Sequence[str], bands: Sequence[tuple[str, float, float]],
+                    marks: Sequence[tuple[int, str]] = ()) -> None:
+    """Mood (valence -1..1) at the start and after each turn, over labelled expression bands.
+
+    `values[0]` is the starting mood, `values[t]` the mood after turn t; `expressions` the
+    label at each point; `marks` (turn, label) pins numbered key moments on the line.
+    """
+    style = app.style
+    pad = style.space("s")
+    label_w = max((app.text.measure(name.capitalize(), style.font_px("caption")) for name, _, _ in bands),
+                  default=0) + style.space("m")
+    axis_h = app.text.line_height(style, "caption") + style.space("xs")
+    plot = pygame.Rect(rect.x + label_w, rect.y + pad, rect.width - label_w - pad, rect.height - pad - axis_h)
+    if plot.width < 20 or plot.height < 20:
+        return
+
+    def y_of(v: float) -> int:
+        v = max(-1.0, min(1.0, v))
+        return round(plot.bottom - (v + 1) / 2 * plot.height)
+
+    def x_of(t: int) -> int:
+        span = max(1, len(values) - 1)
+        return round(plot.x + plot.width * t / span)
+
+    for index, (name, low, high) in enumerate(bands):
+        band = pygame.Rect(plot.x, y_of(high), plot.width, max(1, y_of(low) - y_of(high)))
+        tint = style.color("surface_alt") if index % 2 else style.color("surface")
+        if not style.high_contrast:
+            tint = mix(style.color("surface"), style.mood_color(name), 0.12)
+        pygame.draw.rect(surface, tint, band)
+        label = app.text.render(name.capitalize(), style, "caption", style.color("text_muted"))
+        if band.height >= label.get_height() * 0.8:
+            surface.blit(label, (rect.x, band.centery - label.get_height() // 2))
+        pygame.draw.line(surface, style.color("chart_grid"), (plot.x, band.y), (plot.right, band.y))
+    pygame.draw.rect(surface, style.color("border"), plot, 1)
+
+    for t in range(len(values)):
+        label = app.text.render("Start" if t == 0 else str(t), style, "caption", style.color("text_muted"))
+        x = x_of(t)
+        if t == 0:
+            x += label.get_width() // 2
+        elif t == len(values) - 1:
+            x = min(x, plot.right - label.get_width() // 2)
+        if t == 0 or t == len(values) - 1 or len(values) <= 16 or t % 2 == 0:
+            surface.blit(label, (x - label.get_width() // 2, plot.bottom + style.space("xs")))
+
+    points = [(x_of(t), y_of(v)) for t, v in enumerate(values)]
+    line_color = style.color("chart_line")
+    if len(points) >= 2:
+        width = max(2, style.px(3))
+        pygame.draw.lines(surface, line_color, False, points, width)
+    for t, point in enumerate(points):
+        expression = expressions[t] if t < len(expressions) else "neutral"
+        radius = max(3, style.px(5))
+        pygame.draw.circle(surface, style.color("surface"), point, radius + max(1, style.px(2)))
+        pygame.draw.circle(surface, style.mood_color(expression), point, radius)
+    for turn, label in marks:
+        if 0 <= turn < len(points):
+            x, y = points[turn]
+            size = app.text.line_height(style, "caption") + style.px(4)
+            cy = y - size if y - size - size // 2 > plot.y else y + size
+            draw_badge(surface, app, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)

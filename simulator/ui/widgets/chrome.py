@@ -1,0 +1,111 @@
+"""The frame around every screen: a header band, a key-hint footer and the notice banner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import pygame
+
+from simulator.ui.widgets.base import chip_size, draw_chip, fit_text
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
+
+
+def header_height(app: "App") -> int:
+    style = app.style
+    return app.text.line_height(style, "subtitle", "bold") + style.space("l") * 2 - style.px(6)
+
+
+def footer_height(app: "App") -> int:
+    style = app.style
+    return app.text.line_height(style, "caption") + style.space("m") * 2
+
+
+def content_rect(app: "App", width: int, height: int) -> pygame.Rect:
+    """The area between header and footer, inside the page margins."""
+    style = app.style
+    margin = style.space("xl")
+    top = header_height(app) + style.space("l")
+    bottom = height - footer_height(app) - style.space("m")
+    return pygame.Rect(margin, top, width - 2 * margin, max(10, bottom - top))
+
+
+def draw_header(surface: pygame.Surface, app: "App", title: str, subtitle: str = "",
+                right: str = "") -> None:
+    """The dark band at the top: screen title, an optional subtitle and a chip on the right."""
+    style = app.style
+    width = surface.get_width()
+    height = header_height(app)
+    pygame.draw.rect(surface, style.color("header"), (0, 0, width, height))
+    if style.high_contrast:
+        pygame.draw.line(surface, style.color("border"), (0, height - 1), (width, height - 1), 2)
+    margin = style.space("xl")
+    right_w = 0
+    if right:
+        cw, ch = chip_size(app, right)
+        right_w = cw + style.space("m")
+        draw_chip(surface, app, (width - margin - cw, (height - ch) // 2), right,
+                  style.color("accent") if not style.high_contrast else style.color("header"),
+                  style.color("accent_text") if not style.high_contrast else style.color("header_text"),
+                  border=style.color("border") if style.high_contrast else None)
+    title_img = app.text.render(fit_text(app, title, "subtitle", width - 2 * margin - right_w, "bold"),
+                                style, "subtitle", style.color("header_text"), "bold")
+    surface.blit(title_img, (margin, (height - title_img.get_height()) // 2))
+    if subtitle:
+        x = margin + title_img.get_width() + style.space("l")
+        room = width - margin - right_w - x
+        if room > style.px(80):
+            sub = app.text.render(fit_text(app, subtitle, "body", room), style, "body", style.color("header_muted"))
+            surface.blit(sub, (x, (height - sub.get_height()) // 2 + style.px(2)))
+
+
+def draw_footer(surface: pygame.Surface, app: "App", hints: Sequence[tuple[str, str]]) -> None:
+    """Key hints along the bottom: each key in a key-cap box, then what it does."""
+    style = app.style
+    width, height = surface.get_size()
+    bar_h = footer_height(app)
+    top = height - bar_h
+    pygame.draw.rect(surface, style.color("surface"), (0, top, width, bar_h))
+    pygame.draw.line(surface, style.color("border"), (0, top), (width, top), 2 if style.high_contrast else 1)
+    x = style.space("xl")
+    pad = style.px(6)
+    for key, label in hints:
+        key_img = app.text.render(key, style, "caption", style.color("text"), "bold")
+        label_img = app.text.render(label, style, "caption", style.color("text_muted"))
+        needed = key_img.get_width() + 2 * pad + style.space("xs") + label_img.get_width()
+        if x + needed > width - style.space("xl"):
+            break
+        cap = pygame.Rect(x, top + (bar_h - key_img.get_height()) // 2 - style.px(2),
+                          key_img.get_width() + 2 * pad, key_img.get_height() + style.px(4))
+        pygame.draw.rect(surface, style.color("surface_sunken"), cap, border_radius=style.radius("s"))
+        pygame.draw.rect(surface, style.color("border"), cap, 1, border_radius=style.radius("s"))
+        surface.blit(key_img, (cap.x + pad, cap.y + style.px(2)))
+        x = cap.right + style.space("s")
+        surface.blit(label_img, (x, top + (bar_h - label_img.get_height()) // 2))
+        x += label_img.get_width() + style.space("l")
+
+
+def draw_notice(surface: pygame.Surface, app: "App", rect: pygame.Rect) -> int:
+    """The current notice (if any) as a banner at the top of `rect`; returns its height."""
+    if app.notice is None:
+        return 0
+    message, kind = app.notice
+    style = app.style
+    fills = {"error": ("danger_soft", "danger"), "warning": ("warning_soft", "warning"),
+             "info": ("accent_soft", "accent")}
+    fill, edge = fills.get(kind, fills["info"])
+    from simulator.ui.text import block_height, draw_lines
+
+    pad = style.space("m")
+    lines = app.text.wrap(message, style, "body", rect.width - 3 * pad)[:3]
+    height = block_height(app.text, style, len(lines), "body") + 2 * style.space("s")
+    box = pygame.Rect(rect.x, rect.y, rect.width, height)
+    pygame.draw.rect(surface, style.color(fill), box, border_radius=style.radius("s"))
+    pygame.draw.rect(surface, style.color(edge), (box.x, box.y, style.px(5), box.height),
+                     border_top_left_radius=style.radius("s"), border_bottom_left_radius=style.radius("s"))
+    if style.high_contrast:
+        pygame.draw.rect(surface, style.color(edge), box, 2, border_radius=style.radius("s"))
+    draw_lines(surface, app.text, style, lines, box.x + 2 * pad, box.y + style.space("s"), "body",
+               style.color("text"))
+    return height

@@ -82,7 +82,7 @@ def main() -> int:
     started = time.perf_counter()
     print(f"Customer Challenge Simulator benchmarks — Python {platform.python_version()}, "
           f"{platform.machine()}, {os.cpu_count()} CPUs", flush=True)
-    rows = collect()
+    rows = collect(AREAS)
     print(render(rows))
     over = sum(row[4] == "OVER" for row in rows)
     errors = sum(row[4] == "ERROR" for row in rows)

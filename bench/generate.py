@@ -53,11 +53,11 @@ def generate_scenario(n_nodes: int, seed: int = 1) -> str:
         lines.append(f"  n{i}:")
         if i % 3 == 0:
             lines += ["    say:",
-                      f"      default: \"{_sentence(rng, 10)}\"",
+                      f"      default: \"{_sentence(rng, 7)}\"",
                       f"      angry: {_sentence(rng, 8)}",
                       f"      furious: \"{_sentence(rng, 6).upper()}\""]
         else:
-            lines.append(f"    say: \"{_sentence(rng, 12)}\"")
+            lines.append(f"    say: \"{_sentence(rng, 7)}\"")
         lines.append("    replies:")
         for r in range(rng.choice((2, 3, 3, 4))):
             step = r + 1
@@ -65,7 +65,7 @@ def generate_scenario(n_nodes: int, seed: int = 1) -> str:
             if r == 3:
                 target = rng.choice(endings)
             acts = ", ".join(rng.sample(_ACTS, rng.choice((1, 2, 2, 3))))
-            lines.append(f"      - text: \"{_sentence(rng, 14)}\"")
+            lines.append(f"      - text: \"{_sentence(rng, 8)}\"")
             lines.append(f"        acts: [{acts}]")
             if rng.random() < 0.2:
                 lines += ["        when:",
@@ -76,13 +76,13 @@ def generate_scenario(n_nodes: int, seed: int = 1) -> str:
             if rng.random() < 0.1:
                 lines.append("        skills: {empathy: 5}")
             if rng.random() < 0.5:
-                lines.append(f"        note: {_sentence(rng, 9)}")
+                lines.append(f"        note: {_sentence(rng, 6)}")
             lines.append(f"        next: {target}")
     lines.append("endings:")
     for index, ending in enumerate(endings):
         lines += [f"  {ending}:",
                   f"    outcome: {_OUTCOMES[index % len(_OUTCOMES)]}",
-                  f"    text: {_sentence(rng, 12)}"]
+                  f"    text: {_sentence(rng, 7)}"]
     lines += ["triggers:",
               "  - when: {threshold: walk_out}",
               f"    goto: {endings[-1]}",

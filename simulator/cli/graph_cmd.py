@@ -18,7 +18,17 @@ DOT_SUFFIXES = (".dot", ".gv")
 RENDER_SUFFIXES = (".svg", ".png", ".pdf")
 
 
+EPILOG = """\
+drawing: nodes show their id and first words; endings are coloured by outcome; edges read
+  "N: acts" (N = the reply's place in its node); dashed = shown only when its condition holds;
+  dotted = a trigger, which can fire after any reply; grey with a red border = unreachable.
+without Graphviz: an .svg/.png/.pdf request writes FILE.dot instead and exits 0 with a note.
+exit: 0 written, 1 invalid scenario or Graphviz failed, 2 usage."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (.yaml)")
     parser.add_argument("-o", "--output", metavar="FILE", default="-",
                         help="where to write: .dot/.gv (DOT text), .svg/.png/.pdf (drawn by "
@@ -55,7 +65,12 @@ def run(args: argparse.Namespace) -> int:
     if loaded.failed or not loaded.scenarios:
         return 1
     scenario = loaded.scenarios[0]
-    dot_text = to_dot(scenario, _unreachable_marks(scenario, loaded.catalog, args.no_play))
+    try:
+        marks = _unreachable_marks(scenario, loaded.catalog, args.no_play)
+    except ValueError as error:  # the scenario and the data files disagree in a way the loader missed
+        print(f"customer-sim graph: {args.scenario}: {error}", file=sys.stderr)
+        return 1
+    dot_text = to_dot(scenario, marks)
 
     if output == "-":
         sys.stdout.write(dot_text)

@@ -22,6 +22,9 @@ _CHOICES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = ("If the choices run out before an ending the run still counts (exit 0): the report shows "
+                     "phase in_progress, outcome null, the provisional score and the replies waiting. "
+                     "Exit codes: 0 played, 1 invalid scenario or a choice not on screen, 2 usage.")
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario .yaml file")
     parser.add_argument("--choices", default="", metavar="N,N,...",
                         help="reply numbers to pick, 1-based among the replies shown at each turn "
@@ -118,7 +121,8 @@ def render_text(report: dict) -> str:
         if turn["trigger"] is not None:
             lines.append(f"    trigger #{turn['trigger'] + 1} fired: -> {turn['next']}")
         for item in turn["evidence"]:
-            lines.append(f"    {item['points']:+.1f} {item['skill']}: {item['message']}"
+            points = f"{item['points']:+.1f}" if item["points"] else "kept"  # a kept rule on a full skill
+            lines.append(f"    {points} {item['skill']}: {item['message']}"
                          + (f" (turn {item['turn']})" if item["turn"] != turn["turn"] else ""))
         if turn["note"]:
             lines.append(f"    coach: {turn['note']}")

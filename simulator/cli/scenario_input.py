@@ -68,7 +68,7 @@ def print_diagnostics(diagnostics: list, stream=None) -> None:
     """Print diagnostics with the loader's formatter (errors and warnings alike)."""
     if not diagnostics:
         return
-    from simulator.scenario.loader import format_diagnostics
+    from simulator.scenario.formatting import format_diagnostics
 
     text = format_diagnostics(diagnostics)
     print(text.rstrip("\n"), file=stream or sys.stderr)

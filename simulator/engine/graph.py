@@ -24,7 +24,7 @@ OUTCOME_COLOURS: dict[str, str] = {
 }
 # Font colour that stays readable on each fill.
 _OUTCOME_FONT = {"delighted": "white", "walked-out": "white"}
-TRIGGER_NODE = "__after_any_reply__"
+TRIGGER_NODE = "(after any reply)"
 LABEL_WORDS = 6
 
 
@@ -158,8 +158,8 @@ def to_dot(scenario: Scenario, unreachable: dict[str, str] | None = None) -> str
         "  rankdir=TB;",
         '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica", fontsize=10];',
         '  edge [fontname="Helvetica", fontsize=9];',
-        '  "__start__" [shape=point, width=0.15, label=""];',
-        f'  "__start__" -> {_quote(scenario.start)};',
+        '  "(start)" [shape=point, width=0.15, label=""];',
+        f'  "(start)" -> {_quote(scenario.start)};',
     ]
     for node in scenario.nodes.values():
         lines.append(_node_statement(node, unreachable.get(node.id)))

@@ -10,6 +10,13 @@ analyser calls them with many play-throughs at once. Because every operation is
 element-wise (no reductions across the batch, acts summed one slot at a time in a fixed
 order), a row of a batch is byte-identical to the same state stepped alone.
 
+Batching recipe (what the session does with n = 1): for each play-through take the chosen
+`CompiledReply`; `base` rows stack into (n, dims); `effect_rows` padded with `pad_row` to a
+common width give `rows`; `uses` are the per-act use counts *before* this turn gathered at
+`rows`; then `advance(model, states, grievance_open, reply_effect(...), progress)`. After the
+step add the reply's `rows` (all of them, explicit or not) to the use counts and close the
+grievance where `resolves` is set.
+
 One turn (see the team brief):
   1. decay every dimension except patience toward its baseline, shifted by the grievance
      while it is still open;
@@ -60,6 +67,8 @@ class MoodModel:
     thresholds: Mapping[str, tuple[np.ndarray, np.ndarray]]  # name -> (lower, upper)
     expressions: tuple[str, ...]  # worst .. best
     expression_bounds: tuple[tuple[np.ndarray, np.ndarray], ...]
+    expression_lower: np.ndarray  # (labels, dims) the same bounds stacked, for one-shot checks
+    expression_upper: np.ndarray
 
     @property
     def pad_row(self) -> int:
@@ -74,11 +83,19 @@ class MoodModel:
 class CompiledReply:
     """A reply reduced to what the arithmetic needs."""
 
-    rows: tuple[int, ...]  # act rows in `MoodModel.effects`, in the reply's order
+    rows: tuple[int, ...]  # act rows in `MoodModel.effects`, in the reply's order (count as uses)
     base: np.ndarray  # (dims,) explicit effect (gains applied) or zeros
     explicit: bool  # True: `base` replaces the acts' effect
     progress: bool
     resolves: bool
+
+    @property
+    def effect_rows(self) -> tuple[int, ...]:
+        """The rows summed into the effect: none for an explicit `mood:` (it replaces them).
+
+        A batch pads these with `MoodModel.pad_row`; padding adds exact zeros.
+        """
+        return () if self.explicit else self.rows
 
 
 # ----------------------------------------------------------------------------- compiling
@@ -174,6 +191,8 @@ def compile_mood(catalog: Catalog, persona_id: str, overrides: Mapping[str, floa
         thresholds=thresholds,
         expressions=params.expression_ids,
         expression_bounds=expression_bounds,
+        expression_lower=np.array([lo for lo, _ in expression_bounds]).reshape(-1, len(dims)),
+        expression_upper=np.array([hi for _, hi in expression_bounds]).reshape(-1, len(dims)),
     )
 
 
@@ -242,7 +261,7 @@ def step(model: MoodModel, state: np.ndarray, reply: CompiledReply, uses: Mappin
 
     `uses` maps act row -> uses in earlier turns.
     """
-    rows = np.array([[model.pad_row] if reply.explicit or not reply.rows else list(reply.rows)], dtype=np.intp)
+    rows = np.array([list(reply.effect_rows) or [model.pad_row]], dtype=np.intp)
     counts = np.array([[uses.get(int(r), 0) for r in rows[0]]], dtype=np.intp)
     effect = reply_effect(model, reply.base[None, :], rows, counts)
     new = advance(model, state[None, :], np.array([grievance_open]), effect, np.array([reply.progress]))
@@ -256,16 +275,13 @@ def expression_index(model: MoodModel, states: np.ndarray) -> np.ndarray:
     """Index into `model.expressions` of the first label whose bounds hold; batch (n, dims) -> (n,).
 
     A state no label covers gets the last (best) label, as mood.yaml's last label is meant
-    as the catch-all.
+    as the catch-all. All labels are checked in one broadcast (comparisons are exact, so
+    this agrees with checking them one by one).
     """
-    states = np.atleast_2d(states)
-    result = np.full(states.shape[0], len(model.expressions) - 1, dtype=np.intp)
-    undecided = np.ones(states.shape[0], dtype=bool)
-    for i, (lower, upper) in enumerate(model.expression_bounds):
-        hit = undecided & within(states, lower, upper)
-        result[hit] = i
-        undecided &= ~hit
-    return result
+    states = np.atleast_2d(states)[:, None, :]
+    hits = np.all((states >= model.expression_lower) & (states <= model.expression_upper), axis=2)
+    hits[:, -1] = True  # the catch-all
+    return np.argmax(hits, axis=1)
 
 
 def expression(model: MoodModel, state: np.ndarray) -> str:

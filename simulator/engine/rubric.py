@@ -20,28 +20,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+from simulator.engine.rubric_schema import rubric_problems
 from simulator.scenario.catalog_model import Act, Catalog
-from simulator.scenario.model import OUTCOMES, SKILLS
+from simulator.scenario.model import SKILLS
 
-RULE_KEYS: dict[str, dict[str, str]] = {
-    # rule id -> {key: kind}; kinds: skill, acts, int, number, text
-    "feel_before_fix": {"skill": "skill", "fix_acts": "acts", "feel_acts": "acts", "credit": "number",
-                        "points": "number", "met": "text", "broken": "text"},
-    "listen_before_solve": {"skill": "skill", "fix_acts": "acts", "listen_acts": "acts", "credit": "number",
-                            "points": "number", "met": "text", "broken": "text"},
-    "one_sorry": {"skill": "skill", "apology_acts": "acts", "limit": "int", "points": "number", "broken": "text"},
-    "two_roads": {"skill": "skill", "refusal_acts": "acts", "alternative_acts": "acts", "window": "int",
-                  "credit": "number", "points": "number", "met": "text", "broken": "text"},
-    "recap_check_close": {"skill": "skill", "close_acts": "acts", "final_close_acts": "acts", "recap_acts": "acts",
-                          "check_acts": "acts", "credit": "number", "points": "number", "met": "text",
-                          "no_recap": "text", "no_check": "text"},
-    "recap_before_end": {"skill": "skill", "outcomes": "outcomes", "recap_acts": "acts", "points": "number",
-                         "broken": "text"},
-}
-
-
-TOP_KEYS = ("schema_version", "grades", "pass_grade", "skills", "credit", "penalty", "rules", "caps")
-
+__all__ = ["Evidence", "Rubric", "RubricError", "RubricTracker", "Scorecard", "TurnFacts", "compile_rubric",
+           "rubric_problems", "score_turns"]
 
 class RubricError(ValueError):
     """rubric.yaml does not describe a usable rubric; the message lists every problem."""
@@ -53,7 +37,8 @@ class Evidence:
 
     turn: int  # 1-based turn the behaviour happened in
     skill: str
-    points: float  # the points that actually counted (credits stop at the skill's cap)
+    points: float  # the points that actually counted (credits stop at the skill's cap; a kept
+    #                order rule whose skill was already full is still listed, with 0 points)
     rule: str  # "credit:<act>", "penalty:<act>", "reply_skills", or an order-rule id
     message: str
     reply_text: str = ""
@@ -89,128 +74,6 @@ class Scorecard:
 def _round_half_up(value: float, digits: int = 0) -> float:
     scale = 10 ** digits
     return math.floor(value * scale + 0.5) / scale
-
-
-# ----------------------------------------------------------------------------- checking the data
-
-
-def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
-    """Every problem with a parsed rubric.yaml, as 'key.path: message' strings (empty = usable)."""
-    problems: list[str] = []
-    if not isinstance(data, Mapping):
-        return ["rubric: the file must be a mapping"]
-    for key in data:
-        if key not in TOP_KEYS:
-            problems.append(f"{key}: unknown key; known: {', '.join(TOP_KEYS)}")
-
-    def number(value: Any) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-    def act_list(where: str, value: Any) -> None:
-        if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-            problems.append(f"{where}: must be a list of act names")
-            return
-        for a in value:
-            if a not in acts:
-                problems.append(f"{where}: unknown act {a!r}")
-
-    grades = data.get("grades")
-    if not isinstance(grades, Mapping) or not grades:
-        problems.append("grades: must map each grade letter to its lowest overall score")
-    else:
-        values = list(grades.values())
-        if not all(number(v) for v in values):
-            problems.append("grades: every threshold must be a number")
-        elif values != sorted(values, reverse=True) or values[-1] != 0:
-            problems.append("grades: thresholds must go from best to worst and the last must be 0")
-        if data.get("pass_grade") not in grades:
-            problems.append(f"pass_grade: must be one of {', '.join(map(str, grades))}")
-
-    skills = data.get("skills")
-    if not isinstance(skills, Mapping):
-        problems.append("skills: must map each skill to its weight and target")
-        skills = {}
-    for skill in SKILLS:
-        spec = skills.get(skill)
-        if not isinstance(spec, Mapping):
-            problems.append(f"skills.{skill}: missing")
-            continue
-        if not number(spec.get("weight")) or spec["weight"] < 0:
-            problems.append(f"skills.{skill}.weight: must be a number >= 0")
-        has_target = "target" in spec
-        if has_target and (not number(spec["target"]) or spec["target"] <= 0):
-            problems.append(f"skills.{skill}.target: must be a number > 0")
-        if "start" in spec and (not number(spec["start"]) or not 0 <= spec["start"] <= 100):
-            problems.append(f"skills.{skill}.start: must be a number from 0 to 100")
-        if not has_target and not spec.get("start"):
-            problems.append(f"skills.{skill}: needs a target (credits for full marks) or a start score")
-    for skill in skills:
-        if skill not in SKILLS:
-            problems.append(f"skills.{skill}: unknown skill; the skills are {', '.join(SKILLS)}")
-    if skills and sum(float(s.get("weight", 0)) for s in skills.values() if isinstance(s, Mapping)
-                      and number(s.get("weight"))) <= 0:
-        problems.append("skills: the weights must not all be 0")
-
-    for table in ("credit", "penalty"):
-        values = data.get(table, {})
-        if not isinstance(values, Mapping):
-            problems.append(f"{table}: must map act names to numbers")
-            continue
-        for key, value in values.items():
-            if key != "default" and key not in acts:
-                problems.append(f"{table}.{key}: unknown act")
-            if not number(value):
-                problems.append(f"{table}.{key}: must be a number")
-
-    rules = data.get("rules", {})
-    if not isinstance(rules, Mapping):
-        problems.append("rules: must map rule ids to their settings")
-        rules = {}
-    for rule_id, spec in rules.items():
-        if rule_id not in RULE_KEYS:
-            problems.append(f"rules.{rule_id}: unknown rule; known: {', '.join(RULE_KEYS)}")
-            continue
-        if not isinstance(spec, Mapping):
-            problems.append(f"rules.{rule_id}: must be a mapping")
-            continue
-        kinds = RULE_KEYS[rule_id]
-        for key, value in spec.items():
-            where = f"rules.{rule_id}.{key}"
-            kind = kinds.get(key)
-            if kind is None:
-                problems.append(f"{where}: unknown setting; known: {', '.join(kinds)}")
-            elif kind == "skill" and value not in SKILLS:
-                problems.append(f"{where}: must be one of {', '.join(SKILLS)}")
-            elif kind == "acts":
-                act_list(where, value)
-            elif kind == "int" and (not number(value) or value != int(value) or value < 0):
-                problems.append(f"{where}: must be a whole number >= 0")
-            elif kind == "number" and not number(value):
-                problems.append(f"{where}: must be a number")
-            elif kind == "text" and not isinstance(value, str):
-                problems.append(f"{where}: must be text")
-            elif kind == "outcomes" and (not isinstance(value, list) or any(o not in OUTCOMES for o in value)):
-                problems.append(f"{where}: must be a list of outcomes ({', '.join(OUTCOMES)})")
-        if "skill" not in spec:
-            problems.append(f"rules.{rule_id}.skill: missing")
-
-    caps = data.get("caps", {})
-    if not isinstance(caps, Mapping):
-        problems.append("caps: must be a mapping")
-    else:
-        critical = caps.get("critical_act")
-        if critical is not None and (not isinstance(critical, Mapping) or not number(critical.get("max_overall"))):
-            problems.append("caps.critical_act.max_overall: must be a number")
-        outcomes = caps.get("outcomes", {})
-        if not isinstance(outcomes, Mapping):
-            problems.append("caps.outcomes: must map outcomes to caps")
-        else:
-            for outcome, spec in outcomes.items():
-                if outcome not in OUTCOMES:
-                    problems.append(f"caps.outcomes.{outcome}: unknown outcome")
-                elif not isinstance(spec, Mapping) or not number(spec.get("max_overall")):
-                    problems.append(f"caps.outcomes.{outcome}.max_overall: must be a number")
-    return problems
 
 
 # ----------------------------------------------------------------------------- the compiled rubric
@@ -319,18 +182,23 @@ class RubricTracker:
 
     # -- evidence helpers
     def _credit(self, out: list[Evidence], turn: int, skill: str, units: float, rule: str,
-                message: str, text: str) -> None:
+                message: str, text: str, keep_zero: bool = False) -> None:
         target = self.rubric.targets[skill]
         if target is None or units <= 0:
+            if keep_zero:
+                out.append(Evidence(turn, skill, 0.0, rule, message, text))
             return
-        self._gain(out, turn, skill, 100.0 * units / target, rule, message, text)
+        self._gain(out, turn, skill, 100.0 * units / target, rule, message, text, keep_zero)
 
     def _gain(self, out: list[Evidence], turn: int, skill: str, points: float, rule: str,
-              message: str, text: str) -> None:
+              message: str, text: str, keep_zero: bool = False) -> None:
         room = 100.0 - self.rubric.starts[skill] - self.gained.get(skill, 0.0)
         counted = min(points, max(room, 0.0))
         if counted <= 0:
-            return  # the skill is already full: nothing more to explain
+            # the skill is already full; a kept order rule is still worth showing in the debrief
+            if keep_zero:
+                out.append(Evidence(turn, skill, 0.0, rule, message, text))
+            return
         self.gained[skill] = self.gained.get(skill, 0.0) + counted
         out.append(Evidence(turn, skill, counted, rule, message, text))
 
@@ -380,7 +248,7 @@ class RubricTracker:
             before = set(spec.get(before_key, ()))
             if (self.seen | here) & before:
                 self._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), rule_id,
-                             spec.get("met", rule_id), text)
+                             spec.get("met", rule_id), text, keep_zero="met" in spec)
             else:
                 self._lose(out, turn, spec["skill"], float(spec.get("points", 0)), rule_id,
                            spec.get("broken", rule_id), text)
@@ -405,7 +273,7 @@ class RubricTracker:
             if here & alternatives:
                 for waiting in self.pending:
                     self._credit(out, waiting.turn, spec["skill"], float(spec.get("credit", 0)), "two_roads",
-                                 spec.get("met", "two_roads"), waiting.reply_text)
+                                 spec.get("met", "two_roads"), waiting.reply_text, keep_zero="met" in spec)
                 self.pending.clear()
             else:
                 still = []
@@ -419,7 +287,7 @@ class RubricTracker:
             if here & set(spec.get("refusal_acts", ())):
                 if here & alternatives:
                     self._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), "two_roads",
-                                 spec.get("met", "two_roads"), text)
+                                 spec.get("met", "two_roads"), text, keep_zero="met" in spec)
                 else:
                     self.pending.append(_Pending(turn, turn + int(spec.get("window", 1)), text))
 
@@ -436,7 +304,7 @@ class RubricTracker:
                 checked = bool(so_far & set(spec.get("check_acts", ())))
                 if recapped and checked:
                     self._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), "recap_check_close",
-                                 spec.get("met", "recap_check_close"), text)
+                                 spec.get("met", "recap_check_close"), text, keep_zero="met" in spec)
                 if not recapped:
                     self._lose(out, turn, spec["skill"], float(spec.get("points", 0)), "recap_check_close",
                                spec.get("no_recap", "Closed without a recap."), text)

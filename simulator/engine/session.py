@@ -21,7 +21,7 @@ import numpy as np
 from simulator.engine import mood as mood_model
 from simulator.engine.compiled import CompiledScenario, compile_scenario
 from simulator.engine.conditions import ConversationFacts, holds
-from simulator.engine.rubric import Evidence, RubricTracker, TurnFacts
+from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, TurnFacts
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import Ending, Node, Scenario
 
@@ -121,6 +121,8 @@ class Session:
         self._options: tuple[ReplyOption, ...] | None = None
         self._result: Result | None = None
         self._restore_note = ""
+        self._expression_of: np.ndarray | None = None  # the vector `_expression` was computed for
+        self._expression = ""
         self._enter(scenario.start)
         if self._phase is Phase.ENDED:
             self._tracker.finish(UNRESOLVED)
@@ -182,7 +184,11 @@ class Session:
 
     @property
     def expression(self) -> str:
-        return mood_model.expression(self._compiled.mood, self._mood)
+        # cached per mood vector: the line, the options and the triggers all ask for it
+        if self._expression_of is not self._mood:
+            self._expression = mood_model.expression(self._compiled.mood, self._mood)
+            self._expression_of = self._mood
+        return self._expression
 
     @property
     def customer_line(self) -> str:
@@ -225,7 +231,7 @@ class Session:
                 grade=card.grade, passed=card.passed, evidence=card.evidence, caps=card.caps, note=self._note)
         return self._result
 
-    def provisional_score(self):
+    def provisional_score(self) -> Scorecard:
         """The scorecard so far for an unfinished conversation (no ending rules applied)."""
         return self._tracker.scorecard(self._outcome)
 

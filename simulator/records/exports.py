@@ -11,13 +11,13 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator.records.serialize import iso_timestamp
-from simulator.records.store import Attempt, Store
+from simulator.records.serialize import dumps, iso_timestamp, loads
+from simulator.records.store import Attempt, AttemptRow, Store
 from simulator.records.xapi import StatementBuilder, write_statements
 
 SKILLS = ("calm", "listening", "empathy", "solutions", "follow_up")
@@ -28,6 +28,7 @@ JSON_FORMAT = "customer-sim-attempts"
 JSON_FORMAT_VERSION = 1
 FORMATS = ("csv", "json", "xapi")
 DEFAULT_NAMES = {"csv": "attempts.csv", "json": "attempts.json", "xapi": "statements.jsonl"}
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # Spreadsheets run a cell that starts with one of these as a formula ("CSV injection"): a
 # trainee named "=HYPERLINK(...)" must not become a live formula on the team lead's screen.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,32 +72,55 @@ def write_csv(attempts: Iterable[Attempt], stream: TextIO) -> int:
 def json_record(attempt: Attempt) -> dict[str, Any]:
     """An attempt for the JSON export: scores, choices (0-based), per-turn transcript, moods
     and evidence. The session snapshot is left out: it is internal engine state."""
-    return {
+    return json.loads(json_record_text(AttemptRow(
+        attempt, dumps(attempt.moods or []), dumps(attempt.evidence or []), dumps(attempt.turns or []),
+        dumps(attempt.result) if attempt.result is not None else None)))
+
+
+def json_record_text(row: AttemptRow) -> str:
+    """The JSON export's text for one attempt. The stored transcript, moods and evidence are
+    already JSON written by the store, so they are spliced in as they are, unparsed: this
+    is what keeps exporting ten thousand attempts well under a second."""
+    attempt = row.attempt
+    result = loads(row.result_json, {}) if row.result_json else {}
+    head = _encode({
         "uid": attempt.uid, "profile": attempt.profile, "scenario_id": attempt.scenario_id,
         "scenario_title": attempt.scenario_title, "scenario_sha256": attempt.scenario_sha256,
         "catalog_sha256": attempt.catalog_sha256, "status": attempt.status,
         "started_at": attempt.started_at, "finished_at": attempt.finished_at,
         "outcome": attempt.outcome, "grade": attempt.grade, "overall": attempt.overall,
-        "passed": (attempt.result or {}).get("passed"), "skills": dict(attempt.skills),
-        "choices": list(attempt.choices), "turns": list(attempt.turns or ()),
-        "moods": list(attempt.moods or ()), "evidence": list(attempt.evidence or ()),
-    }
+        "passed": result.get("passed") if isinstance(result, dict) else None, "skills": dict(attempt.skills),
+        "choices": list(attempt.choices)})
+    return f'{head[:-1]},"turns":{row.turns_json},"moods":{row.moods_json},"evidence":{row.evidence_json}}}'
+
+
+class _JsonWriter:
+    """The JSON export document, written attempt by attempt so a large history never sits in
+    memory: {format, format_version, exported_at, profile, attempts: [...]}."""
+
+    def __init__(self, stream: TextIO, profile: str | None) -> None:
+        self.stream = stream
+        header = {"format": JSON_FORMAT, "format_version": JSON_FORMAT_VERSION,
+                  "exported_at": iso_timestamp(), "profile": profile}
+        stream.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "attempts": [')
+        self.count = 0
+
+    def add(self, row: AttemptRow) -> None:
+        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + json_record_text(row))
+        self.count += 1
+
+    def close(self) -> None:
+        self.stream.write("\n ]\n}\n")
 
 
 def write_json(attempts: Iterable[Attempt], stream: TextIO, *, profile: str | None = None) -> int:
-    """A JSON document {format, format_version, exported_at, profile, attempts: [...]},
-    written attempt by attempt so a large history never sits in memory twice."""
-    header = {"format": JSON_FORMAT, "format_version": JSON_FORMAT_VERSION,
-              "exported_at": iso_timestamp(), "profile": profile}
-    head = json.dumps(header, ensure_ascii=False, indent=1)
-    stream.write(head[:-2] + ',\n "attempts": [')
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    count = 0
+    """The JSON export of `attempts` (full attempts) into `stream`; returns the count."""
+    writer = _JsonWriter(stream, profile)
     for attempt in attempts:
-        stream.write(("\n  " if count == 0 else ",\n  ") + encode(json_record(attempt)))
-        count += 1
-    stream.write("\n ]\n}\n")
-    return count
+        writer.add(AttemptRow(attempt, dumps(attempt.moods or []), dumps(attempt.evidence or []),
+                              dumps(attempt.turns or []), dumps(attempt.result) if attempt.result is not None else None))
+    writer.close()
+    return writer.count
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,32 +142,52 @@ def target_paths(formats: Iterable[str], out: Path) -> dict[str, Path]:
 
 def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile: str | None = None,
            builder: StatementBuilder | None = None) -> ExportResult:
-    """Write the chosen formats for `profile` (None: everyone) under `out`. Each file is
-    written to a temporary name and renamed into place, so a failed export never leaves a
-    half-written file where the team lead expects a whole one."""
+    """Write the chosen formats for `profile` (None: everyone) under `out`, reading the
+    history once for all of them. Each file is written to a temporary name and renamed into
+    place, so a failed export never leaves a half-written file where one is expected."""
     targets = target_paths(formats, out)
+    builder = builder or StatementBuilder()
     for path in targets.values():
         path.parent.mkdir(parents=True, exist_ok=True)
+    temporaries = {fmt: path.with_name(f".{path.name}.partial") for fmt, path in targets.items()}
+    streams: dict[str, TextIO] = {}
     attempts = statements = 0
-    for fmt, path in targets.items():
-        def source() -> Iterator[Attempt]:
-            return store.iter_attempts(profile, full=fmt != "csv")
-
-        temporary = path.with_name(f".{path.name}.partial")
-        try:
-            with temporary.open("w", encoding="utf-8", newline="") as stream:
-                if fmt == "csv":
-                    attempts = write_csv(source(), stream)
-                elif fmt == "json":
-                    attempts = write_json(source(), stream, profile=profile)
-                else:
-                    statements = write_statements(source(), stream, builder)
-            os.replace(temporary, path)
-        finally:
-            if temporary.exists():
-                temporary.unlink()
-    if "csv" not in targets and "json" not in targets:
-        attempts = store.count(profile)
+    try:
+        for fmt, temporary in temporaries.items():
+            streams[fmt] = temporary.open("w", encoding="utf-8", newline="")
+        csv_writer = None
+        if "csv" in streams:
+            csv_writer = csv.DictWriter(streams["csv"], fieldnames=CSV_COLUMNS, lineterminator="\n")
+            csv_writer.writeheader()
+        json_writer = _JsonWriter(streams["json"], profile) if "json" in streams else None
+        xapi_stream = streams.get("xapi")
+        # CSV alone needs only the small summary rows; anything else reads the details too.
+        rows = (store.iter_attempt_rows(profile) if json_writer is not None or xapi_stream is not None
+                else (AttemptRow(a, "[]", "[]", "[]", None) for a in store.iter_attempts(profile, full=False)))
+        for row in rows:
+            attempts += 1
+            if csv_writer is not None:
+                csv_writer.writerow(csv_row(row.attempt))
+            if json_writer is not None:
+                json_writer.add(row)
+            if xapi_stream is not None:
+                result = loads(row.result_json) if row.result_json else None
+                lines = list(builder.lines(row.attempt, turns=loads(row.turns_json, []),
+                                           moods=loads(row.moods_json, []),
+                                           result=result if isinstance(result, dict) else None))
+                if lines:
+                    xapi_stream.write("\n".join(lines) + "\n")  # one write per attempt, not per line
+                    statements += len(lines)
+        if json_writer is not None:
+            json_writer.close()
+        for fmt, stream in streams.items():
+            stream.close()
+            os.replace(temporaries[fmt], targets[fmt])
+    finally:
+        for fmt, stream in streams.items():
+            stream.close()
+            if temporaries[fmt].exists():
+                temporaries[fmt].unlink()
     return ExportResult(tuple(targets.values()), attempts, statements)
 
 
@@ -154,7 +198,10 @@ def export_text(store: Store, fmt: str, *, profile: str | None = None,
     if fmt == "csv":
         write_csv(store.iter_attempts(profile, full=False), buffer)
     elif fmt == "json":
-        write_json(store.iter_attempts(profile), buffer, profile=profile)
+        writer = _JsonWriter(buffer, profile)
+        for row in store.iter_attempt_rows(profile):
+            writer.add(row)
+        writer.close()
     else:
         write_statements(store.iter_attempts(profile), buffer, builder)
     return buffer.getvalue()

@@ -87,11 +87,16 @@ def resume(store: Store, offer: ResumeOffer | Attempt, scenario: Any, catalog: A
         except SnapshotError:
             session = None
     if session is None:
+        title = attempt.scenario_title or attempt.scenario_id
         try:
             session = Session.replay(scenario, catalog, list(attempt.choices))
         except (ChoiceError, ValueError, KeyError) as error:
-            raise ResumeError(f"the conversation in \u201c{attempt.scenario_title or attempt.scenario_id}\u201d "
-                              f"cannot be resumed because the scenario changed ({error})") from None
+            raise ResumeError(f"the conversation in \u201c{title}\u201d cannot be resumed because the "
+                              f"scenario changed ({error})") from None
+        was_at = (attempt.turns or ({},))[-1].get("next_id")
+        if was_at and session.node_id != was_at:  # same choices, different place: not a resume
+            raise ResumeError(f"the conversation in \u201c{title}\u201d cannot be resumed because the "
+                              f"scenario changed: it stopped at {was_at!r}, which the same replies no longer reach")
     play = RecordingSession(session, store, attempt.id, attempt.profile)
     if session.result is not None:  # it had ended but the finish was never saved (killed)
         play._save_finish()

@@ -13,6 +13,7 @@ Decisions, in order:
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from simulator.records import dbfile
@@ -39,7 +40,7 @@ def open_database(db: Path, *, read_only: bool = False) -> Opened:
     for _ in range(3):  # move-aside then retry; a third round only if another copy raced us
         problem = dbfile.header_problem(db)
         if problem is None:
-            outcome = _try_open(db, warnings)
+            outcome = _try_open_patiently(db, warnings)
             if not isinstance(outcome, str):
                 return outcome
             problem = outcome
@@ -54,6 +55,24 @@ def open_database(db: Path, *, read_only: bool = False) -> Opened:
                         f"It was kept as {moved.name} and a fresh records file was started.")
     return _in_memory(db, f"{db} could not be opened after moving bad files aside; nothing will be saved",
                       warnings)
+
+
+class _Transient(Exception):
+    """Busy or an unexpected error while another copy is creating or upgrading the file."""
+
+
+def _try_open_patiently(db: Path, warnings: list[str]) -> Opened | str:
+    """`_try_open`, tried again a few times when another copy of the game is creating or
+    upgrading the same file at this moment (the busy timeout covers most such waits)."""
+    for delay in (0.1, 0.3, 1.0, None):
+        try:
+            return _try_open(db, warnings)
+        except _Transient as error:
+            if delay is None:
+                return _in_memory(db, f"{db} could not be opened ({error}); nothing will be saved",
+                                  warnings, copy_from=db)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def _try_open(db: Path, warnings: list[str]) -> Opened | str:
@@ -75,6 +94,7 @@ def _try_open(db: Path, warnings: list[str]) -> Opened | str:
                             "records are still saved safely, but two copies of the game may wait on each other")
         conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         migrate(conn)
+        _probe_write(conn)
         return conn, db, None, warnings
     except dbfile.NotOurDatabase as error:
         conn.close()
@@ -84,10 +104,21 @@ def _try_open(db: Path, warnings: list[str]) -> Opened | str:
         kind = dbfile.error_kind(error)
         if kind == "corrupt":
             return f"it is damaged ({error})"
-        if kind == "busy":
-            return _in_memory(db, f"{db} is kept locked by another program ({error}); nothing will be saved",
-                              warnings)
-        return _in_memory(db, _cannot_write(db, error), warnings, copy_from=db)
+        if kind == "cannot-write":
+            return _in_memory(db, _cannot_write(db, error), warnings, copy_from=db)
+        raise _Transient(f"kept busy by another program: {error}" if kind == "busy" else str(error)) from None
+
+
+def _probe_write(conn: sqlite3.Connection) -> None:
+    """Write the header's version number (unchanged) to learn *now*, not at the first turn,
+    whether this file accepts writes: a read-only medium or file opens and reads fine."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _cannot_write(db: Path, error: Exception) -> str:
@@ -98,17 +129,19 @@ def _cannot_write(db: Path, error: Exception) -> str:
 def _in_memory(db: Path, reason: str, warnings: list[str], copy_from: Path | None = None) -> Opened:
     """A store that lives in memory for this session, seeded with the existing history when
     it can be read, so the progress screen still shows past attempts."""
-    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     if copy_from is not None and copy_from.is_file():
         source = _reader(copy_from)
         if source is not None:
+            memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             try:
                 source.backup(memory)
+                migrate(memory)
+                return memory, db, reason, warnings
             except sqlite3.Error:
-                memory.close()
-                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                memory.close()  # the history cannot be shown; an empty session store still works
             finally:
                 source.close()
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     migrate(memory)
     return memory, db, reason, warnings
 

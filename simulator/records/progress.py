@@ -119,9 +119,9 @@ def trend_direction(scores: list[float]) -> str:
 def focus_from_evidence(attempts: list[tuple[Mapping, list]], *, catalog: Any = None) -> FocusAdvice | None:
     """Pick the skill to practise from (skills, evidence) of recent finished attempts.
 
-    The skill is the one furthest below 100 on average (ties: the earlier skill in the
-    rubric's order); the rule is the act or rule that most often cost points on that skill
-    in the same attempts, so the advice points at a concrete habit, not just a number."""
+    The skill is the one furthest below 100 on average (ties: the one that lost most points
+    to mistakes, then rubric order); the rule is the act or rule that most often cost points
+    on that skill in the same attempts, so the advice names a concrete habit, not a number."""
     scored = [(skills, evidence) for skills, evidence in attempts if isinstance(skills, Mapping) and skills]
     if not scored:
         return None
@@ -133,13 +133,22 @@ def focus_from_evidence(attempts: list[tuple[Mapping, list]], *, catalog: Any = 
             shortfall[skill] = sum(100.0 - v for v in values) / len(values)
     if not shortfall:
         return None
-    skill = max(SKILLS, key=lambda s: (shortfall.get(s, -1.0), -SKILLS.index(s)))
-    touched: Counter[str] = Counter()
+    lost: dict[str, float] = dict.fromkeys(SKILLS, 0.0)  # penalty points per skill
+    touched: dict[str, Counter[str]] = {skill: Counter() for skill in SKILLS}
+    rule_cost: Counter[str] = Counter()
     for _, evidence in scored:
         for item in evidence if isinstance(evidence, list) else ():
-            if isinstance(item, Mapping) and item.get("skill") == skill and (_number(_points(item)) or 0) < 0:
-                touched[evidence_rule(item)] += 1
-    rule, count = touched.most_common(1)[0] if touched else (None, 0)
+            points = _number(_points(item)) if isinstance(item, Mapping) else None
+            if points is not None and points < 0 and item.get("skill") in lost:
+                lost[item["skill"]] -= points
+                touched[item["skill"]][evidence_rule(item)] += 1
+                rule_cost[evidence_rule(item)] -= points
+    # Furthest below 100 first; on a tie the skill where mistakes (not just missed credit)
+    # cost most, then rubric order, so the advice is stable.
+    skill = max(SKILLS, key=lambda s: (round(shortfall.get(s, -1.0), 6), lost[s], -SKILLS.index(s)))
+    # The habit: touched most often; on a tie, the one that cost more points, then by name.
+    ranked = sorted(touched[skill].items(), key=lambda item: (-item[1], -rule_cost[item[0]], item[0]))
+    rule, count = ranked[0] if ranked else (None, 0)
     return FocusAdvice(skill=skill, label=_skill_labels(catalog)[skill], average_shortfall=shortfall[skill],
                        rule=rule, rule_label=rule_label(catalog, rule) if rule else "", rule_count=count,
                        lesson=_lesson(catalog, rule, skill), attempts_considered=len(scored))

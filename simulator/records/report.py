@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.records.exports import CSV_COLUMNS, JSON_FORMAT, SKILLS, unsafe_cell
+from simulator.records.exports import JSON_FORMAT, SKILLS, unsafe_cell
 
 SKILL_LABELS = {"calm": "Calm", "listening": "Listening", "empathy": "Empathy",
                 "solutions": "Solutions", "follow_up": "Follow-up"}
@@ -82,6 +82,19 @@ class TeamReport:
     problems: list[str]  # files or lines that could not be read, for a person
     duplicates: int  # attempts seen in more than one file, counted once
 
+    @property
+    def finished(self) -> int:
+        return sum(s.finished for s in self.scenarios.values())
+
+    @property
+    def pass_percent(self) -> float | None:
+        return 100.0 * sum(s.passed for s in self.scenarios.values()) / self.finished if self.finished else None
+
+    @property
+    def mean_overall(self) -> float | None:
+        values = [v for s in self.scenarios.values() for v in s.overall]
+        return sum(values) / len(values) if values else None
+
     def team_mean(self, skill: str) -> float | None:
         values = [v for s in self.scenarios.values() for v in s.skills.get(skill, [])]
         return sum(values) / len(values) if values else None
@@ -140,8 +153,7 @@ def _read_csv(path: Path, text: str) -> tuple[list[Row], list[str]]:
     header = reader.fieldnames or []
     missing = [c for c in ("profile", "scenario_id", "status", "overall", *SKILLS) if c not in header]
     if missing:
-        return [], [f"{path}:1: not a customer-sim CSV export: missing column(s) {', '.join(missing)} "
-                    f"(expected {', '.join(CSV_COLUMNS)})"]
+        return [], [f"{path}:1: not a customer-sim CSV export: missing column(s) {', '.join(missing)}"]
     rows, problems = [], []
     for line_number, record in enumerate(reader, start=2):
         item = {key: unsafe_cell(value or "") for key, value in record.items() if key is not None}
@@ -245,7 +257,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def render_text(report: TeamReport) -> str:
     """The summary as aligned plain-text tables."""
     out = [f"Team summary: {len(report.trainees)} trainee(s), {len(report.rows)} attempt(s), "
-           f"{sum(s.finished for s in report.scenarios.values())} finished"]
+           f"{report.finished} finished"]
     if not report.scenarios:
         out.append("No attempts found in the files given.")
     else:
@@ -254,8 +266,8 @@ def render_text(report: TeamReport) -> str:
         rows = [[s.scenario_id, str(len(s.trainees)), str(s.finished),
                  fmt_number(None if s.pass_rate is None else 100 * s.pass_rate), fmt_number(s.mean(), 1),
                  *[fmt_number(s.mean(skill)) for skill in SKILLS]] for s in report.scenarios.values()]
-        rows.append(["ALL", str(len(report.trainees)), str(sum(s.finished for s in report.scenarios.values())), "",
-                     "", *[fmt_number(report.team_mean(skill)) for skill in SKILLS]])
+        rows.append(["ALL", str(len(report.trainees)), str(report.finished), fmt_number(report.pass_percent),
+                     fmt_number(report.mean_overall, 1), *[fmt_number(report.team_mean(skill)) for skill in SKILLS]])
         out += _table(header, rows)
         out += ["", "Per trainee (best grade per scenario, latest in brackets):"]
         names = list(report.scenarios)

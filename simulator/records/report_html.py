@@ -30,7 +30,7 @@ svg text{font-family:inherit}
 
 def render_html(report: TeamReport, *, title: str = "Customer Challenge Simulator — team summary") -> str:
     """The whole page as a string."""
-    finished = sum(s.finished for s in report.scenarios.values())
+    finished = report.finished
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -114,7 +114,9 @@ def _scenario_table(report: TeamReport) -> str:
         cells += [f'<td class="n">{fmt_number(s.mean(skill))}</td>' for skill in SKILLS]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     team = [f'<td class="n">{fmt_number(report.team_mean(skill))}</td>' for skill in SKILLS]
-    rows.append("<tr><th>All scenarios</th><td></td><td></td><td></td><td></td>" + "".join(team) + "</tr>")
+    rows.append(f'<tr><th>All scenarios</th><td class="n">{len(report.trainees)}</td>'
+                f'<td class="n">{report.finished}</td><td class="n">{fmt_number(report.pass_percent)}</td>'
+                f'<td class="n">{fmt_number(report.mean_overall, 1)}</td>' + "".join(team) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 

@@ -52,34 +52,69 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX attempts_by_profile ON attempts (profile, scenario_id, id)")
 
 
-def _v2_uid_title_turns(conn: sqlite3.Connection) -> None:
-    """Adds a global attempt id (stable xAPI statement ids, de-duplication when reports
-    merge exports from many machines), the scenario title as played, the per-turn
-    transcript, a last-update time, the rest of the result (ending, passed, caps), and an
-    index for the "resume?" question."""
-    conn.execute("ALTER TABLE attempts ADD COLUMN uid TEXT")
-    conn.execute("ALTER TABLE attempts ADD COLUMN scenario_title TEXT NOT NULL DEFAULT ''")
-    conn.execute("ALTER TABLE attempts ADD COLUMN turns TEXT NOT NULL DEFAULT '[]'")
-    conn.execute("ALTER TABLE attempts ADD COLUMN updated_at TEXT")
-    conn.execute("ALTER TABLE attempts ADD COLUMN result TEXT")
-    rows = conn.execute("SELECT id, choices, started_at, finished_at FROM attempts").fetchall()
-    for attempt_id, choices, started_at, finished_at in rows:
-        # Old rows kept only the choices; give each turn a stub so counts stay right.
+def _v2_split_details(conn: sqlite3.Connection) -> None:
+    """Version 2: the big JSON (snapshot, transcript, moods, evidence) moves to its own
+    table, so listing thousands of attempts reads only small rows; and attempts gain a
+    global uid (stable xAPI ids; de-duplication when reports merge exports from many
+    machines), the scenario title as played, a last-update time and the full result;
+    profiles remember when they were last used (the start screen lists recent ones first)."""
+    conn.execute(
+        """CREATE TABLE attempts_v2 (
+               id INTEGER PRIMARY KEY,
+               uid TEXT NOT NULL UNIQUE,
+               profile TEXT NOT NULL,
+               scenario_id TEXT NOT NULL,
+               scenario_title TEXT NOT NULL DEFAULT '',
+               scenario_sha256 TEXT NOT NULL DEFAULT '',
+               catalog_sha256 TEXT NOT NULL DEFAULT '',
+               started_at TEXT NOT NULL,
+               finished_at TEXT,
+               updated_at TEXT,
+               status TEXT NOT NULL DEFAULT 'in_progress'
+                   CHECK (status IN ('in_progress', 'finished', 'abandoned')),
+               choices TEXT NOT NULL DEFAULT '[]',
+               skills TEXT,
+               overall REAL,
+               grade TEXT,
+               outcome TEXT)"""
+    )
+    conn.execute(
+        """CREATE TABLE attempt_details (
+               attempt_id INTEGER PRIMARY KEY REFERENCES attempts (id),
+               moods TEXT NOT NULL DEFAULT '[]',
+               evidence TEXT NOT NULL DEFAULT '[]',
+               turns TEXT NOT NULL DEFAULT '[]',
+               snapshot TEXT,
+               result TEXT)"""
+    )
+    rows = conn.execute(
+        "SELECT id, profile, scenario_id, scenario_sha256, catalog_sha256, started_at, finished_at, status, "
+        "choices, skills, overall, grade, outcome, moods, evidence, snapshot FROM attempts").fetchall()
+    for row in rows:
+        (attempt_id, profile, scenario_id, scenario_sha, catalog_sha, started, finished, status,
+         choices, skills, overall, grade, outcome, moods, evidence, snapshot) = row
+        conn.execute(
+            "INSERT INTO attempts_v2 (id, uid, profile, scenario_id, scenario_sha256, catalog_sha256, started_at, "
+            "finished_at, updated_at, status, choices, skills, overall, grade, outcome) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (attempt_id, str(uuid.uuid4()), profile, scenario_id, scenario_sha, catalog_sha, started, finished,
+             finished or started, status, choices, skills, overall, grade, outcome))
+        # Version 1 kept only the choices per turn; give each turn a stub so counts stay right.
         turns = [{"turn": n + 1, "choice": c} for n, c in enumerate(loads(choices, []))]
         conn.execute(
-            "UPDATE attempts SET uid = ?, turns = ?, updated_at = ? WHERE id = ?",
-            (str(uuid.uuid4()), dumps(turns), finished_at or started_at, attempt_id),
-        )
-    conn.execute("CREATE UNIQUE INDEX attempts_uid ON attempts (uid)")
-    conn.execute(
-        "CREATE INDEX attempts_open ON attempts (profile, id) WHERE status = 'in_progress'"
-    )
+            "INSERT INTO attempt_details (attempt_id, moods, evidence, turns, snapshot) VALUES (?, ?, ?, ?, ?)",
+            (attempt_id, moods, evidence, dumps(turns), snapshot if status == "in_progress" else None))
+    conn.execute("DROP TABLE attempts")
+    conn.execute("ALTER TABLE attempts_v2 RENAME TO attempts")
+    conn.execute("CREATE INDEX attempts_by_profile ON attempts (profile, scenario_id, id)")
+    conn.execute("CREATE INDEX attempts_by_status ON attempts (profile, status, id)")
+    conn.execute("ALTER TABLE profiles ADD COLUMN last_used_at TEXT")
 
 
 # version -> (name, function). Append only: never edit a migration that has shipped.
 MIGRATIONS: dict[int, tuple[str, Callable[[sqlite3.Connection], None]]] = {
     1: ("initial tables", _v1_initial),
-    2: ("attempt uid, title, transcript", _v2_uid_title_turns),
+    2: ("attempt details table, uid, title, transcript", _v2_split_details),
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

@@ -17,93 +17,28 @@ message; `simulator.records.game_bridge` turns those into an on-screen note.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simulator.records import dbfile
 from simulator.records.location import database_path
-from simulator.records.schema import SCHEMA_VERSION, STATUSES, migrate
+from simulator.records.attempt import (MAX_PROFILE_NAME, Attempt, AttemptRow, RecordsError, ScenarioGrades,
+                                       clean_profile_name)
+from simulator.records.schema import SCHEMA_VERSION, STATUSES
 from simulator.records.serialize import dumps, field, iso_timestamp, loads, to_jsonable
 
-MAX_PROFILE_NAME = 64
-
-
-class RecordsError(Exception):
-    """A records operation failed; the message says what and where, for a person."""
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One attempt as stored. `moods`, `evidence`, `turns`, `snapshot` and `result` are None
-    when the attempt was loaded as a summary (`Store.history(full=False)`)."""
-
-    id: int
-    uid: str
-    profile: str
-    scenario_id: str
-    scenario_title: str
-    scenario_sha256: str
-    catalog_sha256: str
-    started_at: str
-    finished_at: str | None
-    updated_at: str | None
-    status: str  # in_progress | finished | abandoned
-    choices: tuple[int, ...]
-    skills: Mapping[str, float]
-    overall: float | None
-    grade: str | None
-    outcome: str | None
-    moods: tuple[dict, ...] | None = None  # mood after each turn
-    evidence: tuple[dict, ...] | None = None
-    turns: tuple[dict, ...] | None = None  # compact transcript, one dict per turn
-    snapshot: dict | None = None  # Session.snapshot() after the last saved turn
-    result: dict | None = None  # ending_id, ending_text, passed, caps
-
-    @property
-    def finished(self) -> bool:
-        return self.status == "finished"
-
-    @property
-    def turn_count(self) -> int:
-        return len(self.choices)
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioGrades:
-    """Best and latest finished result of one trainee on one scenario."""
-
-    scenario_id: str
-    scenario_title: str
-    attempts: int
-    finished: int
-    best_grade: str | None
-    best_overall: float | None
-    latest_grade: str | None
-    latest_overall: float | None
-    latest_outcome: str | None
-    latest_at: str | None
-
-
-_SUMMARY_COLUMNS = ("id, uid, profile, scenario_id, scenario_title, scenario_sha256, "
-                    "catalog_sha256, started_at, finished_at, updated_at, status, choices, "
-                    "skills, overall, grade, outcome")
-_FULL_COLUMNS = _SUMMARY_COLUMNS + ", moods, evidence, turns, snapshot, result"
-
-
-def clean_profile_name(name: str) -> str:
-    """A trainee name as stored: trimmed, 1..64 printable characters. Raises RecordsError."""
-    cleaned = " ".join(str(name).split())
-    if not cleaned:
-        raise RecordsError("a profile name cannot be empty")
-    if len(cleaned) > MAX_PROFILE_NAME:
-        raise RecordsError(f"profile name is {len(cleaned)} characters; the limit is {MAX_PROFILE_NAME}")
-    if not cleaned.isprintable():
-        raise RecordsError(f"profile name {cleaned!r} contains control characters")
-    return cleaned
+# Summaries read the small `attempts` rows only; the big JSON lives in `attempt_details`.
+_SUMMARY_COLUMNS = ("a.id, a.uid, a.profile, a.scenario_id, a.scenario_title, a.scenario_sha256, "
+                    "a.catalog_sha256, a.started_at, a.finished_at, a.updated_at, a.status, a.choices, "
+                    "a.skills, a.overall, a.grade, a.outcome")
+_FULL_COLUMNS = _SUMMARY_COLUMNS + ", d.moods, d.evidence, d.turns, d.snapshot, d.result"
+_NO_SNAPSHOT_COLUMNS = _SUMMARY_COLUMNS + ", d.moods, d.evidence, d.turns, NULL, d.result"
+_SUMMARY_FROM = " FROM attempts AS a"
+_FULL_FROM = " FROM attempts AS a LEFT JOIN attempt_details AS d ON d.attempt_id = a.id"
 
 
 class Store:
@@ -193,9 +128,26 @@ class Store:
                          (name, self._clock()))
         return name
 
-    def profiles(self) -> list[str]:
-        """Every profile, in the order they were created."""
-        return [row[0] for row in self._read("SELECT name FROM profiles ORDER BY created_at, name")]
+    def profiles(self, *, recent_first: bool = False) -> list[str]:
+        """Every profile, in the order they were created (or most recently used first)."""
+        order = ("last_used_at IS NULL, last_used_at DESC, created_at DESC, name" if recent_first
+                 else "created_at, name")
+        return [row[0] for row in self._read(f"SELECT name FROM profiles ORDER BY {order}")]
+
+    def touch_profile(self, name: str) -> str:
+        """Note that `name` is in use now (creating it if new); returns the cleaned name."""
+        name = clean_profile_name(name)
+        now = self._clock()
+        with self._write() as conn:
+            conn.execute("INSERT INTO profiles (name, settings, created_at, last_used_at) VALUES (?, '{}', ?, ?) "
+                         "ON CONFLICT(name) DO UPDATE SET last_used_at = excluded.last_used_at", (name, now, now))
+        return name
+
+    def last_profile(self) -> str | None:
+        """The profile used most recently, if any was ever marked with `touch_profile`."""
+        rows = self._read("SELECT name FROM profiles WHERE last_used_at IS NOT NULL "
+                          "ORDER BY last_used_at DESC LIMIT 1")
+        return rows[0][0] if rows else None
 
     def settings(self, profile: str) -> dict[str, Any]:
         """The profile's saved settings ({} for a new or unknown profile)."""
@@ -231,12 +183,14 @@ class Store:
                          (name, now))
             cursor = conn.execute(
                 "INSERT INTO attempts (uid, profile, scenario_id, scenario_title, scenario_sha256, "
-                "catalog_sha256, started_at, updated_at, status, snapshot) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?)",
+                "catalog_sha256, started_at, updated_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress')",
                 (str(uuid.uuid4()), name, str(field(scenario, "id")), str(field(scenario, "title", "") or ""),
                  str(field(scenario, "source_sha256", "") or ""), str(field(catalog, "sha256", "") or ""),
-                 now, now, dumps(snapshot) if snapshot is not None else None))
-            return int(cursor.lastrowid)
+                 now, now))
+            attempt_id = int(cursor.lastrowid)
+            conn.execute("INSERT INTO attempt_details (attempt_id, snapshot) VALUES (?, ?)",
+                         (attempt_id, dumps(snapshot) if snapshot is not None else None))
+            return attempt_id
 
     def save_turn(self, attempt_id: int, snapshot: Mapping, turn: Any = None) -> None:
         """Save the state after a turn: the session snapshot, and from the turn record its
@@ -248,7 +202,7 @@ class Store:
         choices = [int(c) for c in (field(snapshot, "choices") or [])]
         keep = max(len(choices) - 1, 0)  # turns before this one stay as they are
         with self._write() as conn:
-            row = conn.execute("SELECT status, moods, turns FROM attempts WHERE id = ?",
+            row = conn.execute(f"SELECT a.status, d.moods, d.turns{_FULL_FROM} WHERE a.id = ?",
                                (attempt_id,)).fetchone()
             if row is None:
                 raise RecordsError(f"cannot save a turn: there is no attempt #{attempt_id} in {self.path}")
@@ -258,39 +212,51 @@ class Store:
             turns = list(loads(row[2], []))[:keep]
             now = self._clock()
             if turn is not None and choices:
-                moods.append(to_jsonable(field(turn, "mood_after") or {}))
+                moods.append(_rounded_mood(field(turn, "mood_after")))
                 turns.append(_turn_line(turn, len(choices), now))
             # Evidence is kept per turn *that produced it* (a rule may name an earlier turn),
             # so cutting the transcript back also cuts exactly the evidence it produced.
             evidence = [item for line in turns for item in line.get("evidence", ())]
+            conn.execute("UPDATE attempts SET choices = ?, updated_at = ? WHERE id = ?",
+                         (dumps(choices), now, attempt_id))
             conn.execute(
-                "UPDATE attempts SET choices = ?, moods = ?, evidence = ?, turns = ?, snapshot = ?, "
-                "updated_at = ? WHERE id = ?",
-                (dumps(choices), dumps(moods), dumps(evidence), dumps(turns), dumps(snapshot), now, attempt_id))
+                "INSERT OR REPLACE INTO attempt_details (attempt_id, moods, evidence, turns, snapshot) "
+                "VALUES (?, ?, ?, ?, ?)", (attempt_id, dumps(moods), dumps(evidence), dumps(turns), dumps(snapshot)))
 
     def finish_attempt(self, attempt_id: int, result: Any, snapshot: Mapping | None = None) -> None:
         """Mark the attempt finished with the session's Result (skills, overall, grade,
-        outcome, evidence, ending_id, ending_text, passed, caps)."""
-        evidence = to_jsonable(field(result, "evidence") or [])
+        outcome, evidence, ending_id, ending_text, passed, caps, note).
+
+        The session snapshot is dropped: a finished attempt is fully described by its
+        choices (the session is deterministic) and its compact transcript, which keeps a
+        history of thousands of attempts small. `snapshot`, when given, only supplies the
+        final choices."""
+        evidence = [_compact_evidence(item) for item in field(result, "evidence") or ()]
         extra = {key: to_jsonable(field(result, key)) for key in ("ending_id", "ending_text", "passed", "caps", "note")
                  if field(result, key) is not None}
         now = self._clock()
+        overall = field(result, "overall")
         with self._write() as conn:
             row = conn.execute("SELECT status FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None:
                 raise RecordsError(f"cannot finish: there is no attempt #{attempt_id} in {self.path}")
             if row[0] == "finished":
                 return  # finishing twice (e.g. after a resumed save) changes nothing
-            overall = field(result, "overall")
             conn.execute(
-                "UPDATE attempts SET status = 'finished', finished_at = ?, updated_at = ?, skills = ?, "
-                "overall = ?, grade = ?, outcome = ?, evidence = ?, result = ?"
-                + (", snapshot = ?, choices = ?" if snapshot is not None else "") + " WHERE id = ?",
-                (now, now, dumps(field(result, "skills") or {}),
-                 None if overall is None else float(overall), field(result, "grade"),
-                 field(result, "outcome"), dumps(evidence), dumps(extra))
-                + ((dumps(snapshot), dumps(field(snapshot, "choices") or [])) if snapshot is not None else ())
-                + (attempt_id,))
+                "UPDATE attempts SET status = 'finished', finished_at = ?, updated_at = ?, skills = ?, overall = ?, "
+                "grade = ?, outcome = ?, choices = COALESCE(?, choices) WHERE id = ?",
+                (now, now, dumps(field(result, "skills") or {}), None if overall is None else float(overall),
+                 field(result, "grade"), field(result, "outcome"),
+                 dumps(field(snapshot, "choices") or []) if snapshot is not None else None, attempt_id))
+            conn.execute("INSERT OR IGNORE INTO attempt_details (attempt_id) VALUES (?)", (attempt_id,))
+            turns_text = conn.execute("SELECT turns FROM attempt_details WHERE attempt_id = ?",
+                                      (attempt_id,)).fetchone()[0]
+            # The per-turn copies of evidence were only needed to rewind a game in progress;
+            # the result's evidence list (each item names its turn) replaces them.
+            turns = [{k: v for k, v in line.items() if k != "evidence"} for line in loads(turns_text, [])
+                     if isinstance(line, dict)]
+            conn.execute("UPDATE attempt_details SET evidence = ?, turns = ?, result = ?, snapshot = NULL "
+                         "WHERE attempt_id = ?", (dumps(evidence), dumps(turns), dumps(extra), attempt_id))
 
     def abandon(self, attempt_id: int) -> None:
         """Mark an in-progress attempt abandoned (the trainee declined to resume it)."""
@@ -303,37 +269,43 @@ class Store:
         already here. Returns the new local id."""
         if attempt.status not in STATUSES:
             raise RecordsError(f"attempt {attempt.uid}: unknown status {attempt.status!r}")
+        profile = clean_profile_name(attempt.profile)
         with self._write() as conn:
             conn.execute("INSERT OR IGNORE INTO profiles (name, settings, created_at) VALUES (?, '{}', ?)",
-                         (clean_profile_name(attempt.profile), self._clock()))
+                         (profile, self._clock()))
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO attempts (uid, profile, scenario_id, scenario_title, scenario_sha256, "
-                "catalog_sha256, started_at, finished_at, updated_at, status, choices, moods, evidence, "
-                "turns, skills, overall, grade, outcome, snapshot, result) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (attempt.uid, clean_profile_name(attempt.profile), attempt.scenario_id, attempt.scenario_title,
+                "catalog_sha256, started_at, finished_at, updated_at, status, choices, skills, overall, grade, "
+                "outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (attempt.uid or str(uuid.uuid4()), profile, attempt.scenario_id, attempt.scenario_title,
                  attempt.scenario_sha256, attempt.catalog_sha256, attempt.started_at, attempt.finished_at,
                  attempt.updated_at or attempt.started_at, attempt.status, dumps(attempt.choices),
-                 dumps(attempt.moods or []), dumps(attempt.evidence or []), dumps(attempt.turns or []),
-                 dumps(attempt.skills) if attempt.skills else None, attempt.overall, attempt.grade,
-                 attempt.outcome, dumps(attempt.snapshot) if attempt.snapshot is not None else None,
+                 dumps(attempt.skills) if attempt.skills else None, attempt.overall, attempt.grade, attempt.outcome))
+            if not cursor.rowcount:
+                return None
+            attempt_id = int(cursor.lastrowid)
+            conn.execute(
+                "INSERT INTO attempt_details (attempt_id, moods, evidence, turns, snapshot, result) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (attempt_id, dumps(attempt.moods or []), dumps(attempt.evidence or []), dumps(attempt.turns or []),
+                 dumps(attempt.snapshot) if attempt.snapshot is not None and attempt.status == "in_progress" else None,
                  dumps(attempt.result) if attempt.result is not None else None))
-            return int(cursor.lastrowid) if cursor.rowcount else None
+            return attempt_id
 
     # ---------------------------------------------------------------- attempts: reading
     def attempt(self, attempt_id: int) -> Attempt | None:
         """One attempt with everything (snapshot, moods, evidence, transcript)."""
-        rows = self._read(f"SELECT {_FULL_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
+        rows = self._read(f"SELECT {_FULL_COLUMNS}{_FULL_FROM} WHERE a.id = ?", (attempt_id,))
         return _attempt(rows[0], full=True) if rows else None
 
     def unfinished_attempt(self, profile: str, scenario_id: str | None = None) -> Attempt | None:
         """The profile's most recent in-progress attempt (what "Resume?" offers), or None."""
-        sql = f"SELECT {_FULL_COLUMNS} FROM attempts WHERE profile = ? AND status = 'in_progress'"
+        sql = f"SELECT {_FULL_COLUMNS}{_FULL_FROM} WHERE a.profile = ? AND a.status = 'in_progress'"
         params: tuple = (clean_profile_name(profile),)
         if scenario_id is not None:
-            sql += " AND scenario_id = ?"
+            sql += " AND a.scenario_id = ?"
             params += (scenario_id,)
-        rows = self._read(sql + " ORDER BY id DESC LIMIT 1", params)
+        rows = self._read(sql + " ORDER BY a.id DESC LIMIT 1", params)
         return _attempt(rows[0], full=True) if rows else None
 
     def history(self, profile: str | None = None, scenario_id: str | None = None, *,
@@ -342,27 +314,47 @@ class Store:
         """Attempts filtered by profile / scenario / status. Summaries by default (no
         snapshot, moods, evidence or transcript): cheap enough for thousands of rows."""
         where, params = _filters(profile, scenario_id, status)
-        sql = f"SELECT {_FULL_COLUMNS if full else _SUMMARY_COLUMNS} FROM attempts{where} ORDER BY id"
+        columns = f"{_FULL_COLUMNS}{_FULL_FROM}" if full else f"{_SUMMARY_COLUMNS}{_SUMMARY_FROM}"
+        sql = f"SELECT {columns}{where} ORDER BY a.id"
         sql += " DESC" if newest_first else ""
         if limit is not None:
             sql += " LIMIT ?"
             params += (int(limit),)
         return [_attempt(row, full=full) for row in self._read(sql, params)]
 
-    def iter_attempts(self, profile: str | None = None, *, full: bool = True) -> Iterator[Attempt]:
-        """Every attempt, oldest first, streamed (exports of big histories)."""
+    def iter_attempts(self, profile: str | None = None, *, full: bool = True,
+                      snapshot: bool = False) -> Iterator[Attempt]:
+        """Every attempt, oldest first, streamed (exports of big histories). `full` adds
+        moods, evidence and transcript; the snapshot only when asked for."""
         where, params = _filters(profile, None, None)
+        if full:
+            columns = f"{_FULL_COLUMNS if snapshot else _NO_SNAPSHOT_COLUMNS}{_FULL_FROM}"
+        else:
+            columns = f"{_SUMMARY_COLUMNS}{_SUMMARY_FROM}"
         try:
-            cursor = self._conn.execute(
-                f"SELECT {_FULL_COLUMNS if full else _SUMMARY_COLUMNS} FROM attempts{where} ORDER BY id", params)
+            cursor = self._conn.execute(f"SELECT {columns}{where} ORDER BY a.id", params)
             for row in cursor:
                 yield _attempt(row, full=full)
         except sqlite3.Error as error:
             raise self._error("read", error) from error
 
+    def iter_attempt_rows(self, profile: str | None = None) -> Iterator["AttemptRow"]:
+        """Every attempt, oldest first, with the big columns left as their stored JSON text.
+
+        For exports of large histories: the JSON export splices the text in unparsed, and
+        each format parses only what it needs."""
+        where, params = _filters(profile, None, None)
+        try:
+            cursor = self._conn.execute(f"SELECT {_NO_SNAPSHOT_COLUMNS}{_FULL_FROM}{where} ORDER BY a.id", params)
+            for row in cursor:
+                yield AttemptRow(_attempt(row, full=False), _json_text(row[16]), _json_text(row[17]),
+                                 _json_text(row[18]), row[20] if isinstance(row[20], str) else None)
+        except sqlite3.Error as error:
+            raise self._error("read", error) from error
+
     def count(self, profile: str | None = None) -> int:
         where, params = _filters(profile, None, None)
-        return int(self._read(f"SELECT COUNT(*) FROM attempts{where}", params)[0][0])
+        return int(self._read(f"SELECT COUNT(*){_SUMMARY_FROM}{where}", params)[0][0])
 
     def grades(self, profile: str) -> dict[str, ScenarioGrades]:
         """Per scenario id: attempts, finished, best and latest grade/overall for `profile`.
@@ -387,15 +379,15 @@ class Store:
 def _filters(profile: str | None, scenario_id: str | None, status: str | None) -> tuple[str, tuple]:
     clauses, params = [], []
     if profile is not None:
-        clauses.append("profile = ?")
+        clauses.append("a.profile = ?")
         params.append(clean_profile_name(profile))
     if scenario_id is not None:
-        clauses.append("scenario_id = ?")
+        clauses.append("a.scenario_id = ?")
         params.append(scenario_id)
     if status is not None:
         if status not in STATUSES:
             raise RecordsError(f"unknown attempt status {status!r}; expected one of {', '.join(STATUSES)}")
-        clauses.append("status = ?")
+        clauses.append("a.status = ?")
         params.append(status)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
@@ -410,15 +402,14 @@ def _attempt(row: tuple, *, full: bool) -> Attempt:
     if not full:
         return attempt
     snapshot, result = loads(row[19]), loads(row[20])
-    return _replace(attempt, moods=tuple(loads(row[16], [])), evidence=tuple(loads(row[17], [])),
+    return dataclasses.replace(attempt, moods=tuple(loads(row[16], [])), evidence=tuple(loads(row[17], [])),
                     turns=tuple(loads(row[18], [])), snapshot=snapshot if isinstance(snapshot, dict) else None,
                     result=result if isinstance(result, dict) else None)
 
 
-def _replace(attempt: Attempt, **changes: Any) -> Attempt:
-    import dataclasses
-
-    return dataclasses.replace(attempt, **changes)
+def _json_text(value: Any) -> str:
+    """A stored JSON list as text; anything unexpected (NULL, damaged) becomes '[]'."""
+    return value if isinstance(value, str) and value.startswith("[") and value.endswith("]") else "[]"
 
 
 def _turn_line(turn: Any, position: int, now: str) -> dict:
@@ -431,12 +422,32 @@ def _turn_line(turn: Any, position: int, now: str) -> dict:
             line[key] = to_jsonable(value)
     evidence = []
     for item in field(turn, "evidence") or ():
-        item = to_jsonable(item)
+        item = _compact_evidence(item)
         if isinstance(item, dict):
             item.setdefault("turn", position)
         evidence.append(item)
     line["evidence"] = evidence
     return line
+
+
+def _compact_evidence(item: Any) -> Any:
+    """Evidence as stored: the engine's JSON form minus the copy of the reply's text (the
+    transcript line of the same turn already has it), which keeps big histories small."""
+    item = to_jsonable(item)
+    if isinstance(item, dict):
+        item.pop("reply", None)
+        item.pop("reply_text", None)
+    return item
+
+
+MOOD_DECIMALS = 4  # plenty for charts; the exact state lives in the snapshot
+
+
+def _rounded_mood(mood: Any) -> dict:
+    values = to_jsonable(mood or {})
+    if not isinstance(values, dict):
+        return {}
+    return {key: round(value, MOOD_DECIMALS) if isinstance(value, float) else value for key, value in values.items()}
 
 
 # -------------------------------------------------------------------- opening
@@ -454,5 +465,5 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False,
     return Store(conn, db, read_only_reason=reason, warnings=tuple(warnings), clock=clock)
 
 
-__all__ = ["Attempt", "RecordsError", "ScenarioGrades", "Store", "clean_profile_name", "open_store",
-           "SCHEMA_VERSION"]
+__all__ = ["Attempt", "AttemptRow", "RecordsError", "ScenarioGrades", "Store", "clean_profile_name", "open_store",
+           "MAX_PROFILE_NAME", "SCHEMA_VERSION"]

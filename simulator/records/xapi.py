@@ -12,6 +12,7 @@ same ids and an LRS treats the re-sent statements as the same ones instead of du
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -43,12 +44,34 @@ ACTIVITY_TYPES = {
 PLATFORM = "Customer Challenge Simulator"
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring  # the C function _encode uses for a str
+_NAMESPACE_BYTES = STATEMENT_NAMESPACE.bytes
+
+
 class StatementBuilder:
-    """Builds statements under one IRI base (the team's LMS or intranet address)."""
+    """Builds statements under one IRI base (the team's LMS or intranet address).
+
+    Statements are produced as JSON text lines (`lines`) because an export may hold tens of
+    thousands: the parts that repeat (actor, verb, activity, context) are encoded once and
+    reused. `statements` parses the same lines back for callers that want dicts, so there
+    is exactly one way a statement is built."""
 
     def __init__(self, base: str = DEFAULT_BASE, home_page: str | None = None) -> None:
         self.base = base.rstrip("/")
         self.home_page = home_page or self.base
+        self._verbs = {name: _encode({"id": iri, "display": {"en-US": name}}) for name, iri in VERBS.items()}
+        self._extension_keys: dict[str, str] = {}
+        self._actors: dict[str, str] = {}
+        self._nodes: dict[tuple[str, str, str], str] = {}
+        self._hash_extensions: dict[tuple[str, str], str] = {}
+        self._grouping_text = _encode({"objectType": "Activity", "id": f"{self.base}/"})
+        self._parents: dict[str, str] = {}
+        self._context_head = f'"platform":{_encode(PLATFORM)},"language":"en"'
+        self._reply_keys = {name: _encode(self.extension(name))
+                            for name in ("turn", "choice", "acts", "mood-after", "expression-after")}
+        self._acts: dict[tuple, str] = {}
+        self._mood_keys: dict[str, str] = {}
 
     # --------------------------------------------------------------- IRIs
     def scenario_iri(self, scenario_id: str) -> str:
@@ -58,47 +81,145 @@ class StatementBuilder:
         return f"{self.scenario_iri(scenario_id)}#{quote(node_id, safe='')}"
 
     def extension(self, name: str) -> str:
-        return f"{self.base}/xapi/extensions/{name}"
+        key = self._extension_keys.get(name)
+        if key is None:
+            key = self._extension_keys[name] = f"{self.base}/xapi/extensions/{name}"
+        return key
 
     # --------------------------------------------------------------- statements
     def statements(self, attempt: Attempt) -> list[dict]:
-        """All statements for one attempt: a reply statement per turn, then the result."""
-        turns = list(attempt.turns or ())
+        """All statements for one attempt as dicts (see `lines`)."""
+        return [json.loads(line) for line in self.lines(attempt)]
+
+    def lines(self, attempt: Attempt, *, turns: list | None = None, moods: list | None = None,
+              result: dict | None = None) -> Iterator[str]:
+        """One JSON text per statement: a "responded" statement per turn, then "passed" or
+        "failed" when the attempt was finished. `turns`, `moods` and `result` default to
+        the attempt's own (pass them when reading unparsed rows)."""
+        turns = list(attempt.turns or ()) if turns is None else turns
         if not turns:  # a summary-only attempt or an old row: rebuild stubs from choices
             turns = [{"turn": n + 1, "choice": c} for n, c in enumerate(attempt.choices)]
-        statements = [self.reply_statement(attempt, line, index + 1) for index, line in enumerate(turns)]
+        moods = list(attempt.moods or ()) if moods is None else moods
+        result = attempt.result if result is None else result
+        seed = attempt.uid or f"{attempt.profile}/{attempt.scenario_id}/{attempt.started_at}"
+        reply_context, final_context = self._contexts(attempt)
+        # Everything but id, timestamp, object and result is the same for every statement of
+        # this attempt: encode it once. (Key order in the text is irrelevant to JSON.)
+        common = f'"version":"{XAPI_VERSION}","actor":{self._actor(attempt.profile)}'
+        reply_common = f'{common},"verb":{self._verbs["responded"]},"context":{reply_context}'
+        turn_ids = _IdMaker(f"{seed}/turn/")
+        fallback_time = attempt.updated_at or attempt.started_at
+        for number, line in enumerate(turns, start=1):
+            if not isinstance(line, dict):
+                continue
+            node = self._node(attempt, str(line.get("node_id") or f"turn-{number}"))
+            mood = moods[number - 1] if number <= len(moods) else None
+            yield (f'{{"id":"{turn_ids.make(str(number))}","timestamp":{_time(line.get("at") or fallback_time)},'
+                   f'{reply_common},"object":{node},"result":{self._reply_result(line, number, mood)}}}')
         if attempt.status == "finished":
-            statements.append(self.result_statement(attempt))
-        return statements
+            passed = (result or {}).get("passed")
+            if not isinstance(passed, bool):
+                passed = attempt.grade in PASSING_GRADES
+            verb = self._verbs["passed" if passed else "failed"]
+            yield (f'{{"id":"{_uuid5(f"{seed}/result")}",'
+                   f'"timestamp":{_time(attempt.finished_at or fallback_time)},{common},"verb":{verb},'
+                   f'"object":{self._scenario_text(attempt)},"result":{_encode(self._final_result(attempt, passed))},'
+                   f'"context":{final_context}}}')
 
-    def reply_statement(self, attempt: Attempt, line: dict, number: int) -> dict:
-        node_id = str(line.get("node_id") or f"turn-{number}")
-        moods = attempt.moods or ()
-        extensions: dict[str, Any] = {self.extension("turn"): number}
-        if isinstance(line.get("choice"), int):
-            extensions[self.extension("choice")] = line["choice"] + 1  # 1-based, as on screen
-        if line.get("acts"):
-            extensions[self.extension("acts")] = list(line["acts"])
-        if number <= len(moods) and isinstance(moods[number - 1], dict) and moods[number - 1]:
-            extensions[self.extension("mood-after")] = moods[number - 1]
-        if line.get("expression_after"):
-            extensions[self.extension("expression-after")] = line["expression_after"]
-        result: dict[str, Any] = {"extensions": extensions}
-        if line.get("reply_text"):
-            result["response"] = str(line["reply_text"])
+    def _actor(self, profile: str) -> str:
+        text = self._actors.get(profile)
+        if text is None:
+            text = self._actors[profile] = _encode(
+                {"objectType": "Agent", "name": profile, "account": {"homePage": self.home_page, "name": profile}})
+        return text
+
+    def _node(self, attempt: Attempt, node_id: str) -> str:
         title = attempt.scenario_title or attempt.scenario_id
-        return self._statement(
-            attempt, key=f"turn/{number}", verb="responded",
-            timestamp=line.get("at") or attempt.updated_at or attempt.started_at,
-            obj={"objectType": "Activity", "id": self.node_iri(attempt.scenario_id, node_id),
-                 "definition": {"name": {"en-US": f"{title}: reply at {node_id}"},
-                                "type": ACTIVITY_TYPES["reply"]}},
-            result=result, parent=True)
+        key = (attempt.scenario_id, title, node_id)
+        text = self._nodes.get(key)
+        if text is None:
+            text = self._nodes[key] = _encode(
+                {"objectType": "Activity", "id": self.node_iri(attempt.scenario_id, node_id),
+                 "definition": {"name": {"en-US": f"{title}: reply at {node_id}"}, "type": ACTIVITY_TYPES["reply"]}})
+        return text
 
-    def result_statement(self, attempt: Attempt) -> dict:
-        passed = (attempt.result or {}).get("passed")
-        if not isinstance(passed, bool):
-            passed = attempt.grade in PASSING_GRADES
+    def _scenario_text(self, attempt: Attempt) -> str:
+        key = ("scenario", attempt.scenario_id, attempt.scenario_title)
+        text = self._nodes.get(key)
+        if text is None:
+            text = self._nodes[key] = _encode(
+                {"objectType": "Activity", "id": self.scenario_iri(attempt.scenario_id),
+                 "definition": {"name": {"en-US": attempt.scenario_title or attempt.scenario_id},
+                                "type": ACTIVITY_TYPES["scenario"]}})
+        return text
+
+    def _contexts(self, attempt: Attempt) -> tuple[str, str]:
+        """The context of the reply statements and of the result statement, assembled from
+        pieces encoded once per builder. Context activities carry only their ids (the
+        statement's own object carries the definitions an LRS records), and the file
+        hashes go on the result statement only, to keep 50,000-statement exports small."""
+        common = self._context_head
+        registration = _uuid_or_none(attempt.uid)
+        if registration:
+            common += f',"registration":"{registration}"'
+        parent = self._parents.get(attempt.scenario_id)
+        if parent is None:
+            parent = self._parents[attempt.scenario_id] = _encode(
+                {"objectType": "Activity", "id": self.scenario_iri(attempt.scenario_id)})
+        grouping = self._grouping_text
+        reply = f'{{{common},"contextActivities":{{"grouping":[{grouping}],"parent":[{parent}]}}}}'
+        final = f'{{{common},"contextActivities":{{"grouping":[{grouping}]}}'
+        if attempt.scenario_sha256 or attempt.catalog_sha256:
+            key = (attempt.scenario_sha256, attempt.catalog_sha256)
+            extensions = self._hash_extensions.get(key)
+            if extensions is None:
+                extensions = self._hash_extensions[key] = _encode(
+                    {self.extension("scenario-sha256"): key[0], self.extension("rules-sha256"): key[1]})
+            final += f',"extensions":{extensions}'
+        return reply, final + "}"
+
+    def _reply_result(self, line: dict, number: int, mood: Any) -> str:
+        """The reply statement's result as JSON text, assembled from pre-encoded keys: this
+        runs once per reply in an export, so it avoids the general encoder where it can."""
+        keys = self._reply_keys
+        text = f'{{"extensions":{{{keys["turn"]}:{number}'
+        choice = line.get("choice")
+        if type(choice) is int:
+            text += f',{keys["choice"]}:{choice + 1}'  # 1-based, as on screen
+        acts = line.get("acts")
+        if acts:
+            acts_key = tuple(acts)
+            encoded = self._acts.get(acts_key)
+            if encoded is None:
+                encoded = self._acts[acts_key] = _encode(list(acts_key))
+            text += f',{keys["acts"]}:{encoded}'
+        if type(mood) is dict and mood:
+            text += f',{keys["mood-after"]}:{self._mood_text(mood)}'
+        expression = line.get("expression_after")
+        if expression:
+            text += f',{keys["expression-after"]}:{_string(str(expression))}'
+        text += "}"
+        reply = line.get("reply_text")
+        if reply:
+            text += f',"response":{_string(str(reply))}'
+        return text + "}"
+
+    def _mood_text(self, mood: dict) -> str:
+        """{"pleasure":0.25,...}: finite floats print as JSON prints them (repr); anything
+        unusual goes through the encoder."""
+        parts = []
+        names = self._mood_keys
+        for name, value in mood.items():
+            key = names.get(name)
+            if key is None:
+                key = names[name] = _string(str(name))
+            if type(value) is float and value - value == 0.0:  # finite
+                parts.append(f"{key}:{value!r}")
+            else:
+                return _encode(mood)
+        return "{" + ",".join(parts) + "}"
+
+    def _final_result(self, attempt: Attempt, passed: bool) -> dict:
         overall = float(attempt.overall or 0.0)
         extensions: dict[str, Any] = {self.extension(f"skill/{s}"): attempt.skills[s]
                                       for s in SKILLS if isinstance(attempt.skills.get(s), (int, float))}
@@ -113,60 +234,48 @@ class StatementBuilder:
         duration = _duration(attempt.started_at, attempt.finished_at)
         if duration:
             result["duration"] = duration
-        return self._statement(
-            attempt, key="result", verb="passed" if passed else "failed",
-            timestamp=attempt.finished_at or attempt.updated_at or attempt.started_at,
-            obj=self._scenario_activity(attempt), result=result, parent=False)
-
-    def _scenario_activity(self, attempt: Attempt) -> dict:
-        return {"objectType": "Activity", "id": self.scenario_iri(attempt.scenario_id),
-                "definition": {"name": {"en-US": attempt.scenario_title or attempt.scenario_id},
-                               "type": ACTIVITY_TYPES["scenario"]}}
-
-    def _statement(self, attempt: Attempt, *, key: str, verb: str, timestamp: str, obj: dict,
-                   result: dict, parent: bool) -> dict:
-        context_activities: dict[str, list] = {
-            "grouping": [{"objectType": "Activity", "id": f"{self.base}/",
-                          "definition": {"name": {"en-US": PLATFORM}, "type": ACTIVITY_TYPES["course"]}}]}
-        if parent:
-            context_activities["parent"] = [self._scenario_activity(attempt)]
-        context: dict[str, Any] = {"contextActivities": context_activities, "platform": PLATFORM,
-                                   "language": "en"}
-        registration = _uuid_or_none(attempt.uid)
-        if registration:
-            context["registration"] = registration
-        if attempt.scenario_sha256 or attempt.catalog_sha256:
-            context["extensions"] = {self.extension("scenario-sha256"): attempt.scenario_sha256,
-                                     self.extension("rules-sha256"): attempt.catalog_sha256}
-        seed = attempt.uid or f"{attempt.profile}/{attempt.scenario_id}/{attempt.started_at}"
-        return {
-            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{seed}/{key}")),
-            "version": XAPI_VERSION,
-            "timestamp": timestamp,
-            "actor": {"objectType": "Agent", "name": attempt.profile,
-                      "account": {"homePage": self.home_page, "name": attempt.profile}},
-            "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
-            "object": obj,
-            "result": result,
-            "context": context,
-        }
-
-
-def iter_statements(attempts: Iterable[Attempt], builder: StatementBuilder | None = None) -> Iterator[dict]:
-    builder = builder or StatementBuilder()
-    for attempt in attempts:
-        yield from builder.statements(attempt)
+        return result
 
 
 def write_statements(attempts: Iterable[Attempt], stream: TextIO, builder: StatementBuilder | None = None) -> int:
     """Write JSON lines; returns the number of statements written."""
+    builder = builder or StatementBuilder()
     count = 0
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    for statement in iter_statements(attempts, builder):
-        stream.write(encode(statement))
-        stream.write("\n")
-        count += 1
+    for attempt in attempts:
+        for line in builder.lines(attempt):
+            stream.write(line)
+            stream.write("\n")
+            count += 1
     return count
+
+
+def _uuid5(name: str) -> str:
+    """uuid.uuid5(STATEMENT_NAMESPACE, name) as text, without building UUID objects (an
+    export makes one per statement)."""
+    return _IdMaker("").make(name)
+
+
+class _IdMaker:
+    """uuid5 texts for names sharing a prefix: the hash of namespace + prefix is computed
+    once and copied for each name."""
+
+    def __init__(self, prefix: str) -> None:
+        self._hash = hashlib.sha1(_NAMESPACE_BYTES + prefix.encode("utf-8"))
+
+    def make(self, suffix: str) -> str:
+        state = self._hash.copy()
+        state.update(suffix.encode("utf-8"))
+        digest = bytearray(state.digest()[:16])
+        digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+        digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+        hex_ = digest.hex()
+        return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+
+
+def _time(value: object) -> str:
+    """A timestamp as JSON text; ours need no escaping, anything else is encoded properly."""
+    text = str(value)
+    return f'"{text}"' if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text else _encode(text)
 
 
 def _duration(started: str | None, finished: str | None) -> str | None:

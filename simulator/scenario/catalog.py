@@ -21,7 +21,7 @@ from simulator.scenario.diagnostics import ERROR, Diagnostic
 from simulator.scenario.model import SKILLS, Bound
 from simulator.scenario.node_reader import NodeReader
 from simulator.scenario.versioning import check_schema_version
-from simulator.scenario.yaml_source import MAX_DEPTH, Source, display_path, read_source, span_of
+from simulator.scenario.yaml_source import MAX_DEPTH, Source, display_path, gc_paused, read_source, span_of
 
 DATA_FILES = ("mood.yaml", "acts.yaml", "personas.yaml", "rubric.yaml")
 POLARITIES = ("positive", "negative", "neutral")
@@ -40,7 +40,11 @@ def load_catalog(data_dir: str | Path = DATA_DIR) -> tuple[Catalog | None, list[
     Returns (catalog, diagnostics); the catalog is None when any file has an error.
     rubric.yaml is returned as plain data for simulator.engine.rubric to interpret.
     """
-    data_dir = Path(data_dir)
+    with gc_paused():
+        return _load_catalog(Path(data_dir))
+
+
+def _load_catalog(data_dir: Path) -> tuple[Catalog | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     digest = hashlib.sha256()
     sources: dict[str, Source | None] = {}
@@ -58,7 +62,7 @@ def load_catalog(data_dir: str | Path = DATA_DIR) -> tuple[Catalog | None, list[
             sources[name] = None
 
     mood = _read_mood(sources["mood.yaml"], diagnostics)
-    dimensions = mood.dimension_ids if mood else ()
+    dimensions = mood.dimension_ids if mood else None  # None: mood.yaml broken, do not check
     acts = _read_acts(sources["acts.yaml"], dimensions, diagnostics)
     personas = _read_personas(sources["personas.yaml"], mood, acts, diagnostics)
     rubric = _read_rubric(sources["rubric.yaml"], diagnostics)
@@ -83,10 +87,10 @@ def _open(source: Source | None, diagnostics: list[Diagnostic], top_keys: frozen
     elif root.__class__ is not MappingNode:
         reader.report(root, "S006", found=_found(root))
     else:
-        fields = reader.fields(root, "the top level", top_keys, required)
-        if fields is not None and (not check_schema_version(reader, root, fields)
-                                   or any(name not in fields for name in required)):
-            fields = None
+        if check_schema_version(reader, root):
+            fields = reader.fields(root, "the top level", top_keys, required)
+            if any(name not in fields for name in required):
+                fields = None
     if fields is None:
         diagnostics.extend(reader.diagnostics)
         return None
@@ -182,19 +186,20 @@ _BOUND_KEYS = frozenset(("at_least", "at_most"))
 
 
 def _dimension_numbers(reader: NodeReader, node: Node, what: str,
-                       dimensions: tuple[str, ...]) -> tuple[tuple[str, float], ...] | None:
+                       dimensions: tuple[str, ...] | None) -> tuple[tuple[str, float], ...] | None:
     entries = reader.entries(node, what)
     if entries is None:
         return None
     out = []
     for name, key, value in entries:
         number = reader.number(value, f"{what} for '{name}'")
-        if reader.check_name(name, key, dimensions, "S205") and number is not None:
+        known = dimensions is None or reader.check_name(name, key, dimensions, "S205")
+        if known and number is not None:
             out.append((name, float(number)))
     return tuple(out)
 
 
-def _read_acts(source: Source | None, dimensions: tuple[str, ...],
+def _read_acts(source: Source | None, dimensions: tuple[str, ...] | None,
                diagnostics: list[Diagnostic]) -> dict[str, Act] | None:
     opened = _open(source, diagnostics, frozenset(("schema_version", "acts")), ("acts",))
     if opened is None:
@@ -236,6 +241,7 @@ def _read_personas(source: Source | None, mood: MoodParams | None, acts: dict[st
         return None
     reader, fields = opened
     dims = {d.id: d for d in mood.dimensions} if mood else {}
+    dimension_ids = tuple(dims) if mood else None
     personas: dict[str, Persona] = {}
     for name, key, value in reader.entries(fields["personas"][1], "personas") or ():
         entry = reader.fields(value, f"persona '{name}'", _PERSONA_KEYS, ("label",))
@@ -244,8 +250,8 @@ def _read_personas(source: Source | None, mood: MoodParams | None, acts: dict[st
         get = _getter(reader, entry)
         start = ()
         if "start" in entry:
-            start = _dimension_numbers(reader, entry["start"][1], "start", tuple(dims)) or ()
-            _check_ranges(reader, entry["start"][1], start, dims)
+            start = _dimension_numbers(reader, entry["start"][1], "start", dimension_ids) or ()
+            check_ranges(reader, entry["start"][1], start, dims)
         act_gains = []
         if "act_gains" in entry:
             for act, act_key, gain_node in reader.entries(entry["act_gains"][1], "act_gains") or ():
@@ -257,7 +263,7 @@ def _read_personas(source: Source | None, mood: MoodParams | None, acts: dict[st
         gains = ()
         if "dimension_gains" in entry:
             gains = _dimension_numbers(reader, entry["dimension_gains"][1], "dimension_gains",
-                                       tuple(dims)) or ()
+                                       dimension_ids) or ()
         personas[name] = Persona(name, get("label", reader.text, name),
                                  get("description", reader.optional_text, ""), start, tuple(act_gains),
                                  gains, span_of(reader.path, key))
@@ -274,8 +280,6 @@ def check_ranges(reader: NodeReader, node: Node, values, dims: dict[str, Dimensi
             reader.report(entries.get(name, node), "S105", what=f"the starting '{name}'",
                           limits=f"between {dim.minimum:g} and {dim.maximum:g}", value=f"{number:g}")
 
-
-_check_ranges = check_ranges
 
 
 def _read_rubric(source: Source | None, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:

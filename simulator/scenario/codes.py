@@ -31,7 +31,7 @@ class Code:
 def _entries() -> Iterable[Code]:
     e, w = ERROR, WARNING
     yield Code("S001", "file-too-large", e, "File too large",
-               "the file is larger than {limit} KiB, the most a scenario file may be",
+               "the file is larger than {limit}, the most a scenario or data file may be",
                "split it into several scenarios; a long scenario is a few dozen KiB",
                "(any file over 1 MiB)")
     yield Code("S002", "not-utf8", e, "Not UTF-8",
@@ -43,7 +43,7 @@ def _entries() -> Iterable[Code]:
                "YAML indents with spaces only; replace the tab with spaces",
                "nodes:\n\\tstart: ...")
     yield Code("S004", "yaml-syntax", e, "YAML syntax error",
-               "{problem} ({context})",
+               "{problem}{context}",
                "check the indentation and quotes on this line and the one above; text that "
                "contains ': ' or starts with a quote must be quoted as a whole",
                "title: \"unclosed")
@@ -169,7 +169,7 @@ def _entries() -> Iterable[Code]:
                "{hint}",
                "outcome: happy")
     yield Code("S209", "duplicate-id", e, "Node and ending share an id",
-               "'{name}' is both a node (line {line}) and an ending",
+               "'{name}' is both a node (line {node_line}) and an ending",
                "nodes and endings share one set of names; rename one of them",
                "nodes: {close: ...}\nendings: {close: ...}")
     yield Code("S210", "start-not-node", e, "start names an ending",
@@ -189,7 +189,7 @@ def _entries() -> Iterable[Code]:
                "add at least one reply whose next leads on, or make it an ending",
                "stuck:\n  say: Hmm.\n  replies: []")
     yield Code("S303", "trapped-cycle", e, "Loop with no exit",
-               "{names} form a loop with no way to any ending",
+               "{names} form a loop with no way out to any ending",
                "give one of these nodes a reply whose next leads out of the loop",
                "a: {replies: [{next: b}]}, b: {replies: [{next: a}]}")
     yield Code("S304", "no-reachable-ending", e, "No reachable ending",
@@ -201,7 +201,7 @@ def _entries() -> Iterable[Code]:
 CODES: dict[str, Code] = {entry.code: entry for entry in _entries()}
 
 
-def make(code: str, path: str, line: int, column: int, *, hint: str | None = None,
+def make(code: str, path: str, line: int, column: int, /, *, hint: str | None = None,
          end_column: int = 0, severity: str | None = None, **fields) -> Diagnostic:
     """A Diagnostic for `code` with its message and hint filled from `fields`."""
     entry = CODES[code]

@@ -58,7 +58,10 @@ def unreachable(scenario: Scenario, catalog: Catalog) -> Iterable[Diagnostic]:
     if scenario.start not in scenario.nodes:
         return
     seen = _reachable(scenario, _edges(scenario), triggers=True)
-    for kind, table in (("node", scenario.nodes), ("ending", scenario.endings)):
+    tables = [("node", scenario.nodes)]
+    if any(ending in seen for ending in scenario.endings):
+        tables.append(("ending", scenario.endings))  # else S302/S304 say why, once
+    for kind, table in tables:
         for item_id, item in table.items():
             if item_id not in seen:
                 yield _at("S301", item.span, kind=kind, name=item_id, start=scenario.start)
@@ -98,10 +101,15 @@ def trapped_cycles(scenario: Scenario, catalog: Catalog) -> Iterable[Diagnostic]
         first = min(component, key=order.__getitem__)
         if len(component) == 1 and first not in edges[first]:
             continue  # a node without replies: no_way_out reports it
-        names = ", ".join(f"'{n}'" for n in sorted(component, key=order.__getitem__))
-        label = f"node {names} loops onto itself and does" if len(component) == 1 else f"nodes {names}"
-        yield _at("S303", scenario.nodes[first].span,
-                  names=label if len(component) > 1 else f"node {names}")
+        members = sorted(component, key=order.__getitem__)
+        shown = ", ".join(f"'{n}'" for n in members[:_LISTED])
+        if len(members) > _LISTED:
+            shown += f" and {len(members) - _LISTED} more"
+        label = f"nodes {shown}" if len(members) > 1 else f"node {shown} and its replies"
+        yield _at("S303", scenario.nodes[first].span, names=label)
+
+
+_LISTED = 8  # names shown in a message; a trap may hold thousands of nodes
 
 
 def _can_reach_ending(scenario: Scenario, edges: dict[str, list[str]]) -> set[str]:

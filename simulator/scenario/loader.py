@@ -25,7 +25,7 @@ from simulator.scenario.model import (OUTCOMES, SCHEMA_VERSION, SKILLS, Conditio
                                       LineVariant, Node as ScenarioNode, Reply, Scenario, Trigger)
 from simulator.scenario.node_reader import NodeReader
 from simulator.scenario.versioning import check_schema_version
-from simulator.scenario.yaml_source import STR_TAG, Source, read_source, span_of
+from simulator.scenario.yaml_source import STR_TAG, Source, gc_paused, read_source, span_of
 
 _TOP_KEYS = frozenset(("schema_version", "id", "title", "summary", "difficulty", "briefing",
                        "learning_goals", "customer", "start", "nodes", "endings", "triggers"))
@@ -43,6 +43,14 @@ _NODE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 _DEFAULT = "default"
 
 
+def _plain(node: Node) -> str | None:
+    """The fast path for the commonest value: non-empty text. None sends the value to the
+    full check (which also reports what is wrong with it)."""
+    if node.__class__ is ScalarNode and node.tag == STR_TAG and node.value:
+        return node.value
+    return None
+
+
 def load_scenario(path: str | Path, catalog: Catalog,
                   data: bytes | None = None) -> tuple[Scenario | None, list[Diagnostic]]:
     """Load and check one scenario file against `catalog`.
@@ -50,20 +58,27 @@ def load_scenario(path: str | Path, catalog: Catalog,
     Returns (scenario, diagnostics) sorted by position; the scenario is None when any
     diagnostic is an error. `data` may supply the file's bytes (tests, the editor reload).
     """
-    source, diagnostics = read_source(path, data)
-    if source is None:
-        return None, diagnostics
-    builder = _Builder(source, catalog)
-    scenario = builder.build()
-    diagnostics.extend(builder.reader.diagnostics)
-    if scenario is not None and builder.graph_sound:
-        from simulator.scenario.lint import run_lints
+    with gc_paused():  # and resumed only once the node tree is gone again
+        scenario, diagnostics, graph_sound = _build(path, catalog, data)
+        if scenario is not None and graph_sound:
+            from simulator.scenario.lint import run_lints
 
-        diagnostics.extend(run_lints(scenario, catalog))
+            diagnostics.extend(run_lints(scenario, catalog))
     diagnostics.sort(key=lambda d: (d.line, d.column))
     if any(d.severity == ERROR for d in diagnostics):
         return None, diagnostics
     return scenario, diagnostics
+
+
+def _build(path, catalog: Catalog, data: bytes | None) -> tuple[Scenario | None, list[Diagnostic], bool]:
+    """(partial model, diagnostics, graph sound?); the YAML tree dies with this frame."""
+    source, diagnostics = read_source(path, data)
+    if source is None:
+        return None, diagnostics, False
+    builder = _Builder(source, catalog)
+    scenario = builder.build()
+    diagnostics.extend(builder.reader.diagnostics)
+    return scenario, diagnostics, builder.graph_sound
 
 
 class _Builder:
@@ -76,6 +91,10 @@ class _Builder:
         self.reader = NodeReader(source.path)
         self.graph_sound = True  # False once an error could hide or invent a graph edge
         self.targets: list[tuple[str, Node, str]] = []  # (name, where, "target"|"start"|"node")
+        # ids written in the file even if their content is broken, so that a broken node
+        # is reported once, not again at every reply leading to it; None: section unreadable
+        self.node_ids: set[str] | None = set()
+        self.ending_ids: set[str] | None = set()
         mood = catalog.mood
         self.dimensions = mood.dimension_ids
         self.expressions = frozenset(mood.expression_ids)
@@ -91,9 +110,9 @@ class _Builder:
 
             reader.report(root, "S006", found=describe(root))
             return None
-        fields = reader.fields(root, "the top level", _TOP_KEYS, _TOP_REQUIRED)
-        if not check_schema_version(reader, root, fields):
+        if not check_schema_version(reader, root):
             return None
+        fields = reader.fields(root, "the top level", _TOP_KEYS, _TOP_REQUIRED)
         get = fields.get
         scenario_id = self._scenario_id(get("id"))
         nodes = self._nodes(get("nodes"))
@@ -109,9 +128,11 @@ class _Builder:
         difficulty = 1
         if "difficulty" in fields:
             node = fields["difficulty"][1]
-            difficulty = reader.integer(node, "difficulty") or 1
-            if not 1 <= difficulty <= 3:
-                reader.report(node, "S105", what="difficulty", limits="1, 2 or 3", value=difficulty)
+            value = reader.integer(node, "difficulty")
+            if value is not None and not 1 <= value <= 3:
+                reader.report(node, "S105", what="difficulty", limits="1, 2 or 3", value=value)
+            elif value is not None:
+                difficulty = value
         goals: list[str] = []
         if "learning_goals" in fields:
             for text, _ in reader.names(fields["learning_goals"][1], "learning_goals") or ():
@@ -189,7 +210,9 @@ class _Builder:
         entries = self.reader.entries(pair[1], "nodes") if pair else None
         if entries is None:
             self.graph_sound = False
+            self.node_ids = None
             return nodes
+        self.node_ids.update(name for name, _, _ in entries)
         if not entries:
             self.reader.report(pair[1], "S104", what="nodes",
                                hint="a scenario needs at least the node named by start")
@@ -230,7 +253,7 @@ class _Builder:
     def _say(self, node: Node) -> tuple[LineVariant, ...]:
         reader, path = self.reader, self.path
         if node.__class__ is ScalarNode:
-            text = reader.text(node, "say")
+            text = _plain(node) or reader.text(node, "say")
             return () if text is None else (LineVariant(_DEFAULT, text, span_of(path, node)),)
         if node.__class__ is not MappingNode:
             reader.wrong_type(node, "say", "text, or a mapping of mood label: text",
@@ -238,9 +261,10 @@ class _Builder:
             return ()
         variants = []
         entries = reader.entries(node, "say") or ()
+        labels = self.labels
         for label, key, value in entries:
-            text = reader.text(value, f"the '{label}' line")
-            if reader.check_name(label, key, self.labels, "S206") and text is not None:
+            text = _plain(value) or reader.text(value, f"the '{label}' line")
+            if (label in labels or reader.check_name(label, key, labels, "S206")) and text is not None:
                 variants.append(LineVariant(label, text, span_of(path, value)))
         if not entries:
             reader.report(node, "S104", what="say", hint="give at least a default line")
@@ -253,32 +277,46 @@ class _Builder:
         if fields is None or "next" not in fields:
             return None
         next_node = fields["next"][1]
-        target = reader.text(next_node, "next")
+        target = _plain(next_node) or reader.text(next_node, "next")
         if target is None:
             return None
         self.targets.append((target, next_node, "target"))
-        text = self._text(fields.get("text"), "the reply text")
-        acts = self._acts(fields["acts"][1], "acts") if "acts" in fields else ()
-        when = self._condition(fields["when"][1]) if "when" in fields else None
-        mood = self._dimension_numbers(fields["mood"][1], "mood") if "mood" in fields else ()
-        skills = self._skills(fields["skills"][1]) if "skills" in fields else ()
-        note = self._text(fields.get("note"), "note", True)
-        return Reply(text, acts, target, when, mood, skills, note, span_of(self.path, node))
+        get = fields.get
+        text_pair, acts_pair, note_pair = get("text"), get("acts"), get("note")
+        text = (text_pair and _plain(text_pair[1])) or self._text(text_pair, "the reply text")
+        acts = self._acts(acts_pair[1], "acts") if acts_pair else ()
+        note = (note_pair and _plain(note_pair[1])) or self._text(note_pair, "note", True)
+        when = mood = skills = None
+        common = 1 + (text_pair is not None) + (acts_pair is not None) + (note_pair is not None)
+        if len(fields) > common:  # the rarer keys, looked up only when present
+            pair = get("when")
+            when = self._condition(pair[1]) if pair else None
+            pair = get("mood")
+            mood = self._dimension_numbers(pair[1], "mood") if pair else None
+            pair = get("skills")
+            skills = self._skills(pair[1]) if pair else None
+        return Reply(text, acts, target, when, mood or (), skills or (), note,
+                     span_of(self.path, node))
 
     def _acts(self, node: Node, what: str) -> tuple[str, ...]:
-        acts = self.catalog.acts
-        items = node.value if node.__class__ is SequenceNode else None
-        if items and all(i.__class__ is ScalarNode and i.tag == STR_TAG and i.value in acts
-                         for i in items):
-            return tuple(item.value for item in items)  # the common case, checked in one go
-        names = self.reader.names(node, what)
-        if names is None:
+        known = self.catalog.acts
+        if node.__class__ is SequenceNode:  # the common case: a list of known acts
+            names = []
+            for item in node.value:
+                if item.__class__ is not ScalarNode or item.value not in known or item.tag != STR_TAG:
+                    break
+                names.append(item.value)
+            else:
+                if names:
+                    return tuple(names)
+        reader = self.reader
+        found = reader.names(node, what)
+        if found is None:
             return ()
-        if not names and node.__class__ is SequenceNode:
-            self.reader.report(node, "S104", what=what,
-                               hint="tag the reply with at least one act, e.g. [acknowledge]")
-        return tuple(name for name, item in names
-                     if self.reader.check_name(name, item, acts, "S202"))
+        if not found and node.__class__ is SequenceNode:
+            reader.report(node, "S104", what=what,
+                          hint="tag the reply with at least one act, e.g. [acknowledge]")
+        return tuple(name for name, item in found if reader.check_name(name, item, known, "S202"))
 
     def _skills(self, node: Node) -> tuple[tuple[str, float], ...]:
         reader, out = self.reader, []
@@ -321,6 +359,7 @@ class _Builder:
         entries = reader.entries(pair[1], "endings") if pair else None
         if entries is None:
             self.graph_sound = False
+            self.ending_ids = None
             return endings
         if not entries:
             reader.report(pair[1], "S104", what="endings",
@@ -328,7 +367,7 @@ class _Builder:
         for ending_id, key, value in entries:
             self._check_id(ending_id, key, "ending id")
             if ending_id in nodes:
-                reader.report(key, "S209", name=ending_id, line=nodes[ending_id].span.line)
+                reader.report(key, "S209", name=ending_id, node_line=nodes[ending_id].span.line)
                 self.graph_sound = False
             fields = reader.fields(value, f"ending '{ending_id}'", _ENDING_KEYS, ("outcome", "text"))
             if fields is None:
@@ -366,11 +405,15 @@ class _Builder:
 
     # -- names that point at nodes and endings --------------------------------------------
     def _resolve(self, nodes: dict[str, ScenarioNode], endings: dict[str, Ending]) -> None:
-        reader = self.reader
+        reader, node_ids, ending_ids = self.reader, self.node_ids, self.ending_ids
         for name, where, kind in self.targets:
             if name in nodes:
                 continue
             if kind == "target" and name in endings:
+                continue
+            if node_ids is None or name in node_ids or (
+                    kind == "target" and (ending_ids is None or name in ending_ids)):
+                self.graph_sound = False  # it exists, but broken: already reported there
                 continue
             if kind == "start" and name in endings:
                 reader.report(where, "S210", name=name)

@@ -81,26 +81,49 @@ class NodeReader:
             self.wrong_type(node, where, "a mapping of keys", _mapping_hint(required or known))
             return None
         entries: dict[str, tuple[Node, Node]] = {}
-        meant: set[str] = set()  # known keys a misspelling stands for
-        for key, value in node.value:
-            name = self.key(key, entries)
+        odd = None  # unknown, duplicate or non-text keys: rare, handled off the fast path
+        for pair in node.value:
+            key = pair[0]
+            if key.__class__ is ScalarNode and key.tag == STR_TAG:
+                name = key.value
+                if name in known and name not in entries:
+                    entries[name] = pair
+                    continue
+            if odd is None:
+                odd = []
+            odd.append(pair)
+        if odd is not None:
+            self._odd_keys(odd, entries, where, known)
+        if required:
+            missing = [name for name in required if name not in entries]
+            if missing:
+                self._missing(node, where, missing, odd)
+        return entries
+
+    def _odd_keys(self, pairs, entries, where: str, known: frozenset[str]) -> None:
+        seen = dict(entries)
+        for key, value in pairs:
+            name = self.key(key, seen)
             if name is None:
                 continue
-            entries[name] = (key, value)
-            if name not in known:
-                close = codes.close_match(name, known)
-                if close:
-                    meant.add(close)
-                self.report(key, "S101", key=name, where=where,
-                            hint=f"did you mean '{close}'?" if close else
-                            "allowed keys here: " + ", ".join(sorted(known)))
-        # a misspelt required key is reported once, as the misspelling
-        missing = [name for name in required if name not in entries and name not in meant]
+            seen[name] = (key, value)
+            if name in known:
+                entries[name] = (key, value)  # a number-like key such as 1: that we know
+                continue
+            close = codes.close_match(name, known)
+            self.report(key, "S101", key=name, where=where,
+                        hint=f"did you mean '{close}'?" if close else
+                        "allowed keys here: " + ", ".join(sorted(known)))
+
+    def _missing(self, node: Node, where: str, missing: list[str], odd) -> None:
+        # a misspelt required key is reported once, as the misspelling (S101)
+        meant = {codes.close_match(str(key.value), missing) for key, _ in odd or ()
+                 if key.__class__ is ScalarNode}
+        missing = [name for name in missing if name not in meant]
         if missing:
             keys = ("key " if len(missing) == 1 else "keys ") + ", ".join(f"'{m}'" for m in missing)
             self.report(node, "S102", where=where, keys=keys,
                         example=", ".join(f"'{m}: ...'" for m in missing))
-        return {name: pair for name, pair in entries.items() if name in known}
 
     def key(self, key: Node, seen: dict[str, tuple[Node, Node]]) -> str | None:
         """A mapping key as text; None (reported) for non-text or duplicate keys."""
@@ -120,11 +143,16 @@ class NodeReader:
             return None
         seen: dict[str, tuple[Node, Node]] = {}
         out = []
-        for key, value in node.value:
-            name = self.key(key, seen)
-            if name is not None:
-                seen[name] = (key, value)
-                out.append((name, key, value))
+        for pair in node.value:
+            key = pair[0]
+            if key.__class__ is ScalarNode and key.tag == STR_TAG and key.value not in seen:
+                name = key.value  # the common case, without a method call
+            else:
+                name = self.key(key, seen)
+                if name is None:
+                    continue
+            seen[name] = pair
+            out.append((name, key, pair[1]))
         return out
 
     def sequence(self, node: Node, what: str, hint: str = "") -> list[Node] | None:

@@ -41,9 +41,21 @@ def validate_paths(paths: Iterable[str | Path], catalog: Catalog) -> list[Diagno
         if scenario is None:
             continue
         if scenario.id in owners:
-            span = scenario.span
-            diagnostics.append(codes.make("S212", str(file), span.line, span.column,
+            line, column = _id_position(file, scenario)
+            diagnostics.append(codes.make("S212", str(file), line, column,
                                           name=scenario.id, other=owners[scenario.id]))
         else:
             owners[scenario.id] = str(file)
     return diagnostics
+
+
+def _id_position(file: Path, scenario) -> tuple[int, int]:
+    """Where `id:` is written (the model keeps the file's span, not the id's)."""
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    for number, text in enumerate(lines, start=1):
+        if text.startswith("id:"):
+            return number, len(text) - len(text[3:].lstrip()) + 1
+    return scenario.span.line, scenario.span.column

@@ -15,22 +15,29 @@ and replace every alias occurrence with an inert placeholder before anyone walks
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import operator
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from simulator.scenario.diagnostics import ERROR, Diagnostic
 from simulator.scenario.model import Span
 
 try:  # libyaml is the fast path; the pure-Python loader is a fallback for odd installs
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the installed wheel
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+    _Parser = None
 
 MAX_BYTES = 1 << 20  # 1 MiB: far above any real scenario, far below trouble
 MAX_DEPTH = 64  # a scenario needs about 9 levels; libyaml recursion crashes in the 10^4s
@@ -43,12 +50,48 @@ NULL_TAG = "tag:yaml.org,2002:null"
 ALIAS_TAG = "!alias-removed"  # placeholder for an alias occurrence; already reported
 
 _BOM = b"\xef\xbb\xbf"
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+# a tab before a line's content (blank and comment-only lines do no harm)
+_TAB_INDENT = re.compile(r"^[ ]*\t[ \t]*[^\s#]", re.MULTILINE)
 _ANCHOR_OR_ALIAS = re.compile(r"[&*]")
 # Opening a nested block collection on the same line ("- - - x", "? - ? x") adds depth
 # without indentation; only such chains (or flow brackets) can nest deeply in 1 MiB.
 _COMPACT_CHAIN = re.compile(rb"(?:[-?][ \t]+){16,}")
 _NON_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+_IMPLICIT = {first: tuple(rules) for first, rules in Resolver.yaml_implicit_resolvers.items()}
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+class _LeanResolver(Resolver):
+    """The SafeLoader's implicit typing (same tags, checked by tests), minus the generic
+    machinery: libyaml calls these once per node, so they are a fifth of compose time."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return STR_TAG
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
+    # path resolvers are never registered here; libyaml still calls these for every node
+    descend_resolver = staticmethod(operator.is_)
+    ascend_resolver = staticmethod(tuple)
+
+
+if _Parser is not None:
+    class _Loader(_Parser, SafeConstructor, _LeanResolver):
+        """libyaml's parser and composer with the lean resolver. Nothing is constructed."""
+
+        def __init__(self, stream) -> None:
+            _Parser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            _LeanResolver.__init__(self)
+else:  # pragma: no cover
+    _Loader = _SafeLoader
 
 
 @dataclass(slots=True)
@@ -59,6 +102,23 @@ class Source:
     text: str
     root: Node | None
     sha256: str
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while a file is composed and turned into a model.
+
+    Both steps allocate tens of thousands of small objects and none of them form reference
+    cycles, so the collector has nothing to find; left on, it re-walks the growing tree over
+    and over and doubles the cost of a large file. Re-entrant; restores the previous state.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def display_path(path: str | Path) -> str:
@@ -100,7 +160,7 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
             reason = error.strerror or str(error)
             return None, [codes.make("S010", name, 1, 1, path=name, reason=reason)]
     if len(data) > MAX_BYTES:
-        return None, [codes.make("S001", name, 1, 1, limit=MAX_BYTES // 1024)]
+        return None, [codes.make("S001", name, 1, 1, limit=_size(MAX_BYTES))]
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:
@@ -116,7 +176,7 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
         for match in _TAB_INDENT.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
             tab_lines.add(line)
-            column = match.end() - match.start()
+            column = text.index("\t", match.start()) - match.start() + 1
             diagnostics.append(codes.make("S003", name, line, column))
     suspicious_alias = ("&" in text or "*" in text) and _may_have_anchor(text)
     suspicious_depth = _may_nest_deeply(data)
@@ -141,6 +201,10 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
     return Source(name, text, root, sha256), diagnostics
 
 
+def _size(count: int) -> str:
+    return f"{count // 1024} KiB" if count >= 4096 else f"{count} bytes"
+
+
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and character column of a byte offset (text before it may be broken)."""
     line_start = data.rfind(b"\n", 0, offset) + 1
@@ -152,11 +216,13 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 def _may_have_anchor(text: str) -> bool:
     """True when some `&` or `*` stands where a node could start (so it may be an anchor
     or alias rather than part of a sentence such as "Terms & conditions")."""
+    if text.count("&") + text.count("*") > 200:
+        return True  # the exact event check is cheaper than looking at each one
     for match in _ANCHOR_OR_ALIAS.finditer(text):
         index = match.start() - 1
         while index >= 0 and text[index] in " \t\r":
             index -= 1
-        if index < 0 or text[index] in "\n[{,:-?!" or text[index - 1: index + 1].isspace():
+        if index < 0 or text[index] in "\n[{,:-?!":
             return True
         # a tag just before it ("!!str &a") ends in a word; look back to its start
         word_start = index
@@ -177,7 +243,8 @@ def _may_nest_deeply(data: bytes) -> bool:
             depth += 1 if byte in b"[{" else -1
             if depth > MAX_DEPTH:
                 return True
-    if b"- - " in data or b"? " in data or b"- ? " in data:
+    # a chain needs two indicators in a row; "? " alone is just the end of a question
+    if b"- - " in data or b"? ? " in data or b"- ? " in data or b"? - " in data:
         return _COMPACT_CHAIN.search(data) is not None
     return False
 
@@ -254,14 +321,30 @@ def _yaml_error(name: str, text: str, error: yaml.YAMLError) -> Diagnostic:
     if isinstance(error, yaml.reader.ReaderError):
         line, column, char = _first_bad_character(text)
         return codes.make("S004", name, line, column,
-                          problem=f"the character {char} is not allowed in YAML",
-                          context="while reading the file")
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                          problem=f"the character {char} is not allowed in YAML", context="")
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
     problem = (getattr(error, "problem", None) or str(error)).strip()
     context = (getattr(error, "context", None) or "").strip()
-    return codes.make("S004", name, line, column, problem=problem,
-                      context=context or "while parsing")
+    if problem_mark is None and context_mark is None:
+        return codes.make("S004", name, 1, 1, problem=problem, context="")
+    if problem_mark is None or context_mark is None or not context:
+        mark = problem_mark or context_mark
+        suffix = f" ({context})" if context else ""
+        return codes.make("S004", name, mark.line + 1, mark.column + 1, problem=problem,
+                          context=suffix)
+    if "end of stream" in problem:
+        # an unclosed quote or bracket: the end of the file is no help, its start is
+        return codes.make("S004", name, context_mark.line + 1, context_mark.column + 1,
+                          problem=f"{context.removeprefix('while scanning ')} starts here "
+                                  "but never ends",
+                          context=f" ({problem} on line {problem_mark.line + 1})")
+    suffix = f" ({context})"
+    if (context_mark.line, context_mark.column) != (problem_mark.line, problem_mark.column):
+        suffix = f" ({context} that starts on line {context_mark.line + 1}, " \
+                 f"column {context_mark.column + 1})"
+    return codes.make("S004", name, problem_mark.line + 1, problem_mark.column + 1,
+                      problem=problem, context=suffix)
 
 
 _BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")

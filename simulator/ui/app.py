@@ -35,8 +35,17 @@ log = logging.getLogger(__name__)
 TITLE = "Customer Challenge Simulator"
 MIN_SIZE = (1024, 640)
 IDLE_WAIT_MS = 1000  # longest sleep between checks when nothing happens
+IDLE_POLL_S = 0.016  # headless drivers only: how often to look for input while idle
 FPS = 60
 SessionListener = Callable[[str, Any, Any], None]
+SessionFactory = Callable[[Any, Any, list[int]], Any]
+
+
+def replay_session(scenario: Any, catalog: Any, choices: list[int]) -> Any:
+    """The default session factory: a plain engine Session with `choices` already played."""
+    from simulator.engine.session import Session
+
+    return Session.replay(scenario, catalog, choices)
 
 
 def default_window_size() -> tuple[int, int]:
@@ -83,6 +92,9 @@ class App:
         self._windowed_size = size or (1280, 720)
         self._dirty = True
         self._listeners: list[SessionListener] = []
+        # Replaceable (e.g. by the records layer, to hand out sessions that save each turn):
+        # (scenario, catalog, choices) -> an object with the Session API.
+        self.session_factory: SessionFactory = replay_session
 
     # ------------------------------------------------------------------ set-up
     def open(self) -> None:
@@ -102,6 +114,7 @@ class App:
 
         self.stack.reset(StartScene(self))
         self.stack.apply_pending(self.size)
+        self._sync_text_input()
         self.running = True
 
     def _set_icon(self) -> None:
@@ -116,7 +129,11 @@ class App:
         else:
             self.window = pygame.display.set_mode(self._windowed_size, pygame.RESIZABLE)
             try:
-                pygame.Window.from_display_module().minimum_size = MIN_SIZE
+                import warnings
+
+                with warnings.catch_warnings():  # only the size limit is set on this handle
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    pygame.Window.from_display_module().minimum_size = MIN_SIZE
             except (AttributeError, pygame.error):
                 pass
 
@@ -168,6 +185,10 @@ class App:
             self.store.save_settings(self.profile, self.settings.to_dict())
 
     # ------------------------------------------------------------------ sessions (for records)
+    def new_session(self, entry: Any, choices: list[int] | tuple[int, ...] = ()) -> Any:
+        """A session for a library entry with `choices` (0-based) already played."""
+        return self.session_factory(entry.scenario, self.library.catalog, list(choices))
+
     def add_session_listener(self, listener: SessionListener) -> None:
         """`listener(kind, session, entry)`; kinds as in `session_event`."""
         self._listeners.append(listener)
@@ -192,13 +213,19 @@ class App:
 
     # ------------------------------------------------------------------ notices
     def notify(self, message: str, kind: str = "info") -> None:
+        """Show a banner on the current screen (screens make room for it)."""
         self.notice = (message, kind)
-        self._dirty = True
+        self._notice_changed()
 
     def clear_notice(self) -> None:
         if self.notice is not None:
             self.notice = None
-            self._dirty = True
+            self._notice_changed()
+
+    def _notice_changed(self) -> None:
+        self._dirty = True
+        if self.window is not None:
+            self.stack.relayout(*self.size)
 
     def ensure_library(self) -> ScenarioLibrary:
         if not self.library.loaded:
@@ -206,8 +233,9 @@ class App:
         return self.library
 
     # ------------------------------------------------------------------ the loop
-    def run(self, exit_after_first_frame: bool = False, on_first_frame: Callable[[], None] | None = None) -> int:
-        """Open the window (if needed) and play until the window closes."""
+    def run(self, exit_after_first_frame: bool = False, on_first_frame: Callable[[], None] | None = None,
+            exit_after: float | None = None) -> int:
+        """Open the window (if needed) and play until the window closes (or `exit_after` seconds)."""
         if self.window is None:
             self.open()
         self.process([], 0.0)
@@ -215,15 +243,17 @@ class App:
             on_first_frame()
         if exit_after_first_frame:
             return 0
+        self.ensure_library()  # read the scenarios while the trainee looks at the start screen
         clock = pygame.time.Clock()
         last = time.perf_counter()
+        deadline = last + exit_after if exit_after else None
         while self.running:
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
             if self._busy():
                 events = pygame.event.get()
             else:
-                # Nothing moves: sleep until an event arrives (or a long timeout passes).
-                first = pygame.event.wait(IDLE_WAIT_MS)
-                events = [first] + pygame.event.get() if first.type != pygame.NOEVENT else []
+                events = self._wait_for_events()
             now = time.perf_counter()
             dt, last = min(now - last, 0.1), now
             self.process(events, dt)
@@ -231,6 +261,28 @@ class App:
                 clock.tick(FPS)
         self.close()
         return 0
+
+    def _wait_for_events(self) -> list[pygame.event.Event]:
+        """Nothing moves: sleep until input arrives instead of drawing frames."""
+        if self._polling_driver:
+            # SDL's headless drivers cannot block in a wait (SDL polls every millisecond
+            # there), so sleep in short steps ourselves: ~60 cheap wake-ups a second.
+            deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
+            while time.perf_counter() < deadline:
+                events = pygame.event.get()
+                if events:
+                    return events
+                time.sleep(IDLE_POLL_S)
+            return []
+        first = pygame.event.wait(IDLE_WAIT_MS)
+        return [first] + pygame.event.get() if first.type != pygame.NOEVENT else []
+
+    @property
+    def _polling_driver(self) -> bool:
+        try:
+            return pygame.display.get_driver() in ("dummy", "offscreen")
+        except pygame.error:
+            return True
 
     def _busy(self) -> bool:
         return self._dirty or self.stack.is_animating() or bool(self.stack._pending)
@@ -247,10 +299,21 @@ class App:
         self.stack.update(dt)
         if self.stack.apply_pending(self.size):
             self._dirty = True
+        self._sync_text_input()
         if self._dirty or animating:
             self.draw()
         if not self.stack.scenes:
             self.running = False
+
+    def _sync_text_input(self) -> None:
+        top = self.stack.top
+        wanted = bool(top is not None and top.wants_text_input)
+        if wanted != self.input.text_mode:
+            self.input.text_mode = wanted
+            if wanted:
+                pygame.key.start_text_input()
+            else:
+                pygame.key.stop_text_input()
 
     def dispatch(self, action: Action) -> None:
         """Global keys first (quit, resize, full screen), then the top scene."""

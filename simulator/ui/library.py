@@ -90,7 +90,7 @@ class ScenarioLibrary:
         self.loaded = True
 
     def _load_catalog(self) -> None:
-        from simulator.scenario.loader import load_catalog
+        from simulator.scenario.catalog import load_catalog
 
         try:
             catalog, diagnostics = load_catalog(self.data_dir)

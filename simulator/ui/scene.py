@@ -47,6 +47,11 @@ class Scene:
         """True while something moves, so the app keeps drawing frames instead of sleeping."""
         return False
 
+    @property
+    def wants_text_input(self) -> bool:
+        """True while a text field has focus: typed keys then arrive as text, not shortcuts."""
+        return False
+
 
 Callback = Callable[[Any], None]
 

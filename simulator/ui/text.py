@@ -39,6 +39,28 @@ def clean_text(text: object) -> str:
     return _CONTROL.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
 
 
+_LIST_ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s")
+
+
+def reflow(text: object) -> str:
+    """Authored prose -> paragraphs: single line breaks (YAML block style) become spaces.
+
+    Blank lines still separate paragraphs and list items (`- `, `* `, `1. `) keep their own
+    line, so a trainer's layout survives while the game wraps to the window width.
+    """
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", clean_text(text).strip()):
+        lines: list[str] = []
+        for raw in block.split("\n"):
+            line = raw.strip()
+            if lines and line and not _LIST_ITEM.match(raw):
+                lines[-1] = f"{lines[-1]} {line}"
+            elif line:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
 class TextRenderer:
     """Fonts by (weight, px), glyph fallback, line wrapping and a rendered-line cache."""
 
@@ -46,7 +68,7 @@ class TextRenderer:
         if not pygame.font.get_init():
             pygame.font.init()
         self._paths: dict[str, Path | None] = {}
-        for weight in ("regular", "bold", "italic", "fallback"):
+        for weight in ("regular", "bold", "italic", "mono", "fallback"):
             name = theme.fonts.get(weight, "")
             path = fonts_dir / name if name else None
             if path is None or not path.is_file():
@@ -144,22 +166,22 @@ class TextRenderer:
         return result
 
     def _wrap_paragraph(self, paragraph: str, px: int, weight: str, width: int) -> list[str]:
-        words = paragraph.split(" ")
+        # Split on single spaces so runs of spaces (indentation, carets) survive the wrap.
         lines: list[str] = []
-        current = ""
-        for word in words:
-            candidate = word if not current else f"{current} {word}"
+        current: str | None = None
+        for word in paragraph.split(" "):
+            candidate = word if current is None else f"{current} {word}"
             if self.measure(candidate, px, weight) <= width:
                 current = candidate
                 continue
-            if current:
+            if current is not None:
                 lines.append(current)
             current = word
             while current and self.measure(current, px, weight) > width:
                 cut = self._fit_chars(current, px, weight, width)
                 lines.append(current[:cut])
                 current = current[cut:]
-        lines.append(current)
+        lines.append(current or "")
         return lines
 
     def _fit_chars(self, word: str, px: int, weight: str, width: int) -> int:
@@ -179,14 +201,15 @@ class TextRenderer:
         return self.render_px(text, style.font_px(role), color, weight)
 
     def render_px(self, text: object, px: int, color: Color, weight: str = "regular") -> pygame.Surface:
-        clean = clean_text(text).replace("\n", " ")
-        key = (clean, px, weight, color)
+        # Keyed by the text as given, so a cache hit skips cleaning it again.
+        key = (text, px, weight, color)
         surface = self._lines.get(key)
         if surface is not None:
             self.hits += 1
             self._lines.move_to_end(key)
             return surface
         self.misses += 1
+        clean = clean_text(text).replace("\n", " ")
         surface = self._render_runs(clean, px, color, weight)
         self._lines[key] = surface
         if len(self._lines) > _CACHE_LIMIT:

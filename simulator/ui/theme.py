@@ -24,7 +24,8 @@ Color = tuple[int, int, int]
 # Emergency values only: the real look lives in assets/theme.yaml.
 _FALLBACK: dict[str, Any] = {
     "fonts": {"regular": "AtkinsonHyperlegible-Regular.ttf", "bold": "AtkinsonHyperlegible-Bold.ttf",
-              "italic": "AtkinsonHyperlegible-Italic.ttf", "fallback": "DejaVuSans.ttf"},
+              "italic": "AtkinsonHyperlegible-Italic.ttf", "mono": "DejaVuSansMono.ttf",
+              "fallback": "DejaVuSans.ttf"},
     "type_scale": {"caption": 15, "body": 19, "reply": 19, "label": 17, "subtitle": 23,
                    "title": 32, "display": 46},
     "text_sizes": {"small": 0.9, "medium": 1.0, "large": 1.15, "x-large": 1.3},
@@ -53,7 +54,7 @@ _COLOR_ALIASES = {
     "danger": "text", "danger_soft": "surface", "warning": "text", "warning_soft": "surface",
     "success": "text", "success_soft": "surface", "shadow": "border", "overlay": "text",
     "chart_grid": "border", "chart_line": "accent", "bar_track": "surface_sunken",
-    "bar_fill": "accent", "bubble": "surface", "bubble_border": "border",
+    "bar_fill": "accent", "bar_low": "warning", "bubble": "surface", "bubble_border": "border",
     "face_skin": "surface", "face_skin_shade": "border", "face_hair": "text",
     "face_line": "text", "face_flush": "danger", "face_cheek": "danger",
     "face_backdrop": "surface_sunken",

@@ -166,3 +166,38 @@ def test_thresholds_are_inclusive_bounds(reasonable):
     assert not bool(mood.threshold_hit(reasonable, "walk_out", state))
     with pytest.raises(ValueError, match="unknown threshold"):
         mood.threshold_hit(reasonable, "nap", state)
+
+
+def test_batched_format_tour_matches_the_session_byte_for_byte(catalog, format_tour):
+    """Every format_tour path, stepped as one batch by the recipe in mood.py, equals Session."""
+    from simulator.engine.compiled import compile_scenario
+    from simulator.engine.session import Session
+
+    compiled = compile_scenario(format_tour, catalog)
+    model = compiled.mood
+    # paths as reply indices per node (the tour has no conditions on these paths)
+    paths = [[0, 0, 0, 0, 0], [1, 1, 1, 1], [0, 2, 0, 1], [1, 0, 1, 0], [0, 1, 1, 1]]
+    sessions = [Session.replay(format_tour, catalog, p, compiled=compiled) for p in paths]
+    n, width = len(paths), 3
+    states = np.repeat(model.start[None, :], n, axis=0)
+    uses = np.zeros((n, len(model.acts) + 1), dtype=np.intp)
+    open_ = np.ones(n, dtype=bool)
+    for turn in range(max(len(s.transcript) for s in sessions)):
+        live = [i for i, s in enumerate(sessions) if turn < len(s.transcript)]
+        chosen = [compiled.replies[sessions[i].transcript[turn].node_id][sessions[i].transcript[turn].reply_index]
+                  for i in live]
+        rows = np.full((len(live), width), model.pad_row, dtype=np.intp)
+        for k, reply in enumerate(chosen):
+            rows[k, :len(reply.effect_rows)] = reply.effect_rows
+        base = np.stack([reply.base for reply in chosen])
+        effect = mood.reply_effect(model, base, rows, np.take_along_axis(uses[live], rows, axis=1))
+        progress = np.array([reply.progress for reply in chosen])
+        states[live] = mood.advance(model, states[live], open_[live], effect, progress)
+        for k, i in enumerate(live):
+            for r in chosen[k].rows:
+                uses[i, r] += 1
+            open_[i] &= not chosen[k].resolves
+            expected = np.array(list(sessions[i].transcript[turn].mood_after.values()))
+            assert states[i].tobytes() == expected.tobytes()
+    assert any(r.explicit for s in sessions for r in
+               [compiled.replies[t.node_id][t.reply_index] for t in s.transcript])  # covers explicit `mood:`

@@ -100,7 +100,8 @@ def test_offer_two_roads(rubric):
     next_reply = score_turns(rubric, turns(("refuse-flat",), ("offer-solution",)), "resolved")
     never = score_turns(rubric, turns(("refuse-flat",), ("acknowledge",), ("offer-solution",)), "resolved")
     at_the_end = score_turns(rubric, turns(("hide-behind-policy",)), "walked-out")
-    assert rules_hit(same_reply, "two_roads") == [] and rules_hit(next_reply, "two_roads") == []
+    assert [e.points for e in rules_hit(same_reply, "two_roads")] == [0.0]  # kept: listed, no points
+    assert [(e.turn, e.points) for e in rules_hit(next_reply, "two_roads")] == [(1, 0.0)]
     assert [(e.turn, e.skill) for e in rules_hit(never, "two_roads")] == [(1, "solutions")]
     assert [e.turn for e in rules_hit(at_the_end, "two_roads")] == [1]
 

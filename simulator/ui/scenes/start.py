@@ -37,6 +37,7 @@ class StartScene(Scene):
         self.hero = pygame.Rect(0, 0, 0, 0)
         self.card = pygame.Rect(0, 0, 0, 0)
         self._auto_opened = False
+        self._list_top = 0
         self._rebuild_profiles()
 
     # -- data --------------------------------------------------------------------------
@@ -71,6 +72,7 @@ class StartScene(Scene):
         self.error = ""
         self.field.value = ""
         self._rebuild_profiles()
+        self.layout(*self.app.size)
         self._choose(name)
 
     def _open_settings(self) -> None:
@@ -83,8 +85,10 @@ class StartScene(Scene):
 
     # -- scene -------------------------------------------------------------------------
     def enter(self) -> None:
+        if self.app.store.problem and self.app.notice is None:
+            self.app.notify(self.app.store.problem + " You can still play.", "warning")
         self._rebuild_profiles()
-        self._sync_text_mode()
+        self.layout(*self.app.size)
         wanted = self.app.requested_profile
         if wanted and not self._auto_opened:
             self._auto_opened = True  # `--profile NAME` goes straight to the picker once
@@ -93,14 +97,9 @@ class StartScene(Scene):
             except ProfileError as error:
                 self.error = str(error)
 
-    def _sync_text_mode(self) -> None:
-        typing = self.focus.focused is self.field
-        if typing != self.app.input.text_mode:
-            self.app.input.text_mode = typing
-            if typing:
-                pygame.key.start_text_input()
-            else:
-                pygame.key.stop_text_input()
+    @property
+    def wants_text_input(self) -> bool:
+        return self.focus.focused is self.field
 
     def layout(self, width: int, height: int) -> None:
         app, style = self.app, self.app.style
@@ -109,13 +108,19 @@ class StartScene(Scene):
         self.hero = pygame.Rect(0, 0, round(width * 0.44), bottom)
         card_w = min(style.px(520), width - self.hero.width - 2 * margin)
         card_x = self.hero.right + (width - self.hero.right - card_w) // 2
-        self.card = pygame.Rect(card_x, margin, card_w, bottom - 2 * margin)
         pad = style.space("l")
-        inner_x, inner_w = self.card.x + pad, self.card.width - 2 * pad
         title_h = app.text.line_height(style, "title", "bold")
         caption_h = app.text.line_height(style, "caption")
         button_h = Button("x", lambda: None).preferred_height(app)
         gap = style.space("s")
+        # As tall as its content (room for up to six names), centred; long lists scroll.
+        rows = max(2, min(6, len(self.profile_buttons)))
+        natural = (2 * pad + title_h + caption_h + style.space("m") + style.space("s") + rows * (button_h + gap)
+                   + style.space("l") + caption_h + style.space("xs") + button_h + style.space("l") + button_h
+                   + style.space("m"))
+        card_h = min(bottom - 2 * margin, natural)
+        self.card = pygame.Rect(card_x, (bottom - card_h) // 2, card_w, card_h)
+        inner_x, inner_w = self.card.x + pad, self.card.width - 2 * pad
         # bottom-up: quit/settings row, error line, field + add row, "new trainee" caption
         row_y = self.card.bottom - pad - button_h
         half = (inner_w - gap) // 2
@@ -130,25 +135,25 @@ class StartScene(Scene):
         list_bottom = self._new_caption_y - style.space("l")
         self.list_view.rect = pygame.Rect(inner_x - style.px(8), list_top - style.px(8),
                                           inner_w + style.px(16), max(0, list_bottom - list_top + style.px(16)))
-        y = 0
-        for button in self.profile_buttons:
-            button.rect = pygame.Rect(inner_x, list_top + y, inner_w, button_h)
-            y += button_h + gap
-        self.list_view.line_step = button_h + gap
-        self.list_view.set_content(max(0, y - gap) + style.px(16))
-        self._scroll_to_focus()
+        step = button_h + gap
+        self._list_top = list_top
+        self.list_view.line_step = step
+        self.list_view.set_content(max(0, len(self.profile_buttons) * step - gap) + style.px(16))
+        self._place_profiles()
 
-    def _scroll_to_focus(self) -> None:
+    def _place_profiles(self) -> None:
+        """Put profile buttons at their on-screen (scrolled) positions, keeping focus in view."""
+        style = self.app.style
+        button_h = Button("x", lambda: None).preferred_height(self.app)
+        step = button_h + style.space("s")
         focused = self.focus.focused
         if focused in self.profile_buttons:
-            top = focused.rect.y - self.list_view.rect.y - self.list_view.offset
-            # rects are laid out unscrolled: content position = rect.y - (view top + margin)
-            content_top = focused.rect.y - (self.list_view.rect.y + self.app.style.px(8))
-            self.list_view.ensure_visible(content_top, content_top + focused.rect.height + self.app.style.px(16))
-            del top
-
-    def _button_at_offset(self, button: Button) -> pygame.Rect:
-        return button.rect.move(0, -self.list_view.offset)
+            index = self.profile_buttons.index(focused)
+            self.list_view.ensure_visible(index * step, index * step + button_h + style.px(16))
+        x = self.card.x + style.space("l")
+        width = self.card.width - 2 * style.space("l")
+        for index, button in enumerate(self.profile_buttons):
+            button.rect = pygame.Rect(x, self._list_top + index * step - self.list_view.offset, width, button_h)
 
     def handle_event(self, action) -> bool:
         used = False
@@ -163,29 +168,18 @@ class StartScene(Scene):
             used = True  # Esc on the first screen does nothing rather than quitting by surprise
         else:
             used = self.focus.handle(action)
-        self._scroll_to_focus()
-        self._sync_text_mode()
+        self._place_profiles()
         return used
 
     def _pointer(self, action) -> bool:
-        # Profile buttons scroll, so test them at their on-screen position.
-        pos = action.pos
-        if self.list_view.rect.collidepoint(pos):
-            pos = (pos[0], pos[1] + self.list_view.offset)
-            for button in self.profile_buttons:
-                if button.rect.collidepoint(pos):
-                    from dataclasses import replace
-
-                    return self.focus.handle(replace(action, pos=pos))
+        # A profile button scrolled out of the list must not catch clicks meant for others.
+        hit = self.focus.item_at(action.pos)
+        if hit in self.profile_buttons and not self.list_view.rect.collidepoint(action.pos):
             return False
-        hit = self.focus.item_at(pos)
-        if hit in self.profile_buttons:
-            return False  # scrolled out of view
         return self.focus.handle(action)
 
     def draw(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
-        width, height = surface.get_size()
         self._draw_hero(surface)
         draw_panel(surface, self.card, style, "surface", "border", radius=style.radius("l"), shadow=True)
         pad = style.space("l")
@@ -198,9 +192,7 @@ class StartScene(Scene):
         focused = self.focus.focused
         with self.list_view.clip(surface):
             for button in self.profile_buttons:
-                shown = Button(button.label, button.on_press, kind=button.kind)
-                shown.rect = self._button_at_offset(button)
-                shown.draw(surface, app, focused is button)
+                button.draw(surface, app, focused is button)
         if not self.profile_buttons:
             empty = app.text.render("No trainees yet.", style, "body", style.color("text_muted"))
             surface.blit(empty, (x, self.list_view.rect.y + style.px(8)))
@@ -218,7 +210,6 @@ class StartScene(Scene):
         draw_notice(surface, app, notice_rect)
         hints = [("↑↓", "Move"), ("Enter", "Choose"), ("Tab", "Next"), ("F11", "Full screen")]
         draw_footer(surface, app, hints)
-        del width, height
 
     def _draw_hero(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style

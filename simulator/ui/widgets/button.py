@@ -21,8 +21,9 @@ class Button:
     """
 
     def __init__(self, label: str, on_press: Callable[[], None], *, kind: str = "secondary",
-                 enabled: bool = True, hint: str = "", name: str = "") -> None:
+                 enabled: bool = True, hint: str = "", name: str = "", align: str = "center") -> None:
         self.label = label
+        self.align = align
         self.on_press = on_press
         self.kind = kind
         self.enabled = enabled
@@ -68,6 +69,8 @@ class Button:
             x = self.rect.x + (self.rect.width - image.get_width() - hint.get_width() - style.space("s")) // 2
             surface.blit(image, (x, self.rect.centery - image.get_height() // 2))
             surface.blit(hint, (x + image.get_width() + style.space("s"), self.rect.centery - hint.get_height() // 2))
+        elif self.align == "left":
+            surface.blit(image, (self.rect.x + style.space("m"), self.rect.centery - image.get_height() // 2))
         else:
             surface.blit(image, image.get_rect(center=self.rect.center))
         if self.kind == "ghost" and focused:

@@ -6,18 +6,13 @@ from typing import TYPE_CHECKING, Sequence
 
 import pygame
 
+from simulator.ui.labels import skill_label
 from simulator.ui.theme import mix
 from simulator.ui.widgets.base import draw_badge
 
 if TYPE_CHECKING:
     from simulator.ui.app import App
 
-SKILL_LABELS = {"calm": "Calm", "listening": "Listening", "empathy": "Empathy",
-                "solutions": "Solutions", "follow_up": "Follow-up"}
-
-
-def skill_label(skill: str) -> str:
-    return SKILL_LABELS.get(skill, skill.replace("_", " ").capitalize())
 
 
 def skill_bars_height(app: "App", count: int) -> int:
@@ -47,7 +42,7 @@ def draw_skill_bars(surface: pygame.Surface, app: "App", rect: pygame.Rect,
             fill = track.copy()
             fill.width = max(bar_h, round(bar_w * value / 100))
             color = style.color("bar_fill") if value >= pass_mark or style.high_contrast \
-                else mix(style.color("bar_fill"), style.color("warning"), 0.55)
+                else style.color("bar_low")
             pygame.draw.rect(surface, color, fill, border_radius=bar_h // 2)
         if style.high_contrast:
             pygame.draw.rect(surface, style.color("border"), track, 1, border_radius=bar_h // 2)
@@ -76,35 +71,49 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
     if plot.width < 20 or plot.height < 20:
         return
 
+    # Zoom to the part of the scale the conversation used, so thin bands stay readable.
+    low = max(-1.0, min(values, default=0.0) - 0.2)
+    high = min(1.0, max(values, default=0.0) + 0.2)
+    while high - low < 0.9 and (low > -1.0 or high < 1.0):
+        low, high = max(-1.0, low - 0.05), min(1.0, high + 0.05)
+
     def y_of(v: float) -> int:
-        v = max(-1.0, min(1.0, v))
-        return round(plot.bottom - (v + 1) / 2 * plot.height)
+        v = max(low, min(high, v))
+        return round(plot.bottom - (v - low) / (high - low) * plot.height)
 
     def x_of(t: int) -> int:
         span = max(1, len(values) - 1)
         return round(plot.x + plot.width * t / span)
 
-    for index, (name, low, high) in enumerate(bands):
-        band = pygame.Rect(plot.x, y_of(high), plot.width, max(1, y_of(low) - y_of(high)))
+    last_label_top = rect.bottom + 1000
+    for index, (name, band_low, band_high) in enumerate(bands):
+        if band_high <= low or band_low >= high:
+            continue
+        band = pygame.Rect(plot.x, y_of(band_high), plot.width, max(1, y_of(band_low) - y_of(band_high)))
         tint = style.color("surface_alt") if index % 2 else style.color("surface")
         if not style.high_contrast:
             tint = mix(style.color("surface"), style.mood_color(name), 0.12)
         pygame.draw.rect(surface, tint, band)
         label = app.text.render(name.capitalize(), style, "caption", style.color("text_muted"))
-        if band.height >= label.get_height() * 0.8:
-            surface.blit(label, (rect.x, band.centery - label.get_height() // 2))
+        top = band.centery - label.get_height() // 2
+        # bands are drawn bottom-up: skip a label that would overlap the one below it
+        if top + label.get_height() <= last_label_top and band.height >= label.get_height() * 0.6:
+            surface.blit(label, (rect.x, top))
+            last_label_top = top
         pygame.draw.line(surface, style.color("chart_grid"), (plot.x, band.y), (plot.right, band.y))
     pygame.draw.rect(surface, style.color("border"), plot, 1)
 
+    last_right = -1
+    gap = style.space("xs")
     for t in range(len(values)):
         label = app.text.render("Start" if t == 0 else str(t), style, "caption", style.color("text_muted"))
-        x = x_of(t)
+        x = x_of(t) - label.get_width() // 2
         if t == 0:
-            x += label.get_width() // 2
-        elif t == len(values) - 1:
-            x = min(x, plot.right - label.get_width() // 2)
-        if t == 0 or t == len(values) - 1 or len(values) <= 16 or t % 2 == 0:
-            surface.blit(label, (x - label.get_width() // 2, plot.bottom + style.space("xs")))
+            x = plot.x
+        x = min(x, plot.right - label.get_width())
+        if x >= last_right + gap:  # skip a turn number that would touch the previous label
+            surface.blit(label, (x, plot.bottom + style.space("xs")))
+            last_right = x + label.get_width()
 
     points = [(x_of(t), y_of(v)) for t, v in enumerate(values)]
     line_color = style.color("chart_line")

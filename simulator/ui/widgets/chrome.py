@@ -86,6 +86,17 @@ def draw_footer(surface: pygame.Surface, app: "App", hints: Sequence[tuple[str, 
         x += label_img.get_width() + style.space("l")
 
 
+def notice_height(app: "App", width: int) -> int:
+    """Height `draw_notice` will take at this width (0 when there is no notice)."""
+    if app.notice is None:
+        return 0
+    from simulator.ui.text import block_height
+
+    style = app.style
+    lines = app.text.wrap(app.notice[0], style, "body", width - 3 * style.space("m"))[:3]
+    return block_height(app.text, style, len(lines), "body") + 2 * style.space("s")
+
+
 def draw_notice(surface: pygame.Surface, app: "App", rect: pygame.Rect) -> int:
     """The current notice (if any) as a banner at the top of `rect`; returns its height."""
     if app.notice is None:

@@ -1,0 +1,142 @@
+"""Analyser figures for `make bench`.
+
+Budget (DESIGN.md): 10,000 seeded random play-throughs of the largest shipped scenario in
+<= 0.5 s, with results identical to the session engine for the same seeds. Each timing is a
+cold start on a fresh play tree (compiling the scenario and growing every prefix the
+play-throughs visit) after one warm-up run, the median of REPEATS runs.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import time
+from pathlib import Path
+
+RUNS = 10_000
+SEED = 0
+REPEATS = 5
+BUDGET_SECONDS = 0.5
+CHECKED = 200  # play-throughs replayed one by one through Session
+
+
+def _catalog():
+    from simulator.scenario.catalog import load_catalog
+
+    catalog, diagnostics = load_catalog()
+    if catalog is None:
+        raise RuntimeError("the catalog does not load: " + "; ".join(d.message for d in diagnostics[:3]))
+    return catalog
+
+
+def _shipped(catalog) -> list:
+    """Every shipped scenario that loads, largest (most nodes, then replies) first."""
+    from simulator.paths import SCENARIOS_DIR
+    from simulator.scenario.loader import load_scenario
+
+    loaded = []
+    for path in sorted(Path(SCENARIOS_DIR).glob("*.yaml")):
+        scenario, _ = load_scenario(path, catalog)
+        if scenario is not None:
+            loaded.append(scenario)
+    return sorted(loaded, key=lambda s: (-len(s.nodes), -sum(len(n.replies) for n in s.nodes.values()), s.id))
+
+
+def _generated(catalog, nodes: int = 40):
+    from bench.generate import generate_scenario
+    from simulator.scenario.loader import load_scenario
+
+    scenario, diagnostics = load_scenario(f"<generated-{nodes}>", catalog,
+                                          data=generate_scenario(nodes).encode("utf-8"))
+    if scenario is None:
+        raise RuntimeError("generated scenario does not load: " + diagnostics[0].message)
+    return scenario
+
+
+def time_random_play(scenario, catalog, runs: int = RUNS, seed: int = SEED, repeats: int = REPEATS):
+    """Median seconds for `runs` random play-throughs on a fresh tree; also the last tree and finals."""
+    from simulator.engine.analysis import random_play
+    from simulator.engine.batch_play import PlayTree
+
+    random_play(PlayTree(scenario, catalog), 100, seed)  # warm-up: imports, numpy first calls
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        tree = PlayTree(scenario, catalog)
+        finals = random_play(tree, runs, seed)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), tree, finals
+
+
+def agreement(scenario, catalog, tree, finals, runs: int = RUNS, seed: int = SEED, checked: int = CHECKED) -> int:
+    """How many of `checked` sampled play-throughs give the same result through Session, one by one."""
+    import numpy as np
+
+    from simulator.engine.session import TURN_LIMIT, Phase, Session
+
+    draws = np.random.default_rng(seed).random((runs, TURN_LIMIT))
+    same = 0
+    for k in random.Random(seed).sample(range(runs), min(checked, runs)):
+        session = Session(scenario, catalog, compiled=tree.compiled)
+        turn = 0
+        while session.phase is Phase.AWAITING_REPLY:
+            session.choose(math.floor(draws[k, turn] * len(session.options)))
+            turn += 1
+        leaf = int(finals[k])
+        result = session.result
+        same += (list(session.choices) == tree.path(leaf) and result.overall == float(tree.overall[leaf])
+                 and result.grade == tree.grade_letters[int(tree.grade[leaf])]
+                 and result.outcome == ("delighted", "resolved", "unresolved", "escalated",
+                                        "walked-out")[int(tree.outcome[leaf])])
+    return same
+
+
+def run() -> list[tuple]:
+    from simulator.engine.analysis import analyse
+    from simulator.engine.batch_play import PlayTree
+    from simulator.engine.play_sweep import sweep
+
+    catalog = _catalog()
+    rows: list[tuple] = []
+    shipped = _shipped(catalog)
+    timed = [(time_random_play(s, catalog, repeats=3 if i else REPEATS), s) for i, s in enumerate(shipped)]
+    targets = []
+    if timed:
+        targets.append(("largest shipped", timed[0]))
+        slowest = max(timed, key=lambda item: item[0][0])
+        if slowest is not timed[0]:
+            targets.append(("slowest shipped", slowest))
+    for label, ((seconds, tree, finals), scenario) in targets:
+        name = f"analyse: {RUNS:,} random play-throughs, {label} ({scenario.id}, {len(scenario.nodes)} nodes)"
+        rows.append((name, seconds, "s", BUDGET_SECONDS, seconds <= BUDGET_SECONDS))
+        same = agreement(scenario, catalog, tree, finals)
+        checked = min(CHECKED, RUNS)
+        rows.append((f"  same result as Session, one by one ({tree.size:,} prefixes stepped)", f"{same}/{checked}",
+                     "", f"{checked}/{checked}", same == checked))
+    generated = _generated(catalog)
+    seconds, tree, _ = time_random_play(generated, catalog, repeats=3)
+    rows.append((f"analyse: {RUNS:,} random play-throughs, generated 40-node ({tree.size:,} prefixes)",
+                 seconds, "s", None, None))
+    if shipped:
+        heaviest = None
+        for scenario in shipped:
+            started = time.perf_counter()
+            swept = sweep(PlayTree(scenario, catalog).stepper, 10_000_000)
+            seconds = time.perf_counter() - started
+            if heaviest is None or swept.prefixes > heaviest[1].prefixes:
+                heaviest = (scenario, swept, seconds)
+        scenario, swept, seconds = heaviest
+        rows.append((f"analyse: sweep of every play-through, {scenario.id} ({swept.prefixes:,} prefixes)",
+                     seconds, "s", None, None))
+        started = time.perf_counter()
+        report = analyse(scenario, catalog, runs=RUNS, seed=SEED)
+        seconds = time.perf_counter() - started
+        rows.append((f"analyse: full report, {scenario.id} ({report.search}, {report.scored_prefixes:,} scored)",
+                     seconds, "s", None, None))
+        started = time.perf_counter()
+        for scenario in shipped:
+            analyse(scenario, catalog, runs=RUNS, seed=SEED)
+        rows.append((f"analyse: whole library ({len(shipped)} scenarios)", time.perf_counter() - started, "s",
+                     None, None))
+    return rows

@@ -1,0 +1,69 @@
+"""Engine figures for `make bench`: how long one `Session.choose()` takes.
+
+No budget in DESIGN.md (informational rows). Measured on the largest shipped scenario (or the
+format tour if none load), replaying the first-reply path over and over with a shared
+compiled scenario, timing each `choose()` on its own.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = 300  # play-throughs; each contributes one timing per turn
+
+
+def _scenarios(catalog):
+    from simulator.paths import SCENARIOS_DIR
+    from simulator.scenario.loader import load_scenario
+
+    paths = sorted(SCENARIOS_DIR.glob("*.yaml")) or []
+    paths.append(ROOT / "tests" / "fixtures" / "scenarios" / "format_tour.yaml")
+    loaded = []
+    for path in paths:
+        scenario, _ = load_scenario(path, catalog)
+        if scenario is not None:
+            loaded.append(scenario)
+    return loaded
+
+
+def run() -> list[tuple[str, float, str, float | None, bool | None]]:
+    from simulator.engine.compiled import compile_scenario
+    from simulator.engine.session import Phase, Session
+    from simulator.scenario.catalog import load_catalog
+
+    catalog, _ = load_catalog()
+    if catalog is None:
+        raise RuntimeError("scenarios/data does not load; run `customer-sim validate scenarios/`")
+    scenario = max(_scenarios(catalog), key=lambda s: len(s.nodes))
+    compiled = compile_scenario(scenario, catalog)
+
+    started = time.perf_counter()
+    compile_scenario(scenario, catalog)
+    compile_ms = (time.perf_counter() - started) * 1000
+
+    timings = []
+    snapshot_timings = []
+    for _ in range(ROUNDS):
+        session = Session(scenario, catalog, compiled=compiled)
+        while session.phase is Phase.AWAITING_REPLY:
+            before = time.perf_counter_ns()
+            session.choose(0)
+            timings.append(time.perf_counter_ns() - before)
+        before = time.perf_counter_ns()
+        session.snapshot()
+        snapshot_timings.append(time.perf_counter_ns() - before)
+    median_us = statistics.median(timings) / 1000
+    return [
+        (f"choose() median ({scenario.id}, {len(timings)} turns)", median_us, "µs", None, None),
+        ("choose() p95", sorted(timings)[int(len(timings) * 0.95)] / 1000, "µs", None, None),
+        ("compile scenario once", compile_ms, "ms", None, None),
+        ("snapshot() of a finished session, median", statistics.median(snapshot_timings) / 1000, "µs", None, None),
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)

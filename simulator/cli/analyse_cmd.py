@@ -1,0 +1,132 @@
+"""`customer-sim analyse SCENARIO…`: prove a scenario is fair before trainees see it.
+
+Per scenario: reachability, dead ends, which endings play can reach, best and worst
+play-throughs (as `run --choices` numbers) with grades, skill chances per path, a seeded
+random-play distribution, and the quality gates. Given several files or a folder it also
+prints a summary table of the whole library.
+
+--format json prints one object, byte-identical for the same input and options:
+  {"settings": {...}, "scenarios": [<analysis>, ...], "library": [<row>, ...]}
+("library" is present, with one row per scenario, whenever more than one scenario or a folder
+was given; otherwise null). Scenarios appear in argument order, folders sorted by file name.
+
+Exit: 0 analysed (gate failures are reported, not fatal, unless --check); 1 a scenario is
+invalid (diagnostics printed, the valid ones are still analysed) or, with --check, a gate
+failed; 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+HELP = "analyse scenarios: reachability, dead ends, best/worst paths, random-play scores, quality gates"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_RUNS = 1_000_000
+
+
+def _count(low: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{what} must be at least {low}, got {value}")
+        return value
+    return parse
+
+
+EPILOG = """\
+random play: with rng = numpy.random.default_rng(SEED) and U = rng.random((RUNS, 60)),
+  play-through k at turn t picks reply floor(U[k, t] * n) (0-based) among the n replies
+  shown then; `customer-sim run --choices` replays any of them with the same result.
+quality gates: every ending reachable, every node reachable, no dead ends, best path graded A,
+  worst path graded F, median random play below pass, each skill has --min-skill-chances
+  chances on every complete path.
+json: {"settings": {...}, "scenarios": [...], "library": [...] or null}; byte-identical for
+  the same files and options.
+exit: 0 analysed (gate failures are reported; --check makes them exit 1), 1 invalid
+  scenario (the valid ones are still analysed), 2 usage."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    from simulator.engine.analysis_defaults import (DEFAULT_MIN_SKILL_CHANCES, DEFAULT_RUNS, DEFAULT_SEED,
+                                                    DEFAULT_SWEEP_LIMIT, DEFAULT_TREE_LIMIT)
+
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="scenario files, or folders (their top-level *.yaml files)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text: a readable report (default); json: one deterministic object")
+    parser.add_argument("--seed", type=_count(0, "--seed"), default=DEFAULT_SEED,
+                        help=f"seed for the random play-throughs (default {DEFAULT_SEED})")
+    parser.add_argument("--runs", type=_count(0, "--runs"), default=DEFAULT_RUNS,
+                        help=f"number of random play-throughs (default {DEFAULT_RUNS}; 0 skips random play)")
+    parser.add_argument("--tree-limit", type=_count(1, "--tree-limit"), default=DEFAULT_TREE_LIMIT,
+                        help=f"largest play tree (in prefixes) scored in full to find the true best and worst "
+                             f"paths; larger trees use a beam search (default {DEFAULT_TREE_LIMIT:,})")
+    parser.add_argument("--sweep-limit", type=_count(1, "--sweep-limit"), default=DEFAULT_SWEEP_LIMIT,
+                        help=f"prefixes the unscored sweep may step to prove reachability, dead ends and "
+                             f"skill chances (default {DEFAULT_SWEEP_LIMIT:,})")
+    parser.add_argument("--min-skill-chances", type=_count(0, "--min-skill-chances"),
+                        default=DEFAULT_MIN_SKILL_CHANCES,
+                        help=f"chances per skill every complete path must offer (gate; default "
+                             f"{DEFAULT_MIN_SKILL_CHANCES})")
+    parser.add_argument("--paths", action="store_true",
+                        help="also list every complete play-through found (can be long)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when any quality gate fails")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from simulator.cli.analyse_report import library_rows, render_library, render_text
+    from simulator.cli.scenario_input import load_inputs, print_diagnostics
+    from simulator.engine.analysis import analyse
+    from simulator.engine.quality_gates import gate_results
+
+    if args.runs > MAX_RUNS:
+        print(f"customer-sim analyse: error: --runs {args.runs} is more than {MAX_RUNS:,}", file=sys.stderr)
+        return EXIT_USAGE
+    loaded = load_inputs(list(args.scenarios))
+    if loaded.usage_error:
+        print(f"customer-sim analyse: error: {loaded.usage_error}", file=sys.stderr)
+        return EXIT_USAGE
+    print_diagnostics(loaded.diagnostics)
+    failed = loaded.failed
+    if loaded.failed:
+        print("customer-sim analyse: some input is not valid (see above)"
+              + ("; analysing the valid scenarios" if loaded.scenarios else ""), file=sys.stderr)
+
+    several = len(args.scenarios) > 1 or any(Path(p).is_dir() for p in args.scenarios)
+    results = []
+    for scenario in loaded.scenarios:
+        try:
+            analysis = analyse(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
+                               tree_limit=args.tree_limit, sweep_limit=args.sweep_limit, all_paths=args.paths)
+        except ValueError as error:  # the scenario and the data files disagree in a way the loader missed
+            print(f"customer-sim analyse: {scenario.path}: {error}", file=sys.stderr)
+            failed = True
+            continue
+        gates = gate_results(analysis, min_skill_chances=args.min_skill_chances)
+        results.append((analysis, gates))
+        if args.format == "text":
+            print(render_text(analysis, gates), flush=True)
+    if args.check and any(not g.ok for _, gates in results for g in gates):
+        failed = True
+
+    if args.format == "json":
+        document = {
+            "settings": {"seed": args.seed, "runs": args.runs, "tree_limit": args.tree_limit,
+                         "sweep_limit": args.sweep_limit, "min_skill_chances": args.min_skill_chances},
+            "scenarios": [dict(a.as_json(), gates=[{"gate": g.gate, "ok": g.ok, "detail": g.detail} for g in gates])
+                          for a, gates in results],
+            "library": library_rows(results) if several else None,
+        }
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    elif several and results:
+        print(render_library(library_rows(results)))
+    return EXIT_FAILED if failed else EXIT_OK

@@ -1,0 +1,96 @@
+"""`customer-sim play [PATH]`: open the game on the shipped scenarios or a file/folder."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+HELP = "open the game (the default command) on scenarios/ or a scenario file or folder"
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
+    if not (320 <= width <= 10000 and 240 <= height <= 10000):
+        raise argparse.ArgumentTypeError(f"window size {text} is out of range (320x240 .. 10000x10000)")
+    return width, height
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 1.5, got {text!r}") from None
+    if not 0.5 <= value <= 4.0:
+        raise argparse.ArgumentTypeError("scale must be between 0.5 and 4")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", help="a scenario file or a folder of them (default: scenarios/)")
+    parser.add_argument("--profile", metavar="NAME", help="play as this trainee (created if new); skips the start screen")
+    parser.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1280x720")
+    parser.add_argument("--fullscreen", action="store_true", default=None, help="start in full screen")
+    parser.add_argument("--high-contrast", action="store_true", default=None, help="use the high-contrast theme")
+    parser.add_argument("--scale", type=_scale, default=1.0, metavar="X",
+                        help="extra UI scale for high-DPI screens (default 1)")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="where profiles are kept (default: $CUSTOMER_SIM_DATA_DIR or the user data folder)")
+    parser.add_argument("--screenshot", metavar="PNG", help="save the first screen to this image and exit")
+    parser.add_argument("--exit-after", type=float, metavar="SECONDS",
+                        help="close the game after this many seconds and print where it was (for smoke tests)")
+    parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    from simulator.paths import SCENARIOS_DIR
+
+    source = Path(args.path) if args.path else SCENARIOS_DIR
+    if not source.exists():
+        print(f"customer-sim play: {source}: no such file or folder", file=sys.stderr)
+        return 1
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="customer-sim: %(levelname)s: %(message)s")
+    import time
+
+    from simulator.ui.app import App
+    from simulator.ui.profiles import JsonProfileStore
+
+    store_path = Path(args.data_dir) / JsonProfileStore.FILE_NAME if args.data_dir else None
+    store = JsonProfileStore(store_path)
+    from simulator.ui.speech import Speech
+
+    app = App(source, store=store, profile=args.profile, size=args.size, fullscreen=args.fullscreen,
+              high_contrast=args.high_contrast, ui_scale=args.scale, speech=Speech(enabled=False))
+    try:
+        if args.screenshot:
+            app.open()
+            app.settle()
+            app.screenshot(args.screenshot)
+            print(f"saved {args.screenshot}")
+            return 0
+        if args.exit_after_first_frame:
+            # For the start-up benchmark: wall-clock time of the first flipped frame.
+            app.run(exit_after_first_frame=True,
+                    on_first_frame=lambda: print(f"first-frame-epoch {time.time():.6f}", flush=True))
+            return 0
+        code = app.run(exit_after=args.exit_after)
+        if args.exit_after:
+            top = app.stack.top
+            session = app.active_session
+            print(f"final scene: {top.name if top else '-'}; turn: {session.turn if session else '-'}", flush=True)
+        return code
+    except Exception as error:  # never a traceback at a trainee; the log has the details
+        logging.getLogger("simulator").exception("the game stopped")
+        print(f"customer-sim play: the game stopped: {error}", file=sys.stderr)
+        return 1
+    finally:
+        import pygame
+
+        pygame.quit()

@@ -1,0 +1,453 @@
+"""What a trainer needs to know before shipping a scenario, found by playing it.
+
+`analyse(scenario, catalog)` answers: which nodes and endings can actually be reached
+(conditions and mood considered, by play), where a conversation can get stuck, the best and
+worst play-throughs (as the 1-based choice numbers `customer-sim run --choices` takes) with
+their grades, which skills each play-through gives a chance to show, and how random clicking
+scores.
+
+How the play-throughs are searched
+  Two passes over the same tree of play-throughs, both stepping each prefix once:
+  * the sweep (`play_sweep`) enumerates every play-through without scoring them, up to
+    `sweep_limit` prefixes; reachability, dead ends, path counts per ending and skill chances
+    come from it, so they are proofs ("complete") and not samples;
+  * the scored tree (`batch_play.PlayTree`) gives grades: when the whole tree has at most
+    `tree_limit` prefixes every play-through is scored ("exhaustive": best and worst are the
+    true extremes); past that a beam search keeps the `beam_width` highest and lowest
+    provisional scores at each depth ("beam": best and worst are the best and worst found).
+
+Random play (seeded, reproducible)
+  rng = numpy.random.default_rng(seed); U = rng.random((runs, TURN_LIMIT)). Play-through k
+  at turn t (0-based) picks option floor(U[k, t] * n), n = the number of replies shown then
+  (0-based; +1 for `--choices`). Column t is used only while the play-through is still going.
+  Replaying those choices through `Session` gives identical outcome, overall and grade
+  (tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator.engine.analysis_defaults import (DEFAULT_BEAM_WIDTH, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_SWEEP_LIMIT,
+                                                DEFAULT_TREE_LIMIT)
+from simulator.engine.batch_play import BY_ENDING, REASONS, PlayTree
+from simulator.engine.play_sweep import Stop, SweepResult, sweep
+from simulator.engine.graph import reachable_ids, successors
+from simulator.engine.session import TURN_LIMIT
+from simulator.scenario.catalog_model import Catalog
+from simulator.scenario.model import OUTCOMES, SKILLS, Scenario
+
+HISTOGRAM_BINS = 10  # overall 0-9.9, 10-19.9, ..., 90-100
+# Measured difficulty = how often someone choosing blind still passes: the share of random
+# play-throughs graded at the pass grade or better. Forgiving scenarios let ~1 in 10 through;
+# hard ones almost nobody. (share >= 10 % -> 1, >= 5 % -> 2, else 3)
+DIFFICULTY_PASS_RATE_CUTS = ((0.10, 1), (0.05, 2))
+
+
+@dataclass(frozen=True, slots=True)
+class PathSummary:
+    """One complete play-through."""
+
+    choices: tuple[int, ...]  # 1-based, as `run --choices` takes them
+    outcome: str
+    ending_id: str | None  # None when the engine stopped it (see `stopped`)
+    overall: float
+    grade: str
+    skills: dict[str, int]
+    chances: dict[str, int]  # turns on this path that gave a chance to show each skill
+    stopped: str = ""  # "" or why the engine ended it ("no reply available", "60-turn limit")
+
+    @property
+    def choices_text(self) -> str:
+        return ",".join(map(str, self.choices))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"choices": list(self.choices), "outcome": self.outcome, "ending": self.ending_id,
+                "overall": self.overall, "grade": self.grade, "skills": dict(self.skills),
+                "skill_chances": dict(self.chances), "turns": len(self.choices), "stopped": self.stopped}
+
+
+@dataclass(frozen=True, slots=True)
+class EndingReach:
+    ending_id: str
+    outcome: str
+    paths: int  # play-throughs found that end here
+    example: PathSummary | None  # the best-scoring one
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ending": self.ending_id, "outcome": self.outcome, "reachable": self.paths > 0,
+                "paths": self.paths, "example": self.example.as_json() if self.example else None}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadEnd:
+    """A place a conversation gets stuck: by structure, or in play (the engine had to stop it)."""
+
+    node_id: str
+    reason: str
+    paths: int = 0  # play-throughs that stop here (0 for structural dead ends)
+    example: tuple[int, ...] = ()  # 1-based choices of the shortest one
+
+    def as_json(self) -> dict[str, Any]:
+        return {"node": self.node_id, "reason": self.reason, "paths": self.paths, "example": list(self.example)}
+
+
+@dataclass(frozen=True, slots=True)
+class RandomPlay:
+    runs: int
+    seed: int
+    median: float
+    mean: float
+    p10: float
+    p90: float
+    histogram: tuple[int, ...]  # HISTOGRAM_BINS counts of overall scores
+    grades: dict[str, int]
+    outcomes: dict[str, int]
+    passed: int
+    median_grade: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"runs": self.runs, "seed": self.seed, "median": self.median, "mean": round(self.mean, 2),
+                "p10": self.p10, "p90": self.p90, "median_grade": self.median_grade,
+                "histogram": [{"from": i * 100 // HISTOGRAM_BINS, "count": c} for i, c in enumerate(self.histogram)],
+                "grades": dict(self.grades), "outcomes": dict(self.outcomes), "passed": self.passed,
+                "pass_rate": round(self.passed / self.runs, 4) if self.runs else 0.0}
+
+
+@dataclass(frozen=True, slots=True)
+class SkillChances:
+    """Across every complete play-through: the fewest/most turns that let a skill be shown."""
+
+    skill: str
+    fewest: int
+    most: int
+    weakest: tuple[int, ...]  # 1-based choices of a path with the fewest
+
+    def as_json(self) -> dict[str, Any]:
+        return {"fewest": self.fewest, "most": self.most, "weakest_path": list(self.weakest)}
+
+
+@dataclass(frozen=True)
+class ScenarioAnalysis:
+    scenario_id: str
+    title: str
+    path: str
+    difficulty: int
+    measured_difficulty: int
+    persona: str
+    node_count: int
+    ending_count: int
+    search: str  # "exhaustive" | "beam"
+    complete: bool
+    prefixes: int  # prefixes the sweep stepped (the whole play tree when complete)
+    scored_prefixes: int  # prefixes the scored tree grew (random play + exhaustive or beam search)
+    complete_paths: int  # play-throughs found that reach an ending the author wrote
+    longest: int  # turns in the longest play-through found
+    unreachable: tuple[str, ...]  # by structure (no chain of replies/triggers leads there)
+    unreached_in_play: tuple[str, ...]  # structurally reachable, but no play-through gets there
+    dead_ends: tuple[DeadEnd, ...]
+    endings: tuple[EndingReach, ...]
+    best: PathSummary | None
+    worst: PathSummary | None
+    skill_chances: tuple[SkillChances, ...]
+    random: RandomPlay | None
+    pass_grade: str
+    grades: tuple[str, ...]  # best first
+    all_paths: tuple[PathSummary, ...] = field(default=())  # only when asked for
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-able dict; deterministic for the same scenario, catalog and settings."""
+        data = {
+            "scenario": self.scenario_id, "title": self.title, "path": self.path,
+            "difficulty": self.difficulty, "measured_difficulty": self.measured_difficulty,
+            "persona": self.persona, "nodes": self.node_count, "endings_count": self.ending_count,
+            "search": {"method": self.search, "complete": self.complete, "prefixes": self.prefixes,
+                       "scored_prefixes": self.scored_prefixes,
+                       "complete_paths": self.complete_paths, "longest_turns": self.longest},
+            "reachability": {"unreachable": list(self.unreachable),
+                             "unreached_in_play": list(self.unreached_in_play)},
+            "dead_ends": [d.as_json() for d in self.dead_ends],
+            "endings": [e.as_json() for e in self.endings],
+            "best": self.best.as_json() if self.best else None,
+            "worst": self.worst.as_json() if self.worst else None,
+            "skill_chances": {c.skill: c.as_json() for c in self.skill_chances},
+            "random_play": self.random.as_json() if self.random else None,
+            "pass_grade": self.pass_grade,
+        }
+        if self.all_paths:
+            data["paths"] = [p.as_json() for p in self.all_paths]
+        return data
+
+
+@dataclass
+class Exploration:
+    """What play can reach, from the sweep."""
+
+    complete: bool  # every play-through was enumerated
+    reached: set[str] = field(default_factory=set)  # node and ending ids some play-through reaches
+    sweep: SweepResult | None = None
+
+
+# ----------------------------------------------------------------------------- searching
+
+
+def explore(scenario: Scenario, catalog: Catalog, *, sweep_limit: int = DEFAULT_SWEEP_LIMIT) -> Exploration:
+    """Which nodes and endings play reaches (every play-through, up to `sweep_limit` prefixes)."""
+    tree = PlayTree(scenario, catalog)
+    swept = sweep(tree.stepper, sweep_limit)
+    return Exploration(swept.complete, set(swept.reached), swept)
+
+
+def _grow_all(tree: PlayTree, limit: int) -> bool:
+    """Breadth-first, one batch per depth; False if the next depth would pass `limit`."""
+    level = np.array([0], dtype=np.int64)
+    while level.size:
+        parents, options = tree.frontier_children(level)
+        if tree.size + parents.size > limit:
+            return False
+        tree.grow(parents, options)
+        level = _children(tree, level)
+    return True
+
+
+def _grow_beam(tree: PlayTree, width: int) -> None:
+    """Keep the `width` best and `width` worst unfinished prefixes (provisional score) per depth."""
+    level = np.array([0], dtype=np.int64)
+    for _ in range(TURN_LIMIT + 1):
+        if not level.size:
+            return
+        tree.grow(*tree.frontier_children(level))
+        level = _children(tree, level)
+        if level.size > 2 * width:
+            scores = np.array([tree.provisional_overall(i) for i in level.tolist()])
+            order = np.lexsort((level, scores))  # by score, ties by id: deterministic
+            level = np.unique(np.concatenate([level[order[:width]], level[order[-width:]]]))
+
+
+def _children(tree: PlayTree, level: np.ndarray) -> np.ndarray:
+    """The unfinished children of `level` (all grown)."""
+    kids = tree.children[level].ravel()
+    kids = kids[kids >= 0]
+    return kids[~tree.ended[kids]]
+
+
+def reached_ids(tree: PlayTree) -> set[str]:
+    """Node and ending ids that some grown play-through reaches."""
+    size = tree.size
+    found = {tree.node_ids[i] for i in np.unique(tree.loc[:size]).tolist()}
+    endings = tree.ending[:size]
+    found |= {tree.ending_ids[i] for i in np.unique(endings[endings >= 0]).tolist()}
+    return found
+
+
+def random_play(tree: PlayTree, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> np.ndarray:
+    """Play `runs` seeded random play-throughs at once; returns each one's final tree node.
+
+    See the module docstring for the exact definition. Prefixes not grown yet are grown in
+    one batch per turn, each distinct one once.
+    """
+    rng = np.random.default_rng(seed)
+    draws = rng.random((runs, TURN_LIMIT))
+    current = np.zeros(runs, dtype=np.int64)
+    for turn in range(TURN_LIMIT):
+        going = np.nonzero(~tree.ended[current])[0]
+        if not going.size:
+            break
+        here = current[going]
+        shown = tree.n_options[here].astype(np.int64)
+        picked = np.minimum((draws[going, turn] * shown).astype(np.int64), shown - 1)
+        child = tree.children[here, picked]
+        missing = child < 0
+        if missing.any():
+            keys = np.unique(here[missing] * tree.max_replies + picked[missing])
+            tree.grow(keys // tree.max_replies, keys % tree.max_replies)
+            child = tree.children[here, picked]
+        current[going] = child
+    return current
+
+
+def summarise_random(tree: PlayTree, finals: np.ndarray, seed: int) -> RandomPlay:
+    """Distribution of overall, grade and outcome over random play-throughs."""
+    overall = tree.overall[finals]
+    runs = int(finals.size)
+    bins = np.minimum((overall // (100 / HISTOGRAM_BINS)).astype(np.int64), HISTOGRAM_BINS - 1)
+    histogram = np.bincount(bins, minlength=HISTOGRAM_BINS)
+    grades = np.bincount(tree.grade[finals], minlength=len(tree.grade_letters))
+    outcomes = np.bincount(tree.outcome[finals], minlength=len(OUTCOMES))
+    rubric = tree.compiled.rubric
+    median = float(np.median(overall)) if runs else 0.0
+    return RandomPlay(
+        runs=runs, seed=seed, median=round(median, 2), mean=float(overall.mean()) if runs else 0.0,
+        p10=round(float(np.percentile(overall, 10)), 2) if runs else 0.0,
+        p90=round(float(np.percentile(overall, 90)), 2) if runs else 0.0,
+        histogram=tuple(int(c) for c in histogram),
+        grades={letter: int(c) for letter, c in zip(tree.grade_letters, grades)},
+        outcomes={name: int(c) for name, c in zip(OUTCOMES, outcomes)},
+        passed=int((overall >= dict(rubric.grades)[rubric.pass_grade]).sum()),  # as Rubric.passes
+        median_grade=rubric.grade_for(median))
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+def analyse(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+            tree_limit: int = DEFAULT_TREE_LIMIT, sweep_limit: int = DEFAULT_SWEEP_LIMIT,
+            beam_width: int = DEFAULT_BEAM_WIDTH, all_paths: bool = False) -> ScenarioAnalysis:
+    """Everything `customer-sim analyse` reports for one scenario (see the module docstring)."""
+    tree = PlayTree(scenario, catalog)
+    swept = sweep(tree.stepper, sweep_limit)
+    finals = random_play(tree, runs, seed) if runs > 0 else None
+    exhaustive = swept.complete and swept.prefixes <= tree_limit and _grow_all(tree, tree_limit)
+    if not exhaustive:
+        _grow_beam(tree, beam_width)
+    # examples the sweep found are grown in the scored tree too, so they come with grades
+    for choices in [*swept.ending_examples.values(), *(stop.example for stop in swept.stops)]:
+        tree.follow(choices)
+    leaves = tree.leaves()
+
+    structural = reachable_ids(scenario)
+    reached = set(swept.reached) | reached_ids(tree)
+    every_id = [*scenario.nodes, *scenario.endings]
+    random = summarise_random(tree, finals, seed) if finals is not None else None
+    best = _pick(tree, leaves, best=True)
+    worst = _pick(tree, leaves, best=False)
+    complete_leaves = leaves[tree.reason[leaves] == BY_ENDING]
+    return ScenarioAnalysis(
+        scenario_id=scenario.id, title=scenario.title, path=scenario.path, difficulty=scenario.difficulty,
+        measured_difficulty=measured_difficulty(random), persona=scenario.customer.persona,
+        node_count=len(scenario.nodes), ending_count=len(scenario.endings),
+        search="exhaustive" if exhaustive else "beam", complete=swept.complete, prefixes=swept.prefixes,
+        scored_prefixes=tree.size,
+        complete_paths=swept.complete_paths if swept.complete else max(swept.complete_paths, complete_leaves.size),
+        longest=max(swept.longest, int(tree.depth[leaves].max()) if leaves.size else 0),
+        unreachable=tuple(i for i in every_id if i not in structural),
+        unreached_in_play=tuple(i for i in every_id if i in structural and i not in reached),
+        dead_ends=tuple(_dead_ends(scenario, tree, swept, structural)),
+        endings=tuple(_endings(tree, leaves, swept)),
+        best=summary_of(tree, best) if best is not None else None,
+        worst=summary_of(tree, worst) if worst is not None else None,
+        skill_chances=tuple(_skill_chances(tree, swept, complete_leaves)),
+        random=random, pass_grade=tree.compiled.rubric.pass_grade, grades=tree.grade_letters,
+        all_paths=tuple(summary_of(tree, leaf) for leaf in _in_path_order(tree, leaves)) if all_paths else (),
+    )
+
+
+def measured_difficulty(random: RandomPlay | None) -> int:
+    """1..3 from random play's pass rate (see DIFFICULTY_PASS_RATE_CUTS); 0 when not measured."""
+    if random is None or random.runs == 0:
+        return 0
+    rate = random.passed / random.runs
+    for cut, level in DIFFICULTY_PASS_RATE_CUTS:
+        if rate >= cut:
+            return level
+    return 3
+
+
+def summary_of(tree: PlayTree, leaf: int) -> PathSummary:
+    """A tree leaf as a PathSummary."""
+    ending = int(tree.ending[leaf])
+    reason = int(tree.reason[leaf])
+    return PathSummary(
+        choices=tuple(c + 1 for c in tree.path(leaf)), outcome=OUTCOMES[int(tree.outcome[leaf])],
+        ending_id=tree.ending_ids[ending] if ending >= 0 else None, overall=float(tree.overall[leaf]),
+        grade=tree.grade_letters[int(tree.grade[leaf])],
+        skills={s: int(v) for s, v in zip(SKILLS, tree.skills[leaf].tolist())},
+        chances={s: int(v) for s, v in zip(SKILLS, tree.chances[leaf].tolist())},
+        stopped="" if reason == BY_ENDING else REASONS[reason])
+
+
+def _pick(tree: PlayTree, leaves: np.ndarray, *, best: bool) -> int | None:
+    """Highest (or lowest) overall; ties go to the shortest, then the smallest choice numbers."""
+    if not leaves.size:
+        return None
+    scores = tree.overall[leaves]
+    target = scores.max() if best else scores.min()
+    return first_in_path_order(tree, leaves[scores == target])
+
+
+def first_in_path_order(tree: PlayTree, candidates: np.ndarray) -> int:
+    """The shortest candidate, ties broken by the lexicographically smallest choices."""
+    depth = tree.depth[candidates]
+    shortest = candidates[depth == depth.min()]
+    if shortest.size == 1:
+        return int(shortest[0])
+    return min(shortest.tolist(), key=tree.path)
+
+
+def _in_path_order(tree: PlayTree, leaves: np.ndarray) -> list[int]:
+    return sorted(leaves.tolist(), key=tree.path)
+
+
+def _endings(tree: PlayTree, leaves: np.ndarray, swept: SweepResult) -> list[EndingReach]:
+    out = []
+    for index, ending_id in enumerate(tree.ending_ids):
+        here = leaves[tree.ending[leaves] == index]
+        example = _pick(tree, here, best=True)
+        paths = swept.ending_paths.get(ending_id, 0)
+        if not swept.complete:
+            paths = max(paths, int(here.size))
+        out.append(EndingReach(ending_id, tree.scenario.endings[ending_id].outcome, paths,
+                               summary_of(tree, example) if example is not None else None))
+    return out
+
+
+def _dead_ends(scenario: Scenario, tree: PlayTree, swept: SweepResult, structural: set[str]) -> list[DeadEnd]:
+    """Structural (no ending reachable from a reachable node) first, then stops found in play."""
+    out = []
+    follow = successors(scenario)
+    triggers = [t.goto for t in scenario.triggers]
+    for node_id in scenario.nodes:
+        if node_id in structural and not _ending_reachable(scenario, node_id, follow, triggers):
+            out.append(DeadEnd(node_id, "no ending can be reached from here"))
+    found = {(stop.node_id, stop.reason): stop for stop in swept.stops}
+    if not swept.complete:  # the scored tree may have met stops the partial sweep did not reach
+        leaves = tree.leaves()
+        stopped = leaves[tree.reason[leaves] != BY_ENDING]
+        for leaf in sorted(stopped.tolist(), key=lambda i: (int(tree.depth[i]), tree.path(i))):
+            key = (tree.node_ids[int(tree.loc[leaf])], REASONS[int(tree.reason[leaf])])
+            if key not in found:
+                found[key] = Stop(key[0], key[1], int(((tree.loc[stopped] == tree.loc[leaf])
+                                                       & (tree.reason[stopped] == tree.reason[leaf])).sum()),
+                                  tuple(tree.path(leaf)))
+    for (node_id, reason), stop in sorted(found.items()):
+        out.append(DeadEnd(node_id, reason, stop.count, tuple(c + 1 for c in stop.example)))
+    return out
+
+
+def _ending_reachable(scenario: Scenario, start: str, follow: dict[str, list[str]], triggers: list[str]) -> bool:
+    seen, stack = {start}, [start]
+    while stack:
+        current = stack.pop()
+        if current in scenario.endings:
+            return True
+        nexts = follow.get(current, [])
+        if current in scenario.nodes and scenario.nodes[current].replies:
+            nexts = [*nexts, *triggers]  # a trigger may fire after this node's reply
+        for target in nexts:
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return False
+
+
+def _skill_chances(tree: PlayTree, swept: SweepResult, complete_leaves: np.ndarray) -> list[SkillChances]:
+    """From the sweep (every complete path); from the scored leaves when the sweep was cut short."""
+    out = []
+    if swept.complete:
+        for skill in SKILLS:
+            if skill in swept.fewest_chances:
+                fewest, example = swept.fewest_chances[skill]
+                out.append(SkillChances(skill, fewest, swept.most_chances[skill], tuple(c + 1 for c in example)))
+        return out
+    if not complete_leaves.size:
+        return out
+    chances = tree.chances[complete_leaves]
+    for i, skill in enumerate(SKILLS):
+        fewest = int(chances[:, i].min())
+        weakest = first_in_path_order(tree, complete_leaves[chances[:, i] == fewest])
+        out.append(SkillChances(skill, fewest, int(chances[:, i].max()),
+                                tuple(c + 1 for c in tree.path(weakest))))
+    return out

@@ -1,0 +1,152 @@
+"""What a usable rubric.yaml looks like: the rule kinds, their settings, and the checker.
+
+`rubric_problems` lists every problem at once as 'key.path: message' strings, so the
+loader can turn them into diagnostics and `compile_rubric` can refuse a broken file with
+one clear message.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+from simulator.scenario.catalog_model import Act
+from simulator.scenario.model import OUTCOMES, SKILLS
+
+RULE_KEYS: dict[str, dict[str, str]] = {
+    # rule id -> {key: kind}; kinds: skill, acts, int, number, text
+    "feel_before_fix": {"skill": "skill", "fix_acts": "acts", "feel_acts": "acts", "credit": "number",
+                        "points": "number", "met": "text", "broken": "text"},
+    "listen_before_solve": {"skill": "skill", "fix_acts": "acts", "listen_acts": "acts", "credit": "number",
+                            "points": "number", "met": "text", "broken": "text"},
+    "one_sorry": {"skill": "skill", "apology_acts": "acts", "limit": "int", "points": "number", "broken": "text"},
+    "two_roads": {"skill": "skill", "refusal_acts": "acts", "alternative_acts": "acts", "window": "int",
+                  "credit": "number", "points": "number", "met": "text", "broken": "text"},
+    "recap_check_close": {"skill": "skill", "close_acts": "acts", "final_close_acts": "acts", "recap_acts": "acts",
+                          "check_acts": "acts", "credit": "number", "points": "number", "met": "text",
+                          "no_recap": "text", "no_check": "text"},
+    "recap_before_end": {"skill": "skill", "outcomes": "outcomes", "recap_acts": "acts", "points": "number",
+                         "broken": "text"},
+}
+
+
+TOP_KEYS = ("schema_version", "grades", "pass_grade", "skills", "credit", "penalty", "rules", "caps")
+
+
+def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
+    """Every problem with a parsed rubric.yaml, as 'key.path: message' strings (empty = usable)."""
+    problems: list[str] = []
+    if not isinstance(data, Mapping):
+        return ["rubric: the file must be a mapping"]
+    for key in data:
+        if key not in TOP_KEYS:
+            problems.append(f"{key}: unknown key; known: {', '.join(TOP_KEYS)}")
+
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    def act_list(where: str, value: Any) -> None:
+        if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+            problems.append(f"{where}: must be a list of act names")
+            return
+        for a in value:
+            if a not in acts:
+                problems.append(f"{where}: unknown act {a!r}")
+
+    grades = data.get("grades")
+    if not isinstance(grades, Mapping) or not grades:
+        problems.append("grades: must map each grade letter to its lowest overall score")
+    else:
+        values = list(grades.values())
+        if not all(number(v) for v in values):
+            problems.append("grades: every threshold must be a number")
+        elif values != sorted(values, reverse=True) or values[-1] != 0:
+            problems.append("grades: thresholds must go from best to worst and the last must be 0")
+        if data.get("pass_grade") not in grades:
+            problems.append(f"pass_grade: must be one of {', '.join(map(str, grades))}")
+
+    skills = data.get("skills")
+    if not isinstance(skills, Mapping):
+        problems.append("skills: must map each skill to its weight and target")
+        skills = {}
+    for skill in SKILLS:
+        spec = skills.get(skill)
+        if not isinstance(spec, Mapping):
+            problems.append(f"skills.{skill}: missing")
+            continue
+        if not number(spec.get("weight")) or spec["weight"] < 0:
+            problems.append(f"skills.{skill}.weight: must be a number >= 0")
+        has_target = "target" in spec
+        if has_target and (not number(spec["target"]) or spec["target"] <= 0):
+            problems.append(f"skills.{skill}.target: must be a number > 0")
+        if "start" in spec and (not number(spec["start"]) or not 0 <= spec["start"] <= 100):
+            problems.append(f"skills.{skill}.start: must be a number from 0 to 100")
+        if not has_target and not spec.get("start"):
+            problems.append(f"skills.{skill}: needs a target (credits for full marks) or a start score")
+    for skill in skills:
+        if skill not in SKILLS:
+            problems.append(f"skills.{skill}: unknown skill; the skills are {', '.join(SKILLS)}")
+    if skills and sum(float(s.get("weight", 0)) for s in skills.values() if isinstance(s, Mapping)
+                      and number(s.get("weight"))) <= 0:
+        problems.append("skills: the weights must not all be 0")
+
+    for table in ("credit", "penalty"):
+        values = data.get(table, {})
+        if not isinstance(values, Mapping):
+            problems.append(f"{table}: must map act names to numbers")
+            continue
+        for key, value in values.items():
+            if key != "default" and key not in acts:
+                problems.append(f"{table}.{key}: unknown act")
+            if not number(value):
+                problems.append(f"{table}.{key}: must be a number")
+
+    rules = data.get("rules", {})
+    if not isinstance(rules, Mapping):
+        problems.append("rules: must map rule ids to their settings")
+        rules = {}
+    for rule_id, spec in rules.items():
+        if rule_id not in RULE_KEYS:
+            problems.append(f"rules.{rule_id}: unknown rule; known: {', '.join(RULE_KEYS)}")
+            continue
+        if not isinstance(spec, Mapping):
+            problems.append(f"rules.{rule_id}: must be a mapping")
+            continue
+        kinds = RULE_KEYS[rule_id]
+        for key, value in spec.items():
+            where = f"rules.{rule_id}.{key}"
+            kind = kinds.get(key)
+            if kind is None:
+                problems.append(f"{where}: unknown setting; known: {', '.join(kinds)}")
+            elif kind == "skill" and value not in SKILLS:
+                problems.append(f"{where}: must be one of {', '.join(SKILLS)}")
+            elif kind == "acts":
+                act_list(where, value)
+            elif kind == "int" and (not number(value) or value != int(value) or value < 0):
+                problems.append(f"{where}: must be a whole number >= 0")
+            elif kind == "number" and not number(value):
+                problems.append(f"{where}: must be a number")
+            elif kind == "text" and not isinstance(value, str):
+                problems.append(f"{where}: must be text")
+            elif kind == "outcomes" and (not isinstance(value, list) or any(o not in OUTCOMES for o in value)):
+                problems.append(f"{where}: must be a list of outcomes ({', '.join(OUTCOMES)})")
+        if "skill" not in spec:
+            problems.append(f"rules.{rule_id}.skill: missing")
+
+    caps = data.get("caps", {})
+    if not isinstance(caps, Mapping):
+        problems.append("caps: must be a mapping")
+    else:
+        critical = caps.get("critical_act")
+        if critical is not None and (not isinstance(critical, Mapping) or not number(critical.get("max_overall"))):
+            problems.append("caps.critical_act.max_overall: must be a number")
+        outcomes = caps.get("outcomes", {})
+        if not isinstance(outcomes, Mapping):
+            problems.append("caps.outcomes: must map outcomes to caps")
+        else:
+            for outcome, spec in outcomes.items():
+                if outcome not in OUTCOMES:
+                    problems.append(f"caps.outcomes.{outcome}: unknown outcome")
+                elif not isinstance(spec, Mapping) or not number(spec.get("max_overall")):
+                    problems.append(f"caps.outcomes.{outcome}.max_overall: must be a number")
+    return problems

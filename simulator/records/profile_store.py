@@ -1,0 +1,70 @@
+"""The game's profile protocol (`simulator.ui.profiles.ProfileStore`) backed by the records
+database, so profiles, settings and best grades live next to the attempt history.
+
+Structural only: this module does not import the UI (the engine side never does). The UI's
+error type is passed in, so a bad name raises exactly what the start screen catches:
+
+    from simulator.ui.profiles import ProfileError
+    profiles = RecordsProfileStore(store, error=ProfileError)
+
+Grades come from the attempts that `game_bridge.RecordingSession` saves, so
+`record_result` has nothing to add and only exists to satisfy the protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from simulator.records.store import RecordsError, Store, clean_profile_name
+
+
+class RecordsProfileStore:
+    """ProfileStore protocol over a records `Store`. Never raises on a failed save: the
+    problem is kept in `problem` for the screen to show, as the protocol asks."""
+
+    def __init__(self, store: Store, *, error: type[Exception] = ValueError) -> None:
+        self.store = store
+        self._error = error
+        self.problem: str | None = (f"Progress is not being saved: {store.read_only_reason}."
+                                    if store.read_only_reason else None)
+
+    def _saving(self, action) -> Any:
+        try:
+            return action()
+        except RecordsError as failure:
+            self.problem = str(failure)
+            return None
+
+    def list_profiles(self) -> list[str]:
+        """Profile names, most recently used first."""
+        return self._saving(lambda: self.store.profiles(recent_first=True)) or []
+
+    def create_profile(self, name: str) -> str:
+        """Create (or find) a profile; returns the stored name. Raises the UI's error type."""
+        try:
+            cleaned = clean_profile_name(name)
+        except RecordsError as failure:
+            raise self._error(str(failure)[:1].upper() + str(failure)[1:] + ".") from None
+        self._saving(lambda: self.store.ensure_profile(cleaned))
+        return cleaned
+
+    def last_profile(self) -> str | None:
+        return self._saving(self.store.last_profile)
+
+    def remember_last(self, name: str) -> None:
+        self._saving(lambda: self.store.touch_profile(name))
+
+    def load_settings(self, name: str) -> dict[str, Any]:
+        return self._saving(lambda: self.store.settings(name)) or {}
+
+    def save_settings(self, name: str, settings: Mapping[str, Any]) -> None:
+        self._saving(lambda: self.store.set_settings(name, settings))
+
+    def best_grades(self, name: str) -> dict[str, str]:
+        """scenario id -> best grade letter over finished attempts."""
+        grades = self._saving(lambda: self.store.grades(name)) or {}
+        return {sid: g.best_grade for sid, g in grades.items() if g.best_grade}
+
+    def record_result(self, name: str, scenario_id: str, grade: str, overall: float) -> None:
+        """Nothing to do: RecordingSession already saved the finished attempt with its grade."""

@@ -1,0 +1,239 @@
+"""Debrief: outcome and grade, skills, the mood over the turns, the moments that mattered."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.ui import input as act
+from simulator.ui.debrief_model import expression_bands, key_moments, mood_series
+from simulator.ui.labels import outcome_label, outcome_symbol
+from simulator.ui.library import ScenarioEntry
+from simulator.ui.scene import Scene
+from simulator.ui.text import block_height, draw_lines, reflow
+from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel, fit_text
+from simulator.ui.widgets.button import Button
+from simulator.ui.widgets.charts import draw_mood_chart, draw_skill_bars, skill_bars_height
+from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header
+from simulator.ui.widgets.scroll import ScrollView
+
+SKILL_ORDER = ("calm", "listening", "empathy", "solutions", "follow_up")
+
+
+class DebriefScene(Scene):
+    name = "debrief"
+
+    def __init__(self, app, entry: ScenarioEntry, session) -> None:
+        super().__init__(app)
+        self.entry = entry
+        self.session = session
+        self.result = session.result
+        self.moments = key_moments(session)
+        self.values, self.expressions = mood_series(session)
+        self.bands = expression_bands(session.catalog)
+        self.replay_button = Button("Replay from a turn…", self.pick_turn, name="replay",
+                                    enabled=bool(session.transcript))
+        self.retry_button = Button("Try again", self.retry, kind="primary", name="retry")
+        self.other_button = Button("Pick another scenario", self.pick_another, name="another", hint="Esc")
+        self.buttons = [self.retry_button, self.replay_button, self.other_button]
+        self.focus = FocusGroup(self.buttons, horizontal=True)
+        self.view = ScrollView(keys=True)
+        self.view.arrow_keys = True
+        self.left = pygame.Rect(0, 0, 0, 0)
+        self.right = pygame.Rect(0, 0, 0, 0)
+        self.chart = pygame.Rect(0, 0, 0, 0)
+        self._summary: tuple[str, ...] = ()
+        self._blocks: list[list[tuple[str, str, str, tuple[str, ...]]]] = []
+
+    # -- actions -----------------------------------------------------------------------
+    def pick_turn(self) -> None:
+        from simulator.ui.scenes.overlays import TurnPickerScene
+
+        self.app.stack.push(TurnPickerScene(self.app, self.session), on_result=self.replay_from)
+
+    def replay_from(self, turn) -> None:
+        """Continue from the start of `turn` (1-based) with the exact state it had."""
+        if not turn:
+            return
+        from simulator.ui.scenes.conversation import ConversationScene
+
+        choices = list(self.session.choices[: int(turn) - 1])
+        session = self.app.new_session(self.entry, choices)
+        self.app.stack.replace(ConversationScene(self.app, self.entry, session=session))
+        self.app.notify(f"Replaying from turn {turn}: everything is as it was then. Try another reply.")
+
+    def retry(self) -> None:
+        from simulator.ui.scenes.conversation import ConversationScene
+
+        self.app.clear_notice()
+        self.app.stack.replace(ConversationScene(self.app, self.entry))
+
+    def pick_another(self) -> None:
+        self.app.clear_notice()
+        self.app.stack.pop()
+
+    # -- layout ------------------------------------------------------------------------
+    def layout(self, width: int, height: int) -> None:
+        app, style = self.app, self.app.style
+        area = content_rect(app, width, height)
+        button_h = self.retry_button.preferred_height(app)
+        gap = style.space("l")
+        x = area.right
+        for button in reversed(self.buttons):
+            w = max(button.preferred_width(app), style.px(150))
+            button.rect = pygame.Rect(x - w, area.bottom - button_h, w, button_h)
+            x -= w + style.space("m")
+        body = pygame.Rect(area.x, area.y, area.width, area.height - button_h - style.space("l"))
+        left_w = max(style.px(330), round(body.width * 0.36))
+        self.left = pygame.Rect(body.x, body.y, left_w, body.height)
+        self.right = pygame.Rect(self.left.right + gap, body.y, body.width - left_w - gap, body.height)
+        pad = style.space("l")
+        self._summary = self._fit_summary()
+        heading_h = app.text.line_height(style, "subtitle", "bold")
+        chart_h = max(style.px(120), round(self.right.height * 0.4))
+        self.chart = pygame.Rect(self.right.x + pad, self.right.y + pad + heading_h + style.space("xs"),
+                                 self.right.width - 2 * pad, chart_h - heading_h)
+        top = self.chart.bottom + style.space("l") + heading_h + style.space("xs")
+        self.view.rect = pygame.Rect(self.right.x + pad, top, self.right.width - 2 * pad,
+                                     self.right.bottom - pad // 2 - top)
+        self._layout_moments()
+
+    def _fit_summary(self) -> tuple[str, ...]:
+        """The ending text, cut (with an ellipsis) to the room the grade and skills leave."""
+        app, style = self.app, self.app.style
+        pad = style.space("l")
+        width = self.left.width - 2 * pad
+        grade_h = max(app.text.line_height(style, "display", "bold") + style.px(20),
+                      app.text.line_height(style, "subtitle", "bold") + 2 * app.text.line_height(style, "body"))
+        skills_h = (app.text.line_height(style, "subtitle", "bold") + style.space("xs")
+                    + skill_bars_height(app, len(self.result.skills)) + style.space("m"))
+        room = self.left.height - 2 * pad - grade_h - style.space("m") - skills_h
+        step = round(app.text.line_height(style, "caption") * 1.18)
+        lines = app.text.wrap(self._summary_text(), style, "caption", width)
+        keep = max(0, room // step)
+        if len(lines) > keep:
+            lines = lines[:keep - 1] + (fit_text(app, " ".join(lines[keep - 1:]), "caption", width),) if keep else ()
+        return lines
+
+    def _summary_text(self) -> str:
+        result = self.result
+        parts = [result.ending_text or result.note]
+        if result.caps:
+            parts.append(" ".join(result.caps))
+        return reflow(" ".join(p for p in parts if p))
+
+    def _layout_moments(self) -> None:
+        app, style = self.app, self.app.style
+        badge = app.text.line_height(style, "label", "bold") + style.px(2)
+        width = self.view.rect.width - badge - style.space("s") - style.px(16)  # badge, gap, scroll bar
+        name = self.entry.scenario.customer.name
+        blocks = []
+        for moment in self.moments:
+            rows = [("label", "bold", "text", app.text.wrap(f"Turn {moment.turn} · {moment.headline}", style, "label",
+                                                            width, "bold")),
+                    ("caption", "regular", "text_muted", app.text.wrap(f"{name}: “{reflow(moment.customer_line)}”", style,
+                                                                       "caption", width)),
+                    ("body", "regular", "text", app.text.wrap(f"You said: “{reflow(moment.said)}”", style, "body", width))]
+            if moment.rule:
+                rows.append(("body", "regular", "text", app.text.wrap(f"Why it mattered: {reflow(moment.rule)}", style,
+                                                                     "body", width)))
+            if moment.better:
+                rows.append(("body", "bold", "success", app.text.wrap(f"Better reply on screen: “{reflow(moment.better)}”",
+                                                                     style, "body", width, "bold")))
+            elif moment.mood_change > 0:
+                rows.append(("body", "bold", "success", ("That was the best reply on screen.",)))
+            blocks.append(rows)
+        if not blocks:
+            blocks.append([("body", "regular", "text_muted", app.text.wrap(
+                "No single turn stood out: the mood moved steadily and nothing cost points.", style, "body", width))])
+        self._blocks = blocks
+        total = 0
+        for rows in blocks:
+            total += self._block_height(rows) + style.space("l")
+        self.view.line_step = app.text.line_height(style, "body")
+        self.view.set_content(total)
+
+    def _block_height(self, rows) -> int:
+        app, style = self.app, self.app.style
+        return sum(block_height(app.text, style, len(lines), role, weight) + style.space("xs")
+                   for role, weight, _, lines in rows)
+
+    # -- input -------------------------------------------------------------------------
+    def handle_event(self, action) -> bool:
+        if action.kind == act.BACK:
+            self.pick_another()
+            return True
+        if self.view.handle(action):
+            return True
+        return self.focus.handle(action)
+
+    # -- drawing -----------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        app = self.app
+        draw_header(surface, app, "Debrief", self.entry.scenario.title, app.profile or "Guest")
+        self._draw_left(surface)
+        self._draw_right(surface)
+        focused = self.focus.focused
+        for button in self.buttons:
+            button.draw(surface, app, focused is button)
+        draw_footer(surface, app, [("←→", "Choose a button"), ("Enter", "Go"), ("↑↓", "Scroll moments"),
+                                   ("Esc", "Scenario list")])
+
+    def _draw_left(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        result = self.result
+        draw_panel(surface, self.left, style, "surface", "border", radius=style.radius("l"), shadow=True)
+        pad = style.space("l")
+        x, y = self.left.x + pad, self.left.y + pad
+        size = app.text.line_height(style, "display", "bold") + style.px(20)
+        draw_badge(surface, app, (x + size // 2, y + size // 2), result.grade, style.grade_color(result.grade),
+                   style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
+                   "display", size)
+        tx = x + size + style.space("l")
+        passed = "✓ Passed" if result.passed else "Not passed yet"
+        head = app.text.render(passed, style, "subtitle", style.color("success") if result.passed
+                               else style.color("text"), "bold")
+        surface.blit(head, (tx, y + style.px(2)))
+        overall = app.text.render(f"Overall {result.overall:.1f} / 100", style, "body", style.color("text"))
+        surface.blit(overall, (tx, y + head.get_height() + style.px(2)))
+        outcome = app.text.render(f"{outcome_symbol(result.outcome)} {outcome_label(result.outcome)}", style,
+                                  "body", style.outcome_color(result.outcome), "bold")
+        surface.blit(outcome, (tx, y + head.get_height() + overall.get_height() + style.px(2)))
+        y += max(size, head.get_height() + overall.get_height() + outcome.get_height()) + style.space("m")
+        y = draw_lines(surface, app.text, style, self._summary, x, y, "caption", style.color("text_muted"))
+        y += style.space("m")
+        heading = app.text.render("Skills", style, "subtitle", style.color("text"), "bold")
+        surface.blit(heading, (x, y))
+        y += heading.get_height() + style.space("xs")
+        skills = [(s, result.skills.get(s, 0)) for s in SKILL_ORDER if s in result.skills]
+        skills += [(s, v) for s, v in result.skills.items() if s not in SKILL_ORDER]
+        bars = pygame.Rect(x, y, self.left.width - 2 * pad, skill_bars_height(app, len(skills)))
+        draw_skill_bars(surface, app, bars, skills)
+        note = app.text.render("The line on each bar marks the pass mark.", style, "caption",
+                               style.color("text_muted"))
+        if bars.bottom + note.get_height() <= self.left.bottom - pad // 2:
+            surface.blit(note, (x, bars.bottom))
+
+    def _draw_right(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        draw_panel(surface, self.right, style, "surface", "border", radius=style.radius("l"), shadow=True)
+        pad = style.space("l")
+        heading = app.text.render("Mood over the conversation", style, "subtitle", style.color("text"), "bold")
+        surface.blit(heading, (self.right.x + pad, self.right.y + pad))
+        marks = [(m.turn, str(i)) for i, m in enumerate(self.moments, start=1)]
+        draw_mood_chart(surface, app, self.chart, self.values, self.expressions, self.bands, marks)
+        heading = app.text.render("Key moments", style, "subtitle", style.color("text"), "bold")
+        surface.blit(heading, (self.right.x + pad, self.view.rect.y - heading.get_height() - style.space("xs")))
+        with self.view.clip(surface):
+            y = self.view.rect.y - self.view.offset
+            badge = app.text.line_height(style, "label", "bold") + style.px(2)
+            for number, rows in enumerate(self._blocks, start=1):
+                top = y
+                x = self.view.rect.x + (badge + style.space("s") if self.moments else 0)
+                if self.moments:
+                    draw_badge(surface, app, (self.view.rect.x + badge // 2, y + badge // 2), str(number),
+                               style.color("text"), style.color("surface"), "caption", badge)
+                for role, weight, color, lines in rows:
+                    y = draw_lines(surface, app.text, style, lines, x, y, role, style.color(color), weight)
+                    y += style.space("xs") - round(app.text.line_height(style, role, weight) * 0.18)
+                y = top + self._block_height(rows) + style.space("l")
+        self.view.draw_bar(surface, style)

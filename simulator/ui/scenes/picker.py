@@ -1,0 +1,270 @@
+"""Scenario picker: a card per scenario file; broken files show their first error."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.ui import input as act
+from simulator.ui.library import ScenarioEntry
+from simulator.ui.scene import Scene
+from simulator.ui.text import block_height, draw_lines, reflow
+from simulator.ui.widgets.base import (FocusGroup, chip_size, draw_badge, draw_chip, draw_focus_ring,
+                                       draw_panel, fit_text)
+from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header, draw_notice, notice_height
+from simulator.ui.widgets.scroll import ScrollView
+
+DIFFICULTY = {1: "Gentle", 2: "Moderate", 3: "Tough"}
+
+
+def persona_label(app, scenario) -> str:
+    catalog = app.library.catalog
+    persona_id = getattr(getattr(scenario, "customer", None), "persona", "")
+    persona = catalog.personas.get(persona_id) if catalog is not None else None
+    return persona.label if persona is not None else persona_id.capitalize()
+
+
+def difficulty_label(level: int) -> str:
+    level = max(1, min(3, int(level or 1)))
+    return "●" * level + "○" * (3 - level) + " " + DIFFICULTY[level]
+
+
+class ScenarioCard:
+    """One scenario (or broken file) in the grid; Enter/click opens it."""
+
+    def __init__(self, scene: "PickerScene", entry: ScenarioEntry) -> None:
+        self.scene = scene
+        self.entry = entry
+        self.enabled = True  # broken cards are focusable too: they open their diagnostics
+        self.rect = pygame.Rect(0, 0, 0, 0)
+
+    def activate(self) -> None:
+        self.scene.open(self.entry)
+
+
+class PickerScene(Scene):
+    name = "picker"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.cards: list[ScenarioCard] = []
+        self.focus = FocusGroup()
+        self.view = ScrollView(keys=True)
+        self.columns = 1
+        self._base: list[pygame.Rect] = []
+        self.area = pygame.Rect(0, 0, 0, 0)
+        self._grades: dict[str, str] = {}
+
+    # -- data --------------------------------------------------------------------------
+    def enter(self) -> None:
+        self.app.ensure_library()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the cards from the library (after loading or F5)."""
+        focused = self.focus.focused
+        keep = focused.entry.path if isinstance(focused, ScenarioCard) else None
+        self.cards = [ScenarioCard(self, entry) for entry in self.app.library.entries]
+        self.focus.set_items(self.cards, keep=False)
+        for card in self.cards:
+            if card.entry.path == keep:
+                self.focus.focus(card)
+        self._grades = self.app.store.best_grades(self.app.profile) if self.app.profile else {}
+        self.layout(*self.app.size)
+
+    def open(self, entry: ScenarioEntry) -> None:
+        self.app.clear_notice()
+        if entry.ok:
+            from simulator.ui.scenes.briefing import BriefingScene
+
+            self.app.stack.push(BriefingScene(self.app, entry))
+        else:
+            from simulator.ui.scenes.diagnostics import DiagnosticsScene
+
+            self.app.stack.push(DiagnosticsScene(self.app, entry))
+
+    def reload(self) -> None:
+        self.app.library.load()
+        broken = sum(not e.ok for e in self.app.library.entries)
+        message = "Scenario files reloaded from disk."
+        if broken:
+            message += f" {broken} file{'s' if broken != 1 else ''} cannot be started: select to see why."
+        self.app.notify(message, "warning" if broken else "info")
+        self.refresh()
+
+    # -- layout ------------------------------------------------------------------------
+    def _card_height(self) -> int:
+        app, style = self.app, self.app.style
+        return (app.text.line_height(style, "subtitle", "bold") + style.space("s")
+                + block_height(app.text, style, 2, "body") + style.space("m")
+                + app.text.line_height(style, "caption", "bold") + style.px(6) + 2 * style.space("l"))
+
+    def layout(self, width: int, height: int) -> None:
+        style = self.app.style
+        self.area = content_rect(self.app, width, height)
+        notice_h = self._notice_height()
+        self.view.rect = pygame.Rect(self.area.x - style.px(8), self.area.y + notice_h,
+                                     self.area.width + style.px(16), self.area.height - notice_h)
+        self.columns = 2 if self.area.width >= style.px(820) else 1
+        gap = style.space("l")
+        card_w = (self.area.width - gap * (self.columns - 1)) // self.columns
+        card_h = self._card_height()
+        self._base = []
+        for index in range(len(self.cards)):
+            row, col = divmod(index, self.columns)
+            self._base.append(pygame.Rect(self.area.x + col * (card_w + gap), style.px(8) + row * (card_h + gap),
+                                          card_w, card_h))
+        rows = (len(self.cards) + self.columns - 1) // self.columns
+        self.view.line_step = card_h // 3
+        self.view.set_content(rows * (card_h + gap) - gap + style.px(16) if rows else 0)
+        self._place()
+
+    def _notice_height(self) -> int:
+        height = notice_height(self.app, self.area.width)
+        return height + self.app.style.space("m") if height else 0
+
+    def _place(self) -> None:
+        focused = self.focus.focused
+        if focused in self.cards:
+            base = self._base[self.cards.index(focused)]
+            self.view.ensure_visible(base.y - self.app.style.px(8), base.bottom + self.app.style.px(8))
+        for card, base in zip(self.cards, self._base):
+            card.rect = base.move(0, self.view.rect.y - self.view.offset)
+
+    # -- input -------------------------------------------------------------------------
+    def handle_event(self, action) -> bool:
+        kind = action.kind
+        if kind == act.BACK:
+            self.app.clear_notice()
+            self.app.stack.pop()
+            return True
+        if kind == act.RELOAD:
+            self.reload()
+            return True
+        used = False
+        if kind in (act.LEFT, act.RIGHT) and self.columns > 1:
+            used = self.focus.move(-1 if kind == act.LEFT else 1) or True
+        elif kind in (act.UP, act.DOWN):
+            used = self._move_row(-1 if kind == act.UP else 1)
+        elif kind in (act.SCROLL, act.PAGE_UP, act.PAGE_DOWN, act.HOME, act.END):
+            used = self.view.handle(action)
+        elif kind in (act.POINTER, act.PRESS, act.CLICK):
+            if self.view.rect.collidepoint(action.pos):
+                used = self.focus.handle(action)
+        else:
+            used = self.focus.handle(action)
+        self._place()
+        return used
+
+    def _move_row(self, step: int) -> bool:
+        if not self.cards:
+            return False
+        index = self.focus.index + step * self.columns
+        if 0 <= index < len(self.cards):
+            self.focus.index = index
+        elif step > 0 and self.focus.index // self.columns < (len(self.cards) - 1) // self.columns:
+            self.focus.index = len(self.cards) - 1  # last row is shorter: go to its last card
+        return True
+
+    # -- drawing -----------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        count = len(self.cards)
+        source = app.library.source
+        where = f"from {source.name}/" if source.is_dir() else f"from {source.name}"
+        draw_header(surface, app, "Choose a scenario", f"{count} scenario{'s' if count != 1 else ''} {where}",
+                    app.profile or "Guest")
+        draw_notice(surface, app, pygame.Rect(self.area.x, self.area.y, self.area.width, 0))
+        if not self.cards:
+            self._draw_empty(surface)
+        focused = self.focus.focused
+        with self.view.clip(surface):
+            for card in self.cards:
+                if card.rect.colliderect(self.view.rect):
+                    self._draw_card(surface, card, focused is card)
+        self.view.draw_bar(surface, style)
+        draw_footer(surface, app, [("←→↑↓", "Move"), ("Enter", "Open"), ("Esc", "Back"),
+                                   ("F5", "Reload files")])
+
+    def _draw_empty(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        errors = app.library.catalog_errors
+        if errors:
+            message = ("The shared data files (acts, personas, mood, rubric) have errors, so no scenario "
+                       f"can start. First: {errors[0].path}:{errors[0].line}: {errors[0].message}")
+        else:
+            message = (f"No scenario files (*.yaml) found in {app.library.source}. Add one, or run "
+                       "`customer-sim new NAME`, then press F5.")
+        lines = app.text.wrap(message, style, "body", self.area.width)
+        draw_lines(surface, app.text, style, lines, self.area.x, self.view.rect.y + style.space("l"), "body",
+                   style.color("text_muted"))
+
+    def _draw_card(self, surface: pygame.Surface, card: ScenarioCard, focused: bool) -> None:
+        app, style = self.app, self.app.style
+        entry, rect = card.entry, card.rect
+        broken = not entry.ok
+        draw_panel(surface, rect, style, "hover" if focused else "surface",
+                   "danger" if broken else ("accent" if focused else "border"), radius=style.radius("l"),
+                   shadow=not focused, border_width=2 if (focused or broken) else 1)
+        pad = style.space("l")
+        x, y = rect.x + pad, rect.y + pad
+        badge = app.text.line_height(style, "title", "bold") + style.px(8)
+        title_w = rect.width - 2 * pad - badge - style.space("m")
+        title = entry.title if entry.ok else entry.path.name
+        title_img = app.text.render(fit_text(app, title, "subtitle", title_w, "bold"), style, "subtitle",
+                                    style.color("text"), "bold")
+        surface.blit(title_img, (x, y))
+        self._draw_grade(surface, entry, (rect.right - pad - badge // 2, rect.y + pad + badge // 2 - style.px(4)),
+                         badge, broken)
+        y += title_img.get_height() + style.space("s")
+        text_w = rect.width - 2 * pad - (badge + style.space("m") if not broken else 0)
+        if broken:
+            body = entry.first_error or "This file could not be loaded."
+            color, role = style.color("danger"), "body"
+        else:
+            body = getattr(entry.scenario, "summary", "") or getattr(entry.scenario, "briefing", "")
+            color, role = style.color("text_muted"), "body"
+        lines = app.text.wrap(reflow(body) if not broken else body, style, role, text_w)
+        if len(lines) > 2:
+            lines = (lines[0], fit_text(app, " ".join(lines[1:]), role, text_w))
+        draw_lines(surface, app.text, style, lines, x, y, role, color)
+        chip_y = rect.bottom - pad - chip_size(app, "Xy")[1]
+        if broken:
+            draw_chip(surface, app, (x, chip_y), "Cannot start: select to see the problems",
+                      style.color("danger_soft"), style.color("danger"), border=style.color("danger"))
+            return
+        scenario = entry.scenario
+        chips = [persona_label(app, scenario), difficulty_label(getattr(scenario, "difficulty", 1))]
+        name = getattr(getattr(scenario, "customer", None), "name", "")
+        if name:
+            chips.append(name)
+        cx = x
+        for label in chips:
+            w, _ = chip_size(app, label)
+            if cx + w > rect.right - pad:
+                break
+            draw_chip(surface, app, (cx, chip_y), label, style.color("surface_sunken"), style.color("text"),
+                      border=style.color("border") if style.high_contrast else None)
+            cx += w + style.space("s")
+        if focused:
+            draw_focus_ring(surface, rect, style, style.radius("l"))
+
+    def _draw_grade(self, surface: pygame.Surface, entry: ScenarioEntry, center: tuple[int, int], size: int,
+                    broken: bool) -> None:
+        app, style = self.app, self.app.style
+        if broken:
+            draw_badge(surface, app, center, "!", style.color("danger"), style.color("text_inverse"), "title", size)
+            return
+        grade = self._grades.get(entry.scenario_id)
+        if grade:
+            draw_badge(surface, app, center, grade, style.grade_color(grade),
+                       style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
+                       "title", size)
+            caption = "Best"
+        else:
+            pygame.draw.circle(surface, style.color("border"), center, size // 2, max(2, style.px(2)))
+            dash = size // 6
+            pygame.draw.line(surface, style.color("text_muted"), (center[0] - dash, center[1]),
+                             (center[0] + dash, center[1]), max(2, style.px(3)))
+            caption = "Not tried"
+        label = app.text.render(caption, style, "caption", style.color("text_muted"))
+        surface.blit(label, (center[0] - label.get_width() // 2, center[1] + size // 2 + style.px(2)))

@@ -1,0 +1,92 @@
+"""`customer-sim new`: the starter validates and plays, and nothing is ever overwritten."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.cli import main
+from simulator.cli.new_cmd import TEMPLATE, slug, title_of
+from simulator.engine.session import Phase, Session
+from simulator.scenario.catalog import load_catalog
+from simulator.scenario.loader import load_scenario
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    loaded, diagnostics = load_catalog()
+    assert loaded is not None, diagnostics
+    return loaded
+
+
+def _play_first_replies(scenario, catalog):
+    session = Session(scenario, catalog)
+    while session.phase is not Phase.ENDED and session.turn < 60:
+        session.choose(0)
+    return session
+
+
+def test_new_writes_a_starter_that_validates_clean_and_plays_to_delight(tmp_path, monkeypatch, catalog, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "Late refund"]) == 0
+    written = tmp_path / "late-refund.yaml"
+    assert "Wrote late-refund.yaml" in capsys.readouterr().out
+    scenario, diagnostics = load_scenario(written, catalog)
+    assert diagnostics == []
+    assert scenario.id == "late-refund" and scenario.title == "Late refund"
+    session = _play_first_replies(scenario, catalog)
+    assert session.result.outcome == "delighted" and session.result.grade == "A"
+
+
+def test_new_refuses_to_overwrite_and_leaves_the_file_alone(tmp_path, capsys):
+    target = tmp_path / "mine.yaml"
+    target.write_text("my afternoon of work\n", encoding="utf-8")
+    assert main(["new", "Mine", "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "already exists" in err and "nothing was written" in err and str(target) in err
+    assert target.read_text(encoding="utf-8") == "my afternoon of work\n"
+
+
+def test_output_folder_gets_the_id_as_file_name(tmp_path, catalog):
+    assert main(["new", "double-charge-2", "-o", str(tmp_path)]) == 0
+    scenario, diagnostics = load_scenario(tmp_path / "double-charge-2.yaml", catalog)
+    assert diagnostics == [] and scenario.title == "Double charge 2"
+
+
+def test_titles_with_quotes_and_colons_stay_valid_yaml(tmp_path, catalog):
+    out = tmp_path / "q.yaml"
+    assert main(["new", 'Say "no": kindly', "-o", str(out)]) == 0
+    scenario, diagnostics = load_scenario(out, catalog)
+    assert diagnostics == [] and scenario.title == 'Say "no": kindly' and scenario.id == "say-no-kindly"
+
+
+def test_a_name_without_letters_or_digits_is_a_usage_error(tmp_path, capsys):
+    assert main(["new", "!!!", "-o", str(tmp_path / "x.yaml")]) == 2
+    assert "no letters or digits" in capsys.readouterr().err
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_missing_folder_is_reported_not_raised(tmp_path, capsys):
+    assert main(["new", "x", "-o", str(tmp_path / "nope" / "x.yaml")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, expected_slug, expected_title", [
+    ("Late refund", "late-refund", "Late refund"),
+    ("late-refund", "late-refund", "Late refund"),
+    ("Café  Order #2", "cafe-order-2", "Café  Order #2"),
+    ("wrong_size", "wrong-size", "Wrong size"),
+])
+def test_names_become_ids_and_titles(name, expected_slug, expected_title):
+    assert slug(name) == expected_slug
+    assert title_of(name) == expected_title
+
+
+def test_the_template_itself_is_a_clean_commented_scenario(catalog):
+    scenario, diagnostics = load_scenario(TEMPLATE, catalog)
+    assert diagnostics == []
+    text = TEMPLATE.read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert len(comments) >= 20  # "well commented": the starter explains itself
+    for command in ("customer-sim validate", "customer-sim run", "customer-sim analyse", "F5"):
+        assert command in text
+    assert text.count("\nid: ") == 1 and text.count("\ntitle: ") == 1  # what `new` rewrites

@@ -1,0 +1,112 @@
+"""`customer-sim export`: CSV, JSON and xAPI files a team lead can use."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from records_helpers import BAD, GOOD, record_play
+from simulator.cli import main
+from simulator.records.exports import CSV_COLUMNS, safe_cell, unsafe_cell
+from simulator.records.store import open_store
+from simulator.records.xapi_check import statements_problems
+
+
+@pytest.fixture()
+def history(data_dir, scenario, catalog):
+    with open_store(data_dir) as store:
+        record_play(store, scenario, catalog, GOOD)
+        record_play(store, scenario, catalog, BAD)
+        record_play(store, scenario, catalog, GOOD, profile="Ben")
+        record_play(store, scenario, catalog, GOOD[:1], profile="Ben")  # unfinished
+    return data_dir
+
+
+def test_export_all_writes_three_files_into_a_folder(history, tmp_path, capsys):
+    out = tmp_path / "export"
+    assert main(["export", "--data-dir", str(history), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["attempts.csv", "attempts.json", "statements.jsonl"]
+    said = capsys.readouterr().out
+    assert "exported 4 attempts" in said and "all trainees" in said and "xAPI statements" in said
+
+
+def test_csv_has_one_row_per_attempt_with_the_promised_columns(history, tmp_path):
+    out = tmp_path / "a.csv"
+    assert main(["export", "--data-dir", str(history), "--format", "csv", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 4
+    assert tuple(rows[0]) == CSV_COLUMNS
+    first = rows[0]
+    assert (first["profile"], first["scenario_id"], first["status"], first["grade"]) == ("Ana", "wrong-size",
+                                                                                       "finished", "A")
+    assert first["overall"] == "100.0" and first["turns"] == "5"
+    assert all(first[s] == "100" for s in ("calm", "listening", "empathy", "solutions", "follow_up"))
+    assert rows[1]["grade"] == "F" and rows[3]["status"] == "in_progress" and rows[3]["grade"] == ""
+
+
+def test_json_export_carries_turns_moods_and_evidence(history, tmp_path):
+    out = tmp_path / "a.json"
+    assert main(["export", "--data-dir", str(history), "--format", "json", "--profile", "Ana", "-o", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["format"] == "customer-sim-attempts" and document["profile"] == "Ana"
+    (good, bad) = document["attempts"]
+    assert good["grade"] == "A" and good["passed"] is True and len(good["turns"]) == 5
+    assert len(good["moods"]) == 5 and set(good["moods"][0]) >= {"pleasure", "patience"}
+    assert any(e["rule"] == "penalty:dismiss" for e in bad["evidence"])
+    assert "snapshot" not in good  # internal engine state stays out of the export
+
+
+def test_xapi_to_standard_output_is_valid(history, capsys):
+    assert main(["export", "--data-dir", str(history), "--format", "xapi", "-o", "-",
+                 "--xapi-base", "https://lms.example.com/sim"]) == 0
+    statements = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert statements_problems(statements) == []
+    assert all(s["object"]["id"].startswith("https://lms.example.com/sim/scenarios/") for s in statements)
+
+
+def test_unknown_profile_is_a_clear_failure(history, tmp_path, capsys):
+    assert main(["export", "--data-dir", str(history), "--profile", "Zoe", "-o", str(tmp_path / "x")]) == 1
+    err = capsys.readouterr().err
+    assert "no trainee profile named 'Zoe'" in err and "Ana, Ben" in err
+
+
+def test_a_missing_database_exports_nothing_and_creates_nothing(tmp_path, capsys):
+    empty = tmp_path / "nobody"
+    assert main(["export", "--data-dir", str(empty), "--format", "csv", "-o", str(tmp_path / "a.csv")]) == 0
+    assert "no trainee records" in capsys.readouterr().err
+    assert not empty.exists()
+    assert (tmp_path / "a.csv").read_text().startswith("attempt_uid,profile")
+
+
+def test_a_corrupt_database_is_reported_not_moved(tmp_path, capsys):
+    (tmp_path / "records.sqlite3").write_text("junk")
+    assert main(["export", "--data-dir", str(tmp_path), "-o", str(tmp_path / "out")]) == 1
+    assert "not an SQLite database" in capsys.readouterr().err
+    assert (tmp_path / "records.sqlite3").read_text() == "junk"
+
+
+def test_an_unwritable_output_is_reported(history, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["export", "--data-dir", str(history), "-o", str(blocker / "out")]) == 1
+    assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--format", "pdf"], ["--xapi-base", "not an address"], ["-o", "-"]])
+def test_usage_errors_exit_2(history, argv, capsys):
+    args = ["export", "--data-dir", str(history), *argv]
+    if "-o" not in argv:
+        args += ["-o", "out"]
+    try:
+        code = main(args)
+    except SystemExit as stop:  # argparse's own usage errors
+        code = stop.code
+    assert code == 2
+
+
+def test_formula_like_names_are_neutralised_in_csv_and_restored_on_read():
+    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert safe_cell("Ana") == "Ana"
+    assert unsafe_cell(safe_cell("-Bob")) == "-Bob" and unsafe_cell("'quoted") == "'quoted"

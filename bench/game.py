@@ -152,7 +152,24 @@ def _rss() -> dict:
         app.settle()
     press(app, pygame.K_RETURN)
     app.settle()
-    return {"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "scene": scene_name(app)}
+    return {"max_rss_mb": _peak_rss_mb(resource), "scene": scene_name(app)}
+
+
+def _peak_rss_mb(resource) -> float:
+    """This process's own high-water mark.
+
+    Linux keeps ru_maxrss across fork+exec, so a child started by a big parent (the bench
+    runner after the analysis rows) would report the parent's peak; VmHWM belongs to this
+    process's address space alone.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _main() -> None:

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scale", type=_scale, default=1.0, metavar="X",
                         help="extra UI scale for high-DPI screens (default 1)")
     parser.add_argument("--data-dir", metavar="DIR",
-                        help="where profiles are kept (default: $CUSTOMER_SIM_DATA_DIR or the user data folder)")
+                        help="where profiles and attempts are kept (default: $CUSTOMER_SIM_DATA_DIR or the user data folder)")
     parser.add_argument("--screenshot", metavar="PNG", help="save the first screen to this image and exit")
     parser.add_argument("--exit-after", type=float, metavar="SECONDS",
                         help="close the game after this many seconds and print where it was (for smoke tests)")
@@ -59,15 +59,19 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="customer-sim: %(levelname)s: %(message)s")
     import time
 
+    from simulator.records.game_bridge import open_store
+    from simulator.records.profile_store import RecordsProfileStore
     from simulator.ui.app import App
-    from simulator.ui.profiles import JsonProfileStore
-
-    store_path = Path(args.data_dir) / JsonProfileStore.FILE_NAME if args.data_dir else None
-    store = JsonProfileStore(store_path)
+    from simulator.ui.profiles import ProfileError
+    from simulator.ui.records_link import attach_records
     from simulator.ui.speech import Speech
 
+    # The records database (never raises: a bad or read-only folder means "not saving", said on screen).
+    records = open_store(args.data_dir)
+    store = RecordsProfileStore(records, error=ProfileError)
     app = App(source, store=store, profile=args.profile, size=args.size, fullscreen=args.fullscreen,
               high_contrast=args.high_contrast, ui_scale=args.scale, speech=Speech(enabled=False))
+    attach_records(app, records)
     try:
         if args.screenshot:
             app.open()
@@ -94,3 +98,4 @@ def run(args: argparse.Namespace) -> int:
         import pygame
 
         pygame.quit()
+        records.close()

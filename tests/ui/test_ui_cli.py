@@ -33,7 +33,7 @@ def test_screenshot_of_the_first_screen(tmp_path):
     assert done.returncode == 0, done.stderr
     image = pygame.image.load(str(out))
     assert image.get_size() == (1024, 640)
-    assert (tmp_path / "data" / "profiles.json").is_file()  # the profile was created and saved
+    assert (tmp_path / "data" / "records.sqlite3").is_file()  # the profile was created and saved
 
 
 def test_a_missing_path_is_a_clear_error(tmp_path):

@@ -10,6 +10,7 @@ from simulator.ui.scene import Scene
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.widgets.base import (FocusGroup, chip_size, draw_badge, draw_chip, draw_focus_ring,
                                        draw_panel, fit_text)
+from simulator.ui.widgets.button import Button
 from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header, draw_notice, notice_height
 from simulator.ui.widgets.scroll import ScrollView
 
@@ -53,11 +54,25 @@ class PickerScene(Scene):
         self._base: list[pygame.Rect] = []
         self.area = pygame.Rect(0, 0, 0, 0)
         self._grades: dict[str, str] = {}
+        # Only when attempts are recorded (records_link.attach_records): P or this button.
+        self.progress_button = (Button("Your progress", self.open_progress, hint="P", name="progress")
+                                if getattr(app, "records", None) is not None else None)
 
     # -- data --------------------------------------------------------------------------
     def enter(self) -> None:
         self.app.ensure_library()
         self.refresh()
+        records = getattr(self.app, "records", None)
+        if records is not None:
+            records.offer_resume()  # an unfinished conversation of this trainee: ask once
+
+    def open_progress(self) -> None:
+        if self.progress_button is None:
+            return
+        from simulator.ui.scenes.progress import ProgressScene
+
+        self.app.clear_notice()
+        self.app.stack.push(ProgressScene(self.app))
 
     def refresh(self) -> None:
         """Rebuild the cards from the library (after loading or F5)."""
@@ -102,6 +117,12 @@ class PickerScene(Scene):
         style = self.app.style
         self.area = content_rect(self.app, width, height)
         notice_h = self._notice_height()
+        if self.progress_button is not None:
+            button = self.progress_button
+            button_h = button.preferred_height(self.app)
+            button.rect = pygame.Rect(self.area.right - button.preferred_width(self.app), self.area.y + notice_h,
+                                      button.preferred_width(self.app), button_h)
+            notice_h += button_h + style.space("s")
         self.view.rect = pygame.Rect(self.area.x - style.px(8), self.area.y + notice_h,
                                      self.area.width + style.px(16), self.area.height - notice_h)
         self.columns = 2 if self.area.width >= style.px(820) else 1
@@ -139,6 +160,13 @@ class PickerScene(Scene):
             return True
         if kind == act.RELOAD:
             self.reload()
+            return True
+        if kind == act.PROGRESS and self.progress_button is not None:
+            self.open_progress()
+            return True
+        if (kind == act.CLICK and self.progress_button is not None
+                and self.progress_button.rect.collidepoint(action.pos)):
+            self.open_progress()
             return True
         used = False
         if kind in (act.LEFT, act.RIGHT) and self.columns > 1:
@@ -182,8 +210,12 @@ class PickerScene(Scene):
                 if card.rect.colliderect(self.view.rect):
                     self._draw_card(surface, card, focused is card)
         self.view.draw_bar(surface, style)
-        draw_footer(surface, app, [("←→↑↓", "Move"), ("Enter", "Open"), ("Esc", "Back"),
-                                   ("F5", "Reload files")])
+        if self.progress_button is not None:
+            self.progress_button.draw(surface, app, False)
+        hints = [("←→↑↓", "Move"), ("Enter", "Open"), ("Esc", "Back"), ("F5", "Reload files")]
+        if self.progress_button is not None:
+            hints.append(("P", "Progress"))
+        draw_footer(surface, app, hints)
 
     def _draw_empty(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style

@@ -131,3 +131,36 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
             size = app.text.line_height(style, "caption") + style.px(4)
             cy = y - size if y - size - size // 2 > plot.y else y + size
             draw_badge(surface, app, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)
+
+
+def draw_trend_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, values: Sequence[float],
+                     low: float = 0.0, high: float = 100.0) -> None:
+    """A small line chart of scores (oldest first) on a fixed low..high scale, with a
+    mid-line, so several skills drawn side by side compare at a glance."""
+    style = app.style
+    pygame.draw.rect(surface, style.color("surface_sunken"), rect, border_radius=style.radius("s"))
+    pygame.draw.rect(surface, style.color("border"), rect, 1, border_radius=style.radius("s"))
+    pad = style.px(6)
+    plot = rect.inflate(-2 * pad, -2 * pad)
+    if plot.width < 10 or plot.height < 10:
+        return
+    mid = plot.bottom - plot.height // 2
+    pygame.draw.line(surface, style.color("chart_grid"), (plot.x, mid), (plot.right, mid))
+    if not values:
+        label = app.text.render("No finished attempts yet", style, "caption", style.color("text_muted"))
+        surface.blit(label, (plot.centerx - label.get_width() // 2, plot.centery - label.get_height() // 2))
+        return
+
+    def point(index: int, value: float) -> tuple[int, int]:
+        span = max(1, len(values) - 1)
+        x = plot.x + (plot.width * index // span if len(values) > 1 else plot.width // 2)
+        v = max(low, min(high, value))
+        return x, round(plot.bottom - (v - low) / (high - low) * plot.height)
+
+    points = [point(i, v) for i, v in enumerate(values)]
+    if len(points) >= 2:
+        pygame.draw.lines(surface, style.color("chart_line"), False, points, max(2, style.px(2)))
+    radius = max(2, style.px(4))
+    for x, y in points:
+        pygame.draw.circle(surface, style.color("surface"), (x, y), radius + 1)
+        pygame.draw.circle(surface, style.color("chart_line"), (x, y), radius)

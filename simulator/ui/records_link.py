@@ -1,0 +1,125 @@
+"""Connects the game to the records database: every conversation saves each turn, an
+unfinished one is offered for resuming, and the picker can open the progress screen.
+
+    store = open_store(data_dir)                  # simulator.records.game_bridge
+    app = App(source, store=RecordsProfileStore(store, error=ProfileError), ...)
+    attach_records(app, store)
+
+Without `attach_records` the game plays exactly as before (nothing saved).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+GUEST = "Guest"
+
+
+class RecordsLink:
+    """The records side of one App: session factory, listener, resume offer."""
+
+    def __init__(self, app: Any, store: Any) -> None:
+        self.app = app
+        self.store = store
+        self._live = None  # the RecordingSession on screen, to abandon it when replaced
+        self._offered_for: set[str] = set()
+
+    # -- sessions -----------------------------------------------------------------------
+    def make_session(self, scenario: Any, catalog: Any, choices: list[int]) -> Any:
+        """App.session_factory: a RecordingSession with `choices` played (and saved)."""
+        from simulator.records.game_bridge import RecordingSession
+
+        return RecordingSession.start_from_choices(self.store, self.app.profile or GUEST, scenario, catalog,
+                                                   choices)
+
+    def on_session(self, kind: str, session: Any, entry: Any) -> None:
+        """Session listener: abandon replaced or left attempts; say when nothing is saved."""
+        if kind == "start":
+            previous = self._live
+            if previous is not None and previous is not session and hasattr(previous, "abandon"):
+                previous.abandon()  # restart / replay / reload: the old attempt will never go on
+            self._live = session
+        elif kind == "left":
+            if hasattr(session, "abandon"):
+                session.abandon()
+            self._live = None
+        elif kind == "end":
+            self._live = None
+        if kind in ("start", "turn"):
+            self._show_status(session)
+
+    def _show_status(self, session: Any) -> None:
+        from simulator.records.game_bridge import RecordingSession, saving_status
+
+        status = saving_status(self.store, session if isinstance(session, RecordingSession) else None)
+        if status and (self.app.notice is None or self.app.notice[0] != status):
+            self.app.notify(status, "warning")
+
+    # -- resume -------------------------------------------------------------------------
+    def offer_resume(self) -> None:
+        """Called when the picker opens for a profile: offer its unfinished attempt once."""
+        from simulator.records.game_bridge import decline, resume_offer
+
+        profile = self.app.profile
+        if not profile or profile in self._offered_for:
+            return
+        self._offered_for.add(profile)
+        library = self.app.ensure_library()
+        scenarios = {e.scenario_id: e.scenario for e in library.entries if e.ok}
+        offer = resume_offer(self.store, profile, scenarios)
+        if offer is None:
+            return
+        if not offer.available:
+            decline(self.store, offer)
+            self.app.notify(offer.message, "warning")
+            return
+        from simulator.ui.scenes.resume import ResumeScene
+
+        self.app.stack.push(ResumeScene(self.app, offer), on_result=lambda choice: self._answered(offer, choice))
+
+    def _answered(self, offer: Any, choice: Any) -> None:
+        from simulator.records.game_bridge import ResumeError, decline, resume
+
+        if choice != "resume":
+            decline(self.store, offer)
+            return
+        entry = next((e for e in self.app.library.entries if e.ok and e.scenario_id == offer.attempt.scenario_id),
+                     None)
+        if entry is None:
+            decline(self.store, offer)
+            self.app.notify(f"\u201c{offer.scenario_title}\u201d is no longer available.", "warning")
+            return
+        try:
+            play = resume(self.store, offer, entry.scenario, self.app.library.catalog)
+        except ResumeError as error:
+            decline(self.store, offer)
+            self.app.notify(f"Sorry, {error}. Starting fresh.", "warning")
+            return
+        from simulator.ui.scenes.conversation import ConversationScene
+
+        self.app.stack.push(ConversationScene(self.app, entry, session=play))
+
+    # -- progress -----------------------------------------------------------------------
+    def progress(self) -> Any:
+        """The Progress (simulator.records.progress) of the current trainee, or None."""
+        from simulator.records.game_bridge import load_progress
+        from simulator.records.store import RecordsError
+
+        try:
+            return load_progress(self.store, self.app.profile or GUEST, catalog=self.app.library.catalog)
+        except RecordsError as error:
+            self.app.notify(f"Your progress could not be read: {error}", "warning")
+            return None
+
+
+def attach_records(app: Any, store: Any) -> RecordsLink:
+    """Route the app's sessions through the records `store` (see the module docstring)."""
+    link = RecordsLink(app, store)
+    app.records = link
+    app.session_factory = link.make_session
+    app.add_session_listener(link.on_session)
+    problems = [*store.warnings]
+    profiles = app.store
+    if problems and hasattr(profiles, "problem"):
+        profiles.problem = " ".join([*problems, *([profiles.problem] if profiles.problem else [])])
+    return link

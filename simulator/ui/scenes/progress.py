@@ -1,0 +1,182 @@
+"""Progress screen: what to practise next, best and latest grade per scenario, skill trends.
+
+Opened from the picker (P or the "Your progress" button); Esc goes back. The data comes from
+`simulator.records.progress.load_progress` through `app.records` (see records_link.py).
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.ui import input as act
+from simulator.ui.scene import Scene
+from simulator.ui.text import block_height, draw_lines
+from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel, fit_text
+from simulator.ui.widgets.button import Button
+from simulator.ui.widgets.charts import draw_trend_chart
+from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header, draw_notice, notice_height
+
+DIRECTION = {"improving": "improving ↑", "slipping": "slipping ↓", "steady": "steady", "new": ""}
+
+
+class ProgressScene(Scene):
+    name = "progress"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        link = getattr(app, "records", None)
+        self.progress = link.progress() if link is not None else None
+        self.back = Button("Back to scenarios", lambda: self.app.stack.pop(), kind="secondary", hint="Esc",
+                           name="back")
+        self.focus = FocusGroup([self.back])
+        self.area = pygame.Rect(0, 0, 0, 0)
+        self.advice = pygame.Rect(0, 0, 0, 0)
+        self.table = pygame.Rect(0, 0, 0, 0)
+        self.trends = pygame.Rect(0, 0, 0, 0)
+        self._advice_lines: tuple[str, ...] = ()
+
+    # -- data helpers --------------------------------------------------------------------
+    def _advice_text(self) -> str:
+        progress = self.progress
+        if progress is None:
+            return "Progress is not available: attempts are not being saved on this computer."
+        if progress.focus is None:
+            return "Finish a conversation to see which skill to practise next."
+        return progress.focus.message
+
+    def grade_rows(self) -> list[tuple[str, int, str | None, str | None]]:
+        """(title, attempts, best grade, latest grade) per scenario played."""
+        if self.progress is None:
+            return []
+        return [(g.scenario_title or g.scenario_id, g.attempts, g.best_grade, g.latest_grade)
+                for g in self.progress.scenarios]
+
+    # -- layout --------------------------------------------------------------------------
+    def layout(self, width: int, height: int) -> None:
+        app, style = self.app, self.app.style
+        self.area = content_rect(app, width, height)
+        top = self.area.y + (notice_height(app, self.area.width) + style.space("m")
+                             if notice_height(app, self.area.width) else 0)
+        pad = style.space("l")
+        self._advice_lines = app.text.wrap(self._advice_text(), style, "body", self.area.width - 2 * pad)[:3]
+        advice_h = (2 * pad + app.text.line_height(style, "caption", "bold") + style.space("xs")
+                    + block_height(app.text, style, len(self._advice_lines), "body"))
+        self.advice = pygame.Rect(self.area.x, top, self.area.width, advice_h)
+        button_h = self.back.preferred_height(app)
+        self.back.rect = pygame.Rect(self.area.x, self.area.bottom - button_h, self.back.preferred_width(app),
+                                     button_h)
+        body_top = self.advice.bottom + style.space("l")
+        body_bottom = self.back.rect.y - style.space("m")
+        gap = style.space("l")
+        left_w = (self.area.width - gap) * 9 // 20
+        self.table = pygame.Rect(self.area.x, body_top, left_w, max(0, body_bottom - body_top))
+        self.trends = pygame.Rect(self.table.right + gap, body_top, self.area.right - self.table.right - gap,
+                                  self.table.height)
+
+    # -- input ---------------------------------------------------------------------------
+    def handle_event(self, action) -> bool:
+        if action.kind in (act.BACK, act.PROGRESS):
+            self.app.stack.pop()
+            return True
+        return self.focus.handle(action)
+
+    # -- drawing -------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        progress = self.progress
+        subtitle = (f"{progress.finished} finished of {progress.attempts} attempt{'s' if progress.attempts != 1 else ''}"
+                    if progress is not None else "")
+        draw_header(surface, app, "Your progress", subtitle, app.profile or "Guest")
+        draw_notice(surface, app, pygame.Rect(self.area.x, self.area.y, self.area.width, 0))
+        self._draw_advice(surface)
+        self._draw_table(surface)
+        self._draw_trends(surface)
+        self.back.draw(surface, app, self.focus.focused is self.back)
+        draw_footer(surface, app, [("Esc", "Back"), ("P", "Close progress")])
+
+    def _draw_advice(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        draw_panel(surface, self.advice, style, "surface", "accent", radius=style.radius("l"), border_width=2)
+        pad = style.space("l")
+        x, y = self.advice.x + pad, self.advice.y + pad
+        heading = app.text.render("Practise next", style, "caption", style.color("text_muted"), "bold")
+        surface.blit(heading, (x, y))
+        y += app.text.line_height(style, "caption", "bold") + style.space("xs")
+        draw_lines(surface, app.text, style, self._advice_lines, x, y, "body", style.color("text"))
+
+    def _draw_table(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        rect = self.table
+        draw_panel(surface, rect, style, "surface", "border", radius=style.radius("l"))
+        pad = style.space("l")
+        x, y = rect.x + pad, rect.y + pad
+        title = app.text.render("Grades by scenario", style, "subtitle", style.color("text"), "bold")
+        surface.blit(title, (x, y))
+        y += title.get_height() + style.space("s")
+        badge = app.text.line_height(style, "body", "bold") + style.px(6)
+        # Columns as wide as their headings, so "Best" and "Latest" never touch.
+        col_w = max(badge, *(app.text.measure(h, style.font_px("caption"), "bold") for h in ("Best", "Latest")))
+        col_latest = rect.right - pad - col_w
+        col_best = col_latest - style.space("l") - col_w
+        for label, cx in (("Best", col_best), ("Latest", col_latest)):
+            img = app.text.render(label, style, "caption", style.color("text_muted"), "bold")
+            surface.blit(img, (cx + col_w // 2 - img.get_width() // 2, y))
+        y += app.text.line_height(style, "caption", "bold") + style.space("xs")
+        rows = self.grade_rows()
+        if not rows:
+            empty = app.text.render("No attempts yet.", style, "body", style.color("text_muted"))
+            surface.blit(empty, (x, y))
+            return
+        row_h = badge + style.space("s")
+        room = max(0, (rect.bottom - pad - y) // row_h)
+        shown = rows if len(rows) <= room else rows[:max(0, room - 1)]
+        name_w = col_best - style.space("m") - x
+        for title_text, attempts, best, latest in shown:
+            name = fit_text(app, title_text, "body", name_w, "bold")
+            surface.blit(app.text.render(name, style, "body", style.color("text"), "bold"), (x, y))
+            count = app.text.render(f"{attempts} attempt{'s' if attempts != 1 else ''}", style, "caption",
+                                    style.color("text_muted"))
+            surface.blit(count, (x, y + app.text.line_height(style, "body", "bold") - style.px(2)))
+            for grade, cx in ((best, col_best), (latest, col_latest)):
+                center = (cx + col_w // 2, y + badge // 2)
+                if grade:
+                    draw_badge(surface, app, center, grade, style.grade_color(grade),
+                               style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
+                               "body", badge)
+                else:
+                    dash = app.text.render("–", style, "body", style.color("text_muted"))
+                    surface.blit(dash, (center[0] - dash.get_width() // 2, center[1] - dash.get_height() // 2))
+            y += row_h
+        if len(shown) < len(rows):
+            more = app.text.render(f"+ {len(rows) - len(shown)} more", style, "caption", style.color("text_muted"))
+            surface.blit(more, (x, y))
+
+    def _draw_trends(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        rect = self.trends
+        draw_panel(surface, rect, style, "surface", "border", radius=style.radius("l"))
+        pad = style.space("l")
+        x, y = rect.x + pad, rect.y + pad
+        title = app.text.render("Skills across attempts", style, "subtitle", style.color("text"), "bold")
+        surface.blit(title, (x, y))
+        y += title.get_height() + style.space("s")
+        trends = list(self.progress.trends.values()) if self.progress is not None else []
+        if not trends:
+            return
+        label_w = rect.width * 2 // 5
+        step = (rect.bottom - pad - y) // len(trends)
+        chart_h = max(0, step - style.space("s"))
+        caption_h = app.text.line_height(style, "caption")
+        for trend in trends:
+            surface.blit(app.text.render(trend.label, style, "body", style.color("text"), "bold"), (x, y))
+            latest = trend.latest
+            detail = "no score yet" if latest is None else f"latest {latest:.0f}"
+            direction = DIRECTION.get(trend.direction, "")
+            if direction:
+                detail += f" · {direction}"
+            detail = fit_text(app, detail, "caption", label_w - style.space("s"))
+            surface.blit(app.text.render(detail, style, "caption", style.color("text_muted")),
+                         (x, y + app.text.line_height(style, "body", "bold") - style.px(2)))
+            chart = pygame.Rect(x + label_w, y, rect.right - pad - x - label_w, max(caption_h, chart_h))
+            draw_trend_chart(surface, app, chart, [p.score for p in trend.points])
+            y += step

@@ -7,7 +7,8 @@ screen (`options`), `choose(i)`, the running `transcript`, the `result`, and
 survives edits to the scenario, as Ren'Py's and ink's do).
 
 Content (`Scenario`, `Catalog`) is frozen; everything that changes lives here. Nothing is
-random: the same scenario and choices give the same transcript, byte for byte.
+random: the same scenario, seed and choices give the same transcript, byte for byte. The
+`seed` only decides the order replies are shown in (see shuffle.py); None shows authored order.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from simulator.engine import mood as mood_model
 from simulator.engine.compiled import CompiledScenario, compile_scenario
 from simulator.engine.conditions import ConversationFacts, holds
 from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, TurnFacts
+from simulator.engine.shuffle import check_seed, display_order
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import Ending, Node, Scenario
 
@@ -46,12 +48,12 @@ class SnapshotError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ReplyOption:
-    """A reply on screen now. `number` is what a person types (1-based)."""
+    """A reply on screen now. `number` is what a person types: its 1-based position as shown."""
 
     number: int
     text: str
     acts: tuple[str, ...]
-    reply_index: int  # index in node.replies (conditions may hide some)
+    reply_index: int  # authored index in node.replies (conditions may hide some; the seed reorders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +99,16 @@ class Result:
 class Session:
     """One play-through of a scenario. See the module docstring and the team brief."""
 
-    SNAPSHOT_VERSION = 1
+    SNAPSHOT_VERSION = 2
 
-    def __init__(self, scenario: Scenario, catalog: Catalog, *, compiled: CompiledScenario | None = None) -> None:
-        """Start at the scenario's start node. `compiled` may be shared between sessions."""
+    def __init__(self, scenario: Scenario, catalog: Catalog, *, compiled: CompiledScenario | None = None,
+                 seed: int | None = None) -> None:
+        """Start at the scenario's start node. `compiled` may be shared between sessions.
+
+        `seed` decides the order replies are shown in (None: authored order); ValueError if it
+        is not None or an int from 0 to 2**63 - 1.
+        """
+        self._seed = check_seed(seed)
         self._scenario = scenario
         self._catalog = catalog
         self._compiled = compiled if compiled is not None else compile_scenario(scenario, catalog)
@@ -139,6 +147,11 @@ class Session:
     @property
     def compiled(self) -> CompiledScenario:
         return self._compiled
+
+    @property
+    def seed(self) -> int | None:
+        """The reply-order seed of this attempt (None: replies shown in authored order)."""
+        return self._seed
 
     @property
     def restore_note(self) -> str:
@@ -206,7 +219,7 @@ class Session:
 
     @property
     def options(self) -> tuple[ReplyOption, ...]:
-        """The replies on screen now (conditions applied), numbered from 1. Empty once ended."""
+        """The replies on screen now (conditions applied) in shown order, numbered from 1. Empty once ended."""
         if self._phase is Phase.ENDED:
             return ()
         if self._options is None:
@@ -309,11 +322,12 @@ class Session:
     def _available(self, node_id: str) -> tuple[ReplyOption, ...]:
         node = self._scenario.nodes[node_id]
         facts = self._facts()
-        shown = []
-        for index, (reply, condition) in enumerate(zip(node.replies, self._compiled.conditions[node_id])):
-            if condition is None or holds(condition, self._compiled.mood, facts):
-                shown.append(ReplyOption(len(shown) + 1, reply.text, reply.acts, index))
-        return tuple(shown)
+        available = [index for index, condition in enumerate(self._compiled.conditions[node_id])
+                     if condition is None or holds(condition, self._compiled.mood, facts)]
+        order = display_order(self._seed, self._turn + 1, len(available))
+        return tuple(ReplyOption(position + 1, node.replies[available[k]].text, node.replies[available[k]].acts,
+                                 available[k])
+                     for position, k in enumerate(order))
 
     def _enter(self, node_id: str) -> None:
         """Arrive at a node; if it offers no reply in this state, end as unresolved."""
@@ -338,9 +352,12 @@ class Session:
     # ------------------------------------------------------------------ saving and replaying
     @classmethod
     def replay(cls, scenario: Scenario, catalog: Catalog, choices: Sequence[int], *,
-               compiled: CompiledScenario | None = None) -> "Session":
-        """A new session with the 0-based `choices` played in order (ChoiceError names the bad one)."""
-        session = cls(scenario, catalog, compiled=compiled)
+               compiled: CompiledScenario | None = None, seed: int | None = None) -> "Session":
+        """A new session with the 0-based `choices` (shown positions under `seed`) played in order.
+
+        ChoiceError names the bad choice.
+        """
+        session = cls(scenario, catalog, compiled=compiled, seed=seed)
         for i in choices:
             session.choose(i)
         return session

@@ -4,6 +4,9 @@ Split out of session.py to keep both files readable; these functions are the ses
 serialisation and touch its private state on purpose. Nodes are named by id, never by
 object, so a save survives edits to the scenario as long as the node it stopped at still
 exists. Floats are stored as Python floats, which JSON round-trips exactly.
+
+Version 2 added `seed` (the reply-order seed); a version 1 snapshot predates shuffling and
+restores with seed None, i.e. authored order, which is the order it was shown in.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ import numpy as np
 
 from simulator.engine.rubric import Evidence, TurnFacts
 from simulator.engine.session import Phase, ReplyOption, SnapshotError, TurnRecord
+from simulator.engine.shuffle import check_seed
 
 if TYPE_CHECKING:
     from simulator.engine.session import Session
 
 FORMAT = "customer-sim/session"
-VERSION = 1
+VERSION = 2
+OLDEST_VERSION = 1  # version 1 had no seed: it restores as seed None (authored order)
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -59,6 +64,7 @@ def make_snapshot(session: "Session") -> dict[str, Any]:
         "version": VERSION,
         "scenario": {"id": session.scenario.id, "sha256": session.scenario.source_sha256},
         "catalog_sha256": session.catalog.sha256,
+        "seed": session.seed,
         "choices": list(session.choices),
         "state": {
             "phase": session.phase.value,
@@ -180,9 +186,14 @@ def apply_snapshot(session: "Session", snapshot: Any) -> None:
     if version > VERSION:
         raise SnapshotError(f"snapshot version {version} is newer than this simulator understands "
                             f"(up to {VERSION}); update the simulator to load it")
-    if version < VERSION:
-        raise SnapshotError(f"snapshot version {version} is too old for this simulator (needs {VERSION}); "
-                            f"replay its choices with Session.replay instead")
+    if version < OLDEST_VERSION:
+        raise SnapshotError(f"snapshot version {version} is too old for this simulator (needs "
+                            f"{OLDEST_VERSION} to {VERSION}); replay its choices with Session.replay instead")
+    seed = snapshot.get("seed") if version >= 2 else None
+    try:
+        seed = check_seed(seed)
+    except ValueError as problem:
+        raise SnapshotError(f"snapshot 'seed': {problem}") from None
     scenario = session.scenario
     meta = _need(snapshot.get("scenario"), dict, "'scenario'", "a mapping with id and sha256")
     if meta.get("id") != scenario.id:
@@ -236,6 +247,7 @@ def apply_snapshot(session: "Session", snapshot: Any) -> None:
         raise SnapshotError(f"snapshot is inconsistent: state.turn is {turn} but it holds {len(choices)} "
                             f"choice(s) and {len(transcript)} transcript turn(s)")
 
+    session._seed = seed
     session._node_id = node
     session._turn = turn
     session._mood = np.array([mood[d] for d in model.dimensions], dtype=np.float64)

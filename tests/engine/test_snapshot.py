@@ -21,16 +21,18 @@ def restore(catalog, format_tour, snap):
 
 
 def test_snapshot_is_versioned_json_naming_nodes_by_id(saved, format_tour):
-    assert saved["version"] == 1 and saved["format"] == "customer-sim/session"
+    assert saved["version"] == 2 and saved["format"] == "customer-sim/session" and saved["seed"] is None
     assert saved["scenario"] == {"id": format_tour.id, "sha256": format_tour.source_sha256}
     assert saved["choices"] == [0, 0] and saved["state"]["node"] == "options"
     assert saved["state"]["visited"] == ["opening", "story", "options"]
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda s: s.update(version=2), "version 2 is newer"),
+    (lambda s: s.update(version=3), "version 3 is newer"),
     (lambda s: s.update(version=0), "version 0 is too old"),
     (lambda s: s.update(version="1"), "'version' must be an int"),
+    (lambda s: s.update(seed="7"), "'seed': a reply-order seed must be a whole number"),
+    (lambda s: s.update(seed=-1), "'seed': a reply-order seed must be from 0"),
     (lambda s: s.update(format="something"), "not a session snapshot"),
     (lambda s: s["scenario"].update(id="other"), "for scenario 'other', not 'format-tour'"),
     (lambda s: s["state"].update(node="gone_node"), "node 'gone_node', which no longer exists"),
@@ -74,3 +76,15 @@ def test_restore_rechecks_that_the_node_still_offers_a_reply(catalog):
                        node("b", [reply("y", ["invite"], "done", when=when(visited=["never"]))])])
     session = Session.restore(closed, catalog, snap)
     assert session.phase is Phase.ENDED and session.result.outcome == "unresolved"
+
+
+def test_a_version_1_snapshot_restores_in_authored_order(catalog, format_tour, saved):
+    old = copy.deepcopy(saved)
+    old["version"] = 1
+    del old["seed"]
+    session = Session.restore(format_tour, catalog, old)
+    assert session.seed is None and session.turn == 2
+    assert [o.reply_index for o in session.options] == sorted(o.reply_index for o in session.options)
+    # a version 1 file never had a seed: any stray 'seed' key in it is ignored, not trusted
+    old["seed"] = 5
+    assert Session.restore(format_tour, catalog, old).seed is None

@@ -180,6 +180,10 @@ def _entries() -> Iterable[Code]:
                "scenario id '{name}' is also used by {other}",
                "each scenario needs its own id; attempt records are kept per id",
                "(two files with the same id:)")
+    yield Code("S220", "unknown-look", e, "Unknown look value",
+               "'{name}' is not a value this look field knows",
+               "{hint}",
+               "look: {hair_style: mohawk}")
     yield Code("S301", "unreachable", w, "Unreachable",
                "{kind} '{name}' can never be reached from start '{start}'",
                "point a reply's next (or a trigger's goto) at it, or delete it",

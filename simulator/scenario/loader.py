@@ -25,12 +25,14 @@ from simulator.scenario.model import (OUTCOMES, SCHEMA_VERSION, SKILLS, Conditio
                                       LineVariant, Node as ScenarioNode, Reply, Scenario, Trigger)
 from simulator.scenario.node_reader import NodeReader
 from simulator.scenario.versioning import check_schema_version
+from simulator.scenario.look import LOOK_FIELDS, complete_look
+from simulator.scenario.look import vocabulary as look_vocabulary
 from simulator.scenario.yaml_source import STR_TAG, Source, gc_paused, read_source, span_of
 
 _TOP_KEYS = frozenset(("schema_version", "id", "title", "summary", "difficulty", "briefing",
                        "learning_goals", "customer", "start", "nodes", "endings", "triggers"))
 _TOP_REQUIRED = ("id", "title", "customer", "start", "nodes", "endings")
-_CUSTOMER_KEYS = frozenset(("name", "persona", "mood", "portraits"))
+_CUSTOMER_KEYS = frozenset(("name", "persona", "mood", "portraits", "look"))
 _NODE_KEYS = frozenset(("say", "replies"))
 _REPLY_KEYS = frozenset(("text", "acts", "next", "when", "mood", "skills", "note"))
 _REPLY_REQUIRED = ("text", "acts", "next")
@@ -179,7 +181,23 @@ class _Builder:
             dims = {d.id: d for d in self.catalog.mood.dimensions}
             check_ranges(reader, fields["mood"][1], mood, dims)
         portraits = self._portraits(fields["portraits"][1]) if "portraits" in fields else ()
-        return Customer(name, persona, mood, portraits, span_of(self.path, pair[1]))
+        written = self._look(fields["look"][1]) if "look" in fields else {}
+        return Customer(name, persona, mood, portraits, span_of(self.path, pair[1]),
+                        look=complete_look(written, name or "", persona))
+
+    def _look(self, node: Node) -> dict[str, str]:
+        """`look:` fields as written; unknown fields and values are reported (S220)."""
+        reader, out = self.reader, {}
+        vocab = look_vocabulary()
+        fields = reader.fields(node, "the customer's look", frozenset(LOOK_FIELDS))
+        for field, (_key, value) in (fields or {}).items():
+            text = reader.text(value, f"the look's {field}")
+            if text is None:
+                continue
+            choices = vocab.choices(field)
+            if reader.check_name(text, value, choices, "S220", "known values: " + ", ".join(choices)):
+                out[field] = text
+        return out
 
     def _portraits(self, node: Node) -> tuple[tuple[str, str], ...]:
         reader, out = self.reader, []

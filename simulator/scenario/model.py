@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+from simulator.scenario.look import CustomerLook
+
 SCHEMA_VERSION = 1
 SKILLS: tuple[str, ...] = ("calm", "listening", "empathy", "solutions", "follow_up")
 OUTCOMES: tuple[str, ...] = ("delighted", "resolved", "unresolved", "escalated", "walked-out")
@@ -112,6 +114,7 @@ class Customer:
     mood: tuple[tuple[str, float], ...] = ()  # overrides of the persona's starting mood
     portraits: tuple[tuple[str, str], ...] = ()  # expression -> image path under assets/
     span: Span = NO_SPAN
+    look: CustomerLook = CustomerLook()  # what the drawn face looks like (see look.py)
 
 
 def _frozen(mapping: Mapping) -> Mapping:

@@ -297,6 +297,16 @@ def analyse(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAULT_RUNS, s
             tree_limit: int = DEFAULT_TREE_LIMIT, sweep_limit: int = DEFAULT_SWEEP_LIMIT,
             beam_width: int = DEFAULT_BEAM_WIDTH, all_paths: bool = False) -> ScenarioAnalysis:
     """Everything `customer-sim analyse` reports for one scenario (see the module docstring)."""
+    return analyse_with_tree(scenario, catalog, runs=runs, seed=seed, tree_limit=tree_limit,
+                             sweep_limit=sweep_limit, beam_width=beam_width, all_paths=all_paths)[0]
+
+
+def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+                      tree_limit: int = DEFAULT_TREE_LIMIT, sweep_limit: int = DEFAULT_SWEEP_LIMIT,
+                      beam_width: int = DEFAULT_BEAM_WIDTH,
+                      all_paths: bool = False) -> tuple[ScenarioAnalysis, PlayTree]:
+    """`analyse`, plus the scored play tree it grew (the quality gates read per-turn facts from it:
+    trigger traps, the moods each node is reached in, the surface strategies' play-throughs)."""
     tree = PlayTree(scenario, catalog)
     swept = sweep(tree.stepper, sweep_limit)
     finals = random_play(tree, runs, seed) if runs > 0 else None
@@ -332,7 +342,7 @@ def analyse(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAULT_RUNS, s
         skill_chances=tuple(_skill_chances(tree, swept, complete_leaves)),
         random=random, pass_grade=tree.compiled.rubric.pass_grade, grades=tree.grade_letters,
         all_paths=tuple(summary_of(tree, leaf) for leaf in _in_path_order(tree, leaves)) if all_paths else (),
-    )
+    ), tree
 
 
 def measured_difficulty(random: RandomPlay | None) -> int:

@@ -47,6 +47,7 @@ class Attempt:
     turns: tuple[dict, ...] | None = None  # compact transcript, one dict per turn
     snapshot: dict | None = None  # Session.snapshot() after the last saved turn (in progress only)
     result: dict | None = None  # ending_id, ending_text, passed, caps
+    seed: int | None = None  # the reply-order seed it was played with (None: authored order)
 
     @property
     def finished(self) -> bool:

@@ -90,7 +90,7 @@ def json_record_text(row: AttemptRow) -> str:
         "started_at": attempt.started_at, "finished_at": attempt.finished_at,
         "outcome": attempt.outcome, "grade": attempt.grade, "overall": attempt.overall,
         "passed": result.get("passed") if isinstance(result, dict) else None, "skills": dict(attempt.skills),
-        "choices": list(attempt.choices)})
+        "choices": list(attempt.choices), "seed": attempt.seed})  # choices are positions under this seed
     return f'{head[:-1]},"turns":{row.turns_json},"moods":{row.moods_json},"evidence":{row.evidence_json}}}'
 
 

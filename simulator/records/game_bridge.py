@@ -89,7 +89,8 @@ def resume(store: Store, offer: ResumeOffer | Attempt, scenario: Any, catalog: A
     if session is None:
         title = attempt.scenario_title or attempt.scenario_id
         try:
-            session = Session.replay(scenario, catalog, list(attempt.choices))
+            # the stored choices are shown positions: replay them in the order they were shown
+            session = Session.replay(scenario, catalog, list(attempt.choices), seed=attempt.seed)
         except (ChoiceError, ValueError, KeyError) as error:
             raise ResumeError(f"the conversation in \u201c{title}\u201d cannot be resumed because the "
                               f"scenario changed ({error})") from None
@@ -118,12 +119,14 @@ class RecordingSession:
 
     @classmethod
     def start(cls, store: Store, profile: str, scenario: Any, catalog: Any, *,
-              session: Any = None) -> "RecordingSession":
-        """A new attempt (and a new Session unless one is given)."""
+              session: Any = None, seed: int | None = None) -> "RecordingSession":
+        """A new attempt (and a new Session with reply-order `seed` unless one is given).
+
+        The seed is stored with the attempt (from the session's snapshot)."""
         if session is None:
             from simulator.engine.session import Session
 
-            session = Session(scenario, catalog)
+            session = Session(scenario, catalog, seed=seed)
         play = cls(session, store, None, profile)
         try:
             play.attempt_id = store.start_attempt(profile, scenario, catalog, session.snapshot())
@@ -135,9 +138,10 @@ class RecordingSession:
 
     @classmethod
     def start_from_choices(cls, store: Store, profile: str, scenario: Any, catalog: Any,
-                           choices: Sequence[int]) -> "RecordingSession":
-        """A new attempt whose first turns are `choices` (0-based), each saved as a turn."""
-        play = cls.start(store, profile, scenario, catalog)
+                           choices: Sequence[int], *, seed: int | None = None) -> "RecordingSession":
+        """A new attempt whose first turns are `choices` (0-based shown positions under
+        `seed`), each saved as a turn."""
+        play = cls.start(store, profile, scenario, catalog, seed=seed)
         for choice in choices:
             play.choose(choice)
         return play
@@ -168,14 +172,16 @@ class RecordingSession:
 
     def replay_from(self, turn: int) -> "RecordingSession":
         """Debrief's "replay from turn k": a new attempt with the first `turn` choices
-        already played (same state as then), ready for a different reply."""
+        already played (same state as then), ready for a different reply. It keeps this
+        attempt's seed, so every turn shows the replies in the order they were shown."""
         choices = list(self.session.choices)[: max(0, int(turn))]
         return RecordingSession.start_from_choices(self.store, self.profile, self.session.scenario,
-                                                   self.session.catalog, choices)
+                                                   self.session.catalog, choices, seed=self.session.seed)
 
-    def retry(self) -> "RecordingSession":
-        """A fresh attempt of the same scenario."""
-        return RecordingSession.start(self.store, self.profile, self.session.scenario, self.session.catalog)
+    def retry(self, seed: int | None = None) -> "RecordingSession":
+        """A fresh attempt of the same scenario, shuffled with `seed` (the caller draws it)."""
+        return RecordingSession.start(self.store, self.profile, self.session.scenario, self.session.catalog,
+                                      seed=seed)
 
     def abandon(self) -> None:
         """Quit to the picker: an unfinished attempt is marked abandoned (not offered again)."""

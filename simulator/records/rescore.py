@@ -74,7 +74,7 @@ def rescore_attempt(attempt: Attempt, scenario: Any, catalog: Any, *, force: boo
     changed = changed_files(attempt, scenario, catalog)
     if not changed and not force:
         return None
-    today, problem = _replay(list(attempt.choices), scenario, catalog)
+    today, problem = _replay(list(attempt.choices), scenario, catalog, attempt.seed)
     differences = _differences(played, today) if today is not None else ()
     return Rescore(attempt.id, attempt.scenario_id, changed, played, today, problem, differences)
 
@@ -91,14 +91,16 @@ def rescore_history(store: Store, profile: str, scenarios: Mapping[str, Any], ca
     return results
 
 
-def _replay(choices: list[int], scenario: Any, catalog: Any) -> tuple[Scores | None, str | None]:
+def _replay(choices: list[int], scenario: Any, catalog: Any,
+            seed: int | None = None) -> tuple[Scores | None, str | None]:
     from simulator.engine import session as engine_session
 
     known_errors: tuple[type[BaseException], ...] = tuple(
         cls for cls in (getattr(engine_session, "ChoiceError", None), getattr(engine_session, "SnapshotError", None))
         if isinstance(cls, type)) + (KeyError, IndexError, ValueError)
     try:
-        session = engine_session.Session.replay(scenario, catalog, choices)
+        # choices are the positions shown; the attempt's seed recreates that order
+        session = engine_session.Session.replay(scenario, catalog, choices, seed=seed)
     except known_errors as error:  # the stored path does not fit today's scenario
         return None, f"the stored choices no longer fit the scenario ({_reason(error)})"
     result = session.result

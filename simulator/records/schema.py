@@ -17,7 +17,7 @@ from simulator.records.serialize import dumps, iso_timestamp, loads
 
 # "CSim" in ASCII: lets `open_store` tell our database from any other SQLite file.
 APPLICATION_ID = 0x4353696D
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 STATUSES = ("in_progress", "finished", "abandoned")
 
@@ -111,10 +111,18 @@ def _v2_split_details(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE profiles ADD COLUMN last_used_at TEXT")
 
 
+def _v3_attempt_seed(conn: sqlite3.Connection) -> None:
+    """Version 3: attempts remember the seed their replies were shuffled with, so resume,
+    replay-from-turn and re-scoring show exactly the order the trainee saw. Older attempts
+    were shown in authored order, which is what NULL means."""
+    conn.execute("ALTER TABLE attempts ADD COLUMN seed INTEGER")
+
+
 # version -> (name, function). Append only: never edit a migration that has shipped.
 MIGRATIONS: dict[int, tuple[str, Callable[[sqlite3.Connection], None]]] = {
     1: ("initial tables", _v1_initial),
     2: ("attempt details table, uid, title, transcript", _v2_split_details),
+    3: ("attempt reply-order seed", _v3_attempt_seed),
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

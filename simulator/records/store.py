@@ -32,11 +32,15 @@ from simulator.records.schema import SCHEMA_VERSION, STATUSES
 from simulator.records.serialize import dumps, field, iso_timestamp, loads, to_jsonable
 
 # Summaries read the small `attempts` rows only; the big JSON lives in `attempt_details`.
-_SUMMARY_COLUMNS = ("a.id, a.uid, a.profile, a.scenario_id, a.scenario_title, a.scenario_sha256, "
-                    "a.catalog_sha256, a.started_at, a.finished_at, a.updated_at, a.status, a.choices, "
-                    "a.skills, a.overall, a.grade, a.outcome")
-_FULL_COLUMNS = _SUMMARY_COLUMNS + ", d.moods, d.evidence, d.turns, d.snapshot, d.result"
-_NO_SNAPSHOT_COLUMNS = _SUMMARY_COLUMNS + ", d.moods, d.evidence, d.turns, NULL, d.result"
+_BASE_COLUMNS = ("a.id, a.uid, a.profile, a.scenario_id, a.scenario_title, a.scenario_sha256, "
+                 "a.catalog_sha256, a.started_at, a.finished_at, a.updated_at, a.status, a.choices, "
+                 "a.skills, a.overall, a.grade, a.outcome")
+# The reply-order seed (schema 3) is always the last column, so `_attempt` reads it as row[-1]
+# and the positions of every other column stay as they were.
+_SEED_COLUMN = ", a.seed"
+_SUMMARY_COLUMNS = _BASE_COLUMNS + _SEED_COLUMN
+_FULL_COLUMNS = _BASE_COLUMNS + ", d.moods, d.evidence, d.turns, d.snapshot, d.result" + _SEED_COLUMN
+_NO_SNAPSHOT_COLUMNS = _BASE_COLUMNS + ", d.moods, d.evidence, d.turns, NULL, d.result" + _SEED_COLUMN
 _SUMMARY_FROM = " FROM attempts AS a"
 _FULL_FROM = " FROM attempts AS a LEFT JOIN attempt_details AS d ON d.attempt_id = a.id"
 
@@ -175,7 +179,8 @@ class Store:
     def start_attempt(self, profile: str, scenario: Any, catalog: Any,
                       snapshot: Mapping | None = None) -> int:
         """Record a new in-progress attempt of `scenario` (needs .id; .title and
-        .source_sha256 are used when present) scored with `catalog` (.sha256). Returns its id."""
+        .source_sha256 are used when present) scored with `catalog` (.sha256). Returns its id.
+        The reply-order seed is taken from the snapshot's `seed` (None: authored order)."""
         name = clean_profile_name(profile)
         now = self._clock()
         with self._write() as conn:
@@ -183,10 +188,11 @@ class Store:
                          (name, now))
             cursor = conn.execute(
                 "INSERT INTO attempts (uid, profile, scenario_id, scenario_title, scenario_sha256, "
-                "catalog_sha256, started_at, updated_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress')",
+                "catalog_sha256, started_at, updated_at, status, seed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?)",
                 (str(uuid.uuid4()), name, str(field(scenario, "id")), str(field(scenario, "title", "") or ""),
                  str(field(scenario, "source_sha256", "") or ""), str(field(catalog, "sha256", "") or ""),
-                 now, now))
+                 now, now, _seed_of(snapshot)))
             attempt_id = int(cursor.lastrowid)
             conn.execute("INSERT INTO attempt_details (attempt_id, snapshot) VALUES (?, ?)",
                          (attempt_id, dumps(snapshot) if snapshot is not None else None))
@@ -276,11 +282,12 @@ class Store:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO attempts (uid, profile, scenario_id, scenario_title, scenario_sha256, "
                 "catalog_sha256, started_at, finished_at, updated_at, status, choices, skills, overall, grade, "
-                "outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "outcome, seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (attempt.uid or str(uuid.uuid4()), profile, attempt.scenario_id, attempt.scenario_title,
                  attempt.scenario_sha256, attempt.catalog_sha256, attempt.started_at, attempt.finished_at,
                  attempt.updated_at or attempt.started_at, attempt.status, dumps(attempt.choices),
-                 dumps(attempt.skills) if attempt.skills else None, attempt.overall, attempt.grade, attempt.outcome))
+                 dumps(attempt.skills) if attempt.skills else None, attempt.overall, attempt.grade, attempt.outcome,
+                 _seed_of({"seed": attempt.seed})))
             if not cursor.rowcount:
                 return None
             attempt_id = int(cursor.lastrowid)
@@ -398,13 +405,20 @@ def _attempt(row: tuple, *, full: bool) -> Attempt:
         id=row[0], uid=row[1] or "", profile=row[2], scenario_id=row[3], scenario_title=row[4] or "",
         scenario_sha256=row[5] or "", catalog_sha256=row[6] or "", started_at=row[7], finished_at=row[8],
         updated_at=row[9], status=row[10], choices=tuple(loads(row[11], [])),
-        skills=skills if isinstance(skills, dict) else {}, overall=row[13], grade=row[14], outcome=row[15])
+        skills=skills if isinstance(skills, dict) else {}, overall=row[13], grade=row[14], outcome=row[15],
+        seed=row[-1] if isinstance(row[-1], int) else None)
     if not full:
         return attempt
     snapshot, result = loads(row[19]), loads(row[20])
     return dataclasses.replace(attempt, moods=tuple(loads(row[16], [])), evidence=tuple(loads(row[17], [])),
                     turns=tuple(loads(row[18], [])), snapshot=snapshot if isinstance(snapshot, dict) else None,
                     result=result if isinstance(result, dict) else None)
+
+
+def _seed_of(snapshot: Any) -> int | None:
+    """The reply-order seed a snapshot carries, or None (authored order; also for junk)."""
+    seed = field(snapshot, "seed") if snapshot is not None else None
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63 else None
 
 
 def _json_text(value: Any) -> str:

@@ -70,15 +70,16 @@ def _pick(digest: bytes, index: int, options: tuple[str, ...]) -> str:
     return options[number % len(options)]
 
 
-def derived_look(name: str, persona: str) -> CustomerLook:
+def derived_look(name: str, persona: str, age: str | None = None) -> CustomerLook:
     """The look chosen for a customer who has none written down.
 
     Facial hair is never guessed from a name (that would be guessing gender); an author who
-    wants a beard writes one. Older customers get grey or white hair.
+    wants a beard writes one. Older customers get grey or white hair. `age`, when the author
+    wrote one, is kept and the rest follows from it.
     """
     vocab = vocabulary()
     digest = hashlib.sha256(f"{name.strip().casefold()}|{persona}".encode("utf-8")).digest()
-    age = _pick(digest, 0, vocab.choices("age"))
+    age = age if age in vocab.choices("age") else _pick(digest, 0, vocab.choices("age"))
     hair_colours = vocab.choices("hair_colour")
     if age == "older":
         hair_colours = tuple(c for c in hair_colours if c in ("grey", "white")) or hair_colours
@@ -97,7 +98,12 @@ def derived_look(name: str, persona: str) -> CustomerLook:
 
 
 def complete_look(written: Mapping[str, str], name: str, persona: str) -> CustomerLook:
-    """The written fields over the derived look (unknown fields are the loader's to report)."""
-    base = derived_look(name, persona)
+    """The written fields over the derived look (unknown fields are the loader's to report).
+
+    An author who writes a look has pictured the customer: accessories they did not write
+    (glasses, facial hair) are left off rather than guessed."""
+    base = derived_look(name, persona, written.get("age"))
+    if written:
+        base = replace(base, glasses="none", facial_hair="none")
     known = {k: v for k, v in written.items() if k in LOOK_FIELDS}
     return replace(base, **known)

@@ -130,7 +130,7 @@ class BriefingScene(Scene):
         pad = style.space("l")
         x, y = self.left.x + pad, self.left.y + pad
         face_size = min(self.left.width - 2 * pad, round(self.left.height * 0.45))
-        face = app.faces.surface(style, face_size, *self._start_axes)
+        face = app.faces.surface(style, face_size, *self._start_axes, scenario.customer.look)
         surface.blit(face, (self.left.centerx - face_size // 2, y))
         y += face_size + style.space("m")
         caption = app.text.render("Your customer", style, "caption", style.color("text_muted"), "bold")

@@ -12,6 +12,7 @@ _ACTS = ("acknowledge", "invite", "paraphrase", "clarify", "apologize", "validat
          "take-ownership", "offer-options", "offer-solution", "next-step", "summarize",
          "check-remaining", "thank", "close-positive", "dismiss", "defensive", "stall",
          "jargon", "but", "refuse-flat")
+_POSITIVE = 14  # _ACTS[:14] are positive acts
 _WORDS = ("order", "parcel", "refund", "today", "really", "again", "courier", "size", "week",
           "invoice", "account", "manager", "please", "waiting", "promised", "twice", "store",
           "broken", "replacement", "delivery", "Saturday", "number", "email", "sorry")
@@ -64,7 +65,8 @@ def generate_scenario(n_nodes: int, seed: int = 1) -> str:
             target = f"n{i + step}" if i + step < n_nodes else rng.choice(endings)
             if r == 3:
                 target = rng.choice(endings)
-            acts = ", ".join(rng.sample(_ACTS, rng.choice((1, 2, 2, 3))))
+            # the first reply is a clean one, so no node offers only penalised replies (S310)
+            acts = ", ".join(rng.sample(_ACTS[:_POSITIVE] if r == 0 else _ACTS, rng.choice((1, 2, 2, 3))))
             lines.append(f"      - text: \"{_sentence(rng, 8)}\"")
             lines.append(f"        acts: [{acts}]")
             if rng.random() < 0.2:

@@ -116,6 +116,9 @@ def expected_schema(cat: Catalog | None = None) -> dict[str, Any]:
                        "properties": {s: number for s in SKILLS},
                        "description": "Extra skill points (+ or -) credited as evidence."},
             "note": optional_text,
+            "hand_off_right": {"type": "boolean",
+                               "description": "This reply's hand-off act is the right move (a problem the agent "
+                                              "cannot solve), so it does not cost solutions."},
         },
     }
     return {
@@ -160,7 +163,11 @@ def expected_schema(cat: Catalog | None = None) -> dict[str, Any]:
             "node": {"type": "object", "additionalProperties": False, "required": ["say", "replies"],
                      "properties": {"say": say,
                                     "replies": {"type": "array", "minItems": 1,
-                                                "items": {"$ref": "#/definitions/reply"}}}},
+                                                "items": {"$ref": "#/definitions/reply"}},
+                                    "provokes": {"type": "array", "uniqueItems": True,
+                                                 "items": {"enum": list(cat.provocation_kinds)},
+                                                 "description": "How this line provokes the agent; calm is "
+                                                                "scored by how the reply answers it."}}},
             "reply": reply,
             "ending": {"type": "object", "additionalProperties": False, "required": ["outcome", "text"],
                        "properties": {"outcome": {"enum": list(OUTCOMES)},

@@ -27,10 +27,20 @@ RULE_KEYS: dict[str, dict[str, str]] = {
                           "no_recap": "text", "no_check": "text"},
     "recap_before_end": {"skill": "skill", "outcomes": "outcomes", "recap_acts": "acts", "points": "number",
                          "broken": "text"},
+    "provocation": {"skill": "skill", "kinds": "names", "answer_acts": "acts", "mirror_acts": "acts",
+                    "let_pass_keeps": "fraction", "mirror_points": "number", "met": "text", "let_pass": "text",
+                    "mirrored": "text"},
+    "mixed_reply": {"message": "text"},
+    "hand_off": {"skill": "skill", "acts": "acts", "right": "text"},
 }
+# settings a rule cannot work without ("skill" for every rule that scores one)
+RULE_REQUIRED: dict[str, tuple[str, ...]] = {
+    rule_id: (("skill",) if "skill" in keys else ()) for rule_id, keys in RULE_KEYS.items()}
+RULE_REQUIRED["provocation"] = ("skill", "kinds", "answer_acts", "mirror_acts", "let_pass_keeps")
+RULE_REQUIRED["hand_off"] = ("skill", "acts")
 
-
-TOP_KEYS = ("schema_version", "grades", "pass_grade", "skills", "credit", "penalty", "rules", "caps")
+TOP_KEYS = ("schema_version", "floor", "grades", "pass_grade", "skills", "credit", "penalty", "rules", "caps")
+CAP_KEYS = ("critical_act", "below_floor", "avoidable_escalation", "outcomes")
 
 
 def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
@@ -126,20 +136,43 @@ def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
                 problems.append(f"{where}: must be a whole number >= 0")
             elif kind == "number" and not number(value):
                 problems.append(f"{where}: must be a number")
+            elif kind == "fraction" and (not number(value) or not 0 <= value <= 1):
+                problems.append(f"{where}: must be a number from 0 to 1")
+            elif kind == "names" and (not isinstance(value, list) or not value
+                                      or not all(isinstance(v, str) and v.strip() for v in value)):
+                problems.append(f"{where}: must be a list of names, e.g. [insult, threat]")
             elif kind == "text" and not isinstance(value, str):
                 problems.append(f"{where}: must be text")
             elif kind == "outcomes" and (not isinstance(value, list) or any(o not in OUTCOMES for o in value)):
                 problems.append(f"{where}: must be a list of outcomes ({', '.join(OUTCOMES)})")
-        if "skill" not in spec:
-            problems.append(f"rules.{rule_id}.skill: missing")
+        for key in RULE_REQUIRED[rule_id]:
+            if key not in spec:
+                problems.append(f"rules.{rule_id}.{key}: missing")
+
+    if "floor" in data and (not number(data["floor"]) or not 0 <= data["floor"] <= 100):
+        problems.append("floor: must be a number from 0 to 100 (the lowest skill score a pass allows)")
 
     caps = data.get("caps", {})
     if not isinstance(caps, Mapping):
         problems.append("caps: must be a mapping")
     else:
-        critical = caps.get("critical_act")
-        if critical is not None and (not isinstance(critical, Mapping) or not number(critical.get("max_overall"))):
-            problems.append("caps.critical_act.max_overall: must be a number")
+        for key in caps:
+            if key not in CAP_KEYS:
+                problems.append(f"caps.{key}: unknown cap; known: {', '.join(CAP_KEYS)}")
+        for key in ("critical_act", "below_floor", "avoidable_escalation"):
+            cap = caps.get(key)
+            if cap is None:
+                continue
+            if not isinstance(cap, Mapping) or not number(cap.get("max_overall")):
+                problems.append(f"caps.{key}.max_overall: must be a number")
+            else:
+                for setting, value in cap.items():
+                    if setting not in ("max_overall", "message"):
+                        problems.append(f"caps.{key}.{setting}: unknown setting; known: max_overall, message")
+                    elif setting == "message" and not isinstance(value, str):
+                        problems.append(f"caps.{key}.message: must be text")
+        if "below_floor" in caps and "floor" not in data:
+            problems.append("caps.below_floor: needs a top-level floor")
         outcomes = caps.get("outcomes", {})
         if not isinstance(outcomes, Mapping):
             problems.append("caps.outcomes: must map outcomes to caps")

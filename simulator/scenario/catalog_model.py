@@ -37,6 +37,9 @@ class Persona:
     act_gains: tuple[tuple[str, float], ...]  # act id -> multiplier on its effect
     dimension_gains: tuple[tuple[str, float], ...]  # mood dimension -> multiplier
     span: Span = NO_SPAN
+    # how this persona changes the rubric (personas.yaml `scoring:`, checked by the catalog
+    # loader and interpreted by simulator.engine.rubric); empty: the rubric as written
+    scoring: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +98,11 @@ class Catalog:
     def __post_init__(self) -> None:
         object.__setattr__(self, "acts", MappingProxyType(dict(self.acts)))
         object.__setattr__(self, "personas", MappingProxyType(dict(self.personas)))
+
+    @property
+    def provocation_kinds(self) -> tuple[str, ...]:
+        """The kinds a node may name in `provokes:` (rubric.yaml rules.provocation.kinds)."""
+        rules = self.rubric.get("rules") if isinstance(self.rubric, Mapping) else None
+        spec = rules.get("provocation") if isinstance(rules, Mapping) else None
+        kinds = spec.get("kinds") if isinstance(spec, Mapping) else None
+        return tuple(k for k in kinds if isinstance(k, str)) if isinstance(kinds, list) else ()

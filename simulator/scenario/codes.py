@@ -184,6 +184,14 @@ def _entries() -> Iterable[Code]:
                "'{name}' is not a value this look field knows",
                "{hint}",
                "look: {hair_style: mohawk}")
+    yield Code("S213", "unknown-provocation", e, "Unknown provocation kind",
+               "unknown provocation kind '{name}'",
+               "{hint}",
+               "provokes: [insullt]")
+    yield Code("S310", "only-penalised-replies", w, "Every reply is penalised",
+               "every reply at node '{name}' is penalised ({why}), so the trainee cannot answer well here",
+               "add a reply that does the right thing here, tagged without negative acts",
+               "replies that all carry a negative act")
     yield Code("S301", "unreachable", w, "Unreachable",
                "{kind} '{name}' can never be reached from start '{start}'",
                "point a reply's next (or a trigger's goto) at it, or delete it",

@@ -179,7 +179,9 @@ def _bottom_components(nodes: set[str], edges: dict[str, list[str]]) -> list[set
     return bottoms
 
 
-RULES: tuple[Rule, ...] = (unreachable, no_way_out, no_reachable_ending, trapped_cycles)
+from simulator.scenario.lint_rubric import only_penalised_replies  # noqa: E402 - after the graph rules
+
+RULES: tuple[Rule, ...] = (unreachable, no_way_out, no_reachable_ending, trapped_cycles, only_penalised_replies)
 
 
 def run_lints(scenario: Scenario, catalog: Catalog,

@@ -21,7 +21,7 @@ from simulator.scenario import codes
 from simulator.scenario.catalog import check_ranges, read_bounds
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.diagnostics import ERROR, Diagnostic
-from simulator.scenario.model import (OUTCOMES, SCHEMA_VERSION, SKILLS, Condition, Customer, Ending,
+from simulator.scenario.model import (NO_SPAN, OUTCOMES, SCHEMA_VERSION, SKILLS, Condition, Customer, Ending,
                                       LineVariant, Node as ScenarioNode, Reply, Scenario, Trigger)
 from simulator.scenario.node_reader import NodeReader
 from simulator.scenario.versioning import check_schema_version
@@ -33,8 +33,8 @@ _TOP_KEYS = frozenset(("schema_version", "id", "title", "summary", "difficulty",
                        "learning_goals", "customer", "start", "nodes", "endings", "triggers"))
 _TOP_REQUIRED = ("id", "title", "customer", "start", "nodes", "endings")
 _CUSTOMER_KEYS = frozenset(("name", "persona", "mood", "portraits", "look"))
-_NODE_KEYS = frozenset(("say", "replies"))
-_REPLY_KEYS = frozenset(("text", "acts", "next", "when", "mood", "skills", "note"))
+_NODE_KEYS = frozenset(("say", "replies", "provokes"))
+_REPLY_KEYS = frozenset(("text", "acts", "next", "when", "mood", "skills", "note", "hand_off_right"))
 _REPLY_REQUIRED = ("text", "acts", "next")
 _ENDING_KEYS = frozenset(("outcome", "text"))
 _TRIGGER_KEYS = frozenset(("when", "goto"))
@@ -266,7 +266,12 @@ class _Builder:
                 self.graph_sound = False
             else:
                 replies.append(reply)
-        return ScenarioNode(node_id, say, tuple(replies), span_of(self.path, key))
+        provokes, provokes_span = (), NO_SPAN
+        if "provokes" in fields:  # kinds come from rubric.yaml, which scores the answer
+            provokes_node = fields["provokes"][1]
+            provokes = reader.tags(provokes_node, "provokes", self.catalog.provocation_kinds, "S213")
+            provokes_span = span_of(self.path, provokes_node)
+        return ScenarioNode(node_id, say, tuple(replies), span_of(self.path, key), provokes, provokes_span)
 
     def _say(self, node: Node) -> tuple[LineVariant, ...]:
         reader, path = self.reader, self.path
@@ -305,6 +310,7 @@ class _Builder:
         acts = self._acts(acts_pair[1], "acts") if acts_pair else ()
         note = (note_pair and _plain(note_pair[1])) or self._text(note_pair, "note", True)
         when = mood = skills = None
+        hand_off_right, hand_off_span = False, NO_SPAN
         common = 1 + (text_pair is not None) + (acts_pair is not None) + (note_pair is not None)
         if len(fields) > common:  # the rarer keys, looked up only when present
             pair = get("when")
@@ -313,8 +319,12 @@ class _Builder:
             mood = self._dimension_numbers(pair[1], "mood") if pair else None
             pair = get("skills")
             skills = self._skills(pair[1]) if pair else None
+            pair = get("hand_off_right")
+            if pair:
+                hand_off_right = bool(reader.boolean(pair[1], "hand_off_right"))
+                hand_off_span = span_of(self.path, pair[1])
         return Reply(text, acts, target, when, mood or (), skills or (), note,
-                     span_of(self.path, node))
+                     span_of(self.path, node), hand_off_right, hand_off_span)
 
     def _acts(self, node: Node, what: str) -> tuple[str, ...]:
         known = self.catalog.acts

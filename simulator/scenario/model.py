@@ -80,6 +80,10 @@ class Reply:
     skills: tuple[tuple[str, float], ...] = ()  # explicit skill points added as evidence
     note: str = ""  # one-line coaching note shown in the debrief
     span: Span = NO_SPAN
+    # the author says this reply's `hand-off` act is the right move (a problem the agent
+    # really cannot solve), so the rubric does not charge solutions for it
+    hand_off_right: bool = False
+    hand_off_right_span: Span = NO_SPAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,10 @@ class Node:
     say: tuple[LineVariant, ...]
     replies: tuple[Reply, ...]
     span: Span = NO_SPAN
+    # how the customer provokes the agent in this line (kinds listed in rubric.yaml, e.g.
+    # insult, threat): the rubric scores calm by how the reply answers it
+    provokes: tuple[str, ...] = ()
+    provokes_span: Span = NO_SPAN
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,6 +218,16 @@ class NodeReader:
                 out.append((name, item))
         return out
 
+    def tags(self, node: Node, what: str, known: Iterable[str], code: str) -> tuple[str, ...]:
+        """A list of names from a fixed vocabulary (e.g. provokes: [insult, threat]); an
+        unknown name is reported with `code` and a did-you-mean, a repeated one is dropped."""
+        known = tuple(known)
+        out: list[str] = []
+        for name, item in self.names(node, what) or ():
+            if self.check_name(name, item, known, code, "known: " + ", ".join(known)) and name not in out:
+                out.append(name)
+        return tuple(out)
+
     def check_name(self, name: str, node: Node, known: Iterable[str], code: str,
                    listing: str = "") -> bool:
         """True when `name` is among `known`; otherwise report `code` with a did-you-mean."""

@@ -9,11 +9,11 @@ LOOP = """\
   loop_a:
     say: Round we go.
     replies:
-      - {text: Again?, acts: [stall], next: loop_b}
+      - {text: Again?, acts: [clarify], next: loop_b}
   loop_b:
     say: And again.
     replies:
-      - {text: Once more?, acts: [stall], next: loop_a}
+      - {text: Once more?, acts: [clarify], next: loop_a}
 """
 
 
@@ -25,7 +25,7 @@ def _with_nodes(extra: str, reply_to: str = "done") -> str:
 
 def test_rules_are_registered_in_one_place():
     assert lint.RULES == (lint.unreachable, lint.no_way_out, lint.no_reachable_ending,
-                          lint.trapped_cycles)
+                          lint.trapped_cycles, lint.only_penalised_replies)
 
 
 def test_a_loop_without_exit_is_reported_once_at_its_first_node(catalog):
@@ -43,13 +43,13 @@ def test_a_loop_with_an_exit_is_fine(catalog):
 
 
 def test_a_node_looping_onto_itself(catalog):
-    extra = "  echo:\n    say: Echo.\n    replies:\n      - {text: Echo?, acts: [stall], next: echo}\n"
+    extra = "  echo:\n    say: Echo.\n    replies:\n      - {text: Echo?, acts: [clarify], next: echo}\n"
     _, diagnostics = load_text(_with_nodes(extra, reply_to="echo"), catalog)
     assert codes_of(diagnostics) == ["S303"] and "'echo'" in diagnostics[0].message
 
 
 def test_nodes_leading_into_a_trap_are_not_reported_separately(catalog):
-    extra = "  hall:\n    say: This way.\n    replies:\n      - {text: Go on., acts: [stall], next: loop_a}\n"
+    extra = "  hall:\n    say: This way.\n    replies:\n      - {text: Go on., acts: [clarify], next: loop_a}\n"
     _, diagnostics = load_text(_with_nodes(extra + LOOP, reply_to="hall"), catalog)
     assert codes_of(diagnostics) == ["S303"]
 
@@ -86,9 +86,9 @@ def test_a_node_with_no_replies_key_has_no_way_out(catalog):
 
 def test_lint_rules_run_on_deep_chains_without_recursion_limits(catalog):
     # a 5,000-node chain whose last node loops back: one trap, found without recursion
-    chain = "".join(f"  c{i}:\n    say: .\n    replies: [{{text: ., acts: [stall], next: c{i + 1}}}]\n"
+    chain = "".join(f"  c{i}:\n    say: .\n    replies: [{{text: ., acts: [clarify], next: c{i + 1}}}]\n"
                     for i in range(5000))
-    chain += "  c5000:\n    say: .\n    replies: [{text: ., acts: [stall], next: c0}]\n"
+    chain += "  c5000:\n    say: .\n    replies: [{text: ., acts: [clarify], next: c0}]\n"
     _, diagnostics = load_text(_with_nodes(chain, reply_to="c0"), catalog)
     assert codes_of(diagnostics) == ["S303"]
     assert "'c0', 'c1'" in diagnostics[0].message and "and 4993 more" in diagnostics[0].message

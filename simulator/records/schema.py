@@ -17,7 +17,7 @@ from simulator.records.serialize import dumps, iso_timestamp, loads
 
 # "CSim" in ASCII: lets `open_store` tell our database from any other SQLite file.
 APPLICATION_ID = 0x4353696D
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 STATUSES = ("in_progress", "finished", "abandoned")
 
@@ -118,11 +118,43 @@ def _v3_attempt_seed(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE attempts ADD COLUMN seed INTEGER")
 
 
+def _v4_outbox(conn: sqlite3.Connection) -> None:
+    """Version 4: the outbox of xAPI statements waiting for the team's learning record store.
+
+    A statement is written here in the same transaction as the turn (or finish) it
+    describes, so a turn on disk always has its statement queued; the background sender
+    marks it sent, or rejected with the store's reason (kept, never deleted, never retried
+    on its own). `position` is the turn number, 0 for the attempt's result statement.
+    `lrs_state` keeps the sender's last error and last success for `customer-sim lrs status`."""
+    conn.execute(
+        """CREATE TABLE outbox (
+               seq INTEGER PRIMARY KEY AUTOINCREMENT,
+               statement_id TEXT NOT NULL UNIQUE,
+               attempt_id INTEGER NOT NULL,
+               position INTEGER NOT NULL,
+               statement TEXT NOT NULL,
+               state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'rejected')),
+               queued_at TEXT NOT NULL,
+               tries INTEGER NOT NULL DEFAULT 0,
+               sent_at TEXT,
+               reason TEXT)"""
+    )
+    conn.execute("CREATE INDEX outbox_by_state ON outbox (state, seq)")
+    conn.execute("CREATE INDEX outbox_by_attempt ON outbox (attempt_id, position)")
+    conn.execute(
+        """CREATE TABLE lrs_state (
+               key TEXT PRIMARY KEY,
+               value TEXT NOT NULL,
+               at TEXT NOT NULL)"""
+    )
+
+
 # version -> (name, function). Append only: never edit a migration that has shipped.
 MIGRATIONS: dict[int, tuple[str, Callable[[sqlite3.Connection], None]]] = {
     1: ("initial tables", _v1_initial),
     2: ("attempt details table, uid, title, transcript", _v2_split_details),
     3: ("attempt reply-order seed", _v3_attempt_seed),
+    4: ("outbox of xAPI statements for the learning record store", _v4_outbox),
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

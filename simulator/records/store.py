@@ -24,12 +24,13 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from simulator.records import dbfile
+from simulator.records import dbfile, outbox
 from simulator.records.location import database_path
 from simulator.records.attempt import (MAX_PROFILE_NAME, Attempt, AttemptRow, RecordsError, ScenarioGrades,
                                        clean_profile_name)
 from simulator.records.schema import SCHEMA_VERSION, STATUSES
 from simulator.records.serialize import dumps, field, iso_timestamp, loads, to_jsonable
+from simulator.records.xapi import StatementBuilder
 
 # Summaries read the small `attempts` rows only; the big JSON lives in `attempt_details`.
 _BASE_COLUMNS = ("a.id, a.uid, a.profile, a.scenario_id, a.scenario_title, a.scenario_sha256, "
@@ -56,6 +57,10 @@ class Store:
         self.warnings = warnings  # messages about what open_store had to do (moved a file…)
         self._clock = clock
         self._batch_depth = 0
+        # Builds the statements queued in the outbox with each turn: set it to the team's
+        # builder (IRI base) before play; the export must use the same base to match.
+        self.statements = StatementBuilder()
+        self._closers: list[Callable[[], None]] = []
 
     # ---------------------------------------------------------------- housekeeping
     @property
@@ -64,8 +69,23 @@ class Store:
         return self.read_only_reason is None
 
     def close(self) -> None:
+        """Stop what was attached with `on_close` (the LRS sender), then close the file."""
+        closers, self._closers = self._closers, []
+        for closer in reversed(closers):
+            with contextlib.suppress(Exception):  # closing must always reach the database
+                closer()
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Call `closer` when the store closes (e.g. stop the background LRS sender, which
+        the game's exit path then stops without knowing about it)."""
+        self._closers.append(closer)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for the records modules (outbox status) only."""
+        return self._conn
 
     def __enter__(self) -> "Store":
         return self
@@ -228,6 +248,11 @@ class Store:
             conn.execute(
                 "INSERT OR REPLACE INTO attempt_details (attempt_id, moods, evidence, turns, snapshot) "
                 "VALUES (?, ?, ?, ?, ?)", (attempt_id, dumps(moods), dumps(evidence), dumps(turns), dumps(snapshot)))
+            # The turn's xAPI statement goes into the outbox in this same transaction: on disk
+            # together or not at all. Numbered as the export numbers it (its transcript line).
+            outbox.drop_after(conn, attempt_id, len(turns))
+            if turn is not None and choices:
+                self._queue_statement(conn, attempt_id, len(turns), now)
 
     def finish_attempt(self, attempt_id: int, result: Any, snapshot: Mapping | None = None) -> None:
         """Mark the attempt finished with the session's Result (skills, overall, grade,
@@ -263,6 +288,17 @@ class Store:
                      if isinstance(line, dict)]
             conn.execute("UPDATE attempt_details SET evidence = ?, turns = ?, result = ?, snapshot = NULL "
                          "WHERE attempt_id = ?", (dumps(evidence), dumps(turns), dumps(extra), attempt_id))
+            self._queue_statement(conn, attempt_id, 0, now)  # the passed/failed statement, same transaction
+
+    def _queue_statement(self, conn: sqlite3.Connection, attempt_id: int, position: int, now: str) -> None:
+        """Queue the statement of turn `position` (0: the result) exactly as the export
+        would write it, built from the rows just written."""
+        row = conn.execute(f"SELECT {_NO_SNAPSHOT_COLUMNS}{_FULL_FROM} WHERE a.id = ?", (attempt_id,)).fetchone()
+        attempt = _attempt(row, full=True)
+        text = (self.statements.result_statement(attempt) if position == 0
+                else self.statements.reply_statement(attempt, position))
+        if text is not None:
+            outbox.queue(conn, attempt_id, position, text, now)
 
     def abandon(self, attempt_id: int) -> None:
         """Mark an in-progress attempt abandoned (the trainee declined to resume it)."""

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from simulator.records.serialize import parse_timestamp
-from simulator.records.store import Attempt
+from simulator.records.attempt import Attempt
 
 XAPI_VERSION = "1.0.3"
 # Placeholder base for activity and extension IRIs; a team sets its own with --xapi-base.
@@ -96,35 +96,56 @@ class StatementBuilder:
         """One JSON text per statement: a "responded" statement per turn, then "passed" or
         "failed" when the attempt was finished. `turns`, `moods` and `result` default to
         the attempt's own (pass them when reading unparsed rows)."""
-        turns = list(attempt.turns or ()) if turns is None else turns
-        if not turns:  # a summary-only attempt or an old row: rebuild stubs from choices
-            turns = [{"turn": n + 1, "choice": c} for n, c in enumerate(attempt.choices)]
-        moods = list(attempt.moods or ()) if moods is None else moods
-        result = attempt.result if result is None else result
+        turns, moods, result = _inputs(attempt, turns, moods, result)
+        parts = self._parts(attempt)
+        for number, line in enumerate(turns, start=1):
+            if isinstance(line, dict):
+                yield self._reply_text(parts, attempt, number, line, moods)
+        if attempt.status == "finished":
+            yield self._result_text(parts, attempt, result)
+
+    def reply_statement(self, attempt: Attempt, number: int) -> str | None:
+        """The "responded" statement of turn `number` (1-based), exactly as `lines` writes
+        it: the outbox queues this text when the turn is saved. None if there is no such turn."""
+        turns, moods, _ = _inputs(attempt, None, None, None)
+        if not 1 <= number <= len(turns) or not isinstance(turns[number - 1], dict):
+            return None
+        return self._reply_text(self._parts(attempt), attempt, number, turns[number - 1], moods)
+
+    def result_statement(self, attempt: Attempt) -> str | None:
+        """The "passed"/"failed" statement of a finished attempt, exactly as `lines` writes it."""
+        if attempt.status != "finished":
+            return None
+        return self._result_text(self._parts(attempt), attempt, _inputs(attempt, None, None, None)[2])
+
+    def _parts(self, attempt: Attempt) -> tuple:
+        """What every statement of one attempt shares, encoded once per attempt."""
         seed = attempt.uid or f"{attempt.profile}/{attempt.scenario_id}/{attempt.started_at}"
         reply_context, final_context = self._contexts(attempt)
         # Everything but id, timestamp, object and result is the same for every statement of
         # this attempt: encode it once. (Key order in the text is irrelevant to JSON.)
         common = f'"version":"{XAPI_VERSION}","actor":{self._actor(attempt.profile)}'
         reply_common = f'{common},"verb":{self._verbs["responded"]},"context":{reply_context}'
-        turn_ids = _IdMaker(f"{seed}/turn/")
         fallback_time = attempt.updated_at or attempt.started_at
-        for number, line in enumerate(turns, start=1):
-            if not isinstance(line, dict):
-                continue
-            node = self._node(attempt, str(line.get("node_id") or f"turn-{number}"))
-            mood = moods[number - 1] if number <= len(moods) else None
-            yield (f'{{"id":"{turn_ids.make(str(number))}","timestamp":{_time(line.get("at") or fallback_time)},'
-                   f'{reply_common},"object":{node},"result":{self._reply_result(line, number, mood)}}}')
-        if attempt.status == "finished":
-            passed = (result or {}).get("passed")
-            if not isinstance(passed, bool):
-                passed = attempt.grade in PASSING_GRADES
-            verb = self._verbs["passed" if passed else "failed"]
-            yield (f'{{"id":"{_uuid5(f"{seed}/result")}",'
-                   f'"timestamp":{_time(attempt.finished_at or fallback_time)},{common},"verb":{verb},'
-                   f'"object":{self._scenario_text(attempt)},"result":{_encode(self._final_result(attempt, passed))},'
-                   f'"context":{final_context}}}')
+        return seed, common, reply_common, final_context, _IdMaker(f"{seed}/turn/"), fallback_time
+
+    def _reply_text(self, parts: tuple, attempt: Attempt, number: int, line: dict, moods: list) -> str:
+        _, _, reply_common, _, turn_ids, fallback_time = parts
+        node = self._node(attempt, str(line.get("node_id") or f"turn-{number}"))
+        mood = moods[number - 1] if number <= len(moods) else None
+        return (f'{{"id":"{turn_ids.make(str(number))}","timestamp":{_time(line.get("at") or fallback_time)},'
+                f'{reply_common},"object":{node},"result":{self._reply_result(line, number, mood)}}}')
+
+    def _result_text(self, parts: tuple, attempt: Attempt, result: dict | None) -> str:
+        seed, common, _, final_context, _, fallback_time = parts
+        passed = (result or {}).get("passed")
+        if not isinstance(passed, bool):
+            passed = attempt.grade in PASSING_GRADES
+        verb = self._verbs["passed" if passed else "failed"]
+        return (f'{{"id":"{_uuid5(f"{seed}/result")}",'
+                f'"timestamp":{_time(attempt.finished_at or fallback_time)},{common},"verb":{verb},'
+                f'"object":{self._scenario_text(attempt)},"result":{_encode(self._final_result(attempt, passed))},'
+                f'"context":{final_context}}}')
 
     def _actor(self, profile: str) -> str:
         text = self._actors.get(profile)
@@ -247,6 +268,23 @@ def write_statements(attempts: Iterable[Attempt], stream: TextIO, builder: State
             stream.write("\n")
             count += 1
     return count
+
+
+def _inputs(attempt: Attempt, turns: list | None, moods: list | None, result: dict | None) -> tuple:
+    """The transcript, moods and result the statements are built from (the attempt's own
+    unless given); a summary-only attempt or an old row gets turn stubs from its choices."""
+    turns = list(attempt.turns or ()) if turns is None else turns
+    if not turns:
+        turns = [{"turn": n + 1, "choice": c} for n, c in enumerate(attempt.choices)]
+    moods = list(attempt.moods or ()) if moods is None else moods
+    return turns, moods, attempt.result if result is None else result
+
+
+def statement_id(text: str) -> str:
+    """The id of a statement built here (every one starts with its id): no parsing needed."""
+    if not text.startswith('{"id":"') or text[43:44] != '"':
+        raise ValueError("not a statement written by StatementBuilder")
+    return text[7:43]
 
 
 def _uuid5(name: str) -> str:

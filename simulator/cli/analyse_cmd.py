@@ -42,9 +42,17 @@ EPILOG = """\
 random play: with rng = numpy.random.default_rng(SEED) and U = rng.random((RUNS, 60)),
   play-through k at turn t picks reply floor(U[k, t] * n) (0-based) among the n replies
   shown then; `customer-sim run --choices` replays any of them with the same result.
+numbering: every --choices in this report counts replies in authored (file) order; the game
+  shuffles them per attempt. A surface-strategy replay names its attempt seed:
+  `customer-sim run FILE --seed N --choices ...` numbers replies as that attempt showed them.
 quality gates: every ending reachable, every node reachable, no dead ends, best path graded A,
   worst path graded F, median random play below pass, each skill has --min-skill-chances
-  chances on every complete path.
+  chances on every complete path; the authoring guide's gates (no warnings, difficulty as
+  measured, 15-40 nodes, delighted and walked-out/escalated endings, a note on every reply,
+  two replies per node, lines that change with mood, walk_out and escalate triggers); every
+  surface strategy (always first/middle/last shown, longest, shortest, says sorry, asks a
+  question; median over seeds 1-50) grades below pass; no play warnings (S401 best path led
+  by the longest reply, S402/S403 trigger traps).
 json: {"settings": {...}, "scenarios": [...], "library": [...] or null}; byte-identical for
   the same files and options.
 exit: 0 analysed (gate failures are reported; --check makes them exit 1), 1 invalid
@@ -83,10 +91,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from simulator.cli.analyse_report import library_rows, render_library, render_text
+    from simulator.cli.analyse_report import library_rows, render_library, render_text, report_json
     from simulator.cli.scenario_input import load_inputs, print_diagnostics
-    from simulator.engine.analysis import analyse
-    from simulator.engine.quality_gates import gate_results
+    from simulator.engine.analysis import analyse_with_tree
+    from simulator.engine.quality_gates import judge
 
     if args.runs > MAX_RUNS:
         print(f"customer-sim analyse: error: --runs {args.runs} is more than {MAX_RUNS:,}", file=sys.stderr)
@@ -105,25 +113,27 @@ def run(args: argparse.Namespace) -> int:
     results = []
     for scenario in loaded.scenarios:
         try:
-            analysis = analyse(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
-                               tree_limit=args.tree_limit, sweep_limit=args.sweep_limit, all_paths=args.paths)
+            analysis, tree = analyse_with_tree(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
+                                               tree_limit=args.tree_limit, sweep_limit=args.sweep_limit,
+                                               all_paths=args.paths)
         except ValueError as error:  # the scenario and the data files disagree in a way the loader missed
             print(f"customer-sim analyse: {scenario.path}: {error}", file=sys.stderr)
             failed = True
             continue
-        gates = gate_results(analysis, min_skill_chances=args.min_skill_chances)
-        results.append((analysis, gates))
+        report = judge(scenario, analysis, tree, diagnostics=loaded.diagnostics,
+                       min_skill_chances=args.min_skill_chances)
+        del tree  # one scenario's play tree at a time
+        results.append((analysis, report))
         if args.format == "text":
-            print(render_text(analysis, gates), flush=True)
-    if args.check and any(not g.ok for _, gates in results for g in gates):
+            print(render_text(analysis, report), flush=True)
+    if args.check and any(report.failures for _, report in results):
         failed = True
 
     if args.format == "json":
         document = {
             "settings": {"seed": args.seed, "runs": args.runs, "tree_limit": args.tree_limit,
                          "sweep_limit": args.sweep_limit, "min_skill_chances": args.min_skill_chances},
-            "scenarios": [dict(a.as_json(), gates=[{"gate": g.gate, "ok": g.ok, "detail": g.detail} for g in gates])
-                          for a, gates in results],
+            "scenarios": [report_json(a, report) for a, report in results],
             "library": library_rows(results) if several else None,
         }
         sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from simulator.engine.analysis import HISTOGRAM_BINS, PathSummary, ScenarioAnalysis
-from simulator.engine.quality_gates import GateResult
+from simulator.engine.quality_gates import GateReport
+from simulator.scenario.formatting import format_diagnostics
 from simulator.scenario.model import SKILLS
+
+NUMBERING = ("choices are numbered in authored order; the game shuffles them "
+             "(a surface-strategy replay gives the attempt's --seed)")
 
 BAR_WIDTH = 40
 LIBRARY_COLUMNS = ("scenario", "nodes", "endings", "best", "worst", "median", "difficulty", "measured", "gates")
 
 
-def render_text(a: ScenarioAnalysis, gates: list[GateResult]) -> str:
+def render_text(a: ScenarioAnalysis, report: GateReport) -> str:
     """The readable report for one scenario."""
     out: list[str] = []
     out.append(f"== {a.title} ({a.scenario_id}) - {a.path}")
     out.append(f"   persona {a.persona}, {a.node_count} nodes, {a.ending_count} endings, "
                f"difficulty {a.difficulty} (measured {a.measured_difficulty or '-'})")
+    out.append(f"   {NUMBERING}")
     if a.complete:
         out.append(f"   every play-through was played: {a.complete_paths:,} reach an ending "
                    f"({a.prefixes:,} prefixes, longest {a.longest} turns)")
@@ -92,10 +97,61 @@ def render_text(a: ScenarioAnalysis, gates: list[GateResult]) -> str:
             out.append(f"  {p.grade} {p.overall:>5g}  {p.outcome:<10} {where:<20} [{chances}]  "
                        f"--choices {p.choices_text}")
 
-    out.append("\nQuality gates")
-    for g in gates:
+    out.extend(_moods_lines(report))
+    out.extend(_surface_lines(report))
+    if report.warnings:
+        out.append(f"\nPlay warnings ({len(report.warnings)}; found by playing every path)")
+        out.append(format_diagnostics(report.warnings).rstrip("\n"))
+
+    failures = report.failures
+    out.append(f"\nQuality gates ({len(report.results) - len(failures)} of {len(report.results)} pass)")
+    for g in report.results:
         out.append(f"  {'ok  ' if g.ok else 'FAIL'}  {g.gate}: {g.detail}")
+        for command in g.replay:
+            out.append(f"          replay: {command}")
     return "\n".join(out) + "\n"
+
+
+def _moods_lines(report: GateReport) -> list[str]:
+    if not report.moods:
+        return []
+    out = ["\nMoods per node (expression the node is reached in -> the `say` line shown, "
+           "and how many play-through prefixes)"]
+    width = max(len(node_id) for node_id in report.moods)
+    for node_id, reaches in report.moods.items():
+        if not reaches:
+            out.append(f"  {node_id:<{width}}  never reached in play")
+            continue
+        cells = [f"{r.expression}" + (f" ({r.line} line)" if r.line != r.expression else "") + f" {r.prefixes:,}"
+                 for r in reaches]
+        out.append(f"  {node_id:<{width}}  " + ", ".join(cells))
+    return out
+
+
+def _surface_lines(report: GateReport) -> list[str]:
+    if not report.surface:
+        return []
+    seeds = len(report.surface[0].plays)
+    out = [f"\nSurface strategies (read only the screen; replies in the game's shuffled order, "
+           f"{seeds} attempt seeds each; each must grade below pass)"]
+    width = max(len(r.name) for r in report.surface)
+    for r in report.surface:
+        verdict = "PASSES: the scenario can be gamed" if r.passes else "fails, as it should"
+        out.append(f"  {r.name:<{width}}  median {r.median:>5g} {r.median_grade}  "
+                   f"{r.passed_seeds:>2}/{seeds} seeds pass  {verdict}")
+        if r.passes:
+            out.append(f"  {'':<{width}}  replay: {r.replay_command(report.path)}")
+    return out
+
+
+def report_json(a: ScenarioAnalysis, report: GateReport) -> dict:
+    """One scenario's JSON object: the analysis, the gates, the surface strategies, the play
+    warnings and the moods per node."""
+    return dict(a.as_json(), numbering="authored",
+                gates=[g.as_json() for g in report.results],
+                surface_strategies=[r.as_json() for r in report.surface],
+                play_warnings=[d.as_json() for d in report.warnings],
+                node_moods={node_id: [r.as_json() for r in reaches] for node_id, reaches in report.moods.items()})
 
 
 def _path_lines(label: str, path: PathSummary | None) -> list[str]:
@@ -112,10 +168,11 @@ def _choices(choices) -> str:
     return ",".join(map(str, choices))
 
 
-def library_rows(results: list[tuple[ScenarioAnalysis, list[GateResult]]]) -> list[dict]:
+def library_rows(results: list[tuple[ScenarioAnalysis, GateReport]]) -> list[dict]:
     """One summary row per scenario (also the JSON `library` list)."""
     rows = []
-    for a, gates in results:
+    for a, report in results:
+        gates = report.results
         rows.append({
             "scenario": a.scenario_id, "path": a.path, "nodes": a.node_count, "endings": a.ending_count,
             "best": a.best.grade if a.best else None, "worst": a.worst.grade if a.worst else None,

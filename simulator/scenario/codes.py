@@ -5,7 +5,8 @@ for a different problem. Each entry has a message template, a hint template and 
 example that triggers it (tests/fixtures/diagnostics/ holds one full fixture per code).
 
 Families: S0xx the file itself (bytes, YAML syntax), S1xx structure (keys, types, values),
-S2xx references between things, S3xx the conversation graph.
+S2xx references between things, S3xx the conversation graph, S4xx what playing every path
+finds (reported by `customer-sim analyse`).
 """
 
 from __future__ import annotations
@@ -208,6 +209,25 @@ def _entries() -> Iterable[Code]:
                "no ending can be reached from start '{name}'",
                "add an ending under 'endings:' and point a reply's next at it",
                "endings that no path from start leads to")
+    # S4xx: found by playing every path (`customer-sim analyse`), not by `validate`
+    yield Code("S401", "best-reply-longest", w, "Best path always picks the longest reply",
+               "the best path's reply is the longest on screen in {count} of its {turns} turns with a "
+               "choice (more than half), so a trainee who always picks the longest reply follows it",
+               "write a tempting wrong reply as long as the right one at some of: {nodes}",
+               "a best reply that is longer than every other reply at most nodes")
+    yield Code("S402", "trigger-pre-empts-reply", w, "A trigger always pre-empts this reply",
+               "reply {number} at node '{node}' leads to '{target}', but trigger {trigger} (goto '{goto}') "
+               "fires every time it is picked (all {count} ways of playing it), so '{target}' is never "
+               "reached from here",
+               "point the reply's next at '{goto}' if that is what you mean, or change the trigger's "
+               "`when` or the reply's acts so the reply's own next can happen",
+               "a reply that always crosses the walk_out threshold, next: apology_node")
+    yield Code("S403", "trigger-fires-when-pleased", w, "Walk-out or escalation while pleased",
+               "trigger {trigger} ({kind}, goto '{goto}') fires while the customer is {expression} "
+               "({count} ways of playing it; e.g. `customer-sim run` with --choices {choices})",
+               "a pleased customer does not walk out or ask for a manager: add a mood bound to the "
+               "trigger's `when` (e.g. pleasure: {{at_most: -0.1}}) so it needs an unhappy customer",
+               "when: {threshold: walk_out} reached while patience ran out but pleasure is high")
 
 
 CODES: dict[str, Code] = {entry.code: entry for entry in _entries()}

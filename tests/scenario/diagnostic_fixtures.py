@@ -4,6 +4,7 @@
     # data-file: acts.yaml      load it as this data file (with the shipped others)
     # max-bytes: 300            lower the file size cap for this fixture
     # with: ../scenarios/x.yaml validate that file first, then this one
+    # analyse: yes              also play every path (`customer-sim analyse`) for the S4xx warnings
 
 The diagnostics of the fixture's own file must be exactly the expected ones: no more,
 so a fixture also proves one mistake gives one message.
@@ -33,6 +34,7 @@ class Fixture:
     data_file: str = ""
     max_bytes: int = 0
     with_file: str = ""
+    analyse: bool = False
 
     @property
     def code(self) -> str:
@@ -59,6 +61,8 @@ def read_fixture(path: Path) -> Fixture:
             fixture.max_bytes = int(value)
         elif name == "with":
             fixture.with_file = value
+        elif name == "analyse":
+            fixture.analyse = value == "yes"
     return fixture
 
 
@@ -83,5 +87,11 @@ def run_fixture(fixture: Fixture, tmp_path: Path, monkeypatch) -> list:
         other = (fixture.path.parent / fixture.with_file).resolve()
         diagnostics = validate_paths([other, fixture.path], catalog)
     else:
-        _, diagnostics = load_scenario(fixture.path, catalog)
+        scenario, diagnostics = load_scenario(fixture.path, catalog)
+        if fixture.analyse and scenario is not None:
+            from simulator.engine.analysis import analyse_with_tree
+            from simulator.engine.play_lints import run_play_lints
+
+            analysis, tree = analyse_with_tree(scenario, catalog, runs=0)
+            diagnostics = [*diagnostics, *run_play_lints(scenario, tree, analysis)]
     return [d for d in diagnostics if Path(d.path).resolve() == fixture.path.resolve()]

@@ -1,0 +1,204 @@
+"""Strategies that read only the screen, played under the game's shuffled reply order.
+
+A new hire who has not learnt anything can still press the same position every turn, pick
+the longest reply, or the one that says sorry. If any of those passes a scenario, the grade
+measures reading habits, not skill. Each strategy here picks a reply from the texts on
+screen alone, in the order the game shows them for an attempt seed (`shuffle.display_order`,
+exactly as `Session(..., seed=N)` shows them):
+
+  always first / always middle / always last   by shown position (middle: position n // 2,
+                                               0-based, of n replies shown)
+  always longest / always shortest             by number of characters; ties go to the
+                                               first of them on screen
+  says sorry                                   the first reply on screen containing "sorry"
+                                               or "apolog" (any case), else the first reply
+  asks a question                              the first reply on screen ending in "?",
+                                               else the first reply
+
+Each strategy is played once per seed in SEEDS; its result is the median overall score over
+those play-throughs and the grade of that median. The play-throughs are walked through the
+analyser's scored prefix tree (`batch_play.PlayTree`, proven identical to `Session`), all
+seeds of a strategy one turn at a time in one batch, so prefixes shared between seeds and
+with the analyser's own search are stepped once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from simulator.engine.batch_play import PlayTree
+from simulator.engine.session import TURN_LIMIT
+from simulator.engine.shuffle import display_order
+from simulator.scenario.model import OUTCOMES
+
+SEEDS: tuple[int, ...] = tuple(range(1, 51))  # the contract: a median over at least 50 attempt seeds
+
+Pick = Callable[[Sequence[str]], int]  # texts as shown -> 0-based shown position
+
+
+def _first(texts: Sequence[str]) -> int:
+    return 0
+
+
+def _last(texts: Sequence[str]) -> int:
+    return len(texts) - 1
+
+
+def _middle(texts: Sequence[str]) -> int:
+    return len(texts) // 2
+
+
+def _longest(texts: Sequence[str]) -> int:
+    lengths = [len(t) for t in texts]
+    return lengths.index(max(lengths))
+
+
+def _shortest(texts: Sequence[str]) -> int:
+    lengths = [len(t) for t in texts]
+    return lengths.index(min(lengths))
+
+
+def _sorry(texts: Sequence[str]) -> int:
+    for k, text in enumerate(texts):
+        lower = text.lower()
+        if "sorry" in lower or "apolog" in lower:
+            return k
+    return 0
+
+
+def _question(texts: Sequence[str]) -> int:
+    for k, text in enumerate(texts):
+        if text.rstrip().endswith("?"):
+            return k
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    name: str  # "always first", ... (a gate is named after it)
+    pick: Pick
+    how: str  # one line for the report
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("always first", _first, "the first reply shown, every turn"),
+    Strategy("always middle", _middle, "the middle reply shown (position n // 2 of n, from 0), every turn"),
+    Strategy("always last", _last, "the last reply shown, every turn"),
+    Strategy("always longest", _longest, "the longest reply on screen (ties: the first shown)"),
+    Strategy("always shortest", _shortest, "the shortest reply on screen (ties: the first shown)"),
+    Strategy("says sorry", _sorry, 'the first reply containing "sorry" or "apolog", else the first'),
+    Strategy("asks a question", _question, 'the first reply ending in "?", else the first'),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyPlay:
+    """One strategy played under one attempt seed."""
+
+    seed: int
+    choices: tuple[int, ...]  # 1-based SHOWN positions: what `run --seed SEED --choices` takes
+    authored: tuple[int, ...]  # 1-based authored-order numbers (what `run` without --seed takes)
+    overall: float
+    grade: str
+    outcome: str
+    ending_id: str | None
+
+    @property
+    def choices_text(self) -> str:
+        return ",".join(map(str, self.choices))
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyResult:
+    """A strategy over every seed: the median and whether it passes (it must not)."""
+
+    name: str
+    how: str
+    median: float
+    median_grade: str
+    passes: bool  # the median grades at the pass grade or better: the scenario can be gamed
+    passed_seeds: int  # seeds whose play-through passes
+    plays: tuple[StrategyPlay, ...]  # one per seed, in seed order
+    example: StrategyPlay  # the play-through to replay: the median one (a passing one if it passes)
+
+    def replay_command(self, path: str) -> str:
+        return f"customer-sim run {path} --seed {self.example.seed} --choices {self.example.choices_text}"
+
+    def as_json(self) -> dict:
+        e = self.example
+        return {"strategy": self.name, "how": self.how, "median": self.median, "median_grade": self.median_grade,
+                "passes": self.passes, "passed_seeds": self.passed_seeds, "seeds": len(self.plays),
+                "example": {"seed": e.seed, "choices": list(e.choices), "authored_choices": list(e.authored),
+                            "overall": e.overall, "grade": e.grade, "outcome": e.outcome, "ending": e.ending_id}}
+
+
+def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
+                    strategies: Sequence[Strategy] = STRATEGIES) -> list[StrategyResult]:
+    """Every strategy under every seed, walked through `tree` (grown where it has to be)."""
+    return [play_strategy(tree, strategy, seeds) for strategy in strategies]
+
+
+def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
+    """One strategy under every seed; see the module docstring."""
+    seeds = tuple(seeds)
+    if not seeds:
+        raise ValueError("play_strategy needs at least one seed")
+    current = np.zeros(len(seeds), dtype=np.int64)
+    shown: list[list[int]] = [[] for _ in seeds]
+    orders: dict[tuple[int, int, int], tuple[int, ...]] = {}
+    for _ in range(TURN_LIMIT + 1):
+        going = np.nonzero(~tree.ended[current])[0]
+        if not going.size:
+            break
+        picked = np.empty(going.size, dtype=np.int64)
+        for k, row in enumerate(going.tolist()):
+            node = int(current[row])
+            count = int(tree.n_options[node])
+            key = (seeds[row], int(tree.depth[node]) + 1, count)
+            order = orders.get(key)
+            if order is None:
+                order = orders[key] = display_order(*key)
+            replies = tree.replies[int(tree.loc[node])]
+            texts = [replies[int(tree.option_reply[node, option])].text for option in order]
+            position = strategy.pick(texts)
+            shown[row].append(position + 1)
+            picked[k] = order[position]
+        here = current[going]
+        child = tree.children[here, picked]
+        missing = child < 0
+        if missing.any():
+            width = tree.max_replies
+            keys = np.unique(here[missing] * width + picked[missing])
+            tree.grow(keys // width, keys % width)
+            child = tree.children[here, picked]
+        current[going] = child
+    plays = tuple(_play(tree, seed, int(leaf), tuple(positions))
+                  for seed, leaf, positions in zip(seeds, current.tolist(), shown))
+    return _summarise(tree, strategy, plays)
+
+
+def _play(tree: PlayTree, seed: int, leaf: int, positions: tuple[int, ...]) -> StrategyPlay:
+    ending = int(tree.ending[leaf])
+    return StrategyPlay(seed=seed, choices=positions, authored=tuple(c + 1 for c in tree.path(leaf)),
+                        overall=float(tree.overall[leaf]), grade=tree.grade_letters[int(tree.grade[leaf])],
+                        outcome=OUTCOMES[int(tree.outcome[leaf])],
+                        ending_id=tree.ending_ids[ending] if ending >= 0 else None)
+
+
+def _summarise(tree: PlayTree, strategy: Strategy, plays: tuple[StrategyPlay, ...]) -> StrategyResult:
+    rubric = tree.compiled.rubric
+    letters = tree.grade_letters
+    passing = set(letters[:letters.index(rubric.pass_grade) + 1])
+    median = round(float(np.median([p.overall for p in plays])), 2)
+    median_grade = rubric.grade_for(median)
+    passes = median_grade in passing
+    # the example: the play-through closest to the median, a passing one when the strategy
+    # passes (so the replay shows the problem), the smallest seed on ties
+    pool = [p for p in plays if (p.grade in passing) == passes] or list(plays)
+    example = min(pool, key=lambda p: (abs(p.overall - median), p.seed))
+    return StrategyResult(name=strategy.name, how=strategy.how, median=median, median_grade=median_grade,
+                          passes=passes, passed_seeds=sum(p.grade in passing for p in plays), plays=plays,
+                          example=example)

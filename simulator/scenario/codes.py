@@ -181,6 +181,16 @@ def _entries() -> Iterable[Code]:
                "scenario id '{name}' is also used by {other}",
                "each scenario needs its own id; attempt records are kept per id",
                "(two files with the same id:)")
+    yield Code("S230", "data-conflict", e, "Defined twice differently",
+               "{kind} '{name}' is already defined in {other} with different content",
+               "a folder's data/ may add acts, personas and rubric settings but not change existing "
+               "ones; give this one a new id (or delete one of the two definitions)",
+               "personas:\n  impatient: {label: My impatient}    # in my-folder/data/personas.yaml")
+    yield Code("S231", "data-not-extendable", w, "Data file not read here",
+               "{file} in a scenario folder's data/ is not read: the mood model is the program's own",
+               "only acts.yaml, personas.yaml and rubric.yaml extend the shipped data; delete this "
+               "file, or move its personas' starting moods into personas.yaml",
+               "my-folder/data/mood.yaml")
     yield Code("S220", "unknown-look", e, "Unknown look value",
                "'{name}' is not a value this look field knows",
                "{hint}",
@@ -228,7 +238,6 @@ def _entries() -> Iterable[Code]:
                "a pleased customer does not walk out or ask for a manager: add a mood bound to the "
                "trigger's `when` (e.g. pleasure: {{at_most: -0.1}}) so it needs an unhappy customer",
                "when: {threshold: walk_out} reached while patience ran out but pleasure is high")
-
 
 CODES: dict[str, Code] = {entry.code: entry for entry in _entries()}
 

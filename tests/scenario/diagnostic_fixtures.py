@@ -5,6 +5,7 @@
     # max-bytes: 300            lower the file size cap for this fixture
     # with: ../scenarios/x.yaml validate that file first, then this one
     # analyse: yes              also play every path (`customer-sim analyse`) for the S4xx warnings
+    # extends: personas.yaml    put it in a scenario folder's data/ under this name
 
 The diagnostics of the fixture's own file must be exactly the expected ones: no more,
 so a fixture also proves one mistake gives one message.
@@ -35,6 +36,7 @@ class Fixture:
     max_bytes: int = 0
     with_file: str = ""
     analyse: bool = False
+    extends: str = ""
 
     @property
     def code(self) -> str:
@@ -63,6 +65,8 @@ def read_fixture(path: Path) -> Fixture:
             fixture.with_file = value
         elif name == "analyse":
             fixture.analyse = value == "yes"
+        elif name == "extends":
+            fixture.extends = value
     return fixture
 
 
@@ -81,6 +85,14 @@ def run_fixture(fixture: Fixture, tmp_path: Path, monkeypatch) -> list:
         return [d for d in diagnostics if Path(d.path).resolve() == target.resolve()]
     catalog, problems = load_catalog()
     assert catalog is not None, problems
+    if fixture.extends:
+        from simulator.scenario.catalog_extend import catalog_for_folder
+
+        target = tmp_path / "data" / fixture.extends
+        target.parent.mkdir()
+        shutil.copyfile(fixture.path, target)
+        _, diagnostics = catalog_for_folder(tmp_path, catalog)
+        return [d for d in diagnostics if Path(d.path).resolve() == target.resolve()]
     if fixture.max_bytes:  # after the catalog: the shipped data files are bigger
         monkeypatch.setattr(yaml_source, "MAX_BYTES", fixture.max_bytes)
     if fixture.with_file:

@@ -11,8 +11,11 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE",
+    parser.add_argument("files", nargs="*", metavar="FILE",
                         help="attempts.json / attempts.csv files written by `customer-sim export`")
+    parser.add_argument("--lrs", action="store_true",
+                        help="build the report from the statements in the team's LRS instead of files "
+                             "(settings as for `customer-sim lrs check`)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="an .html, .txt or .png file, or a folder (summary.html and summary.txt inside)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
@@ -24,7 +27,16 @@ def run(args: argparse.Namespace) -> int:
     from simulator.records.report import build_report, render_text
     from simulator.records.report_html import render_html
 
-    report = build_report(Path(f) for f in args.files)
+    if bool(args.files) == bool(args.lrs):
+        print("customer-sim report: name the export files, or use --lrs to read the team's LRS (not both)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.lrs:
+        report = _from_lrs()
+        if report is None:
+            return EXIT_FAILED
+    else:
+        report = build_report(Path(f) for f in args.files)
     text = render_text(report)
     out = Path(args.output)
     if out.suffix.lower() in (".html", ".htm"):
@@ -56,6 +68,27 @@ def run(args: argparse.Namespace) -> int:
         print("customer-sim report: no attempts could be read from the files given", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _from_lrs():
+    """The team report from the LRS's statements, or None (message printed) when it cannot be read."""
+    from simulator.records.lrs_client import LrsError
+    from simulator.records.lrs_report import fetch_report
+    from simulator.records.lrs_settings import load_settings
+
+    settings = load_settings()
+    if not settings.configured:
+        for problem in settings.problems:
+            print(f"customer-sim report: error: {problem}", file=sys.stderr)
+        if settings.missing():
+            print(f"customer-sim report: --lrs: no LRS configured: set {', '.join(settings.missing())}",
+                  file=sys.stderr)
+        return None
+    try:
+        return fetch_report(settings)
+    except LrsError as error:
+        print(f"customer-sim report: --lrs: {error}", file=sys.stderr)
+        return None
 
 
 def _write_png(report, out, text: str, *, quiet: bool) -> int:

@@ -217,6 +217,12 @@ def build_report(paths: Iterable[Path]) -> TeamReport:
                 continue
             seen.add(key)
             rows.append(row)
+    return summarise(rows, problems, duplicates)
+
+
+def summarise(rows: list[Row], problems: list[str], duplicates: int = 0) -> TeamReport:
+    """The team report of `rows` (each attempt once), however they were read: from export
+    files (`build_report`) or from the team's LRS (`simulator.records.lrs_report`)."""
     scenarios: dict[str, ScenarioSummary] = {}
     trainees: dict[str, TraineeSummary] = {}
     for row in rows:

@@ -96,6 +96,7 @@ class GateReport:
     warnings: list[Diagnostic] = field(default_factory=list)  # from playing (S4xx)
     surface: list[StrategyResult] = field(default_factory=list)
     moods: dict[str, tuple[MoodReach, ...]] = field(default_factory=dict)
+    analysis: ScenarioAnalysis | None = None  # what the gates were judged from
 
     @property
     def failures(self) -> list[GateResult]:
@@ -317,7 +318,7 @@ def judge(scenario: Scenario, analysis: ScenarioAnalysis, tree: PlayTree, *,
                + guide_results(scenario, analysis, diagnostics)
                + surface_results(scenario.path, strategies)
                + play_results(analysis, warnings))
-    return GateReport(scenario.id, scenario.path, results, warnings, strategies, node_moods(tree))
+    return GateReport(scenario.id, scenario.path, results, warnings, strategies, node_moods(tree), analysis)
 
 
 def library_gates(scenario: Scenario, catalog: Catalog, *, diagnostics: Sequence[Diagnostic] = (),

@@ -1,9 +1,14 @@
 """`customer-sim run SCENARIO --choices 2,1,3`: play a scenario headless and print the result.
 
-Choice numbers are 1-based among the replies shown at that turn (conditions applied), the
-same numbers the game shows. If the choices run out before an ending, the run still counts
-as played (exit 0): the report says `"phase": "in_progress"`, `"outcome": null`, gives the
-provisional score so far and lists the replies waiting on screen.
+Choice numbers are 1-based among the replies shown at that turn (conditions applied). By
+default `run` shows replies in the order the file lists them; `--seed N` shows them in the
+order the game would with attempt seed N, and the numbers then mean that order. If the
+choices run out before an ending, the run still counts as played (exit 0): the report says
+`"phase": "in_progress"`, `"outcome": null`, gives the provisional score so far and lists
+the replies waiting on screen.
+
+`--interactive --format json` speaks the line protocol in line_protocol.py instead: one JSON
+object per turn on stdout, one reply number per line on stdin.
 
 Exit codes: 0 played; 1 invalid scenario (diagnostics printed) or a choice not on screen;
 2 usage (bad --choices syntax, missing file, a folder instead of a file).
@@ -31,6 +36,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(e.g. 2,1,3); omit to see the opening")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text: a readable transcript (default); json: one object, byte-for-byte deterministic")
+    parser.add_argument("--seed", type=_seed, default=None, metavar="N",
+                        help="show the replies in the order the game shows them with attempt seed N "
+                             "(0 or more); without it they are in the order the file lists them")
+    parser.add_argument("--interactive", action="store_true",
+                        help="with --format json: read one reply number per line from stdin and write one "
+                             "JSON object per line (see 'Driving a play-through from outside' in the README)")
+
+
+def _seed(text: str) -> int:
+    """argparse type for --seed: a whole number from 0 to 2**63 - 1."""
+    from simulator.engine.shuffle import SEED_LIMIT
+
+    if not re.fullmatch(r"\s*[0-9]{1,19}\s*", text) or int(text) >= SEED_LIMIT:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to {SEED_LIMIT - 1}, got {text!r:.40}")
+    return int(text)
 
 
 def parse_choices(text: str) -> tuple[list[int] | None, str]:
@@ -54,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
     if numbers is None:
         print(f"customer-sim run: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    if args.interactive and args.format != "json":
+        print("customer-sim run: error: --interactive speaks JSON lines; add --format json", file=sys.stderr)
+        return EXIT_USAGE
     path = Path(args.scenario)
     if path.is_dir():
         print(f"customer-sim run: error: {args.scenario} is a folder; run plays one scenario file",
@@ -69,11 +92,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
 
     from simulator.engine.report import session_report
-    from simulator.engine.session import Phase, Session
+    from simulator.engine.session import Phase
 
     scenario = inputs.scenarios[0]
     try:
-        session = Session(scenario, inputs.catalog)
+        session = open_session(args, scenario, inputs.catalog)
     except ValueError as error:  # scenario and data files disagree in a way the loader missed
         print(f"customer-sim run: {args.scenario}: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -92,12 +115,40 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         session.choose(number - 1)
 
+    if args.interactive:
+        return _interactive(session)
     report = session_report(session)
     if args.format == "json":
         sys.stdout.write(json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render_text(report))
     return EXIT_OK
+
+
+def open_session(args: argparse.Namespace, scenario, catalog):
+    """The session `run` drives: the scenario, shuffled by --seed (None: authored order).
+
+    The one place that decides what kind of session a run plays, so a run that records into
+    a trainee's history can hand back a recording session here and change nothing else."""
+    from simulator.engine.session import Session
+
+    return Session(scenario, catalog, seed=args.seed)
+
+
+def _interactive(session) -> int:
+    """The line protocol over stdin/stdout (see line_protocol.py)."""
+    from simulator.cli.line_protocol import drive, stdin_reader
+    from simulator.engine.report import session_report
+
+    try:
+        return drive(session, stdin_reader(sys.stdin), sys.stdout, session_report)
+    except BrokenPipeError:  # the driving program went away: nothing left to tell it
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
 
 
 def _mood_line(mood: dict) -> str:
@@ -111,6 +162,9 @@ def render_text(report: dict) -> str:
     meta = report["scenario"]
     lines.append(f"{meta['title']} ({meta['id']})")
     lines.append(f"Customer: {meta['customer']}, {meta['persona']}")
+    seed = report.get("seed")
+    lines.append("Replies in the order the file lists them" if seed is None
+                 else f"Replies in the game's order for seed {seed}")
     for turn in report["turns"]:
         lines.append("")
         lines.append(f"Turn {turn['turn']} · {turn['node']} · customer looks {turn['expression_before']}")

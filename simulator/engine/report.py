@@ -81,7 +81,8 @@ def session_report(session: Session) -> dict[str, Any]:
         "provisional": not ended,
         "skills": card["skills"],
         "caps": card["caps"],
-        "choices": [c + 1 for c in session.choices],
+        "choices": [c + 1 for c in session.choices],  # shown positions under `seed`
+        "seed": session.seed,  # reply-order seed (None: the file's order)
         "turns": turns,
         "evidence": [e.as_json() for e in card["evidence"]],
         "waiting": None if ended else {

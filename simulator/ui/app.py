@@ -16,8 +16,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 import pygame
 
+from simulator.engine.shuffle import new_seed
 from simulator.paths import DATA_DIR
 from simulator.ui import input as act
 from simulator.ui.face import FaceRenderer
@@ -38,14 +40,16 @@ IDLE_WAIT_MS = 1000  # longest sleep between checks when nothing happens
 IDLE_POLL_S = 0.016  # headless drivers only: how often to look for input while idle
 FPS = 60
 SessionListener = Callable[[str, Any, Any], None]
-SessionFactory = Callable[[Any, Any, list[int]], Any]
+SessionFactory = Callable[..., Any]  # (scenario, catalog, choices, *, seed) -> a Session-like object
+NEW_ATTEMPT = "new attempt"  # App.new_session(seed=...) default: draw a fresh reply-order seed
 
 
-def replay_session(scenario: Any, catalog: Any, choices: list[int]) -> Any:
-    """The default session factory: a plain engine Session with `choices` already played."""
+def replay_session(scenario: Any, catalog: Any, choices: list[int], *, seed: int | None = None) -> Any:
+    """The default session factory: a plain engine Session (replies shuffled by `seed`) with
+    `choices` (shown positions) already played."""
     from simulator.engine.session import Session
 
-    return Session.replay(scenario, catalog, choices)
+    return Session.replay(scenario, catalog, choices, seed=seed)
 
 
 def default_window_size() -> tuple[int, int]:
@@ -65,8 +69,13 @@ class App:
     def __init__(self, source: Path, *, store: ProfileStore | None = None, profile: str | None = None,
                  size: tuple[int, int] | None = None, fullscreen: bool | None = None,
                  data_dir: Path = DATA_DIR, speech: Speech | None = None,
-                 high_contrast: bool | None = None, ui_scale: float = 1.0) -> None:
+                 high_contrast: bool | None = None, ui_scale: float = 1.0,
+                 rng: np.random.Generator | None = None, shuffle_replies: bool = True) -> None:
         self.source = Path(source)
+        # Every attempt's reply order is shuffled from a seed drawn here (never the global RNG);
+        # tests and screenshots pass a seeded Generator, or shuffle_replies=False for file order.
+        self.rng = rng if rng is not None else np.random.default_rng()
+        self.shuffle_replies = shuffle_replies
         self.library = ScenarioLibrary(self.source, data_dir)
         self.store: ProfileStore = store if store is not None else MemoryProfileStore()
         self.requested_profile = profile
@@ -185,9 +194,19 @@ class App:
             self.store.save_settings(self.profile, self.settings.to_dict())
 
     # ------------------------------------------------------------------ sessions (for records)
-    def new_session(self, entry: Any, choices: list[int] | tuple[int, ...] = ()) -> Any:
-        """A session for a library entry with `choices` (0-based) already played."""
-        return self.session_factory(entry.scenario, self.library.catalog, list(choices))
+    def attempt_seed(self) -> int | None:
+        """A fresh reply-order seed for a new attempt (None when shuffling is off)."""
+        return new_seed(self.rng) if self.shuffle_replies else None
+
+    def new_session(self, entry: Any, choices: list[int] | tuple[int, ...] = (),
+                    seed: int | None | str = NEW_ATTEMPT) -> Any:
+        """A session for a library entry with `choices` (0-based shown positions) already played.
+
+        A new attempt gets a fresh seed; a replay or reload passes the old session's `seed`
+        so the replies come back in the order they were shown."""
+        if seed == NEW_ATTEMPT:
+            seed = self.attempt_seed()
+        return self.session_factory(entry.scenario, self.library.catalog, list(choices), seed=seed)
 
     def add_session_listener(self, listener: SessionListener) -> None:
         """`listener(kind, session, entry)`; kinds as in `session_event`."""

@@ -24,6 +24,18 @@ def press(app: App, key: int, mod: int = 0, frames: int = 1) -> None:
         app.feed([])
 
 
+def finish_line(app: App) -> None:
+    """On the conversation screen: complete the customer's line if it is still typing, then let
+    the short pick guard pass (see conversation.PICK_GUARD_S), so the next key picks a reply."""
+    scene = app.stack.top
+    if getattr(scene, "name", "") != "conversation":
+        return
+    if not scene.typewriter.done:
+        press(app, pygame.K_SPACE)
+    while scene.pick_guard > 0:
+        app.process([], 1 / 60)
+
+
 def type_text(app: App, text: str) -> None:
     """Typed characters, as SDL delivers them while a text field has focus."""
     app.feed([pygame.event.Event(pygame.TEXTINPUT, text=text)])

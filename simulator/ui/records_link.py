@@ -25,12 +25,13 @@ class RecordsLink:
         self._offered_for: set[str] = set()
 
     # -- sessions -----------------------------------------------------------------------
-    def make_session(self, scenario: Any, catalog: Any, choices: list[int]) -> Any:
-        """App.session_factory: a RecordingSession with `choices` played (and saved)."""
+    def make_session(self, scenario: Any, catalog: Any, choices: list[int], *, seed: int | None = None) -> Any:
+        """App.session_factory: a RecordingSession (reply order from `seed`, stored with the
+        attempt) with `choices` played (and saved)."""
         from simulator.records.game_bridge import RecordingSession
 
         return RecordingSession.start_from_choices(self.store, self.app.profile or GUEST, scenario, catalog,
-                                                   choices)
+                                                   choices, seed=seed)
 
     def on_session(self, kind: str, session: Any, entry: Any) -> None:
         """Session listener: abandon replaced or left attempts; say when nothing is saved."""

@@ -154,3 +154,51 @@ def test_a_conversation_going_round_in_circles_ends_at_the_turn_limit(capsys, tm
     report = json.loads(out)
     assert report["phase"] == "ended" and report["outcome"] == "unresolved" and report["ending"] is None
     assert f"{TURN_LIMIT}-turn limit" in report["note"] and len(report["turns"]) == TURN_LIMIT
+
+
+# ---------------------------------------------------------------- --seed: the game's reply order
+
+
+def _shuffling_seed() -> int:
+    """A seed under which the first turn of the tour is not in authored order."""
+    from simulator.engine.shuffle import display_order
+
+    return next(seed for seed in range(100) if display_order(seed, 1, 2) != (0, 1))
+
+
+def test_without_a_seed_run_shows_the_files_order(capsys):
+    _, out, _ = run(capsys, TOUR, "--format", "json")
+    report = json.loads(out)
+    assert report["seed"] is None
+    assert report["waiting"]["options"][0]["text"].startswith("That's really frustrating")
+
+
+def test_with_a_seed_choices_mean_the_order_shown(capsys):
+    seed = _shuffling_seed()
+    _, out, _ = run(capsys, TOUR, "--seed", str(seed), "--format", "json")
+    waiting = json.loads(out)["waiting"]["options"]
+    assert waiting[1]["text"].startswith("That's really frustrating")  # the authored first reply, shown second
+    code, out, err = run(capsys, TOUR, "--seed", str(seed), "--choices", "2", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["seed"] == seed and report["choices"] == [2]
+    assert report["turns"][0]["reply"].startswith("That's really frustrating")
+    assert report["turns"][0]["options"][0]["text"] == waiting[0]["text"]
+
+
+def test_text_output_says_which_order_it_shows(capsys):
+    assert "in the order the file lists them" in run(capsys, TOUR)[1]
+    assert "game's order for seed 7" in run(capsys, TOUR, "--seed", "7")[1]
+
+
+@pytest.mark.parametrize("bad", ["-1", "x", "1.5", "9" * 30])
+def test_a_bad_seed_is_a_usage_error(capsys, bad):
+    with pytest.raises(SystemExit) as stop:
+        main(["run", TOUR, f"--seed={bad}"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "--seed" in err and "Traceback" not in err
+
+
+def test_interactive_needs_json(capsys):
+    code, out, err = run(capsys, TOUR, "--interactive")
+    assert code == 2 and out == "" and "--format json" in err

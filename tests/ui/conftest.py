@@ -26,6 +26,9 @@ def make_app():
     apps = []
 
     def factory(source=FORMAT_TOUR, size=(1280, 720), store=None, profile="Tester", **kwargs):
+        # Most screen tests press reply numbers by their authored meaning; the shuffled game
+        # is tested on its own (test_ui_reply_order.py) with a seeded Generator.
+        kwargs.setdefault("shuffle_replies", False)
         app = App(Path(source), store=store if store is not None else MemoryProfileStore(), size=size,
                   profile=profile, **kwargs)
         app.open()

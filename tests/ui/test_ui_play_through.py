@@ -5,7 +5,8 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from simulator.ui.driver import DIGIT_KEYS, click, press, scene_name, type_text
+from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, scene_name, type_text
+from simulator.ui.scenes.conversation import PICK_GUARD_S
 from simulator.ui.profiles import MemoryProfileStore
 from ui_helpers import scenario_files
 
@@ -15,9 +16,8 @@ IDS = [path.stem for path in FILES]
 
 def _finish_typing_with_key(app) -> None:
     scene = app.top
-    if not scene.typewriter.done:
-        press(app, pygame.K_SPACE)
-    assert scene.typewriter.done
+    finish_line(app)  # completes the line, then lets the short pick guard pass
+    assert scene.typewriter.done and scene.pick_guard == 0
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
@@ -80,6 +80,7 @@ def test_mouse_only_from_start_to_debrief(make_app, path):
         if not conversation.typewriter.done:
             click(app, _center(conversation.bubble))  # a click completes the line
         assert conversation.typewriter.done
+        app.advance(PICK_GUARD_S)  # picks are ignored for a moment after a line completes
         reply = conversation.replies[(turn * 2 + 1) % len(conversation.replies)]
         before = conversation.session.turn
         click(app, _center(reply.rect))
@@ -102,6 +103,7 @@ def test_first_key_completes_the_line_and_does_not_pick(make_app):
     press(app, pygame.K_1)
     assert conversation.typewriter.done
     assert conversation.session.turn == 0, "the key that completes the line must not also choose"
+    app.advance(PICK_GUARD_S)
     press(app, pygame.K_1)
     assert conversation.session.turn == 1
 
@@ -111,7 +113,7 @@ def test_pause_menu_resume_restart_and_quit(make_app):
     press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     conversation = app.top
-    press(app, pygame.K_SPACE)
+    finish_line(app)
     press(app, pygame.K_1)
     assert conversation.session.turn == 1
     press(app, pygame.K_ESCAPE)
@@ -134,7 +136,7 @@ def test_transcript_on_demand(make_app):
     app = make_app()
     press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
-    press(app, pygame.K_SPACE)
+    finish_line(app)
     press(app, pygame.K_1)
     press(app, pygame.K_t)
     assert scene_name(app) == "transcript"
@@ -148,7 +150,7 @@ def test_closing_the_window_asks_nothing_and_keeps_the_snapshot(make_app):
     app = make_app()
     press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
-    press(app, pygame.K_SPACE)
+    finish_line(app)
     press(app, pygame.K_1)
     app.feed([pygame.event.Event(pygame.QUIT)])
     assert app.running is False

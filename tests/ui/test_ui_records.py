@@ -13,7 +13,7 @@ import pytest
 
 from simulator.records.game_bridge import open_store
 from simulator.records.profile_store import RecordsProfileStore
-from simulator.ui.driver import DIGIT_KEYS, click, press, scene_name
+from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, scene_name
 from simulator.ui.profiles import ProfileError
 from simulator.ui.records_link import attach_records
 from ui_helpers import FORMAT_TOUR, ROOT
@@ -31,7 +31,8 @@ def records_app(make_app):
         stores.append(store)
         from simulator.ui.app import App
 
-        app = App(FORMAT_TOUR, store=RecordsProfileStore(store, error=ProfileError), size=size, profile=profile)
+        app = App(FORMAT_TOUR, store=RecordsProfileStore(store, error=ProfileError), size=size, profile=profile,
+                  shuffle_replies=False)
         attach_records(app, store)
         app.open()
         app.settle()
@@ -46,9 +47,7 @@ def records_app(make_app):
 
 
 def _finish_line(app) -> None:
-    scene = app.top
-    if scene_name(app) == "conversation" and not scene.typewriter.done:
-        press(app, pygame.K_SPACE)
+    finish_line(app)  # completes the line and waits out the short pick guard
 
 
 def _pick(app, choice: int) -> None:
@@ -198,7 +197,7 @@ def test_subprocess_killed_mid_scenario_then_resumed(records_app, tmp_path):
         "from simulator.records.game_bridge import open_store\n"
         "from simulator.records.profile_store import RecordsProfileStore\n"
         "from simulator.ui.app import App\n"
-        "from simulator.ui.driver import press\n"
+        "from simulator.ui.driver import finish_line, press\n"
         "from simulator.ui.profiles import ProfileError\n"
         "from simulator.ui.records_link import attach_records\n"
         f"store = open_store({str(data)!r})\n"
@@ -208,7 +207,7 @@ def test_subprocess_killed_mid_scenario_then_resumed(records_app, tmp_path):
         "app.open(); app.settle()\n"
         "press(app, pygame.K_RETURN); press(app, pygame.K_RETURN)\n"
         "for key in (pygame.K_2, pygame.K_1):\n"
-        "    press(app, pygame.K_SPACE) if not app.top.typewriter.done else None\n"
+        "    finish_line(app)\n"
         "    press(app, key)\n"
         "print('turn', app.top.session.turn, flush=True)\n"
         "import time\n"

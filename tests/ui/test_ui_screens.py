@@ -10,7 +10,7 @@ import numpy as np
 import pygame
 import pytest
 
-from simulator.ui.driver import DIGIT_KEYS, click, press, resize, scene_name, wheel
+from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, resize, scene_name, wheel
 from simulator.ui.profiles import MemoryProfileStore
 from ui_helpers import FORMAT_TOUR
 
@@ -26,9 +26,7 @@ def _to_conversation(app, finish_line: bool = True):
 
 def _finish_line(app) -> None:
     """Complete the typing line (Space only while typing: afterwards it would pick a reply)."""
-    scene = app.top
-    if scene_name(app) == "conversation" and not scene.typewriter.done:
-        press(app, pygame.K_SPACE)
+    finish_line(app)  # and wait out the short pick guard, so the next key picks
 
 
 def _play_to_debrief(app, pick=lambda scene: 1) -> None:
@@ -346,9 +344,9 @@ def test_the_records_layer_can_supply_its_own_sessions(make_app):
 
     made = []
 
-    def factory(scenario, catalog, choices):
+    def factory(scenario, catalog, choices, *, seed=None):
         made.append(list(choices))
-        return Session.replay(scenario, catalog, choices)
+        return Session.replay(scenario, catalog, choices, seed=seed)
 
     app = make_app()
     app.session_factory = factory

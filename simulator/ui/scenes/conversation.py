@@ -1,8 +1,10 @@
 """The conversation: the customer's face and words, the trainee's numbered replies.
 
 Keys 1-9 pick a reply, arrows + Enter move and pick, the mouse hovers and clicks. The
-customer's line types itself out; any key or click first completes it. T opens the
-transcript, Esc the pause menu, F5 reloads the scenario file and continues in place.
+customer's line types itself out; any key or click first completes it, and for a quarter of
+a second after a line is complete (by a key or by itself) picks are ignored, so a key meant to
+skip the line never also picks a reply unread. T opens the transcript, Esc the pause menu, F5
+reloads the scenario file and continues in place.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from simulator.ui.widgets.scroll import ScrollView, Typewriter, draw_revealed, r
 
 log = logging.getLogger(__name__)
 LINE_GAP = 1.22
+PICK_GUARD_S = 0.25  # after a line completes, ignore reply picks this long (a double-tap to skip)
 
 
 class ConversationScene(Scene):
@@ -62,6 +65,7 @@ class ConversationScene(Scene):
         self._veil_cache: tuple | None = None
         self.gauge_widget = MoodGauge()
         self._expression = "neutral"
+        self.pick_guard = 0.0  # seconds left during which picks are ignored (see PICK_GUARD_S)
 
     # ------------------------------------------------------------------ session handling
     def enter(self) -> None:
@@ -105,6 +109,8 @@ class ConversationScene(Scene):
                         for index, option in enumerate(session.options)]
         self.layout(*self.app.size)
         self.typewriter.restart(revealed_length(self._lines), cps if animate else 0)
+        # a new line that shows at once (instant text) gets the same guard as one that typed out
+        self.pick_guard = PICK_GUARD_S if animate and self.typewriter.done else 0.0
         self.bubble_view.offset = 0
         self.reply_view.offset = 0
         items = [*self.replies] if not self.ended else [self.debrief_button]
@@ -199,7 +205,7 @@ class ConversationScene(Scene):
         node = old.node_id
         if node in scenario.nodes or node in scenario.endings:
             try:
-                replayed = self.app.new_session(entry, old.choices)
+                replayed = self.app.new_session(entry, old.choices, seed=old.seed)
                 if replayed.node_id == node:
                     self.replace_session(replayed, f"Reloaded {entry.path.name}: continuing at '{node}', turn "
                                                    f"{replayed.turn + 1}.")
@@ -320,7 +326,10 @@ class ConversationScene(Scene):
             if not on_header:
                 if kind == act.CLICK or action.from_key:
                     self.typewriter.complete()
+                    self.pick_guard = PICK_GUARD_S
                 return True
+        if self.pick_guard > 0 and self._would_pick(action):
+            return True  # swallowed: the line has only just finished
         if kind == act.CHOOSE:
             if not self.ended and 1 <= action.number <= len(self.replies):
                 self.focus.focus(self.replies[action.number - 1])
@@ -339,6 +348,18 @@ class ConversationScene(Scene):
         self._place()
         return used
 
+    def _would_pick(self, action) -> bool:
+        """True when `action` would play a reply (a number, Enter/Space on a reply, a click on one)."""
+        if self.ended:
+            return False
+        if action.kind == act.CHOOSE:
+            return True
+        if action.kind == act.CONFIRM:
+            return self.focus.focused in self.replies
+        if action.kind in (act.PRESS, act.CLICK):
+            return self.focus.item_at(action.pos) in self.replies
+        return False
+
     def _pointer_focus(self, action) -> bool:
         hit = self.focus.item_at(action.pos)
         if hit is None or (hit in self.replies and not self.reply_view.rect.collidepoint(action.pos)):
@@ -349,9 +370,13 @@ class ConversationScene(Scene):
     # ------------------------------------------------------------------ animation
     def update(self, dt: float) -> None:
         self.face.update(dt)
+        if self.pick_guard > 0:
+            self.pick_guard = max(0.0, self.pick_guard - dt)
         if not self.typewriter.done:
             self.typewriter.update(dt)
             self._follow_typing()
+            if self.typewriter.done:  # finished by itself: a skip key may be on its way
+                self.pick_guard = PICK_GUARD_S
 
     def _follow_typing(self) -> None:
         """Keep the newest typed line in view when a long line scrolls inside the bubble."""
@@ -364,7 +389,8 @@ class ConversationScene(Scene):
         self.bubble_view.ensure_visible(line_index * step, (line_index + 1) * step)
 
     def is_animating(self) -> bool:
-        return not self.typewriter.done or self.face.moving
+        # the guard counts: the loop must keep ticking dt until picks are live again
+        return not self.typewriter.done or self.face.moving or self.pick_guard > 0
 
     # ------------------------------------------------------------------ drawing
     def draw(self, surface: pygame.Surface) -> None:

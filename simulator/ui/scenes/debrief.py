@@ -57,7 +57,7 @@ class DebriefScene(Scene):
         from simulator.ui.scenes.conversation import ConversationScene
 
         choices = list(self.session.choices[: int(turn) - 1])
-        session = self.app.new_session(self.entry, choices)
+        session = self.app.new_session(self.entry, choices, seed=self.session.seed)  # same order as shown
         self.app.stack.replace(ConversationScene(self.app, self.entry, session=session))
         self.app.notify(f"Replaying from turn {turn}: everything is as it was then. Try another reply.")
 

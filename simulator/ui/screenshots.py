@@ -19,11 +19,12 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
 from simulator.paths import ROOT, SCENARIOS_DIR  # noqa: E402
 from simulator.ui.app import App  # noqa: E402
-from simulator.ui.driver import DIGIT_KEYS, press, scene_name  # noqa: E402
+from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name  # noqa: E402
 from simulator.ui.profiles import MemoryProfileStore  # noqa: E402
 
 SIZES = ((1280, 720), (1024, 640))
@@ -43,8 +44,7 @@ def _library(folder: Path) -> None:
 
 
 def _finish_line(app: App) -> None:
-    if scene_name(app) == "conversation" and not app.top.typewriter.done:
-        press(app, pygame.K_SPACE)
+    finish_line(app)  # completes the line and waits out the short pick guard
 
 
 def capture(out_dir: Path, size: tuple[int, int], high_contrast: bool, source: Path) -> list[Path]:
@@ -55,7 +55,8 @@ def capture(out_dir: Path, size: tuple[int, int], high_contrast: bool, source: P
     for name in ("Priya Shah", "Alex Morgan", "Jordan Lee"):
         store.create_profile(name)
     store.record_result("Jordan Lee", "birthday-order", "B", 83.0)
-    app = App(source, store=store, size=size, high_contrast=high_contrast or None)
+    # a seeded Generator: the game's shuffled reply order, the same in every refresh
+    app = App(source, store=store, size=size, high_contrast=high_contrast or None, rng=np.random.default_rng(1))
     app.open()
     app.settle()
 

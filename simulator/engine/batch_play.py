@@ -18,10 +18,11 @@ from dataclasses import fields
 
 import numpy as np
 
+from simulator.engine.analysis_budget import BudgetExceeded
 from simulator.engine.batch_step import (BATCH_FIELDS, BY_ENDING, NO_REPLY, REASONS, TURN_LIMIT_HIT, Batch,
                                          Stepper, skill_chances)
 from simulator.engine.compiled import CompiledScenario, compile_scenario
-from simulator.engine.rubric import RubricTracker, TurnFacts
+from simulator.engine.rubric import RubricTracker, TurnFacts, reply_facts
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import OUTCOMES, SKILLS, Scenario
 
@@ -45,10 +46,12 @@ class PlayTree:
         self.stepper = stepper = Stepper(scenario, catalog, self.compiled)
         self.node_ids, self.ending_ids = stepper.node_ids, stepper.ending_ids
         self.replies, self.max_replies = stepper.replies, stepper.max_replies
+        self._nodes = [scenario.nodes[node_id] for node_id in self.node_ids]  # by node index, for the rubric
         self.grade_letters: tuple[str, ...] = tuple(letter for letter, _ in self.compiled.rubric.grades)
         self._grade_of = {letter: i for i, letter in enumerate(self.grade_letters)}
         self._trackers: dict[int, RubricTracker] = {}  # rubric state of unfinished prefixes
         self._facts: dict[tuple[int, int, int, bool], TurnFacts] = {}  # frozen, so safe to share
+        self.max_rows: int | None = None  # the memory budget's ceiling (analysis_budget); None = none
         root = stepper.root()
         self._allocate(root, 1024)
         self._store(np.array([0]), root)
@@ -76,10 +79,15 @@ class PlayTree:
         self._arrays = (*BATCH_FIELDS, "parent", "choice", "children", "overall", "grade", "skills")
 
     def _reserve(self, extra: int) -> None:
+        """Room for `extra` more prefixes; BudgetExceeded (nothing changed) past `max_rows`."""
         needed = self.size + extra
         if needed <= self.capacity:
             return
+        if self.max_rows is not None and needed > self.max_rows:
+            raise BudgetExceeded(f"{needed:,} prefixes needed, the memory budget allows {self.max_rows:,}")
         capacity = max(needed, int(self.capacity * _GROW))
+        if self.max_rows is not None:
+            capacity = min(capacity, self.max_rows)
         for name in self._arrays:
             old = getattr(self, name)
             new = np.full((capacity, *old.shape[1:]), -1 if name in ("parent", "choice", "children") else 0,
@@ -107,8 +115,8 @@ class PlayTree:
         n = len(parents)
         if n == 0:
             return np.zeros(0, dtype=np.int64)
+        self._reserve(n)  # first: a refusal leaves the tree as it was
         child = self.stepper.step(self.states(parents), choices)
-        self._reserve(n)
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
         self._store(ids, child)
@@ -144,9 +152,7 @@ class PlayTree:
             key = (node, r, turn, ended[k])
             facts = facts_cache.get(key)
             if facts is None:
-                spec = self.replies[node][r]
-                facts = facts_cache[key] = TurnFacts(turn=turn, acts=spec.acts, reply_text=spec.text,
-                                                     skills=spec.skills, note=spec.note, ends=ended[k])
+                facts = facts_cache[key] = reply_facts(self._nodes[node], self.replies[node][r], turn, ended[k])
             tracker.add_turn(facts)
             if ended[k]:
                 name = OUTCOMES[outcome[k]]
@@ -168,9 +174,7 @@ class PlayTree:
             return tracker
         tracker = self.compiled.rubric.tracker()
         for turn, (node, r) in enumerate(self.path_replies(tree_node), start=1):
-            spec = self.replies[node][r]
-            tracker.add_turn(TurnFacts(turn=turn, acts=spec.acts, reply_text=spec.text, skills=spec.skills,
-                                       note=spec.note, ends=False))
+            tracker.add_turn(reply_facts(self._nodes[node], self.replies[node][r], turn, False))
         self._trackers[tree_node] = tracker
         return tracker
 

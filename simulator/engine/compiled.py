@@ -12,7 +12,7 @@ from typing import Mapping
 
 from simulator.engine.conditions import CompiledCondition, compile_condition
 from simulator.engine.mood import CompiledReply, MoodModel, compile_reply, compile_scenario_mood
-from simulator.engine.rubric import Rubric, compile_rubric
+from simulator.engine.rubric import Rubric, compile_rubric, resolution_reachable
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import Scenario
 
@@ -43,5 +43,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog) -> CompiledScenario:
             raise ValueError(f"trigger goes to unknown node or ending {goto!r}")
     if scenario.start not in scenario.nodes:
         raise ValueError(f"start node {scenario.start!r} is not a node")
-    return CompiledScenario(scenario_id=scenario.id, mood=model, rubric=compile_rubric(catalog),
+    # the rubric is compiled per scenario: the persona's scoring rules and whether the problem
+    # could be resolved at all (an avoidable escalation caps the grade) are the scenario's
+    rubric = compile_rubric(catalog, scenario.customer.persona,
+                            resolution_reachable=resolution_reachable(scenario))
+    return CompiledScenario(scenario_id=scenario.id, mood=model, rubric=rubric,
                             replies=replies, conditions=conditions, triggers=triggers)

@@ -10,6 +10,14 @@ score line by line. A skill's score is
 so good moves fill a skill but never buy back a mistake. Credit points are handed out in
 turn order and stop at the cap; the evidence records the points that actually counted.
 
+Beyond the order rules, the tracker knows three things about the conversation it scores:
+the node's `provokes:` tags (calm is scored by how each provocation is answered), whether
+the reply's hand-off is marked right (`hand_off_right`), and - compiled in per scenario -
+the customer's persona (personas.yaml `scoring:` rules) and whether a resolution was
+reachable at all (an avoidable escalation caps the grade). A reply with any negative act
+earns nothing from its positive acts (rule `mixed_reply`), and no skill may end below the
+rubric's `floor` for a pass.
+
 `RubricTracker` scores a conversation as it happens (the session feeds it one turn at a
 time); `Rubric.score` is the same thing as a pure function over a finished list of turns.
 """
@@ -20,12 +28,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+from types import MappingProxyType
+
 from simulator.engine.rubric_schema import rubric_problems
 from simulator.scenario.catalog_model import Act, Catalog
-from simulator.scenario.model import SKILLS
+from simulator.scenario.model import SKILLS, Node, Reply, Scenario
 
 __all__ = ["Evidence", "Rubric", "RubricError", "RubricTracker", "Scorecard", "TurnFacts", "compile_rubric",
-           "rubric_problems", "score_turns"]
+           "reply_facts", "resolution_reachable", "rubric_problems", "score_turns"]
+RESOLVING = ("resolved", "delighted")  # outcomes that mean the problem was settled
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 class RubricError(ValueError):
     """rubric.yaml does not describe a usable rubric; the message lists every problem."""
@@ -58,6 +70,35 @@ class TurnFacts:
     skills: tuple[tuple[str, float], ...] = ()  # the reply's explicit `skills:` points
     note: str = ""
     ends: bool = False  # this reply ended the conversation
+    provokes: tuple[str, ...] = ()  # the node's `provokes:` tags: this turn tests calm
+    hand_off_right: bool = False  # the reply's hand-off is the right move (no solutions cost)
+
+
+def reply_facts(node: Node, reply: Reply, turn: int, ends: bool) -> TurnFacts:
+    """The facts the rubric scores for `reply` picked at `node` (every caller builds them
+    here, so the session, the analyser, snapshots and re-scoring cannot drift apart)."""
+    return TurnFacts(turn=turn, acts=reply.acts, reply_text=reply.text, skills=reply.skills, note=reply.note,
+                     ends=ends, provokes=node.provokes, hand_off_right=reply.hand_off_right)
+
+
+def resolution_reachable(scenario: Scenario) -> bool:
+    """Can some run of replies reach a resolved or delighted ending from the start?
+    (`when` conditions are ignored: the question is whether the scenario lets the agent
+    solve it, not whether this particular conversation did.)"""
+    seen, todo = {scenario.start}, [scenario.start]
+    while todo:
+        here = todo.pop()
+        ending = scenario.endings.get(here)
+        if ending is not None:
+            if ending.outcome in RESOLVING:
+                return True
+            continue
+        node = scenario.nodes.get(here)
+        for reply in node.replies if node is not None else ():
+            if reply.next not in seen:
+                seen.add(reply.next)
+                todo.append(reply.next)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +110,7 @@ class Scorecard:
     evidence: tuple[Evidence, ...]
     caps: tuple[str, ...]  # human-readable: which caps applied and why
     uncapped_overall: float
+    held_back_by: tuple[str, ...] = ()  # skills under the rubric's floor (finished conversations only)
 
 
 def _round_half_up(value: float, digits: int = 0) -> float:
@@ -95,6 +137,12 @@ class Rubric:
     rules: Mapping[str, Mapping[str, Any]]
     critical_cap: Mapping[str, Any] | None
     outcome_caps: Mapping[str, Mapping[str, Any]]
+    floor: float | None = None  # no pass with any skill below this
+    floor_cap: Mapping[str, Any] | None = None
+    escalation_cap: Mapping[str, Any] | None = None  # escalated although a resolution was reachable
+    persona: str = ""  # the customer's persona this rubric was compiled for ("" = none)
+    persona_rules: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)  # personas.yaml `scoring:` of that persona
+    resolution_reachable: bool = False
 
     def tracker(self) -> "RubricTracker":
         """A fresh tracker for one conversation."""
@@ -120,12 +168,17 @@ class Rubric:
         return overall >= dict(self.grades)[self.pass_grade]
 
 
-def compile_rubric(catalog: Catalog) -> Rubric:
-    """Check and index the catalog's rubric; raises RubricError listing every problem."""
+def compile_rubric(catalog: Catalog, persona: str = "", *, resolution_reachable: bool = False) -> Rubric:
+    """Check and index the catalog's rubric for one customer `persona` (its personas.yaml
+    `scoring:` rules apply; "" = none) and a scenario where a resolution is, or is not,
+    reachable. Raises RubricError listing every problem."""
     data = catalog.rubric
     problems = rubric_problems(data, catalog.acts)
+    if persona and persona not in catalog.personas:
+        problems.append(f"persona {persona!r} is not in personas.yaml")
     if problems:
         raise RubricError("rubric.yaml has problems:\n  " + "\n  ".join(problems))
+    scoring = catalog.personas[persona].scoring if persona else _EMPTY
     skills = data["skills"]
     credit_table = data.get("credit", {})
     penalty_table = data.get("penalty", {})
@@ -147,6 +200,12 @@ def compile_rubric(catalog: Catalog) -> Rubric:
         rules={k: dict(v) for k, v in data.get("rules", {}).items()},
         critical_cap=caps.get("critical_act"),
         outcome_caps=dict(caps.get("outcomes", {})),
+        floor=float(data["floor"]) if "floor" in data else None,
+        floor_cap=caps.get("below_floor"),
+        escalation_cap=caps.get("avoidable_escalation"),
+        persona=persona,
+        persona_rules=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in scoring.items()}),
+        resolution_reachable=resolution_reachable,
     )
 
 
@@ -176,6 +235,9 @@ class RubricTracker:
     close_checked: bool = False
     pending: list[_Pending] = field(default_factory=list)
     critical: list[tuple[int, str]] = field(default_factory=list)  # (turn, act)
+    provocations: list[float] = field(default_factory=list)  # share of calm kept at each provocation met
+    empathy_turns: int = 0  # persona empathy_loop: empathy turns before the first solution
+    solution_seen: bool = False
     last_turn: int = 0
     last_text: str = ""
     finished: bool = False
@@ -217,20 +279,46 @@ class RubricTracker:
         turn, text, acts = facts.turn, facts.reply_text, facts.acts
         here = set(acts)
 
+        # a hand-off the scenario marks right is not a mistake; every other negative act is
+        hand_off = rules.get("hand_off")
+        free = set(hand_off.get("acts", ())) if hand_off is not None and facts.hand_off_right else set()
+        negatives = [a for a in acts if a in rubric.penalties and a not in free]
+        # a reply that does anything negative earns nothing from its positive acts: the order
+        # rules below see only what the reply really did (`effective`)
+        mixed = rules.get("mixed_reply") if negatives else None
+        if mixed is not None:
+            effective = {a for a in here if a not in rubric.credits}
+        else:
+            effective = here
+
         # acts: credit once per positive act, every negative act costs
         for act_id in acts:
             act = rubric.acts.get(act_id)
             if act is None or act.skill is None:
                 continue
             if act.polarity == "positive" and act_id not in self.credited:
+                if mixed is not None:
+                    if rubric.targets[act.skill] is not None:  # it would have earned points
+                        worst = rubric.acts[negatives[0]].label
+                        out.append(Evidence(turn, act.skill, 0.0, "mixed_reply", str(
+                            mixed.get("message", "No credit for {act}.")).replace("{act}", act.label)
+                            .replace("{negative}", worst), text))
+                    continue
                 self.credited.add(act_id)
                 self._credit(out, turn, act.skill, rubric.credits.get(act_id, 0.0), f"credit:{act_id}",
                              f"{act.label}.", text)
             elif act.polarity == "negative":
-                self._lose(out, turn, act.skill, rubric.penalties.get(act_id, 0.0), f"penalty:{act_id}",
-                           f"{act.label}: {act.lesson}", text)
+                if act_id in free:
+                    out.append(Evidence(turn, act.skill, 0.0, "hand_off_right",
+                                        str(hand_off.get("right", "A hand-off the scenario marks as right.")), text))
+                else:
+                    self._lose(out, turn, act.skill, rubric.penalties.get(act_id, 0.0), f"penalty:{act_id}",
+                               f"{act.label}: {act.lesson}", text)
             if act.critical:
                 self.critical.append((turn, act_id))
+
+        self._provocation(out, facts, here, effective, bool(negatives))
+        self._persona_rules(out, facts, here)
 
         # the reply's explicit skill points
         for skill, points in facts.skills:
@@ -240,6 +328,7 @@ class RubricTracker:
             else:
                 self._lose(out, turn, skill, float(points), "reply_skills", message, text)
 
+        here = effective  # from here on, the order rules
         # feel before fix / listen before solve: judged at the first fix
         for rule_id, before_key in (("feel_before_fix", "feel_acts"), ("listen_before_solve", "listen_acts")):
             spec = rules.get(rule_id)
@@ -260,7 +349,7 @@ class RubricTracker:
         if spec is not None:
             apology_acts = set(spec.get("apology_acts", ()))
             for act_id in acts:
-                if act_id in apology_acts:
+                if act_id in apology_acts and act_id in here:
                     self.apologies += 1
                     if self.apologies > int(spec.get("limit", 2)):
                         message = spec.get("broken", "Too many apologies.").replace("{count}", str(self.apologies))
@@ -317,6 +406,69 @@ class RubricTracker:
         self.evidence.extend(out)
         return out
 
+    def _provocation(self, out: list[Evidence], facts: TurnFacts, here: set[str], effective: set[str],
+                     negative: bool) -> None:
+        """Calm by opportunity: a provoking node is answered, let pass or mirrored.
+
+        Calm's credit part is 100 x the mean share kept over the provocations met (100 while
+        untested); the evidence carries the change this turn made to it, so the points still
+        add up to the score (see rubric.yaml, rules.provocation).
+        """
+        spec = self.rubric.rules.get("provocation")
+        if spec is None or not facts.provokes:
+            return
+        persona = self.rubric.persona_rules.get("provocation", _EMPTY)
+        kinds = " and ".join(facts.provokes)
+        extra = 0.0
+        if here & set(spec.get("mirror_acts", ())):
+            kept, rule, message = 0.0, "provocation_mirrored", spec.get("mirrored", "Answered in kind.")
+            extra = -abs(float(persona.get("mirror_points", spec.get("mirror_points", 0))))
+        elif effective & set(spec.get("answer_acts", ())) and not negative:
+            kept, rule, message = 1.0, "provocation_answered", spec.get("met", "Stayed composed.")
+        else:
+            kept = float(persona.get("let_pass_keeps", spec["let_pass_keeps"]))
+            rule, message = "provocation_let_pass", spec.get("let_pass", "Let the provocation pass.")
+        before = sum(self.provocations) / len(self.provocations) if self.provocations else 1.0
+        self.provocations.append(kept)
+        after = sum(self.provocations) / len(self.provocations)
+        points = round(100.0 * (after - before), 9) + extra
+        message = str(message).replace("{kinds}", kinds)
+        if persona.get("message") and rule != "provocation_answered":
+            message += " " + str(persona["message"])
+        out.append(Evidence(facts.turn, spec["skill"], points, rule, message, facts.reply_text))
+
+    def _persona_rules(self, out: list[Evidence], facts: TurnFacts, here: set[str]) -> None:
+        """The customer's persona's own scoring rules (personas.yaml `scoring:`)."""
+        rules = self.rubric.persona_rules
+        if not rules:
+            return
+        turn, text = facts.turn, facts.reply_text
+        spec = rules.get("act_penalties")
+        if spec is not None:
+            for act_id in facts.acts:
+                for skill, points in spec.get("acts", {}).get(act_id, {}).items():
+                    label = self.rubric.acts[act_id].label if act_id in self.rubric.acts else act_id
+                    self._lose(out, turn, skill, -abs(float(points)), f"persona_penalty:{act_id}",
+                               f"{label}: {spec.get('message', '')}".strip(), text)
+        spec = rules.get("empathy_loop")
+        if spec is not None and not self.solution_seen:
+            if here & set(spec.get("solution_acts", ())):
+                self.solution_seen = True
+            elif here & set(spec.get("empathy_acts", ())):
+                self.empathy_turns += 1
+                if self.empathy_turns > int(spec.get("allowed", 1)):
+                    self._lose(out, turn, spec["skill"], -abs(float(spec["points"])), "empathy_loop",
+                               str(spec.get("message", "empathy_loop")), text)
+        spec = rules.get("promise_needs_proof")
+        if spec is not None and here & set(spec.get("promise_acts", ())) \
+                and not here & set(spec.get("proof_acts", ())):
+            self._lose(out, turn, spec["skill"], -abs(float(spec["points"])), "promise_needs_proof",
+                       str(spec.get("message", "promise_needs_proof")), text)
+        spec = rules.get("unprovoked")
+        if spec is not None and not facts.provokes and here & set(spec.get("acts", ())):
+            self._lose(out, turn, spec["skill"], -abs(float(spec["points"])), "unprovoked",
+                       str(spec.get("message", "unprovoked")), text)
+
     def finish(self, outcome: str) -> list[Evidence]:
         """Apply the rules that need the ending; returns the evidence they produced."""
         if self.finished:
@@ -348,6 +500,23 @@ class RubricTracker:
         weighted = sum(rubric.weights[s] * skills[s] for s in SKILLS) / total_weight
         uncapped = _round_half_up(weighted, 1)
         overall, caps = uncapped, []
+        held: tuple[str, ...] = ()
+        if outcome is not None and rubric.floor is not None:  # in progress, follow-up has not had its turn
+            held = tuple(s for s in SKILLS if skills[s] < rubric.floor)
+        if held:
+            spec = rubric.floor_cap or {}
+            names = [rubric.labels[s] for s in held]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            caps.append(str(spec.get("message", "{skills} below the floor of {floor}: no pass."))
+                        .replace("{skills}", listed).replace("{floor}", f"{rubric.floor:g}"))
+            if "max_overall" in spec:
+                overall = min(overall, float(spec["max_overall"]))
+        if outcome == "escalated" and rubric.resolution_reachable and rubric.escalation_cap is not None:
+            spec = rubric.escalation_cap
+            limit = float(spec["max_overall"])
+            caps.append(str(spec.get("message", "An avoidable escalation caps the overall at {max}."))
+                        .replace("{max}", f"{limit:g}"))
+            overall = min(overall, limit)
         if self.critical and rubric.critical_cap is not None:
             turn, act_id = self.critical[0]
             limit = float(rubric.critical_cap["max_overall"])
@@ -362,8 +531,8 @@ class RubricTracker:
             overall = min(overall, limit)
         ordered = tuple(sorted(self.evidence, key=lambda e: e.turn))  # stable: emission order within a turn
         return Scorecard(skills=skills, overall=overall, grade=rubric.grade_for(overall),
-                         passed=rubric.passes(overall), evidence=ordered, caps=tuple(caps),
-                         uncapped_overall=uncapped)
+                         passed=rubric.passes(overall) and not held, evidence=ordered, caps=tuple(caps),
+                         uncapped_overall=uncapped, held_back_by=held)
 
 
 def score_turns(rubric: Rubric, turns: Sequence[TurnFacts], outcome: str | None) -> Scorecard:

@@ -22,7 +22,7 @@ import numpy as np
 from simulator.engine import mood as mood_model
 from simulator.engine.compiled import CompiledScenario, compile_scenario
 from simulator.engine.conditions import ConversationFacts, holds
-from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, TurnFacts
+from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, reply_facts
 from simulator.engine.shuffle import check_seed, display_order
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import Ending, Node, Scenario
@@ -94,6 +94,7 @@ class Result:
     evidence: tuple[Evidence, ...]
     caps: tuple[str, ...]
     note: str = ""  # why the engine ended it, when it did
+    held_back_by: tuple[str, ...] = ()  # skills under the rubric's floor: why it did not pass
 
 
 class Session:
@@ -241,7 +242,8 @@ class Session:
             self._result = Result(
                 outcome=self._outcome or UNRESOLVED, ending_id=self._ending_id,
                 ending_text=ending.text if ending else "", skills=dict(card.skills), overall=card.overall,
-                grade=card.grade, passed=card.passed, evidence=card.evidence, caps=card.caps, note=self._note)
+                grade=card.grade, passed=card.passed, evidence=card.evidence, caps=card.caps, note=self._note,
+                held_back_by=card.held_back_by)
         return self._result
 
     def provisional_score(self) -> Scorecard:
@@ -293,9 +295,7 @@ class Session:
                     f"The conversation reached the {TURN_LIMIT}-turn limit without an ending, so it ends "
                     f"as unresolved. The scenario probably loops; check its `next` links."), target)
         ended = self._phase is Phase.ENDED
-        evidence = self._tracker.add_turn(TurnFacts(
-            turn=self._turn, acts=reply.acts, reply_text=reply.text, skills=reply.skills,
-            note=reply.note, ends=ended))
+        evidence = self._tracker.add_turn(reply_facts(node, reply, self._turn, ended))
         if ended:
             evidence = evidence + self._tracker.finish(self._outcome or UNRESOLVED)
         record = TurnRecord(

@@ -263,8 +263,13 @@ def apply_snapshot(session: "Session", snapshot: Any) -> None:
     # the rubric is a pure function of the turns played: rebuild it rather than trust stored numbers
     tracker = session.compiled.rubric.tracker()
     for record in transcript:
+        # as stored, plus what today's scenario says about the node and reply (provokes, hand_off_right)
+        at = scenario.nodes.get(record.node_id)
+        reply = at.replies[record.reply_index] if at and 0 <= record.reply_index < len(at.replies) else None
         tracker.add_turn(TurnFacts(turn=record.turn, acts=record.acts, reply_text=record.reply_text,
-                                   skills=record.skills, note=record.note, ends=record.ended))
+                                   skills=record.skills, note=record.note, ends=record.ended,
+                                   provokes=at.provokes if at else (),
+                                   hand_off_right=reply.hand_off_right if reply else False))
     session._tracker = tracker
     if phase is Phase.ENDED:
         tracker.finish(outcome)

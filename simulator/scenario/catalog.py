@@ -20,6 +20,7 @@ from simulator.scenario.catalog_model import Act, Catalog, Dimension, Expression
 from simulator.scenario.diagnostics import ERROR, Diagnostic
 from simulator.scenario.model import SKILLS, Bound
 from simulator.scenario.node_reader import NodeReader
+from simulator.scenario.persona_scoring import EMPTY_SCORING, read_scoring
 from simulator.scenario.versioning import check_schema_version
 from simulator.scenario.yaml_source import MAX_DEPTH, Source, display_path, gc_paused, read_source, span_of
 
@@ -28,7 +29,7 @@ POLARITIES = ("positive", "negative", "neutral")
 
 _ACT_KEYS = frozenset(("label", "description", "skill", "polarity", "critical", "progress",
                        "resolves", "effect", "lesson"))
-_PERSONA_KEYS = frozenset(("label", "description", "start", "act_gains", "dimension_gains"))
+_PERSONA_KEYS = frozenset(("label", "description", "start", "act_gains", "dimension_gains", "scoring"))
 _DIMENSION_KEYS = frozenset(("min", "max", "baseline", "description"))
 _MOOD_KEYS = frozenset(("schema_version", "dimensions", "decay", "grievance", "repeat_falloff",
                         "patience_drain", "thresholds", "expressions"))
@@ -264,9 +265,10 @@ def _read_personas(source: Source | None, mood: MoodParams | None, acts: dict[st
         if "dimension_gains" in entry:
             gains = _dimension_numbers(reader, entry["dimension_gains"][1], "dimension_gains",
                                        dimension_ids) or ()
+        scoring = read_scoring(reader, entry["scoring"][1], name, acts) if "scoring" in entry else EMPTY_SCORING
         personas[name] = Persona(name, get("label", reader.text, name),
                                  get("description", reader.optional_text, ""), start, tuple(act_gains),
-                                 gains, span_of(reader.path, key))
+                                 gains, span_of(reader.path, key), scoring)
     diagnostics.extend(reader.diagnostics)
     return None if reader.has_errors else personas
 

@@ -137,11 +137,11 @@ def test_reply_skill_overrides_are_evidence(rubric):
 
 
 def test_critical_act_caps_the_grade(rubric):
-    card = score_turns(rubric, turns(*GOOD[:2], ("blame-customer", "take-ownership", "offer-options"), *GOOD[3:]),
-                       "delighted")
+    card = score_turns(rubric, turns(*GOOD[:3], ("blame-customer",), *GOOD[3:]), "delighted")
     assert card.uncapped_overall > 69
     assert card.overall == 69.0 and card.grade == "D"
-    assert len(card.caps) == 1 and "turn 3" in card.caps[0] and "Blame" in card.caps[0]
+    critical = [c for c in card.caps if "Blame" in c]
+    assert len(critical) == 1 and "turn 4" in critical[0]
 
 
 def test_walk_out_caps_at_c(rubric):

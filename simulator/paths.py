@@ -39,12 +39,7 @@ def _package_dir() -> Path:
 
 
 @functools.cache
-def shipped_dir() -> Path:
-    """The folder that holds `scenarios/` (with `scenarios/data/`) and `assets/`.
-
-    Package data wins over a checkout, so an installed wheel never reads a stray
-    checkout; raises ContentMissing (with both places named) when neither exists.
-    """
+def _find_shipped() -> Path | None:
     package = _package_dir()
     bundled = package / SHIPPED_PACKAGE_DIR
     if (bundled / "scenarios" / "data").is_dir():
@@ -52,8 +47,21 @@ def shipped_dir() -> Path:
     checkout = package.parent
     if (checkout / "scenarios" / "data").is_dir() and (checkout / "assets").is_dir():
         return checkout
-    raise ContentMissing(f"the shipped scenarios are missing: looked in {bundled} and {checkout}; "
-                         "reinstall customer-sim")
+    return None
+
+
+def shipped_dir() -> Path:
+    """The folder that holds `scenarios/` (with `scenarios/data/`) and `assets/`.
+
+    Package data wins over a checkout, so an installed wheel never reads a stray
+    checkout; raises ContentMissing (with both places named) when neither exists.
+    """
+    found = _find_shipped()
+    if found is None:
+        package = _package_dir()
+        raise ContentMissing(f"the shipped scenarios are missing: looked in {package / SHIPPED_PACKAGE_DIR} "
+                             f"and {package.parent}; reinstall customer-sim")
+    return found
 
 
 def shipped_scenarios_dir() -> Path:
@@ -78,7 +86,7 @@ def template_path(name: str) -> Path:
 
 def is_checkout() -> bool:
     """True when running from a source checkout rather than an installed package."""
-    return shipped_dir() != _package_dir() / SHIPPED_PACKAGE_DIR
+    return _find_shipped() == _package_dir().parent
 
 
 def user_data_dir() -> Path:
@@ -106,9 +114,12 @@ def env_scenario_dirs() -> list[Path]:
     return [Path(part).expanduser() for part in raw.split(os.pathsep) if part.strip()]
 
 
-# Kept for the many modules that read them at import time; all come from shipped_dir().
-SCENARIOS_DIR = shipped_scenarios_dir()
-DATA_DIR = shipped_data_dir()
-ASSETS_DIR = assets_dir()
+# Kept for the many modules that read them at import time; all come from shipped_dir(). A broken
+# install must not fail every import with a traceback: the constants then name the expected
+# place, and the commands say it is missing (`customer-sim doctor`, `play`).
+_SHIPPED = _find_shipped() or _package_dir() / SHIPPED_PACKAGE_DIR
+SCENARIOS_DIR = _SHIPPED / "scenarios"
+DATA_DIR = SCENARIOS_DIR / "data"
+ASSETS_DIR = _SHIPPED / "assets"
 # The source checkout's root: only meaningful for development tools and tests.
 ROOT = _package_dir().parent

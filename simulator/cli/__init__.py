@@ -21,6 +21,10 @@ COMMANDS: dict[str, str] = {
     "new": "new_cmd",
     "export": "export_cmd",
     "report": "report_cmd",
+    "lrs": "lrs_cmd",
+    "sync": "sync_cmd",
+    "list": "list_cmd",
+    "doctor": "doctor_cmd",
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -34,8 +38,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def version() -> str:
+    """The installed distribution's version (the package's own in a bare checkout)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("customer-challenge-simulator")
+    except metadata.PackageNotFoundError:
+        from simulator import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="customer-sim", description="Customer Challenge Simulator")
+    parser.add_argument("-V", "--version", action="version", version=f"customer-sim {version()}")
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         module = _load(module_name)
@@ -58,7 +75,7 @@ def _load(module_name: str):
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "-V", "--version"):
         argv.insert(0, "play")  # `customer-sim` and `customer-sim PATH` open the game
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -3,6 +3,9 @@
 The starter is a data file (`simulator/templates/starter.yaml`) that validates and plays
 as it is; this command only gives it the trainer's id and title. It never overwrites a
 file: a trainer's afternoon of writing is worth more than a convenient default.
+
+Without -o it writes into the user's own scenario folder (created if needed), which the
+game lists under "Your scenarios"; it always says where the file went.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from pathlib import Path
 
 HELP = "write a commented starter scenario that validates and plays (never overwrites a file)"
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "starter.yaml"
+from simulator.paths import template_path
+
+TEMPLATE = template_path("starter.yaml")
 # The template's own id and title lines; the command rewrites exactly these two.
 _ID_LINE = re.compile(r"^id: .*$", re.MULTILINE)
 _TITLE_LINE = re.compile(r"^title: .*$", re.MULTILINE)
@@ -25,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='the scenario\'s name, e.g. "Late refund" or late-refund; '
                              "it becomes the id (late-refund) and the title (Late refund)")
     parser.add_argument("-o", "--output", metavar="PATH", default=None,
-                        help="file to write, or a folder to write NAME.yaml into "
-                             "(default: ./<id>.yaml)")
+                        help="file to write, or a folder to write <id>.yaml into "
+                             "(default: your own scenario folder, which the game lists)")
 
 
 def slug(name: str) -> str:
@@ -61,7 +66,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"customer-sim new: error: the name {args.name!r} has no letters or digits to make an id "
               f"from; try something like \"late-refund\"", file=sys.stderr)
         return 2
-    target = Path(args.output) if args.output else Path(f"{scenario_id}.yaml")
+    if args.output:
+        target = Path(args.output)
+    else:
+        from simulator.scenario.sources import ensure_user_folder
+
+        folder, problem = ensure_user_folder()
+        if problem:
+            print(f"customer-sim new: error: {problem}; choose a place with -o PATH", file=sys.stderr)
+            return 1
+        target = folder / f"{scenario_id}.yaml"
     if target.is_dir():
         target = target / f"{scenario_id}.yaml"
     if target.exists():
@@ -84,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"customer-sim new: error: cannot write {target}: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"Wrote {target} (id {scenario_id}). Next:\n"
+    where = "" if args.output else "\nThis is your own scenario folder: the game lists it under \"Your scenarios\"."
+    print(f"Wrote {target} (id {scenario_id}).{where}\nNext:\n"
           f"  customer-sim validate {target}\n"
           f"  customer-sim run {target} --choices 1,1,1,1,1\n"
           f"  customer-sim play {target}        (press F5 in the game to reload after editing)")

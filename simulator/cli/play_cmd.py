@@ -1,4 +1,11 @@
-"""`customer-sim play [PATH]`: open the game on the shipped scenarios or a file/folder."""
+"""`customer-sim play [PATH]`: open the game on the shipped scenarios or a file/folder.
+
+Without PATH the game lists, each under its own heading: the shipped library, the user's
+own scenario folder (created on first run), folders given with `--scenarios DIR` and those
+in $CUSTOMER_SIM_SCENARIOS. A folder someone named that does not exist, a broken install
+or unreadable shared data files are fatal: a message and exit status 1, never a game
+that opens empty.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-HELP = "open the game (the default command) on scenarios/ or a scenario file or folder"
+HELP = "open the game (the default command) on the shipped scenarios and your own, or a file or folder"
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -31,7 +38,12 @@ def _scale(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", help="a scenario file or a folder of them (default: scenarios/)")
+    parser.add_argument("path", nargs="?",
+                        help="only this scenario file or folder (default: the shipped library, your own "
+                             "scenario folder and any --scenarios folders)")
+    parser.add_argument("--scenarios", action="append", default=[], metavar="DIR",
+                        help="also list the scenarios in this folder (repeatable; also "
+                             "$CUSTOMER_SIM_SCENARIOS, a list of folders separated by the path separator)")
     parser.add_argument("--profile", metavar="NAME", help="play as this trainee (created if new); skips the start screen")
     parser.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1280x720")
     parser.add_argument("--fullscreen", action="store_true", default=None, help="start in full screen")
@@ -46,12 +58,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
 
 
-def run(args: argparse.Namespace) -> int:
-    from simulator.paths import SCENARIOS_DIR
+def _sources(args: argparse.Namespace):
+    """What the game lists, or an error message (a fatal error for the command line)."""
+    from simulator.scenario.sources import GIVEN, ScenarioSource, ensure_user_folder, missing_sources, scenario_sources
 
-    source = Path(args.path) if args.path else SCENARIOS_DIR
-    if not source.exists():
-        print(f"customer-sim play: {source}: no such file or folder", file=sys.stderr)
+    if args.path:
+        sources = [ScenarioSource(GIVEN, Path(args.path), "the command line")]
+        sources += scenario_sources(args.scenarios, user=False, environment=False)[1:]
+    else:
+        user_folder = None
+        if args.data_dir and not str(args.data_dir).lower().endswith((".sqlite3", ".sqlite", ".db")):
+            user_folder = Path(args.data_dir).expanduser() / "scenarios"  # records and own scenarios together
+        sources = scenario_sources(args.scenarios, user_folder=user_folder)
+        ensure_user_folder(sources[1].path)  # a read-only home is not fatal: the picker shows it missing
+    for source in missing_sources(sources):
+        where = "" if source.kind == GIVEN else f" ({source.origin})"
+        return None, f"{source.path}{where}: no such file or folder"
+    return sources, ""
+
+
+def _check_shared_data() -> str:
+    """'' when the shipped content is there and the shared data files load, else why not."""
+    from simulator.paths import ContentMissing, shipped_data_dir
+
+    try:
+        data_dir = shipped_data_dir()
+    except ContentMissing as error:
+        return str(error)
+    from simulator.scenario.catalog import load_catalog
+
+    catalog, diagnostics = load_catalog(data_dir)
+    if catalog is not None:
+        return ""
+    from simulator.scenario.formatting import format_diagnostics
+
+    return ("the shared data files (acts, personas, mood, rubric) cannot be used:\n"
+            + format_diagnostics(diagnostics).rstrip("\n"))
+
+
+def run(args: argparse.Namespace) -> int:
+    problem = _check_shared_data()
+    if not problem:
+        sources, problem = _sources(args)
+    if problem:
+        print(f"customer-sim play: {problem}", file=sys.stderr)
         return 1
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import logging
@@ -69,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     # The records database (never raises: a bad or read-only folder means "not saving", said on screen).
     records = open_store(args.data_dir)
     store = RecordsProfileStore(records, error=ProfileError)
-    app = App(source, store=store, profile=args.profile, size=args.size, fullscreen=args.fullscreen,
+    app = App(sources, store=store, profile=args.profile, size=args.size, fullscreen=args.fullscreen,
               high_contrast=args.high_contrast, ui_scale=args.scale, speech=Speech(enabled=False))
     attach_records(app, records)
     try:

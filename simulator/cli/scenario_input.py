@@ -48,14 +48,27 @@ def load_inputs(paths: list[str]) -> LoadedInputs:
     if error:
         result.usage_error = error
         return result
-    catalog, diagnostics = load_catalog()
+    from simulator.scenario.catalog_extend import catalog_for_folder
+
+    base, diagnostics = load_catalog()
     result.diagnostics.extend(diagnostics)
-    if catalog is None:
+    if base is None:
         result.failed = True
         return result
-    result.catalog = catalog
+    # A folder's own data/ (extra personas, acts, rubric settings) serves its scenarios.
+    # Several folders with different data/ in one call: each file is loaded against its own,
+    # and `catalog` (what the commands score with) is the first folder's.
+    folders = {}
     for file in files:
-        scenario, diagnostics = load_scenario(file, catalog)
+        if file.parent not in folders:
+            folders[file.parent] = catalog_for_folder(file.parent, base)
+            result.diagnostics.extend(folders[file.parent][1])
+    result.catalog = folders[files[0].parent][0] if files else base
+    if any(found is None for found, _ in folders.values()):
+        result.failed = True
+        return result
+    for file in files:
+        scenario, diagnostics = load_scenario(file, folders[file.parent][0])
         result.diagnostics.extend(diagnostics)
         if scenario is None:
             result.failed = True

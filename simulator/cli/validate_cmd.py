@@ -14,8 +14,9 @@ HELP = "check scenario files or folders (and the shared data files) and report e
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="scenario files, or folders whose top-level *.yaml files are checked")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="scenario files, or folders whose top-level *.yaml files are checked "
+                             "(default: the shipped library); a folder's own data/ extends the shared data")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people (default) or json for tools")
     parser.add_argument("--data-dir", metavar="FOLDER", default=None,
@@ -27,12 +28,14 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from simulator.paths import DATA_DIR
+    from simulator.paths import DATA_DIR, SCENARIOS_DIR
     from simulator.scenario.catalog import load_catalog
     from simulator.scenario.diagnostics import ERROR
     from simulator.scenario.formatting import format_diagnostics, summary
     from simulator.scenario.validate import expand_paths, validate_paths
 
+    if not args.paths:
+        args.paths = [str(SCENARIOS_DIR)]  # the shipped library, wherever it is installed
     for raw in args.paths:
         path = Path(raw)
         if not path.exists():
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     catalog, diagnostics = load_catalog(data_dir)
     files = expand_paths(args.paths)
     if catalog is not None:
-        diagnostics.extend(validate_paths(files, catalog))
+        diagnostics.extend(_validate_by_folder(files, catalog, data_dir))
     failed = catalog is None or any(d.severity == ERROR for d in diagnostics)
     if args.format == "json":
         print(json.dumps([d.as_json() for d in diagnostics], indent=2, ensure_ascii=False))
@@ -61,3 +64,23 @@ def run(args: argparse.Namespace) -> int:
         print("the shared data files have errors; fix them before the scenarios can be checked")
     print(summary(diagnostics, len(files)))
     return 1 if failed else 0
+
+
+def _validate_by_folder(files, catalog, data_dir):
+    """Each folder's files against the shared catalog plus the folder's own data/ (if any)."""
+    from simulator.scenario.catalog_extend import catalog_for_folder
+    from simulator.scenario.validate import validate_paths
+
+    groups: dict = {}
+    for file in files:
+        groups.setdefault(file.parent, []).append(file)
+    catalogs = {folder: catalog_for_folder(folder, catalog, data_dir) for folder in groups}
+    if all(found is catalog for found, _ in catalogs.values()):
+        return validate_paths(files, catalog)  # one catalog: duplicate ids are checked across all
+    diagnostics = []
+    for folder, group in groups.items():
+        found, problems = catalogs[folder]
+        diagnostics.extend(problems)
+        if found is not None:
+            diagnostics.extend(validate_paths(group, found))
+    return diagnostics

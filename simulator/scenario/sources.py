@@ -81,13 +81,14 @@ def ensure_user_folder(folder: Path | None = None) -> tuple[Path, str]:
     return folder, ""
 
 
-def scenario_sources(extra: Iterable[str | Path] = (), *, user: bool = True,
-                     environment: bool = True) -> list[ScenarioSource]:
-    """The sources in order: shipped, the user's folder, `extra` (--scenarios), then
-    $CUSTOMER_SIM_SCENARIOS. Nothing is created here (see ensure_user_folder)."""
+def scenario_sources(extra: Iterable[str | Path] = (), *, user: bool = True, environment: bool = True,
+                     user_folder: Path | None = None) -> list[ScenarioSource]:
+    """The sources in order: shipped, the user's folder (`user_folder`, default
+    paths.user_scenarios_dir()), `extra` (--scenarios), then $CUSTOMER_SIM_SCENARIOS.
+    Nothing is created here (see ensure_user_folder)."""
     found: list[ScenarioSource] = [ScenarioSource(SHIPPED, paths.shipped_scenarios_dir(), "shipped")]
     if user:
-        found.append(ScenarioSource(USER, paths.user_scenarios_dir(), "your data folder"))
+        found.append(ScenarioSource(USER, user_folder or paths.user_scenarios_dir(), "your data folder"))
     found.extend(ScenarioSource(EXTRA, Path(p).expanduser(), "--scenarios") for p in extra)
     if environment:
         found.extend(ScenarioSource(EXTRA, p, paths.USER_SCENARIOS_ENV) for p in paths.env_scenario_dirs())

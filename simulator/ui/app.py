@@ -66,17 +66,18 @@ def default_window_size() -> tuple[int, int]:
 class App:
     """One game window. Construct cheaply; `open()` creates the window, `run()` plays."""
 
-    def __init__(self, source: Path, *, store: ProfileStore | None = None, profile: str | None = None,
+    def __init__(self, source: Path | list, *, store: ProfileStore | None = None, profile: str | None = None,
                  size: tuple[int, int] | None = None, fullscreen: bool | None = None,
                  data_dir: Path = DATA_DIR, speech: Speech | None = None,
                  high_contrast: bool | None = None, ui_scale: float = 1.0,
                  rng: np.random.Generator | None = None, shuffle_replies: bool = True) -> None:
-        self.source = Path(source)
+        # one file or folder, or the list of sources (shipped, user, --scenarios): see ui/library.py
+        self.library = ScenarioLibrary(source if isinstance(source, (list, tuple)) else Path(source), data_dir)
+        self.source = self.library.source
         # Every attempt's reply order is shuffled from a seed drawn here (never the global RNG);
         # tests and screenshots pass a seeded Generator, or shuffle_replies=False for file order.
         self.rng = rng if rng is not None else np.random.default_rng()
         self.shuffle_replies = shuffle_replies
-        self.library = ScenarioLibrary(self.source, data_dir)
         self.store: ProfileStore = store if store is not None else MemoryProfileStore()
         self.requested_profile = profile
         self.requested_size = size
@@ -206,7 +207,7 @@ class App:
         so the replies come back in the order they were shown."""
         if seed == NEW_ATTEMPT:
             seed = self.attempt_seed()
-        return self.session_factory(entry.scenario, self.library.catalog, list(choices), seed=seed)
+        return self.session_factory(entry.scenario, entry.catalog or self.library.catalog, list(choices), seed=seed)
 
     def add_session_listener(self, listener: SessionListener) -> None:
         """`listener(kind, session, entry)`; kinds as in `session_event`."""

@@ -17,6 +17,7 @@ CONFIRM, BACK, NEXT, PREV = "confirm", "back", "next_focus", "prev_focus"
 CHOOSE, PAGE_UP, PAGE_DOWN, HOME, END = "choose", "page_up", "page_down", "home", "end"
 RELOAD, TRANSCRIPT, FULLSCREEN = "reload", "transcript", "fullscreen"
 PROGRESS = "progress"
+OPEN_FOLDER = "open_folder"  # the picker: show the user's scenario folder
 TEXT, BACKSPACE, KEY = "text", "backspace", "key"
 POINTER, PRESS, CLICK, SCROLL = "pointer", "press", "click", "scroll"
 
@@ -48,7 +49,8 @@ _KEYS = {
     pygame.K_BACKSPACE: BACKSPACE,
 }
 # Keys that type characters: in text mode they arrive as TEXTINPUT instead.
-_TYPING_KEYS = {pygame.K_SPACE: CONFIRM, pygame.K_t: TRANSCRIPT, pygame.K_p: PROGRESS}
+_TYPING_KEYS = {pygame.K_SPACE: CONFIRM, pygame.K_t: TRANSCRIPT, pygame.K_p: PROGRESS,
+                pygame.K_o: OPEN_FOLDER}
 _DIGITS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
 _DIGITS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
 

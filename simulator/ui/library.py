@@ -213,3 +213,31 @@ class ScenarioLibrary:
             if entry.path == Path(path):
                 return entry
         return None
+
+
+def open_in_file_manager(folder: Path) -> bool:
+    """Ask the desktop to show `folder` in its file manager; False when there is no way to.
+
+    Never waits for the file manager and never raises: the caller shows the path either way.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    folder = Path(folder)
+    if not folder.is_dir() or os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen"):
+        return False  # headless (tests, CI): nothing to show it on
+    try:
+        if sys.platform == "win32":
+            os.startfile(folder)  # type: ignore[attr-defined]  # noqa: S606 - the user's own folder
+            return True
+        opener = "open" if sys.platform == "darwin" else shutil.which("xdg-open")
+        if not opener:
+            return False
+        subprocess.Popen([opener, str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+        return True
+    except OSError:
+        log.warning("could not open %s in a file manager", folder, exc_info=True)
+        return False

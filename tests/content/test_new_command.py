@@ -26,10 +26,11 @@ def _play_first_replies(scenario, catalog):
 
 
 def test_new_writes_a_starter_that_validates_clean_and_plays_to_delight(tmp_path, monkeypatch, catalog, capsys):
-    monkeypatch.chdir(tmp_path)
+    # without -o the starter goes into the user's own scenario folder, and the command says so
+    monkeypatch.setenv("CUSTOMER_SIM_DATA_DIR", str(tmp_path / "data"))
     assert main(["new", "Late refund"]) == 0
-    written = tmp_path / "late-refund.yaml"
-    assert "Wrote late-refund.yaml" in capsys.readouterr().out
+    written = tmp_path / "data" / "scenarios" / "late-refund.yaml"
+    assert f"Wrote {written}" in capsys.readouterr().out
     scenario, diagnostics = load_scenario(written, catalog)
     assert diagnostics == []
     assert scenario.id == "late-refund" and scenario.title == "Late refund"

@@ -38,7 +38,7 @@ class BriefingScene(Scene):
         try:
             from simulator.engine.session import Session
 
-            session = Session(self.entry.scenario, self.app.library.catalog)
+            session = Session(self.entry.scenario, self.entry.catalog or self.app.library.catalog)
             self._start_axes = mood_axes(session.mood)
         except Exception:  # the conversation screen reports engine problems; here a neutral face is fine
             self._start_axes = (0.0, 0.0)
@@ -97,7 +97,7 @@ class BriefingScene(Scene):
         self._persona_lines = app.text.wrap(reflow(description), style, "caption", self.left.width - 2 * pad)
 
     def _persona(self):
-        catalog = self.app.library.catalog
+        catalog = self.entry.catalog or self.app.library.catalog  # the folder's own personas too
         persona_id = self.entry.scenario.customer.persona
         return catalog.personas.get(persona_id) if catalog is not None else None
 

@@ -1,11 +1,17 @@
-"""Scenario picker: a card per scenario file; broken files show their first error."""
+"""Scenario picker: a card per scenario file; broken files show their first error.
+
+With several sources (the shipped library, the trainee's or trainer's own folder, extra
+folders) each gets a heading; the user's own folder is always shown, with its path and an
+"Open folder" button (O), even while it is empty, so a trainer knows where files go.
+"""
 
 from __future__ import annotations
 
 import pygame
 
 from simulator.ui import input as act
-from simulator.ui.library import ScenarioEntry
+from simulator.scenario.sources import USER
+from simulator.ui.library import LibrarySection, ScenarioEntry, open_in_file_manager
 from simulator.ui.scene import Scene
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.widgets.base import (FocusGroup, chip_size, draw_badge, draw_chip, draw_focus_ring,
@@ -57,6 +63,10 @@ class PickerScene(Scene):
         # Only when attempts are recorded (records_link.attach_records): P or this button.
         self.progress_button = (Button("Your progress", self.open_progress, hint="P", name="progress")
                                 if getattr(app, "records", None) is not None else None)
+        # Section headings (several sources only): (section, rect in content coordinates).
+        self._headings: list[tuple[LibrarySection, pygame.Rect]] = []
+        self.folder_button = (Button("Open folder", self.open_user_folder, hint="O", name="open-folder")
+                              if any(s.kind == USER for s in app.library.sources) else None)
 
     # -- data --------------------------------------------------------------------------
     def enter(self) -> None:
@@ -73,6 +83,23 @@ class PickerScene(Scene):
 
         self.app.clear_notice()
         self.app.stack.push(ProgressScene(self.app))
+
+    def _user_section(self) -> LibrarySection | None:
+        return next((s for s in self.app.library.sections if s.source.kind == USER), None)
+
+    def open_user_folder(self) -> None:
+        """Show the user's scenario folder in the file manager; the banner names it either way."""
+        section = self._user_section()
+        if section is None:
+            return
+        folder = section.source.path
+        if open_in_file_manager(folder):
+            self.app.notify(f"Opened {folder} in your file manager. Add scenario files there, then press F5.")
+        elif folder.is_dir():
+            self.app.notify(f"Your scenario folder is {folder}. Add scenario files there, then press F5.")
+        else:
+            self.app.notify(f"Your scenario folder {folder} could not be created.", "warning")
+        self.layout(*self.app.size)
 
     def refresh(self) -> None:
         """Rebuild the cards from the library (after loading or F5)."""
@@ -117,11 +144,14 @@ class PickerScene(Scene):
         style = self.app.style
         self.area = content_rect(self.app, width, height)
         notice_h = self._notice_height()
-        if self.progress_button is not None:
-            button = self.progress_button
-            button_h = button.preferred_height(self.app)
-            button.rect = pygame.Rect(self.area.right - button.preferred_width(self.app), self.area.y + notice_h,
-                                      button.preferred_width(self.app), button_h)
+        top_buttons = [b for b in (self.folder_button, self.progress_button) if b is not None]
+        if top_buttons:  # a row at the top right: [Open folder O] [Your progress P]
+            right = self.area.right
+            button_h = max(b.preferred_height(self.app) for b in top_buttons)
+            for button in reversed(top_buttons):
+                width = button.preferred_width(self.app)
+                button.rect = pygame.Rect(right - width, self.area.y + notice_h, width, button_h)
+                right -= width + style.space("s")
             notice_h += button_h + style.space("s")
         self.view.rect = pygame.Rect(self.area.x - style.px(8), self.area.y + notice_h,
                                      self.area.width + style.px(16), self.area.height - notice_h)
@@ -130,14 +160,43 @@ class PickerScene(Scene):
         card_w = (self.area.width - gap * (self.columns - 1)) // self.columns
         card_h = self._card_height()
         self._base = []
-        for index in range(len(self.cards)):
-            row, col = divmod(index, self.columns)
-            self._base.append(pygame.Rect(self.area.x + col * (card_w + gap), style.px(8) + row * (card_h + gap),
-                                          card_w, card_h))
-        rows = (len(self.cards) + self.columns - 1) // self.columns
+        self._headings = []
+        sections = self.app.library.sections
+        groups = [(s, len(s.entries)) for s in sections] if len(sections) > 1 else [(None, len(self.cards))]
+        y = style.px(8)
+        for section, count in groups:
+            if section is not None:
+                head_h = self._heading_height(section)
+                self._headings.append((section, pygame.Rect(self.area.x, y, self.area.width, head_h)))
+                y += head_h + style.space("s")
+            for index in range(count):
+                row, col = divmod(index, self.columns)
+                self._base.append(pygame.Rect(self.area.x + col * (card_w + gap), y + row * (card_h + gap),
+                                              card_w, card_h))
+            rows = (count + self.columns - 1) // self.columns
+            y += rows * (card_h + gap) + (style.space("m") if section is not None else 0)
         self.view.line_step = card_h // 3
-        self.view.set_content(rows * (card_h + gap) - gap + style.px(16) if rows else 0)
+        self.view.set_content(y - gap + style.px(8) if self._base or self._headings else 0)
         self._place()
+
+    def _heading_lines(self, section: LibrarySection) -> list[str]:
+        """The caption lines under a section heading: where it is, and what to do when empty."""
+        lines = []
+        if section.source.kind != "shipped":
+            lines.append(str(section.source.path))
+        if not section.entries:
+            if section.source.path.is_dir():
+                lines.append("No scenarios here yet: add scenario files (*.yaml) or run "
+                             "`customer-sim new NAME`, then press F5.")
+            else:
+                lines.append("This folder does not exist" + (f": {section.problem}" if section.problem else "."))
+        return lines
+
+    def _heading_height(self, section: LibrarySection) -> int:
+        app, style = self.app, self.app.style
+        height = app.text.line_height(style, "subtitle", "bold")
+        return height + len(self._heading_lines(section)) * (app.text.line_height(style, "caption")
+                                                              + style.px(2))
 
     def _notice_height(self) -> int:
         height = notice_height(self.app, self.area.width)
@@ -164,6 +223,13 @@ class PickerScene(Scene):
         if kind == act.PROGRESS and self.progress_button is not None:
             self.open_progress()
             return True
+        if kind == act.OPEN_FOLDER and self.folder_button is not None:
+            self.open_user_folder()
+            return True
+        if (kind == act.CLICK and self.folder_button is not None
+                and self.folder_button.rect.collidepoint(action.pos)):
+            self.open_user_folder()
+            return True
         if (kind == act.CLICK and self.progress_button is not None
                 and self.progress_button.rect.collidepoint(action.pos)):
             self.open_progress()
@@ -184,13 +250,15 @@ class PickerScene(Scene):
         return used
 
     def _move_row(self, step: int) -> bool:
-        if not self.cards:
+        """Up/down by rows as laid out (sections start new rows): the nearest card by x."""
+        if not self.cards or len(self._base) != len(self.cards):
             return False
-        index = self.focus.index + step * self.columns
-        if 0 <= index < len(self.cards):
-            self.focus.index = index
-        elif step > 0 and self.focus.index // self.columns < (len(self.cards) - 1) // self.columns:
-            self.focus.index = len(self.cards) - 1  # last row is shorter: go to its last card
+        current = self._base[self.focus.index]
+        rows = sorted({base.y for base in self._base})
+        target = rows.index(current.y) + step
+        if 0 <= target < len(rows):
+            in_row = [k for k, base in enumerate(self._base) if base.y == rows[target]]
+            self.focus.index = min(in_row, key=lambda k: abs(self._base[k].x - current.x))
         return True
 
     # -- drawing -----------------------------------------------------------------------
@@ -199,6 +267,8 @@ class PickerScene(Scene):
         count = len(self.cards)
         source = app.library.source
         where = f"from {source.name}/" if source.is_dir() else f"from {source.name}"
+        if len(app.library.sections) > 1:
+            where = f"in {len(app.library.sections)} places"
         draw_header(surface, app, "Choose a scenario", f"{count} scenario{'s' if count != 1 else ''} {where}",
                     app.profile or "Guest")
         draw_notice(surface, app, pygame.Rect(self.area.x, self.area.y, self.area.width, 0))
@@ -206,16 +276,40 @@ class PickerScene(Scene):
             self._draw_empty(surface)
         focused = self.focus.focused
         with self.view.clip(surface):
+            for section, base in self._headings:
+                self._draw_heading(surface, section, base.move(0, self.view.rect.y - self.view.offset))
             for card in self.cards:
                 if card.rect.colliderect(self.view.rect):
                     self._draw_card(surface, card, focused is card)
         self.view.draw_bar(surface, style)
         if self.progress_button is not None:
             self.progress_button.draw(surface, app, False)
+        if self.folder_button is not None:
+            self.folder_button.draw(surface, app, False)
         hints = [("←→↑↓", "Move"), ("Enter", "Open"), ("Esc", "Back"), ("F5", "Reload files")]
         if self.progress_button is not None:
             hints.append(("P", "Progress"))
+        if self.folder_button is not None:
+            hints.append(("O", "Open your folder"))
         draw_footer(surface, app, hints)
+
+    def _draw_heading(self, surface: pygame.Surface, section: LibrarySection, rect: pygame.Rect) -> None:
+        if not rect.colliderect(self.view.rect):
+            return
+        app, style = self.app, self.app.style
+        count = len(section.entries)
+        title = app.text.render(section.label, style, "subtitle", style.color("text"), "bold")
+        surface.blit(title, (rect.x, rect.y))
+        counted = app.text.render(f"{count} scenario{'s' if count != 1 else ''}", style, "caption",
+                                  style.color("text_muted"))
+        surface.blit(counted, (rect.x + title.get_width() + style.space("m"),
+                               rect.y + title.get_height() - counted.get_height() - style.px(2)))
+        y = rect.y + title.get_height()
+        for line in self._heading_lines(section):
+            text = fit_text(app, line, "caption", rect.width)
+            image = app.text.render(text, style, "caption", style.color("text_muted"))
+            surface.blit(image, (rect.x, y))
+            y += image.get_height() + style.px(2)
 
     def _draw_empty(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style

@@ -1,7 +1,8 @@
 """`customer-sim new NAME [-o PATH]`: write a well-commented starter scenario.
 
-The starter is a data file (`simulator/templates/starter.yaml`) that validates and plays
-as it is; this command only gives it the trainer's id and title. It never overwrites a
+The starter is a data file (`simulator/templates/starter.yaml`) that validates, plays and
+passes every quality gate (`analyse --check`) as it is; this command only gives it the
+trainer's id and title. It never overwrites a
 file: a trainer's afternoon of writing is worth more than a convenient default.
 
 Without -o it writes into the user's own scenario folder (created if needed), which the
@@ -15,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-HELP = "write a commented starter scenario that validates and plays (never overwrites a file)"
+HELP = "write a commented starter scenario that passes every quality gate (never overwrites a file)"
 
 from simulator.paths import template_path
 
@@ -101,6 +102,6 @@ def run(args: argparse.Namespace) -> int:
     where = "" if args.output else "\nThis is your own scenario folder: the game lists it under \"Your scenarios\"."
     print(f"Wrote {target} (id {scenario_id}).{where}\nNext:\n"
           f"  customer-sim validate {target}\n"
-          f"  customer-sim run {target} --choices 1,1,1,1,1\n"
+          f"  customer-sim analyse --check {target}   (every quality gate, and the best path to try)\n"
           f"  customer-sim play {target}        (press F5 in the game to reload after editing)")
     return 0

@@ -1,4 +1,4 @@
-"""`customer-sim new`: the starter validates and plays, and nothing is ever overwritten."""
+"""`customer-sim new`: the starter validates, passes every quality gate, and nothing is ever overwritten."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 
 from simulator.cli import main
 from simulator.cli.new_cmd import TEMPLATE, slug, title_of
-from simulator.engine.session import Phase, Session
+from simulator.engine.quality_gates import GATES, library_gates
+from simulator.engine.session import Session
 from simulator.scenario.catalog import load_catalog
 from simulator.scenario.loader import load_scenario
 
@@ -18,13 +19,6 @@ def catalog():
     return loaded
 
 
-def _play_first_replies(scenario, catalog):
-    session = Session(scenario, catalog)
-    while session.phase is not Phase.ENDED and session.turn < 60:
-        session.choose(0)
-    return session
-
-
 def test_new_writes_a_starter_that_validates_clean_and_plays_to_delight(tmp_path, monkeypatch, catalog, capsys):
     # without -o the starter goes into the user's own scenario folder, and the command says so
     monkeypatch.setenv("CUSTOMER_SIM_DATA_DIR", str(tmp_path / "data"))
@@ -34,8 +28,33 @@ def test_new_writes_a_starter_that_validates_clean_and_plays_to_delight(tmp_path
     scenario, diagnostics = load_scenario(written, catalog)
     assert diagnostics == []
     assert scenario.id == "late-refund" and scenario.title == "Late refund"
-    session = _play_first_replies(scenario, catalog)
+    report = library_gates(scenario, catalog, diagnostics=diagnostics)
+    # the best path plays to delight through the session, as `run --choices` would
+    best = report.analysis.best
+    session = Session.replay(scenario, catalog, [c - 1 for c in best.choices])
     assert session.result.outcome == "delighted" and session.result.grade == "A"
+
+
+def test_the_starter_passes_every_quality_gate(catalog):
+    """What `customer-sim analyse --check` says about a fresh starter: nothing to fix."""
+    scenario, diagnostics = load_scenario(TEMPLATE, catalog)
+    report = library_gates(scenario, catalog, diagnostics=diagnostics)
+    assert [r.gate for r in report.results] == list(GATES)
+    assert report.failure_lines() == []
+    assert report.warnings == []
+    # and it is not won by pressing the first reply in the order it is written
+    session = Session(scenario, catalog)
+    while session.result is None:
+        session.choose(0)
+    assert not session.result.passed
+
+
+def test_the_starter_passes_analyse_check(tmp_path, capsys):
+    out = tmp_path / "mine.yaml"
+    assert main(["new", "Mine", "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["analyse", "--check", str(out), "--runs", "10000"]) == 0
+    assert f"Quality gates ({len(GATES)} of {len(GATES)} pass)" in capsys.readouterr().out
 
 
 def test_new_refuses_to_overwrite_and_leaves_the_file_alone(tmp_path, capsys):

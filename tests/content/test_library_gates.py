@@ -107,3 +107,79 @@ def test_conditions_are_used_across_the_library():
     using = [p.name for p in SHIPPED
              if any(r.when is not None for n in _scenario(p).nodes.values() for r in n.replies)]
     assert len(using) >= len(SHIPPED) // 2, using
+
+
+class _ProtocolBot:
+    """Both ends of `customer-sim run --interactive --format json`, in process: it reads the
+    turn objects the command writes and answers each with the number a surface strategy
+    picks from the option texts, exactly as an outside program on the pipes would."""
+
+    def __init__(self, pick):
+        self.pick, self.turn, self.result, self.errors = pick, None, None, []
+
+    def write(self, text: str) -> int:
+        import json
+
+        for line in text.splitlines():
+            message = json.loads(line)
+            if message["type"] == "turn":
+                self.turn = message
+            elif message["type"] == "result":
+                self.result = message["result"]
+            else:
+                self.errors.append(message)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def readline(self) -> str:
+        options = self.turn["options"]
+        assert [o["number"] for o in options] == list(range(1, len(options) + 1))
+        return f"{self.pick([o['text'] for o in options]) + 1}\n"
+
+
+def _protocol_play(path: Path, strategy, seed: int, monkeypatch) -> dict:
+    from simulator.cli import main
+
+    bot = _ProtocolBot(strategy.pick)
+    monkeypatch.setattr("sys.stdin", bot)
+    monkeypatch.setattr("sys.stdout", bot)
+    assert main(["run", str(path), "--interactive", "--format", "json", "--seed", str(seed)]) == 0
+    assert bot.result is not None and not bot.errors, bot.errors
+    return bot.result
+
+
+PROTOCOL_SEEDS = (1, 2, 3, 4, 5)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=IDS)
+def test_no_surface_strategy_passes_through_the_line_protocol(path, monkeypatch):
+    """The issue's own check: every strategy, driven over the line protocol with --seed 1..5,
+    grades below pass on every shipped scenario (stricter than the median gate)."""
+    from simulator.engine.surface_strategies import STRATEGIES
+
+    passing = []
+    for strategy in STRATEGIES:
+        for seed in PROTOCOL_SEEDS:
+            result = _protocol_play(path, strategy, seed, monkeypatch)
+            if result["passed"]:
+                passing.append(f"{strategy.name} --seed {seed} scores {result['grade']} {result['overall']}")
+    assert not passing, f"{path.name}: surface strategies pass over the line protocol: " + "; ".join(passing)
+
+
+def test_the_protocol_check_fails_on_todays_gamed_double_charge(monkeypatch):
+    """The same check catches the library as it was (kept as a fixture): the longest reply wins."""
+    from simulator.engine.surface_strategies import STRATEGIES
+
+    gamed = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "gamed_double_charge.yaml"
+    longest = next(s for s in STRATEGIES if s.name == "always longest")
+    results = [_protocol_play(gamed, longest, seed, monkeypatch) for seed in PROTOCOL_SEEDS]
+    assert all(r["passed"] for r in results), [(r["grade"], r["overall"]) for r in results]
+    # and the gate's own play-throughs of those seeds are the very same attempts
+    from simulator.engine.batch_play import PlayTree
+    from simulator.engine.surface_strategies import play_strategy
+
+    scenario, _ = load_scenario(gamed, _catalog())
+    plays = play_strategy(PlayTree(scenario, _catalog()), longest, PROTOCOL_SEEDS).plays
+    assert [(p.overall, p.grade) for p in plays] == [(r["overall"], r["grade"]) for r in results]

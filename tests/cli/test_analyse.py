@@ -200,3 +200,19 @@ def test_check_json_names_the_failing_strategy_with_seed_and_choices(capsys):
     assert gate["replay"] == [f"customer-sim run {GAMED} --seed {example['seed']} --choices "
                               + ",".join(map(str, example["choices"]))]
     assert {w["code"] for w in report["play_warnings"]} >= {"S401", "S403"}
+
+
+def test_the_replay_command_of_a_failing_strategy_replays_it(capsys):
+    """Paste the `replay:` line and `run` plays that attempt: the grade that failed the gate."""
+    code, document, _ = _json(capsys, ["analyse", str(GAMED), "--format", "json", "--runs", "0"])
+    (report,) = document["scenarios"]
+    gate = next(g for g in report["gates"] if g["gate"] == "surface strategy fails: always longest")
+    example = next(s for s in report["surface_strategies"] if s["strategy"] == "always longest")["example"]
+    (command,) = gate["replay"]
+    argv = command.split()[1:]  # drop the program name
+    assert argv[:2] == ["run", str(GAMED)]
+    code, played, _ = _json(capsys, [*argv, "--format", "json"])
+    assert code == 0
+    assert (played["grade"], played["overall"], played["outcome"]) == (example["grade"], example["overall"],
+                                                                         example["outcome"])
+    assert played["passed"]

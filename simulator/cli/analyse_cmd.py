@@ -1,9 +1,13 @@
 """`customer-sim analyse SCENARIO…`: prove a scenario is fair before trainees see it.
 
 Per scenario: reachability, dead ends, which endings play can reach, best and worst
-play-throughs (as `run --choices` numbers) with grades, skill chances per path, a seeded
-random-play distribution, and the quality gates. Given several files or a folder it also
-prints a summary table of the whole library.
+play-throughs (as `run --choices` numbers, in authored order: the game shuffles the replies,
+and the report says so) with grades, skill chances per path, a seeded random-play
+distribution, the moods each node is reached in and the line it shows then, the surface
+strategies (play that reads only the screen, in the game's shuffled order), the play
+warnings (S4xx) and every quality gate (`quality_gates.GATES`), each failure with the
+`customer-sim run` command that replays it. Given several files or a folder it also prints
+a summary table of the whole library.
 
 --format json prints one object, byte-identical for the same input and options:
   {"settings": {...}, "scenarios": [<analysis>, ...], "library": [<row>, ...]}

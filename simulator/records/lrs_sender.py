@@ -227,3 +227,21 @@ class Sender:
             outbox.set_note(conn, "last_error", self.settings.scrub(message))
         except sqlite3.Error:
             pass  # the note is a courtesy; the outbox itself is untouched
+
+
+def start_background_sender(store, settings: LrsSettings | None = None) -> Sender | None:
+    """For the game: build the store's statements with the team's IRI base and, when an LRS
+    is configured and the records are on disk, start sending in the background. The sender
+    stops when the store closes (the game's exit path). None when nothing is to be sent."""
+    from simulator.records.lrs_settings import load_settings
+
+    settings = settings or load_settings()
+    if not settings.problems:
+        store.statements = settings.builder()
+    for problem in (*settings.problems, *settings.notes):
+        log.warning("LRS settings: %s", problem)
+    if not settings.configured or not store.saving:
+        return None
+    sender = Sender(store.path, settings).start()
+    store.on_close(sender.stop)
+    return sender

@@ -32,6 +32,9 @@ INSTALL_TIMEOUT_S = 900
 START_TIMEOUT_S = 60
 
 
+_AUTH_FILES: dict[tuple[str, str], str] = {}
+
+
 class RalphUnavailable(Exception):
     """Ralph cannot be installed or started here; the message says why (a skip reason)."""
 
@@ -87,8 +90,14 @@ class RalphServer:
                      "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.folder / "store"),
                      "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(self.folder / "store"),
                      "RALPH_SENTRY_DSN": ""}
-        if not (self.folder / "app" / "auth.json").exists():
-            self.add_user(key, secret)
+        auth = self.folder / "app" / "auth.json"
+        if not auth.exists():
+            cached = _AUTH_FILES.get((key, secret))
+            if cached is None:  # `ralph auth` takes seconds (bcrypt, imports): once per process
+                self.add_user(key, secret)
+                _AUTH_FILES[(key, secret)] = auth.read_text()
+            else:
+                auth.write_text(cached)
 
     @property
     def endpoint(self) -> str:

@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--interactive", action="store_true",
                         help="with --format json: read one reply number per line from stdin and write one "
                              "JSON object per line (see 'Driving a play-through from outside' in the README)")
+    from simulator.cli import profile_record  # --profile NAME, --data-dir DIR (records the attempt)
+
+    profile_record.add_arguments(parser)
 
 
 def _seed(text: str) -> int:
@@ -132,7 +135,12 @@ def open_session(args: argparse.Namespace, scenario, catalog):
     a trainee's history can hand back a recording session here and change nothing else."""
     from simulator.engine.session import Session
 
-    return Session(scenario, catalog, seed=args.seed)
+    session = Session(scenario, catalog, seed=args.seed)
+    if getattr(args, "profile", None) is not None:  # recorded as the game records it
+        from simulator.cli.profile_record import recording_session
+
+        return recording_session(args.profile, args.data_dir, session)
+    return session
 
 
 def _interactive(session) -> int:

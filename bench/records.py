@@ -3,6 +3,8 @@
 * loading the progress screen's data (store + progress query, not the drawing) ≤ 100 ms
 * exporting everything (CSV + JSON + xAPI, all attempts) ≤ 1 s
 * saving one turn (median) ≤ 5 ms
+* draining 10,000 queued xAPI statements into a real local LRS (Ralph, file-system backend,
+  on 127.0.0.1; installed from tests/records/lrs-requirements.txt into .tools/ralph/) ≤ 30 s
 
 The history is built from seeded random play-throughs of the shipped scenarios with the
 real catalog, so rows carry real moods, transcripts and evidence; copies get fresh uids
@@ -23,6 +25,8 @@ ATTEMPTS = 10_000
 PROGRESS_BUDGET_MS = 100.0
 EXPORT_BUDGET_S = 1.0
 SAVE_TURN_BUDGET_MS = 5.0
+DRAIN_STATEMENTS = 10_000
+DRAIN_BUDGET_S = 30.0
 
 
 def _scenarios(catalog) -> list:
@@ -124,7 +128,52 @@ def run() -> list[tuple[str, float, str, float | None, bool | None]]:
                      median_ms <= SAVE_TURN_BUDGET_MS))
         rows.append(("save a turn (worst of 200)", max(timings) * 1000, "ms", None, None))
         store.close()
+    rows += _lrs_drain(catalog)
     return rows
+
+
+def _lrs_drain(catalog) -> list[tuple]:
+    """10,000 real statements queued in a fresh records file, sent by the same Sender the
+    game runs in the background (its default batch size), into Ralph on 127.0.0.1."""
+    import sys
+
+    from simulator.paths import ROOT
+
+    sys.path.insert(0, str(ROOT / "tests" / "records"))
+    from lrs_fixtures import lrs_settings_for, queue_copies
+    from lrs_ralph import RalphServer, RalphUnavailable, install_ralph
+    from records_helpers import build_scenario
+
+    from simulator.records import outbox
+    from simulator.records.lrs_sender import Sender
+    from simulator.records.lrs_settings import DEFAULT_BATCH_SIZE
+    from simulator.records.store import open_store
+
+    name = f"drain {DRAIN_STATEMENTS:,} queued statements into a local LRS"
+    try:
+        python = install_ralph()
+    except RalphUnavailable as error:
+        return [(name, "skipped", "", None, None), (f"  ({error})"[:70], "", "", None, None)]
+    with tempfile.TemporaryDirectory(prefix="lrs-bench-") as folder:
+        server = RalphServer(python, Path(folder) / "lrs").start()
+        try:
+            store = open_store(Path(folder) / "data")
+            ids = queue_copies(store, build_scenario(), catalog, DRAIN_STATEMENTS)
+            sender = Sender(store.path, lrs_settings_for(server, batch_size=DEFAULT_BATCH_SIZE))
+            start = time.perf_counter()
+            result = sender.send_pending()
+            seconds = time.perf_counter() - start
+            sender.close()
+            counts = outbox.counts(store.connection)
+            store.close()
+            stored = server.stored_ids()
+        finally:
+            server.kill()
+    ok = seconds <= DRAIN_BUDGET_S and counts["queued"] == 0 and len(set(stored)) == len(ids) == len(stored)
+    return [(name, seconds, "s", DRAIN_BUDGET_S, ok),
+            (f"  statements per second (batches of {DEFAULT_BATCH_SIZE})", len(ids) / seconds, "/s", None, None),
+            ("  requests / stored in the LRS / rejected", f"{result.requests} / {len(stored)} / {counts['rejected']}",
+             "", None, None)]
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ standard library's `tomllib`) in the platform's user config folder, e.g.
     key = "trainee-desktops"                     # CUSTOMER_SIM_LRS_KEY
     secret = "…"                                 # CUSTOMER_SIM_LRS_SECRET
     xapi_base = "https://lms.example.com/csim"   # CUSTOMER_SIM_XAPI_BASE (optional)
-    batch_size = 100                             # statements per request (optional)
+    batch_size = 500                             # statements per request (optional)
 
 The secret is never printed, logged or shown in a repr: `describe()` says only where it
 came from, and `scrub()` removes it (and the Basic-auth token made from it) from any text
@@ -36,7 +36,7 @@ ENV = {"endpoint": "CUSTOMER_SIM_LRS_ENDPOINT", "key": "CUSTOMER_SIM_LRS_KEY",
        "secret": "CUSTOMER_SIM_LRS_SECRET", "xapi_base": "CUSTOMER_SIM_XAPI_BASE",
        "batch_size": "CUSTOMER_SIM_LRS_BATCH_SIZE"}
 KEYS = tuple(ENV)
-DEFAULT_BATCH_SIZE = 100
+DEFAULT_BATCH_SIZE = 500
 MAX_BATCH_SIZE = 1000
 MAX_CONFIG_BYTES = 64 * 1024  # a settings file; anything bigger is not one
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")

@@ -1,11 +1,16 @@
-"""Debrief: outcome and grade, skills, the mood over the turns, the moments that mattered."""
+"""Debrief: outcome and grade, skills, the mood over the turns, the moments that mattered.
+
+Everything it teaches comes from `simulator.engine.debrief` (via ui/debrief_model.py): the
+scenario's own coaching note for each key reply, the rule it touched, and the better reply
+that was on screen, judged by the best final score still reachable. This screen only draws.
+"""
 
 from __future__ import annotations
 
 import pygame
 
 from simulator.ui import input as act
-from simulator.ui.debrief_model import expression_bands, key_moments, mood_series
+from simulator.ui.debrief_model import debrief_for, expression_bands, mood_series
 from simulator.ui.labels import outcome_label, outcome_symbol
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
@@ -27,7 +32,8 @@ class DebriefScene(Scene):
         self.entry = entry
         self.session = session
         self.result = session.result
-        self.moments = key_moments(session)
+        self.debrief = debrief_for(session)
+        self.moments = self.debrief.moments
         self.values, self.expressions = mood_series(session)
         self.bands = expression_bands(session.catalog)
         self.replay_button = Button("Replay from a turn…", self.pick_turn, name="replay",
@@ -42,6 +48,7 @@ class DebriefScene(Scene):
         self.right = pygame.Rect(0, 0, 0, 0)
         self.chart = pygame.Rect(0, 0, 0, 0)
         self._summary: tuple[str, ...] = ()
+        self._held: tuple[str, ...] = ()  # "held back by" lines under the skill bars
         self._blocks: list[list[tuple[str, str, str, tuple[str, ...]]]] = []
 
     # -- actions -----------------------------------------------------------------------
@@ -87,6 +94,7 @@ class DebriefScene(Scene):
         self.left = pygame.Rect(body.x, body.y, left_w, body.height)
         self.right = pygame.Rect(self.left.right + gap, body.y, body.width - left_w - gap, body.height)
         pad = style.space("l")
+        self._held = self._held_lines()
         self._summary = self._fit_summary()
         heading_h = app.text.line_height(style, "subtitle", "bold")
         chart_h = max(style.px(120), round(self.right.height * 0.4))
@@ -106,13 +114,24 @@ class DebriefScene(Scene):
                       app.text.line_height(style, "subtitle", "bold") + 2 * app.text.line_height(style, "body"))
         skills_h = (app.text.line_height(style, "subtitle", "bold") + style.space("xs")
                     + skill_bars_height(app, len(self.result.skills)) + style.space("m"))
-        room = self.left.height - 2 * pad - grade_h - style.space("m") - skills_h
+        held_h = block_height(app.text, style, len(self._held), "caption", "bold") if self._held else 0
+        room = self.left.height - 2 * pad - grade_h - style.space("m") - skills_h - held_h
         step = round(app.text.line_height(style, "caption") * 1.18)
         lines = app.text.wrap(self._summary_text(), style, "caption", width)
         keep = max(0, room // step)
         if len(lines) > keep:
             lines = lines[:keep - 1] + (fit_text(app, " ".join(lines[keep - 1:]), "caption", width),) if keep else ()
         return lines
+
+    def _held_lines(self) -> tuple[str, ...]:
+        """Which skill held the grade back, wrapped to the left panel (() when none did)."""
+        debrief = self.debrief
+        if not debrief.held_back_by or debrief.floor is None:
+            return ()
+        low = [f"{s.label} {s.score}" for s in debrief.skills if s.status == "below floor"]
+        text = f"Held back by {', '.join(low)}: a pass needs every skill at {debrief.floor:g} or more."
+        width = self.left.width - 2 * self.app.style.space("l")
+        return self.app.text.wrap(text, self.app.style, "caption", width, "bold")
 
     def _summary_text(self) -> str:
         result = self.result
@@ -132,14 +151,24 @@ class DebriefScene(Scene):
                                                             width, "bold")),
                     ("caption", "regular", "text_muted", app.text.wrap(f"{name}: “{reflow(moment.customer_line)}”", style,
                                                                        "caption", width)),
-                    ("body", "regular", "text", app.text.wrap(f"You said: “{reflow(moment.said)}”", style, "body", width))]
-            if moment.rule:
-                rows.append(("body", "regular", "text", app.text.wrap(f"Why it mattered: {reflow(moment.rule)}", style,
+                    ("body", "regular", "text", app.text.wrap(f"You said ({moment.number}): “{reflow(moment.said)}”",
+                                                              style, "body", width))]
+            if moment.coaching:
+                rows.append(("body", "regular", "text", app.text.wrap(f"Coach: {reflow(moment.coaching)}", style,
                                                                      "body", width)))
-            if moment.better:
-                rows.append(("body", "bold", "success", app.text.wrap(f"Better reply on screen: “{reflow(moment.better)}”",
-                                                                     style, "body", width, "bold")))
-            elif moment.mood_change > 0:
+            if moment.rule and moment.rule != moment.coaching:
+                rows.append(("caption", "regular", "text_muted", app.text.wrap(f"Rule: {reflow(moment.rule)}", style,
+                                                                              "caption", width)))
+            better = moment.better
+            if better is not None:
+                rows.append(("body", "bold", "success", app.text.wrap(
+                    f"Better reply on screen ({better.number}): “{reflow(better.text)}”", style, "body", width, "bold")))
+                reach = (f"From there {better.best_overall:.0f} was still within reach"
+                         + (f", against {better.chosen_best:.0f} after yours." if better.chosen_best >= 0
+                            else "; after yours no path kept every skill above the floor."))
+                why = f"{reflow(better.note)} {reach}" if better.note else reach
+                rows.append(("caption", "regular", "text_muted", app.text.wrap(why, style, "caption", width)))
+            elif moment.regret <= 0 and moment.points >= 0:
                 rows.append(("body", "bold", "success", ("That was the best reply on screen.",)))
             blocks.append(rows)
         if not blocks:
@@ -189,8 +218,9 @@ class DebriefScene(Scene):
                    style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                    "display", size)
         tx = x + size + style.space("l")
-        passed = "✓ Passed" if result.passed else "Not passed yet"
-        head = app.text.render(passed, style, "subtitle", style.color("success") if result.passed
+        ok = self.debrief.passed  # never "Passed" while a skill is under the floor
+        passed = "✓ Passed" if ok else "Not passed yet"
+        head = app.text.render(passed, style, "subtitle", style.color("success") if ok
                                else style.color("text"), "bold")
         surface.blit(head, (tx, y + style.px(2)))
         overall = app.text.render(f"Overall {result.overall:.1f} / 100", style, "body", style.color("text"))
@@ -207,7 +237,10 @@ class DebriefScene(Scene):
         skills = [(s, result.skills.get(s, 0)) for s in SKILL_ORDER if s in result.skills]
         skills += [(s, v) for s, v in result.skills.items() if s not in SKILL_ORDER]
         bars = pygame.Rect(x, y, self.left.width - 2 * pad, skill_bars_height(app, len(skills)))
-        draw_skill_bars(surface, app, bars, skills)
+        draw_skill_bars(surface, app, bars, skills, round(self.debrief.pass_mark))
+        if self._held:
+            draw_lines(surface, app.text, style, self._held, x, bars.bottom, "caption", style.color("danger"), "bold")
+            return
         note = app.text.render("The line on each bar marks the pass mark.", style, "caption",
                                style.color("text_muted"))
         if bars.bottom + note.get_height() <= self.left.bottom - pad // 2:

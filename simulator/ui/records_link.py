@@ -23,6 +23,7 @@ class RecordsLink:
         self.store = store
         self._live = None  # the RecordingSession on screen, to abandon it when replaced
         self._offered_for: set[str] = set()
+        self.sender = None  # the background LRS sender (simulator.records.lrs_sender), if configured
 
     # -- sessions -----------------------------------------------------------------------
     def make_session(self, scenario: Any, catalog: Any, choices: list[int], *, seed: int | None = None) -> Any:
@@ -48,6 +49,8 @@ class RecordsLink:
             self._live = None
         if kind in ("start", "turn"):
             self._show_status(session)
+        if kind in ("turn", "end") and self.sender is not None:
+            self.sender.wake()  # the turn's statement is queued: send it now (returns at once)
 
     def _show_status(self, session: Any) -> None:
         from simulator.records.game_bridge import RecordingSession, saving_status
@@ -116,6 +119,9 @@ class RecordsLink:
 def attach_records(app: Any, store: Any) -> RecordsLink:
     """Route the app's sessions through the records `store` (see the module docstring)."""
     link = RecordsLink(app, store)
+    from simulator.records.lrs_sender import start_background_sender
+
+    link.sender = start_background_sender(store)  # stops when the store closes at exit
     app.records = link
     app.session_factory = link.make_session
     app.add_session_listener(link.on_session)

@@ -141,7 +141,7 @@ def test_transcript_on_demand(make_app):
     press(app, pygame.K_t)
     assert scene_name(app) == "transcript"
     rows = [line for _, _, lines in app.top._rows for line in lines]
-    assert any(line.startswith("You: ") for line in rows)
+    assert any(line.startswith("You (1 of ") for line in rows)  # numbered as shown
     press(app, pygame.K_t)
     assert scene_name(app) == "conversation"
 

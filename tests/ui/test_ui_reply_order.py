@@ -97,3 +97,15 @@ def test_a_click_that_completes_the_line_does_not_pick_the_reply_under_it(make_a
     app.advance(PICK_GUARD_S)
     click(app, conversation.replies[0].rect.center)
     assert conversation.session.turn == 1
+
+
+def test_the_transcript_numbers_replies_as_they_were_shown(make_app):
+    app = make_app(shuffle_replies=True, rng=np.random.default_rng(4))
+    conversation = _to_conversation(app)
+    finish_line(app)
+    shown = conversation.session.options
+    press(app, DIGIT_KEYS[len(shown) - 1])  # the last one on screen
+    press(app, pygame.K_t)
+    assert scene_name(app) == "transcript"
+    rows = [line for _, _, lines in app.top._rows for line in lines]
+    assert f"You ({len(shown)} of {len(shown)}): {shown[-1].text}"[:40] in " ".join(rows)

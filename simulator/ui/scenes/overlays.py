@@ -130,7 +130,9 @@ class TranscriptScene(OverlayScene):
         for record in self.session.transcript:
             rows.append(("caption", "text_muted", (f"Turn {record.turn}",)))
             rows.append(("body", "text", app.text.wrap(f"{name}: {reflow(record.customer_line)}", style, "body", text_w)))
-            rows.append(("body", "accent", app.text.wrap(f"You: {reflow(record.reply_text)}", style, "body", text_w)))
+            # the number as it was shown at that turn (the attempt's shuffled order)
+            rows.append(("body", "accent", app.text.wrap(f"You ({record.choice + 1} of {len(record.options)}): "
+                                                         f"{reflow(record.reply_text)}", style, "body", text_w)))
             before = expression_label(record.expression_before)
             after = expression_label(record.expression_after)
             change = f"Mood: {before} → {after}" if before != after else f"Mood: still {after.lower()}"

@@ -291,12 +291,18 @@ class RubricTracker:
         else:
             effective = here
 
+        # the persona's empathy loop: sympathy beyond what this customer wants earns nothing
+        loop = self._empathy_loop(here)
+        withheld = set(loop.get("empathy_acts", ())) if loop is not None else set()
+
         # acts: credit once per positive act, every negative act costs
         for act_id in acts:
             act = rubric.acts.get(act_id)
             if act is None or act.skill is None:
                 continue
             if act.polarity == "positive" and act_id not in self.credited:
+                if act_id in withheld:
+                    continue  # the empathy_loop evidence below says why
                 if mixed is not None:
                     if rubric.targets[act.skill] is not None:  # it would have earned points
                         worst = rubric.acts[negatives[0]].label
@@ -318,7 +324,7 @@ class RubricTracker:
                 self.critical.append((turn, act_id))
 
         self._provocation(out, facts, here, effective, bool(negatives))
-        self._persona_rules(out, facts, here)
+        self._persona_rules(out, facts, here, loop)
 
         # the reply's explicit skill points
         for skill, points in facts.skills:
@@ -437,12 +443,31 @@ class RubricTracker:
             message += " " + str(persona["message"])
         out.append(Evidence(facts.turn, spec["skill"], points, rule, message, facts.reply_text))
 
-    def _persona_rules(self, out: list[Evidence], facts: TurnFacts, here: set[str]) -> None:
+    def _empathy_loop(self, here: set[str]) -> Mapping[str, Any] | None:
+        """The persona's empathy_loop rule when this reply is one empathy turn too many before
+        the first solution (counting it), else None."""
+        spec = self.rubric.persona_rules.get("empathy_loop")
+        if spec is None or self.solution_seen:
+            return None
+        if here & set(spec.get("solution_acts", ())):
+            self.solution_seen = True
+            return None
+        if here & set(spec.get("empathy_acts", ())):
+            self.empathy_turns += 1
+            if self.empathy_turns > int(spec.get("allowed", 1)):
+                return spec
+        return None
+
+    def _persona_rules(self, out: list[Evidence], facts: TurnFacts, here: set[str],
+                       loop: Mapping[str, Any] | None) -> None:
         """The customer's persona's own scoring rules (personas.yaml `scoring:`)."""
         rules = self.rubric.persona_rules
         if not rules:
             return
         turn, text = facts.turn, facts.reply_text
+        if loop is not None:
+            self._lose(out, turn, loop["skill"], -abs(float(loop["points"])), "empathy_loop",
+                       str(loop.get("message", "empathy_loop")), text)
         spec = rules.get("act_penalties")
         if spec is not None:
             for act_id in facts.acts:
@@ -450,15 +475,6 @@ class RubricTracker:
                     label = self.rubric.acts[act_id].label if act_id in self.rubric.acts else act_id
                     self._lose(out, turn, skill, -abs(float(points)), f"persona_penalty:{act_id}",
                                f"{label}: {spec.get('message', '')}".strip(), text)
-        spec = rules.get("empathy_loop")
-        if spec is not None and not self.solution_seen:
-            if here & set(spec.get("solution_acts", ())):
-                self.solution_seen = True
-            elif here & set(spec.get("empathy_acts", ())):
-                self.empathy_turns += 1
-                if self.empathy_turns > int(spec.get("allowed", 1)):
-                    self._lose(out, turn, spec["skill"], -abs(float(spec["points"])), "empathy_loop",
-                               str(spec.get("message", "empathy_loop")), text)
         spec = rules.get("promise_needs_proof")
         if spec is not None and here & set(spec.get("promise_acts", ())) \
                 and not here & set(spec.get("proof_acts", ())):

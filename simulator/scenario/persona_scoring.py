@@ -21,7 +21,8 @@ from simulator.scenario.node_reader import NodeReader
 # rule kind -> {setting: kind of value}; kinds: skill, acts, count, cost (a number <= 0),
 # share (0..1), text, act_costs ({act: {skill: cost}})
 PERSONA_RULES: dict[str, dict[str, str]] = {
-    # empathy turns (an empathy act, no solution act) before the first solution beyond `allowed` cost
+    # empathy turns (an empathy act, no solution act) before the first solution beyond `allowed`
+    # earn no credit for their empathy acts and cost `points`
     "empathy_loop": {"skill": "skill", "empathy_acts": "acts", "solution_acts": "acts", "allowed": "count",
                      "points": "cost", "message": "text"},
     # these acts cost these skills on top of their own penalty

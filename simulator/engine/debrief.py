@@ -83,6 +83,13 @@ class Debrief:
     pass_mark: float  # lowest overall (and per-skill bar) of the pass grade
     passed: bool  # never True while a skill is under the floor
 
+    def caps_besides_floor(self, caps: tuple[str, ...]) -> tuple[str, ...]:
+        """The result's caps without the floor cap (the debrief names held-back skills itself)."""
+        if not self.held_back_by or self.floor is None:
+            return tuple(caps)
+        floor = f"{self.floor:g}"
+        return tuple(c for c in caps if not (floor in c and all(label in c for label in self.held_back_by)))
+
     @property
     def held_back_text(self) -> str:
         """'Calm (40) held the grade back: a pass needs every skill at 60 or more.' or ''."""
@@ -221,7 +228,8 @@ def _lesson(session: Any, record: Any, node: Any, swing: float) -> str:
 
 
 def _rule_text(costs: list[Any], gains: list[Any], node: Any, acts: Any) -> tuple[str, tuple[str, ...]]:
-    """The evidence messages of the turn (costs first), at most two, with their rule ids.
+    """The turn's costliest evidence message (its best gain when nothing cost), with the rule
+    ids of the two costliest.
 
     At a node that provokes, a calm act's penalty message carries its generic lesson ("the
     customer is not attacking you"), which the scene contradicts: only the act's name is
@@ -237,23 +245,23 @@ def _rule_text(costs: list[Any], gains: list[Any], node: Any, acts: Any) -> tupl
         if message and message not in messages:
             messages.append(message)
             rules.append(evidence.rule)
-    return " ".join(messages[:2]), tuple(rules[:2])
+    return (messages[0] if messages else ""), tuple(rules[:2])  # the costliest rule says it best
 
 
 def _headline(record: Any, swing: float, costs: float, regret: float) -> str:
+    """One short line: the mood move, the points it cost, the score it put out of reach."""
     from_label, to_label = _label(record.expression_before), _label(record.expression_after)
     if abs(swing) >= MIN_SWING:
         direction = "rose" if swing > 0 else "dropped"
-        size = "sharply" if abs(swing) >= 0.25 else "noticeably"
-        text = f"Mood {direction} {size}" + (f" ({from_label} → {to_label})" if from_label != to_label else "")
+        text = f"{from_label} → {to_label}" if from_label != to_label else f"Mood {direction}"
     elif costs < 0:
-        text = "Cost points (the mood hardly moved)"
+        text = "Mood hardly moved"
     else:
-        text = "Closed off a better ending"
+        text = "A better ending slipped away"
     if costs < 0:
-        text += f" · {costs:+.0f} points"
+        text += f" · cost {-costs:.0f} points"
     if regret >= MIN_REGRET:
-        text += f" · {regret:.0f} fewer points within reach"
+        text += f" · {regret:.0f} fewer within reach"
     return text
 
 

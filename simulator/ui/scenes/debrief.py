@@ -97,7 +97,7 @@ class DebriefScene(Scene):
         self._held = self._held_lines()
         self._summary = self._fit_summary()
         heading_h = app.text.line_height(style, "subtitle", "bold")
-        chart_h = max(style.px(120), round(self.right.height * 0.4))
+        chart_h = max(style.px(120), round(self.right.height * 0.28))  # the moments need the room
         self.chart = pygame.Rect(self.right.x + pad, self.right.y + pad + heading_h + style.space("xs"),
                                  self.right.width - 2 * pad, chart_h - heading_h)
         top = self.chart.bottom + style.space("l") + heading_h + style.space("xs")
@@ -136,8 +136,9 @@ class DebriefScene(Scene):
     def _summary_text(self) -> str:
         result = self.result
         parts = [result.ending_text or result.note]
-        if result.caps:
-            parts.append(" ".join(result.caps))
+        caps = self.debrief.caps_besides_floor(tuple(result.caps))  # held-back skills show under the bars
+        if caps:
+            parts.append(" ".join(caps))
         return reflow(" ".join(p for p in parts if p))
 
     def _layout_moments(self) -> None:
@@ -151,25 +152,25 @@ class DebriefScene(Scene):
                                                             width, "bold")),
                     ("caption", "regular", "text_muted", app.text.wrap(f"{name}: “{reflow(moment.customer_line)}”", style,
                                                                        "caption", width)),
-                    ("body", "regular", "text", app.text.wrap(f"You said ({moment.number}): “{reflow(moment.said)}”",
-                                                              style, "body", width))]
+                    ("label", "regular", "text", app.text.wrap(f"You said ({moment.number}): “{reflow(moment.said)}”",
+                                                               style, "label", width))]
             if moment.coaching:
-                rows.append(("body", "regular", "text", app.text.wrap(f"Coach: {reflow(moment.coaching)}", style,
-                                                                     "body", width)))
-            if moment.rule and moment.rule != moment.coaching:
-                rows.append(("caption", "regular", "text_muted", app.text.wrap(f"Rule: {reflow(moment.rule)}", style,
-                                                                              "caption", width)))
+                rows.append(("label", "regular", "text", app.text.wrap(f"Coach: {reflow(moment.coaching)}", style,
+                                                                      "label", width)))
             better = moment.better
             if better is not None:
-                rows.append(("body", "bold", "success", app.text.wrap(
-                    f"Better reply on screen ({better.number}): “{reflow(better.text)}”", style, "body", width, "bold")))
+                rows.append(("label", "bold", "success", app.text.wrap(
+                    f"Better reply on screen ({better.number}): “{reflow(better.text)}”", style, "label", width, "bold")))
                 reach = (f"From there {better.best_overall:.0f} was still within reach"
                          + (f", against {better.chosen_best:.0f} after yours." if better.chosen_best >= 0
                             else "; after yours no path kept every skill above the floor."))
                 why = f"{reflow(better.note)} {reach}" if better.note else reach
                 rows.append(("caption", "regular", "text_muted", app.text.wrap(why, style, "caption", width)))
             elif moment.regret <= 0 and moment.points >= 0:
-                rows.append(("body", "bold", "success", ("That was the best reply on screen.",)))
+                rows.append(("label", "bold", "success", ("That was the best reply on screen.",)))
+            if moment.rule and moment.rule != moment.coaching:  # after the better reply: the why, not the what
+                rows.append(("caption", "regular", "text_muted", app.text.wrap(f"Rule: {reflow(moment.rule)}", style,
+                                                                              "caption", width)))
             blocks.append(rows)
         if not blocks:
             blocks.append([("body", "regular", "text_muted", app.text.wrap(

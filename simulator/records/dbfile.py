@@ -1,8 +1,9 @@
 """The database file itself: connecting, recognising it, and moving a bad one aside.
 
 Kept apart from `store.py` so the rules for "is this file ours, is it healthy, can we write
-here" read in one place. Nothing in here deletes a trainee's file: a file we cannot use is
-renamed to `<name>.corrupt-<UTC time>` so a person can still look at it.
+here" read in one place. Nothing in here deletes a trainee's file: a damaged file of ours is
+renamed to `<name>.corrupt-<UTC time>` so a person can still look at it, and a file that is
+not ours (`marked_as_ours` is False) is never renamed at all.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ def header_problem(path: Path) -> str | None:
     if head != SQLITE_HEADER:
         return "it is not an SQLite database (unrecognised file header)"
     return None
+
+
+def marked_as_ours(path: Path) -> bool:
+    """True when the file's SQLite header carries our application_id (bytes 68..71), even
+    if other parts of the file are damaged: only such a file may ever be moved aside."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    return len(header) == 100 and int.from_bytes(header[68:72], "big") == APPLICATION_ID
 
 
 def connect(path: Path | str, *, uri: bool = False) -> sqlite3.Connection:

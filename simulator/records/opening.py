@@ -2,7 +2,11 @@
 
 Decisions, in order:
 1. The folder cannot be created        -> in-memory store, "nothing will be saved".
-2. The file is not SQLite / is damaged / belongs to another program
+2. The file is not one of ours (not SQLite, or another program's SQLite: its header's
+   application_id is not ours)          -> left untouched, in-memory store, "nothing will be
+                                           saved" with the reason. We never rename a file the
+                                           product did not create.
+2b. Ours, but damaged (PRAGMA quick_check, or unreadable pages)
                                         -> renamed to <name>.corrupt-<time>, fresh file.
 3. The file was made by a newer version -> in-memory store (we must not touch it).
 4. The file or folder is read-only      -> in-memory copy of the history (still shown),
@@ -39,8 +43,13 @@ def open_database(db: Path, *, read_only: bool = False) -> Opened:
                               f"({error.strerror or error}); nothing will be saved", warnings)
     for _ in range(3):  # move-aside then retry; a third round only if another copy raced us
         problem = dbfile.header_problem(db)
+        if problem is not None and not dbfile.marked_as_ours(db):
+            return _in_memory(db, _foreign(db, problem), warnings)
         if problem is None:
-            outcome = _try_open_patiently(db, warnings)
+            try:
+                outcome = _try_open_patiently(db, warnings)
+            except dbfile.NotOurDatabase as error:
+                return _in_memory(db, _foreign(db, str(error)), warnings)
             if not isinstance(outcome, str):
                 return outcome
             problem = outcome
@@ -55,6 +64,11 @@ def open_database(db: Path, *, read_only: bool = False) -> Opened:
                         f"It was kept as {moved.name} and a fresh records file was started.")
     return _in_memory(db, f"{db} could not be opened after moving bad files aside; nothing will be saved",
                       warnings)
+
+
+def _foreign(db: Path, problem: str) -> str:
+    return (f"{db} is not a trainee records file of this program ({problem}); it was left untouched. "
+            "Nothing will be saved: choose another --data-dir, or move that file away")
 
 
 class _Transient(Exception):
@@ -83,6 +97,10 @@ def _try_open(db: Path, warnings: list[str]) -> Opened | str:
         return _in_memory(db, _cannot_write(db, error), warnings, copy_from=db)
     try:
         version = dbfile.check_identity(conn)
+        damage = dbfile.quick_check(conn) if version else None
+        if damage is not None:  # damaged pages in the middle go unnoticed by a plain open
+            conn.close()
+            return f"it is damaged (SQLite's quick check: {damage})"
         if version > SCHEMA_VERSION:
             conn.close()
             return _in_memory(db, f"{db} was written by a newer version of this program (records schema "
@@ -96,9 +114,9 @@ def _try_open(db: Path, warnings: list[str]) -> Opened | str:
         migrate(conn)
         _probe_write(conn)
         return conn, db, None, warnings
-    except dbfile.NotOurDatabase as error:
+    except dbfile.NotOurDatabase:
         conn.close()
-        return str(error)
+        raise
     except sqlite3.Error as error:
         conn.close()
         kind = dbfile.error_kind(error)

@@ -83,18 +83,17 @@ def test_killed_mid_write_the_database_opens_with_every_finished_attempt(tmp_pat
 
 
 # ------------------------------------------------------------------ bad files
-def test_a_text_file_is_moved_aside_and_a_fresh_database_started(tmp_path):
+def test_a_text_file_is_left_untouched_and_nothing_is_saved(tmp_path):
+    # Never rename a file the product did not create (issue 13): it may be the trainee's notes.
     db = tmp_path / "records.sqlite3"
     db.write_text("these are my notes, not a database\n")
     with open_store(tmp_path) as store:
-        assert len(store.warnings) == 1
-        message = store.warnings[0]
-        assert "not an SQLite database" in message and "fresh records file" in message
-        finished_attempt(store)
+        assert not store.saving
+        assert "not a trainee records file" in store.read_only_reason and "left untouched" in store.read_only_reason
+        finished_attempt(store)  # the session still plays, in memory
         assert store.count() == 1
-    kept = list(tmp_path.glob("records.sqlite3.corrupt-*"))
-    assert len(kept) == 1 and kept[0].name in message
-    assert kept[0].read_text() == "these are my notes, not a database\n"  # nothing is ever deleted
+    assert db.read_text() == "these are my notes, not a database\n"
+    assert not list(tmp_path.glob("records.sqlite3.corrupt-*"))
 
 
 def test_damaged_pages_are_detected_and_the_file_moved_aside(tmp_path):
@@ -112,20 +111,19 @@ def test_damaged_pages_are_detected_and_the_file_moved_aside(tmp_path):
     assert len(list(tmp_path.glob("records.sqlite3.corrupt-*"))) == 1
 
 
-def test_another_programs_sqlite_database_is_moved_aside_untouched(tmp_path):
-    db = tmp_path / "records.sqlite3"
+def test_another_programs_sqlite_database_is_refused_and_never_renamed(tmp_path):
+    db = tmp_path / "budget.db"  # `--data-dir budget.db`: someone else's SQLite file
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE customers (name TEXT)")
     conn.execute("INSERT INTO customers VALUES ('kept')")
     conn.commit()
     conn.close()
-    with open_store(tmp_path) as store:
-        assert "another program" in store.warnings[0]
-        assert store.saving
-    (kept,) = tmp_path.glob("records.sqlite3.corrupt-*")
-    conn = sqlite3.connect(kept)
-    assert conn.execute("SELECT name FROM customers").fetchall() == [("kept",)]
-    conn.close()
+    before = db.read_bytes()
+    with open_store(db) as store:
+        assert not store.saving and "another program" in store.read_only_reason
+        assert "left untouched" in store.read_only_reason
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["budget.db"]
 
 
 def test_an_empty_file_is_simply_initialised(tmp_path):
@@ -201,7 +199,12 @@ def test_a_chmod_read_only_folder_says_so(tmp_path):
 
 def test_when_the_bad_file_cannot_be_moved_the_store_saves_nothing(tmp_path, monkeypatch):
     db = tmp_path / "records.sqlite3"
-    db.write_text("garbage")
+    with open_store(db) as store:
+        finished_attempt(store)
+    data = bytearray(db.read_bytes())
+    data[4096:] = b"\x00" * (len(data) - 4096)  # ours (header intact), pages wrecked
+    db.write_bytes(bytes(data))
+    damaged = db.read_bytes()
 
     def refuse(path, now=None):
         raise PermissionError(13, "Permission denied")
@@ -209,7 +212,7 @@ def test_when_the_bad_file_cannot_be_moved_the_store_saves_nothing(tmp_path, mon
     monkeypatch.setattr(dbfile, "move_aside", refuse)
     with open_store(db) as store:
         assert "could not be moved aside" in store.read_only_reason
-    assert db.read_text() == "garbage"
+    assert db.read_bytes() == damaged
 
 
 def test_a_save_that_fails_later_raises_a_clear_records_error(tmp_path):

@@ -88,3 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as error:  # a file or folder that cannot be read or written: say which, exit 1
+        where = f": {error.filename}" if error.filename else ""
+        print(f"customer-sim {args.command}: error: {error.strerror or error}{where}", file=sys.stderr)
+        return EXIT_FAILED

@@ -37,7 +37,7 @@ play: .venv/.synced
 
 test: .venv/.synced
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYGAME_HIDE_SUPPORT_PROMPT=1 \
-		.venv/bin/python -m pytest -n 2
+		.venv/bin/python -m pytest -n 2 --dist loadgroup
 
 bench: .venv/.synced
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYGAME_HIDE_SUPPORT_PROMPT=1 \

@@ -18,7 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "customer-sim.spec"
 
-pytestmark = pytest.mark.slow
+# one worker builds once for the whole module (`make test` runs xdist with --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging-dist")]
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 UV = ROOT / ".tools" / "bin" / "uv"
 
-pytestmark = pytest.mark.slow
+# one worker builds once for the whole module (`make test` runs xdist with --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging-wheel")]
 
 
 def _uv() -> str:

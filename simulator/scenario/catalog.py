@@ -66,7 +66,7 @@ def _load_catalog(data_dir: Path) -> tuple[Catalog | None, list[Diagnostic]]:
     dimensions = mood.dimension_ids if mood else None  # None: mood.yaml broken, do not check
     acts = _read_acts(sources["acts.yaml"], dimensions, diagnostics)
     personas = _read_personas(sources["personas.yaml"], mood, acts, diagnostics)
-    rubric = _read_rubric(sources["rubric.yaml"], diagnostics)
+    rubric = _read_rubric(sources["rubric.yaml"], diagnostics, acts)
     if mood is None or acts is None or personas is None or rubric is None:
         return None, diagnostics
     if any(d.severity == ERROR for d in diagnostics):
@@ -284,7 +284,10 @@ def check_ranges(reader: NodeReader, node: Node, values, dims: dict[str, Dimensi
 
 
 
-def _read_rubric(source: Source | None, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
+def _read_rubric(source: Source | None, diagnostics: list[Diagnostic],
+                 acts: dict[str, Act] | None = None) -> dict[str, Any] | None:
+    """rubric.yaml as plain data; with `acts`, also checked as a whole rubric (a partial
+    override, as in a scenario folder's data/, is checked once merged)."""
     if source is None:
         return {}
     reader = NodeReader(source.path)
@@ -295,8 +298,42 @@ def _read_rubric(source: Source | None, diagnostics: list[Diagnostic]) -> dict[s
         reader.report(source.root, "S006", found=_found(source.root))
     else:
         data = to_python(reader, source.root)
+        if not reader.has_errors and acts is not None:
+            _check_rubric(reader, source.root, data, acts)
     diagnostics.extend(reader.diagnostics)
     return None if reader.has_errors else data
+
+
+def _check_rubric(reader: NodeReader, root: Node, data: dict[str, Any], acts: dict[str, Act]) -> None:
+    """rubric.yaml's meaning (rule settings, numbers, act names), each problem at its line.
+
+    The checker lives with the engine that interprets the rubric (it only reads scenario
+    types, so this import does not pull the engine in); here its 'key.path: problem'
+    answers are placed on the YAML node the path names.
+    """
+    from simulator.engine.rubric_schema import rubric_problems
+
+    for problem in rubric_problems(data, acts):
+        where, _, text = problem.partition(": ")
+        reader.diagnostics.append(_at_path(reader.path, root, where, text))
+
+
+def _at_path(path: str, root: Node, where: str, problem: str) -> Diagnostic:
+    """A S115 diagnostic on the deepest node of `root` that the dotted key path reaches."""
+    node, at_key = root, root
+    for part in where.split("."):
+        if node.__class__ is not MappingNode:
+            break
+        for key, value in node.value:
+            if str(key.value) == part:
+                node, at_key = value, key
+                break
+        else:
+            break
+    # an unknown key is shown at the key itself; a bad value at the value
+    target = at_key if "unknown" in problem or node.__class__ is MappingNode else node
+    mark = target.start_mark
+    return codes.make("S115", path, mark.line + 1, mark.column + 1, where=where, problem=problem)
 
 
 def to_python(reader: NodeReader, node: Node, depth: int = 0) -> Any:

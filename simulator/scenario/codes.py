@@ -137,6 +137,10 @@ def _entries() -> Iterable[Code]:
                "{what} must be one of {choices}, found '{value}'",
                "{hint}",
                "polarity: positiv")
+    yield Code("S115", "bad-rubric-setting", e, "Rubric setting not usable",
+               "rubric.yaml {where}: {problem}",
+               "each setting is explained in the comments of scenarios/data/rubric.yaml",
+               "rules: {provocation: {let_pass_keeps: 1.5}}")
     yield Code("S201", "unknown-target", e, "Unknown node or ending",
                "'{name}' is not {kind} in this scenario",
                "{hint}",

@@ -47,13 +47,15 @@ def test_act_and_persona_defaults(data_dir):
     assert reasonable.act_gains == () and reasonable.dimension_gains == ()
 
 
-def test_rubric_is_optional_and_plain_data(data_dir):
+def test_rubric_is_optional_and_checked_when_present(data_dir):
     (data_dir / "rubric.yaml").unlink(missing_ok=True)
     catalog, diagnostics = load_catalog(data_dir)
     assert diagnostics == [] and dict(catalog.rubric) == {}
     (data_dir / "rubric.yaml").write_text("schema_version: 1\nweights: {calm: 0.2}\nlist: [1, yes]\n")
-    catalog, _ = load_catalog(data_dir)
-    assert catalog.rubric == {"schema_version": 1, "weights": {"calm": 0.2}, "list": [1, True]}
+    catalog, diagnostics = load_catalog(data_dir)
+    assert catalog is None
+    unknown = [d for d in diagnostics if d.code == "S115" and "unknown key" in d.message]
+    assert [(d.line, d.column) for d in unknown] == [(2, 1), (3, 1)]  # weights, list
 
 
 def test_hash_changes_when_a_data_file_changes(data_dir):

@@ -87,6 +87,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         default=DEFAULT_MIN_SKILL_CHANCES,
                         help=f"chances per skill every complete path must offer (gate; default "
                              f"{DEFAULT_MIN_SKILL_CHANCES})")
+    from simulator.engine.analysis_defaults import DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_S
+
+    parser.add_argument("--memory-limit", type=_count(16, "--memory-limit"), default=DEFAULT_MEMORY_LIMIT_MB,
+                        metavar="MB", help=f"memory each scenario's analysis may use; past it the report says "
+                                           f"what was sampled instead of proven (default {DEFAULT_MEMORY_LIMIT_MB})")
+    parser.add_argument("--time-limit", type=_count(1, "--time-limit"), default=int(DEFAULT_TIME_LIMIT_S),
+                        metavar="SECONDS", help=f"time each scenario's analysis may take, the same way "
+                                                f"(default {DEFAULT_TIME_LIMIT_S:.0f})")
     parser.add_argument("--paths", action="store_true",
                         help="also list every complete play-through found (can be long)")
     parser.add_argument("--check", action="store_true", help="exit 1 when any quality gate fails")
@@ -98,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator.cli.analyse_report import library_rows, render_library, render_text, report_json
     from simulator.cli.scenario_input import load_inputs, print_diagnostics
     from simulator.engine.analysis import analyse_with_tree
+    from simulator.engine.analysis_budget import BudgetExceeded
     from simulator.engine.quality_gates import judge
 
     if args.runs > MAX_RUNS:
@@ -119,13 +128,19 @@ def run(args: argparse.Namespace) -> int:
         try:
             analysis, tree = analyse_with_tree(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
                                                tree_limit=args.tree_limit, sweep_limit=args.sweep_limit,
-                                               all_paths=args.paths)
+                                               all_paths=args.paths, memory_limit_mb=args.memory_limit,
+                                               time_limit=args.time_limit)
+            report = judge(scenario, analysis, tree, diagnostics=loaded.diagnostics,
+                           min_skill_chances=args.min_skill_chances)
+        except BudgetExceeded as error:  # too big to play even in samples within --memory-limit
+            print(f"customer-sim analyse: {scenario.path}: not analysed within --memory-limit "
+                  f"{args.memory_limit} MB: {error}", file=sys.stderr)
+            failed = True
+            continue
         except ValueError as error:  # the scenario and the data files disagree in a way the loader missed
             print(f"customer-sim analyse: {scenario.path}: {error}", file=sys.stderr)
             failed = True
             continue
-        report = judge(scenario, analysis, tree, diagnostics=loaded.diagnostics,
-                       min_skill_chances=args.min_skill_chances)
         del tree  # one scenario's play tree at a time
         results.append((analysis, report))
         if args.format == "text":
@@ -136,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         document = {
             "settings": {"seed": args.seed, "runs": args.runs, "tree_limit": args.tree_limit,
-                         "sweep_limit": args.sweep_limit, "min_skill_chances": args.min_skill_chances},
+                         "sweep_limit": args.sweep_limit, "min_skill_chances": args.min_skill_chances,
+                         "memory_limit_mb": args.memory_limit, "time_limit_s": args.time_limit},
             "scenarios": [report_json(a, report) for a, report in results],
             "library": library_rows(results) if several else None,
         }

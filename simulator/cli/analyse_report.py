@@ -25,7 +25,7 @@ def render_text(a: ScenarioAnalysis, report: GateReport) -> str:
         out.append(f"   every play-through was played: {a.complete_paths:,} reach an ending "
                    f"({a.prefixes:,} prefixes, longest {a.longest} turns)")
     else:
-        out.append(f"   the play tree is larger than --sweep-limit: only {a.prefixes:,} prefixes were played, "
+        out.append(f"   the play tree is larger than --sweep-limit or the budget: only {a.prefixes:,} prefixes were played, "
                    f"so reachability, dead ends and skill chances below are partial")
     if a.search == "exhaustive":
         out.append("   best and worst: every play-through was scored, so they are the true extremes")
@@ -33,6 +33,8 @@ def render_text(a: ScenarioAnalysis, report: GateReport) -> str:
         out.append(f"   best and worst: too many play-throughs to score them all; a beam search scored "
                    f"{a.scored_prefixes:,} prefixes, so they are the best and worst found (raise --tree-limit)")
 
+    if a.budget is not None and a.budget.limited:  # what the memory/time budget left unproven
+        out.extend("   " + line for line in a.budget.lines())
     out.append("\nReachability")
     if not a.unreachable and not a.unreached_in_play:
         out.append("  every node and ending can be reached in play")

@@ -31,11 +31,14 @@ from typing import Any
 
 import numpy as np
 
-from simulator.engine.analysis_defaults import (DEFAULT_BEAM_WIDTH, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_SWEEP_LIMIT,
+from simulator.engine.analysis_budget import (Budget, BudgetExceeded, BudgetReport, check_static, plan,
+                                              reachable_ending_ids)
+from simulator.engine.analysis_defaults import (DEFAULT_BEAM_WIDTH, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_RUNS,
+                                                DEFAULT_SEED, DEFAULT_SWEEP_LIMIT, DEFAULT_TIME_LIMIT_S,
                                                 DEFAULT_TREE_LIMIT)
 from simulator.engine.batch_play import BY_ENDING, REASONS, PlayTree
 from simulator.engine.play_sweep import Stop, SweepResult, sweep
-from simulator.engine.graph import reachable_ids, successors
+from simulator.engine.graph import reachable_ids
 from simulator.engine.session import TURN_LIMIT
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import OUTCOMES, SKILLS, Scenario
@@ -108,9 +111,10 @@ class RandomPlay:
     outcomes: dict[str, int]
     passed: int
     median_grade: str
+    requested: int = 0  # runs asked for; more than `runs` when the budget cut random play short
 
     def as_json(self) -> dict[str, Any]:
-        return {"runs": self.runs, "seed": self.seed, "median": self.median, "mean": round(self.mean, 2),
+        return {"runs": self.runs, "requested": max(self.requested, self.runs), "seed": self.seed, "median": self.median, "mean": round(self.mean, 2),
                 "p10": self.p10, "p90": self.p90, "median_grade": self.median_grade,
                 "histogram": [{"from": i * 100 // HISTOGRAM_BINS, "count": c} for i, c in enumerate(self.histogram)],
                 "grades": dict(self.grades), "outcomes": dict(self.outcomes), "passed": self.passed,
@@ -157,6 +161,7 @@ class ScenarioAnalysis:
     pass_grade: str
     grades: tuple[str, ...]  # best first
     all_paths: tuple[PathSummary, ...] = field(default=())  # only when asked for
+    budget: BudgetReport | None = None  # what was proven, what was sampled within the budget
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-able dict; deterministic for the same scenario, catalog and settings."""
@@ -176,6 +181,7 @@ class ScenarioAnalysis:
             "skill_chances": {c.skill: c.as_json() for c in self.skill_chances},
             "random_play": self.random.as_json() if self.random else None,
             "pass_grade": self.pass_grade,
+            "budget": self.budget.as_json() if self.budget else None,
         }
         if self.all_paths:
             data["paths"] = [p.as_json() for p in self.all_paths]
@@ -201,30 +207,48 @@ def explore(scenario: Scenario, catalog: Catalog, *, sweep_limit: int = DEFAULT_
     return Exploration(swept.complete, set(swept.reached), swept)
 
 
-def _grow_all(tree: PlayTree, limit: int) -> bool:
-    """Breadth-first, one batch per depth; False if the next depth would pass `limit`."""
+def _grow_all(tree: PlayTree, limit: int, budget: Budget | None = None) -> bool:
+    """Breadth-first, one batch per depth; False if the next depth would pass `limit` (or the
+    budget's rows or time)."""
+    if budget is not None:
+        limit = min(limit, budget.tree_rows)
     level = np.array([0], dtype=np.int64)
     while level.size:
         parents, options = tree.frontier_children(level)
-        if tree.size + parents.size > limit:
+        if tree.size + parents.size > limit or (budget is not None and budget.out_of_time()):
             return False
-        tree.grow(parents, options)
+        try:
+            tree.grow(parents, options)
+        except BudgetExceeded:
+            return False
         level = _children(tree, level)
     return True
 
 
-def _grow_beam(tree: PlayTree, width: int) -> None:
-    """Keep the `width` best and `width` worst unfinished prefixes (provisional score) per depth."""
+def _grow_beam(tree: PlayTree, width: int, budget: Budget | None = None) -> str:
+    """Keep the `width` best and `width` worst unfinished prefixes (provisional score) per depth.
+
+    With a budget the width shrinks so that every depth fits the rows left; returns "" or why
+    the beam stopped before the last depth ("memory budget", "time budget")."""
+    if budget is not None:
+        room = max(0, budget.tree_rows - tree.size)
+        width = max(1, min(width, room // max(1, 2 * tree.max_replies * (TURN_LIMIT + 1))))
     level = np.array([0], dtype=np.int64)
     for _ in range(TURN_LIMIT + 1):
         if not level.size:
-            return
-        tree.grow(*tree.frontier_children(level))
+            return ""
+        if budget is not None and budget.out_of_time():
+            return "time budget"
+        try:
+            tree.grow(*tree.frontier_children(level))
+        except BudgetExceeded:
+            return "memory budget"
         level = _children(tree, level)
         if level.size > 2 * width:
             scores = np.array([tree.provisional_overall(i) for i in level.tolist()])
             order = np.lexsort((level, scores))  # by score, ties by id: deterministic
             level = np.unique(np.concatenate([level[order[:width]], level[order[-width:]]]))
+    return ""
 
 
 def _children(tree: PlayTree, level: np.ndarray) -> np.ndarray:
@@ -243,14 +267,42 @@ def reached_ids(tree: PlayTree) -> set[str]:
     return found
 
 
-def random_play(tree: PlayTree, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> np.ndarray:
+def random_play(tree: PlayTree, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+                budget: Budget | None = None) -> np.ndarray:
     """Play `runs` seeded random play-throughs at once; returns each one's final tree node.
 
     See the module docstring for the exact definition. Prefixes not grown yet are grown in
-    one batch per turn, each distinct one once.
+    one batch per turn, each distinct one once. When the tree would pass its memory budget
+    (or time runs out) the runs are played again in slices, in order, and only the slices
+    that finished are returned: play-through k is always the same, so a shorter result is a
+    prefix of the full one.
     """
     rng = np.random.default_rng(seed)
     draws = rng.random((runs, TURN_LIMIT))
+    before = tree.size
+    try:
+        return _random_slice(tree, draws)
+    except BudgetExceeded:
+        tree.truncate(before)  # keep room for the slices and the searches after this
+    size, start = max(1, runs // 64), 0
+    done: list[np.ndarray] = []
+    while start < runs:
+        if budget is not None and budget.out_of_time():
+            break
+        before = tree.size
+        try:
+            done.append(_random_slice(tree, draws[start:start + size]))
+            start += size
+        except BudgetExceeded:
+            tree.truncate(before)
+            if size == 1:
+                break
+            size //= 2  # smaller slices share less but fit; a slice of one that does not fit ends it
+    return np.concatenate(done) if done else np.zeros(0, dtype=np.int64)
+
+
+def _random_slice(tree: PlayTree, draws: np.ndarray) -> np.ndarray:
+    runs = len(draws)
     current = np.zeros(runs, dtype=np.int64)
     for turn in range(TURN_LIMIT):
         going = np.nonzero(~tree.ended[current])[0]
@@ -269,7 +321,7 @@ def random_play(tree: PlayTree, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SE
     return current
 
 
-def summarise_random(tree: PlayTree, finals: np.ndarray, seed: int) -> RandomPlay:
+def summarise_random(tree: PlayTree, finals: np.ndarray, seed: int, requested: int = 0) -> RandomPlay:
     """Distribution of overall, grade and outcome over random play-throughs."""
     overall = tree.overall[finals]
     runs = int(finals.size)
@@ -287,7 +339,7 @@ def summarise_random(tree: PlayTree, finals: np.ndarray, seed: int) -> RandomPla
         grades={letter: int(c) for letter, c in zip(tree.grade_letters, grades)},
         outcomes={name: int(c) for name, c in zip(OUTCOMES, outcomes)},
         passed=int((overall >= dict(rubric.grades)[rubric.pass_grade]).sum()),  # as Rubric.passes
-        median_grade=rubric.grade_for(median))
+        median_grade=rubric.grade_for(median), requested=max(requested, runs))
 
 
 # ----------------------------------------------------------------------------- the report
@@ -295,33 +347,67 @@ def summarise_random(tree: PlayTree, finals: np.ndarray, seed: int) -> RandomPla
 
 def analyse(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
             tree_limit: int = DEFAULT_TREE_LIMIT, sweep_limit: int = DEFAULT_SWEEP_LIMIT,
-            beam_width: int = DEFAULT_BEAM_WIDTH, all_paths: bool = False) -> ScenarioAnalysis:
+            beam_width: int = DEFAULT_BEAM_WIDTH, all_paths: bool = False,
+            memory_limit_mb: float = DEFAULT_MEMORY_LIMIT_MB,
+            time_limit: float = DEFAULT_TIME_LIMIT_S) -> ScenarioAnalysis:
     """Everything `customer-sim analyse` reports for one scenario (see the module docstring)."""
     return analyse_with_tree(scenario, catalog, runs=runs, seed=seed, tree_limit=tree_limit,
-                             sweep_limit=sweep_limit, beam_width=beam_width, all_paths=all_paths)[0]
+                             sweep_limit=sweep_limit, beam_width=beam_width, all_paths=all_paths,
+                             memory_limit_mb=memory_limit_mb, time_limit=time_limit)[0]
 
 
 def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
                       tree_limit: int = DEFAULT_TREE_LIMIT, sweep_limit: int = DEFAULT_SWEEP_LIMIT,
                       beam_width: int = DEFAULT_BEAM_WIDTH,
-                      all_paths: bool = False) -> tuple[ScenarioAnalysis, PlayTree]:
+                      all_paths: bool = False, memory_limit_mb: float = DEFAULT_MEMORY_LIMIT_MB,
+                      time_limit: float = DEFAULT_TIME_LIMIT_S) -> tuple[ScenarioAnalysis, PlayTree]:
     """`analyse`, plus the scored play tree it grew (the quality gates read per-turn facts from it:
-    trigger traps, the moods each node is reached in, the surface strategies' play-throughs)."""
+    trigger traps, the moods each node is reached in, the surface strategies' play-throughs).
+
+    Every phase stays within `memory_limit_mb` and `time_limit` (see analysis_budget); what
+    was proven and what was only sampled is in `ScenarioAnalysis.budget`. Raises
+    BudgetExceeded (with a sentence saying why) when the scenario cannot be played at all
+    within the memory limit."""
+    _check_tables(scenario, catalog, memory_limit_mb)
     tree = PlayTree(scenario, catalog)
-    swept = sweep(tree.stepper, sweep_limit)
-    finals = random_play(tree, runs, seed) if runs > 0 else None
-    exhaustive = swept.complete and swept.prefixes <= tree_limit and _grow_all(tree, tree_limit)
-    if not exhaustive:
-        _grow_beam(tree, beam_width)
+    budget = plan(tree.stepper, memory_limit_mb=memory_limit_mb, time_limit=time_limit, sweep_limit=sweep_limit)
+    tree.max_bytes = budget.tree_bytes
+    notes = BudgetReport(memory_limit_mb, time_limit, budget.row, budget.tree_rows, budget.frontier_rows)
+    swept = sweep(tree.stepper, budget.sweep_limit, max_frontier=budget.frontier_rows, deadline=budget.deadline)
+    if swept.complete:
+        notes.proven.append(f"reachability, dead ends and skill chances: all {swept.prefixes:,} prefixes")
+    else:
+        why = swept.cut if swept.cut != "prefix limit" or budget.sweep_limit == sweep_limit else "memory budget"
+        notes.sample(f"reachability, dead ends and skill chances from the first {swept.prefixes:,} prefixes", why)
+    tree.max_bytes = budget.tree_bytes // 2  # random play leaves half for the searches after it
+    finals = random_play(tree, runs, seed, budget) if runs > 0 else None
+    tree.max_bytes = budget.tree_bytes
+    if finals is not None and finals.size < runs:
+        notes.sample(f"random play: {finals.size:,} of {runs:,} runs", "memory budget"
+                     if not budget.out_of_time() else "time budget")
+    exhaustive = swept.complete and swept.prefixes <= tree_limit and _grow_all(tree, tree_limit, budget)
+    if exhaustive:
+        notes.proven.append(f"best and worst paths: every play-through scored ({tree.size:,} prefixes)")
+    else:
+        stopped = _grow_beam(tree, beam_width, budget)
+        why = stopped or ("time budget" if budget.out_of_time() else
+                          "not every prefix was swept" if not swept.complete else
+                          f"more than --tree-limit {tree_limit:,} prefixes" if swept.prefixes > tree_limit else
+                          "memory budget")
+        notes.sample("best and worst paths: beam search" + (" (cut short)" if stopped else ""), why)
     # examples the sweep found are grown in the scored tree too, so they come with grades
     for choices in [*swept.ending_examples.values(), *(stop.example for stop in swept.stops)]:
-        tree.follow(choices)
+        try:
+            tree.follow(choices)
+        except BudgetExceeded:
+            notes.sample("example play-throughs", "memory budget")
+            break
     leaves = tree.leaves()
 
     structural = reachable_ids(scenario)
     reached = set(swept.reached) | reached_ids(tree)
     every_id = [*scenario.nodes, *scenario.endings]
-    random = summarise_random(tree, finals, seed) if finals is not None else None
+    random = summarise_random(tree, finals, seed, runs) if finals is not None else None
     best = _pick(tree, leaves, best=True)
     worst = _pick(tree, leaves, best=False)
     complete_leaves = leaves[tree.reason[leaves] == BY_ENDING]
@@ -342,7 +428,18 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
         skill_chances=tuple(_skill_chances(tree, swept, complete_leaves)),
         random=random, pass_grade=tree.compiled.rubric.pass_grade, grades=tree.grade_letters,
         all_paths=tuple(summary_of(tree, leaf) for leaf in _in_path_order(tree, leaves)) if all_paths else (),
+        budget=notes,
     ), tree
+
+
+def _check_tables(scenario: Scenario, catalog: Catalog, memory_limit_mb: float) -> None:
+    """BudgetExceeded before building per-node tables that would not fit the memory limit."""
+    widest = max((len(node.replies) for node in scenario.nodes.values()), default=1)
+    acts = max((len(reply.acts) for node in scenario.nodes.values() for reply in node.replies), default=1)
+    why = check_static(len(scenario.nodes), max(1, widest), len(catalog.mood.dimensions), len(catalog.acts),
+                       max(1, acts), memory_limit_mb)
+    if why:
+        raise BudgetExceeded(why)
 
 
 def measured_difficulty(random: RandomPlay | None) -> int:
@@ -407,10 +504,9 @@ def _endings(tree: PlayTree, leaves: np.ndarray, swept: SweepResult) -> list[End
 def _dead_ends(scenario: Scenario, tree: PlayTree, swept: SweepResult, structural: set[str]) -> list[DeadEnd]:
     """Structural (no ending reachable from a reachable node) first, then stops found in play."""
     out = []
-    follow = successors(scenario)
-    triggers = [t.goto for t in scenario.triggers]
+    reaching = reachable_ending_ids(scenario)
     for node_id in scenario.nodes:
-        if node_id in structural and not _ending_reachable(scenario, node_id, follow, triggers):
+        if node_id in structural and node_id not in reaching:
             out.append(DeadEnd(node_id, "no ending can be reached from here"))
     found = {(stop.node_id, stop.reason): stop for stop in swept.stops}
     if not swept.complete:  # the scored tree may have met stops the partial sweep did not reach
@@ -425,22 +521,6 @@ def _dead_ends(scenario: Scenario, tree: PlayTree, swept: SweepResult, structura
     for (node_id, reason), stop in sorted(found.items()):
         out.append(DeadEnd(node_id, reason, stop.count, tuple(c + 1 for c in stop.example)))
     return out
-
-
-def _ending_reachable(scenario: Scenario, start: str, follow: dict[str, list[str]], triggers: list[str]) -> bool:
-    seen, stack = {start}, [start]
-    while stack:
-        current = stack.pop()
-        if current in scenario.endings:
-            return True
-        nexts = follow.get(current, [])
-        if current in scenario.nodes and scenario.nodes[current].replies:
-            nexts = [*nexts, *triggers]  # a trigger may fire after this node's reply
-        for target in nexts:
-            if target not in seen:
-                seen.add(target)
-                stack.append(target)
-    return False
 
 
 def _skill_chances(tree: PlayTree, swept: SweepResult, complete_leaves: np.ndarray) -> list[SkillChances]:

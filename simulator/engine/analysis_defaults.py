@@ -10,3 +10,8 @@ DEFAULT_BEAM_WIDTH = 256  # best and worst unfinished prefixes kept per depth by
 # The library asks for at least two chances per skill on every complete path (issue 4);
 # one chance makes a skill scorable, two make a single slip recoverable.
 DEFAULT_MIN_SKILL_CHANCES = 2
+# Every analysis phase sizes itself from the scenario before allocating (analysis_budget.py):
+# within this much memory for its arrays, and this much time, it proves what it can and
+# samples the rest, saying which is which.
+DEFAULT_MEMORY_LIMIT_MB = 512
+DEFAULT_TIME_LIMIT_S = 60.0

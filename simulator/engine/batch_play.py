@@ -18,7 +18,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from simulator.engine.analysis_budget import BudgetExceeded
+from simulator.engine.analysis_budget import GROWTH_SLACK, TRACKER_BYTES, BudgetExceeded, step_rows
 from simulator.engine.batch_step import (BATCH_FIELDS, BY_ENDING, NO_REPLY, REASONS, TURN_LIMIT_HIT, Batch,
                                          Stepper, skill_chances)
 from simulator.engine.compiled import CompiledScenario, compile_scenario
@@ -51,7 +51,7 @@ class PlayTree:
         self._grade_of = {letter: i for i, letter in enumerate(self.grade_letters)}
         self._trackers: dict[int, RubricTracker] = {}  # rubric state of unfinished prefixes
         self._facts: dict[tuple[int, int, int, bool], TurnFacts] = {}  # frozen, so safe to share
-        self.max_rows: int | None = None  # the memory budget's ceiling (analysis_budget); None = none
+        self.max_bytes: int | None = None  # the memory budget (analysis_budget.Budget.tree_bytes); None = none
         root = stepper.root()
         self._allocate(root, 1024)
         self._store(np.array([0]), root)
@@ -77,17 +77,24 @@ class PlayTree:
         self.grade = np.zeros(capacity, dtype=np.int8)
         self.skills = np.zeros((capacity, len(SKILLS)), dtype=np.int16)
         self._arrays = (*BATCH_FIELDS, "parent", "choice", "children", "overall", "grade", "skills")
+        self.row_bytes = sum(getattr(self, name)[:1].nbytes for name in self._arrays)
 
     def _reserve(self, extra: int) -> None:
-        """Room for `extra` more prefixes; BudgetExceeded (nothing changed) past `max_rows`."""
+        """Room for `extra` more prefixes; BudgetExceeded (nothing changed) past `max_bytes`.
+
+        The budget covers the arrays (with the copy growing makes) and a rubric tracker per
+        unfinished prefix, the two things that grow with the tree."""
         needed = self.size + extra
+        if self.max_bytes is not None:
+            trackers = (len(self._trackers) + extra) * TRACKER_BYTES
+            most = int((self.max_bytes - trackers) / (self.row_bytes * GROWTH_SLACK))
+            if needed > most:
+                raise BudgetExceeded(f"{needed:,} prefixes needed, the memory budget allows {max(most, 0):,}")
         if needed <= self.capacity:
             return
-        if self.max_rows is not None and needed > self.max_rows:
-            raise BudgetExceeded(f"{needed:,} prefixes needed, the memory budget allows {self.max_rows:,}")
         capacity = max(needed, int(self.capacity * _GROW))
-        if self.max_rows is not None:
-            capacity = min(capacity, self.max_rows)
+        if self.max_bytes is not None:
+            capacity = min(capacity, max(needed, most))
         for name in self._arrays:
             old = getattr(self, name)
             new = np.full((capacity, *old.shape[1:]), -1 if name in ("parent", "choice", "children") else 0,
@@ -100,6 +107,18 @@ class PlayTree:
         for name in BATCH_FIELDS:
             getattr(self, name)[ids] = getattr(batch, name)
 
+    def truncate(self, size: int) -> None:
+        """Forget every prefix grown after the first `size` (to free room for a smaller retry)."""
+        if size >= self.size:
+            return
+        dropped = np.arange(size, self.size)
+        self.children[self.parent[dropped], self.choice[dropped]] = -1
+        self.children[dropped] = -1  # the rows are reused: no stale child pointers
+        self.parent[dropped], self.choice[dropped] = -1, -1
+        for tree_node in [t for t in self._trackers if t >= size]:
+            del self._trackers[tree_node]
+        self.size = size
+
     def states(self, ids: np.ndarray) -> Batch:
         """The conversation states of these tree nodes, as a Batch (copies)."""
         return Batch(**{name: getattr(self, name)[ids] for name in BATCH_FIELDS})
@@ -108,10 +127,20 @@ class PlayTree:
     def grow(self, parents: np.ndarray, choices: np.ndarray) -> np.ndarray:
         """Step each (parent, 0-based option) pair once; returns the new tree node ids.
 
-        Pairs must be distinct, not yet grown, with parents that have not ended.
+        Pairs must be distinct, not yet grown, with parents that have not ended. Large
+        batches are stepped in slices (`analysis_budget.step_rows`) so a step's temporaries
+        stay small however wide the nodes are; the ids come out in the same order.
         """
         parents = np.asarray(parents, dtype=np.int64)
         choices = np.asarray(choices, dtype=np.int64)
+        piece = step_rows(self.max_replies)
+        if len(parents) > piece:
+            self._reserve(len(parents))  # all or nothing: refuse before stepping any slice
+            return np.concatenate([self._grow(parents[i:i + piece], choices[i:i + piece])
+                                   for i in range(0, len(parents), piece)])
+        return self._grow(parents, choices)
+
+    def _grow(self, parents: np.ndarray, choices: np.ndarray) -> np.ndarray:
         n = len(parents)
         if n == 0:
             return np.zeros(0, dtype=np.int64)

@@ -44,7 +44,7 @@ class Batch:
     mood: np.ndarray  # (n, dims) float64
     uses: np.ndarray  # (n, acts + 1) int16: times each act was used (last column: padding, always 0)
     grievance: np.ndarray  # (n,) bool: still open
-    visited: np.ndarray  # (n, nodes) bool
+    visited: np.ndarray  # (n, watched) bool: only nodes some condition asks about (Stepper.visit_column)
     depth: np.ndarray  # (n,) int16: turns taken
     ending: np.ndarray  # (n,) int32
     ended: np.ndarray  # (n,) bool
@@ -108,6 +108,15 @@ class Stepper:
                 else:
                     self.conditional.append((i, j, condition))
         self.triggers = [(condition, self._code(goto)) for condition, goto in compiled.triggers]
+        # Only nodes a `visited` / `not_visited` condition names get a column: a (prefixes x nodes)
+        # table would make an 8,000-node file need gigabytes for an answer nobody asks for.
+        watched = sorted({self.node_index[node_id]
+                          for condition in [c for _, _, c in self.conditional] + [c for c, _ in self.triggers]
+                          for node_id in (*condition.visited, *condition.not_visited)
+                          if node_id in self.node_index})
+        self.visit_column = np.full(max(1, n_nodes), -1, dtype=np.int64)
+        self.visit_column[watched] = np.arange(len(watched))
+        self.visit_width = max(1, len(watched))
         self.ending_outcome = np.array([OUTCOMES.index(e.outcome) if e.outcome in OUTCOMES else UNRESOLVED_INDEX
                                         for e in scenario.endings.values()], dtype=np.int8)
         self._skill_sets = [[reply_skill_sets(reply, catalog) for reply in replies] for replies in self.replies]
@@ -126,8 +135,9 @@ class Stepper:
         """The opening, as `Session.__init__` sets it up (ended at once if no reply is shown)."""
         model, n_nodes = self.model, len(self.node_ids)
         start = self.node_index[self.scenario.start]
-        visited = np.zeros((1, max(1, n_nodes)), dtype=bool)
-        visited[0, start] = True
+        visited = np.zeros((1, self.visit_width), dtype=bool)
+        if self.visit_column[start] >= 0:
+            visited[0, self.visit_column[start]] = True
         batch = Batch(
             loc=np.array([start], dtype=np.int32), mood=model.start[None, :].copy(),
             uses=np.zeros((1, len(model.acts) + 1), dtype=np.int16), grievance=np.ones(1, dtype=bool),
@@ -168,7 +178,9 @@ class Stepper:
         to_node = target >= 0
         visited = parents.visited.copy()
         entered = np.nonzero(to_node)[0]
-        visited[entered, target[entered]] = True
+        columns = self.visit_column[target[entered]]
+        watched = columns >= 0
+        visited[entered[watched], columns[watched]] = True
         ending = np.where(to_node, -1, -1 - target).astype(np.int32)
         outcome = np.zeros(n, dtype=np.int8)
         outcome[~to_node] = self.ending_outcome[ending[~to_node]]
@@ -192,7 +204,7 @@ class Stepper:
     def holds(self, condition: CompiledCondition, moods: np.ndarray, expression: np.ndarray,
               visited: np.ndarray, used: np.ndarray) -> np.ndarray:
         """`conditions.holds` for a batch: moods (n, dims), expression (n,) label indices,
-        visited (n, nodes) and used (n, acts+1) bools."""
+        visited (n, watched) (see `visit_column`) and used (n, acts+1) bools."""
         model = self.model
         ok = np.ones(len(moods), dtype=bool)
         if condition.has_mood:
@@ -201,10 +213,10 @@ class Stepper:
             wanted = [i for i, label in enumerate(model.expressions) if label in condition.expression]
             ok &= np.isin(expression, wanted)
         for node_id in condition.visited:
-            ok &= visited[:, self.node_index[node_id]] if node_id in self.node_index else False
+            ok &= visited[:, self.visit_column[self.node_index[node_id]]] if node_id in self.node_index else False
         for node_id in condition.not_visited:
             if node_id in self.node_index:
-                ok &= ~visited[:, self.node_index[node_id]]
+                ok &= ~visited[:, self.visit_column[self.node_index[node_id]]]
         for act in condition.acts_used:
             ok &= used[:, model.act_index[act]] if act in model.act_index else False
         for act in condition.acts_not_used:

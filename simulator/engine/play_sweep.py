@@ -13,10 +13,12 @@ the first example found of anything is the shortest one with the smallest choice
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.engine.analysis_budget import step_rows
 from simulator.engine.batch_step import BATCH_FIELDS, BY_ENDING, REASONS, Batch, Stepper
 from simulator.scenario.model import SKILLS
 
@@ -36,6 +38,7 @@ class Stop:
 @dataclass
 class SweepResult:
     complete: bool  # every play-through was enumerated (False: stopped at the limit)
+    cut: str = ""  # why it stopped early: "" | "prefix limit" | "memory budget" | "time budget"
     prefixes: int = 1  # prefixes stepped, the opening included
     complete_paths: int = 0  # play-throughs that reach an ending the author wrote
     longest: int = 0  # turns in the longest play-through
@@ -83,8 +86,16 @@ class _Skeleton:
         return tuple(reversed(out))
 
 
-def sweep(stepper: Stepper, limit: int) -> SweepResult:
-    """Enumerate every play-through (up to `limit` prefixes) and summarise what play can do."""
+def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
+          deadline: float | None = None) -> SweepResult:
+    """Enumerate every play-through (up to `limit` prefixes) and summarise what play can do.
+
+    `max_frontier` bounds the unfinished prefixes kept for the next depth (memory) and
+    `deadline` (a `time.monotonic()` value) the time; past either, or past `limit`, the result
+    is not complete and `cut` says why. Chunks are never larger than the frontier bound."""
+    chunk = min(CHUNK, step_rows(stepper.max_replies))
+    if max_frontier is not None:
+        chunk = max(1, min(chunk, max_frontier))
     root = stepper.root()
     result = SweepResult(complete=True)
     result.reached.add(stepper.node_ids[int(root.loc[0])])
@@ -131,10 +142,14 @@ def sweep(stepper: Stepper, limit: int) -> SweepResult:
         counts = frontier.n_options.astype(np.int64)
         rows = np.repeat(np.arange(len(frontier)), counts)
         options = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        for start in range(0, len(rows), CHUNK):
-            part_rows, part_options = rows[start:start + CHUNK], options[start:start + CHUNK]
+        kept = 0
+        for start in range(0, len(rows), chunk):
+            part_rows, part_options = rows[start:start + chunk], options[start:start + chunk]
             if result.prefixes + len(part_rows) > limit:
-                result.complete = False
+                result.complete, result.cut = False, "prefix limit"
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                result.complete, result.cut = False, "time budget"
                 break
             children = stepper.step(frontier.take(part_rows), part_options)
             ids = np.arange(next_id, next_id + len(part_rows), dtype=np.int64)
@@ -143,6 +158,10 @@ def sweep(stepper: Stepper, limit: int) -> SweepResult:
             skeleton.add(depth, frontier_ids[part_rows], part_options)
             account(children, ids, depth)
             going = np.nonzero(~children.ended)[0]
+            kept += len(going)
+            if max_frontier is not None and kept > max_frontier:
+                result.complete, result.cut = False, "memory budget"
+                break
             next_states.append(children.take(going))
             next_ids.append(ids[going])
         skeleton.close_depth(depth, next_id)

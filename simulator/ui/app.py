@@ -14,12 +14,10 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-import numpy as np
 import pygame
 
-from simulator.engine.shuffle import new_seed
 from simulator.paths import DATA_DIR
 from simulator.ui import input as act
 from simulator.ui.face import FaceRenderer
@@ -31,6 +29,9 @@ from simulator.ui.settings import Settings
 from simulator.ui.speech import Speech
 from simulator.ui.text import TextRenderer
 from simulator.ui.theme import Style, ThemeData, load_theme, window_scale
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +71,14 @@ class App:
                  size: tuple[int, int] | None = None, fullscreen: bool | None = None,
                  data_dir: Path = DATA_DIR, speech: Speech | None = None,
                  high_contrast: bool | None = None, ui_scale: float = 1.0,
-                 rng: np.random.Generator | None = None, shuffle_replies: bool = True) -> None:
+                 rng: "np.random.Generator | None" = None, shuffle_replies: bool = True) -> None:
         # one file or folder, or the list of sources (shipped, user, --scenarios): see ui/library.py
         self.library = ScenarioLibrary(source if isinstance(source, (list, tuple)) else Path(source), data_dir)
         self.source = self.library.source
         # Every attempt's reply order is shuffled from a seed drawn here (never the global RNG);
         # tests and screenshots pass a seeded Generator, or shuffle_replies=False for file order.
-        self.rng = rng if rng is not None else np.random.default_rng()
+        # Made on first use: importing numpy before the first frame would cost the start-up budget.
+        self._rng = rng
         self.shuffle_replies = shuffle_replies
         self.store: ProfileStore = store if store is not None else MemoryProfileStore()
         self.requested_profile = profile
@@ -195,8 +197,19 @@ class App:
             self.store.save_settings(self.profile, self.settings.to_dict())
 
     # ------------------------------------------------------------------ sessions (for records)
+    @property
+    def rng(self) -> "np.random.Generator":
+        """The Generator attempt seeds come from (an unseeded one unless the caller passed one)."""
+        if self._rng is None:
+            import numpy as np
+
+            self._rng = np.random.default_rng()
+        return self._rng
+
     def attempt_seed(self) -> int | None:
         """A fresh reply-order seed for a new attempt (None when shuffling is off)."""
+        from simulator.engine.shuffle import new_seed
+
         return new_seed(self.rng) if self.shuffle_replies else None
 
     def new_session(self, entry: Any, choices: list[int] | tuple[int, ...] = (),

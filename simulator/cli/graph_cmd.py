@@ -110,8 +110,14 @@ def _unreachable_marks(scenario, catalog, structural_only: bool) -> dict[str, st
     if structural_only:
         return marks
     from simulator.engine.analysis import explore
+    from simulator.engine.analysis_budget import BudgetExceeded
 
-    exploration = explore(scenario, catalog)
+    try:
+        exploration = explore(scenario, catalog)  # within the default memory and time budget
+    except BudgetExceeded as error:
+        print(f"customer-sim graph: note: play not explored ({error}); only structure is marked",
+              file=sys.stderr)
+        return marks
     never = "never reached in play" if exploration.complete else "not reached by search"
     for item in [*scenario.nodes, *scenario.endings]:
         if item not in marks and item not in exploration.reached:

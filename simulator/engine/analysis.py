@@ -200,10 +200,14 @@ class Exploration:
 # ----------------------------------------------------------------------------- searching
 
 
-def explore(scenario: Scenario, catalog: Catalog, *, sweep_limit: int = DEFAULT_SWEEP_LIMIT) -> Exploration:
-    """Which nodes and endings play reaches (every play-through, up to `sweep_limit` prefixes)."""
+def explore(scenario: Scenario, catalog: Catalog, *, sweep_limit: int = DEFAULT_SWEEP_LIMIT,
+            memory_limit_mb: float = DEFAULT_MEMORY_LIMIT_MB, time_limit: float = DEFAULT_TIME_LIMIT_S) -> Exploration:
+    """Which nodes and endings play reaches (every play-through, up to `sweep_limit` prefixes,
+    within the memory and time budget; `complete` is False when any of them cut it short)."""
+    _check_tables(scenario, catalog, memory_limit_mb)
     tree = PlayTree(scenario, catalog)
-    swept = sweep(tree.stepper, sweep_limit)
+    budget = plan(tree.stepper, memory_limit_mb=memory_limit_mb, time_limit=time_limit, sweep_limit=sweep_limit)
+    swept = sweep(tree.stepper, budget.sweep_limit, max_frontier=budget.frontier_rows, deadline=budget.deadline)
     return Exploration(swept.complete, set(swept.reached), swept)
 
 

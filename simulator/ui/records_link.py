@@ -94,7 +94,7 @@ class RecordsLink:
             self.app.notify(f"\u201c{offer.scenario_title}\u201d is no longer available.", "warning")
             return
         try:
-            play = resume(self.store, offer, entry.scenario, self.app.library.catalog)
+            play = resume(self.store, offer, entry.scenario, entry.catalog or self.app.library.catalog)
         except ResumeError as error:
             decline(self.store, offer)
             self.app.notify(f"Sorry, {error}. Starting fresh.", "warning")

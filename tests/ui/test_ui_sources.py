@@ -81,6 +81,9 @@ def test_down_reaches_every_card_across_sections_and_the_trainers_persona_plays(
     focused = picker.focus.focused
     assert focused is picker.cards[-1] and focused.entry.path == trainer / "night.yaml"
     assert focused.entry.ok, focused.entry.diagnostics
+    from simulator.ui.scenes.picker import persona_label
+
+    assert persona_label(app, focused.entry.scenario, focused.entry.catalog) == "Night shift"
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "briefing"
     assert app.stack.top._persona().label == "Night shift"

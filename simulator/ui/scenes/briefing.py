@@ -139,7 +139,7 @@ class BriefingScene(Scene):
         name = app.text.render(scenario.customer.name, style, "subtitle", style.color("text"), "bold")
         surface.blit(name, (x, y))
         y += name.get_height() + style.space("s")
-        chips = [persona_label(app, scenario), difficulty_label(scenario.difficulty)]
+        chips = [persona_label(app, scenario, self.entry.catalog), difficulty_label(scenario.difficulty)]
         cx = x
         for label in chips:
             w, h = chip_size(app, label)

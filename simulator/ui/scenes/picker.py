@@ -23,8 +23,9 @@ from simulator.ui.widgets.scroll import ScrollView
 DIFFICULTY = {1: "Gentle", 2: "Moderate", 3: "Tough"}
 
 
-def persona_label(app, scenario) -> str:
-    catalog = app.library.catalog
+def persona_label(app, scenario, catalog=None) -> str:
+    """The persona's label from `catalog` (an entry's own, with its folder's personas) or the shipped one."""
+    catalog = catalog if catalog is not None else app.library.catalog
     persona_id = getattr(getattr(scenario, "customer", None), "persona", "")
     persona = catalog.personas.get(persona_id) if catalog is not None else None
     return persona.label if persona is not None else persona_id.capitalize()
@@ -359,7 +360,7 @@ class PickerScene(Scene):
                       style.color("danger_soft"), style.color("danger"), border=style.color("danger"))
             return
         scenario = entry.scenario
-        chips = [persona_label(app, scenario), difficulty_label(getattr(scenario, "difficulty", 1))]
+        chips = [persona_label(app, scenario, entry.catalog), difficulty_label(getattr(scenario, "difficulty", 1))]
         name = getattr(getattr(scenario, "customer", None), "name", "")
         if name:
             chips.append(name)

@@ -8,6 +8,7 @@ not ours (`marked_as_ours` is False) is never renamed at all.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -76,6 +77,16 @@ def marked_as_ours(path: Path) -> bool:
     except OSError:
         return False
     return len(header) == 100 and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+
+
+def file_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, or None when it is gone: tells whether the
+    records file is still the one a connection has open."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def connect(path: Path | str, *, uri: bool = False) -> sqlite3.Connection:

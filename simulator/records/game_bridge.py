@@ -116,6 +116,10 @@ class RecordingSession:
         self.attempt_id = attempt_id
         self.profile = profile
         self.save_problem: str | None = None
+        # Turns played but not on disk yet (a save failed: disk full, lock held, folder gone),
+        # with when they were played; written in order with the next save that works.
+        self._unsaved: list[tuple[Any, str | None]] = []
+        self._finish_saved = False
 
     @classmethod
     def start(cls, store: Store, profile: str, scenario: Any, catalog: Any, *,
@@ -161,14 +165,49 @@ class RecordingSession:
         record = self.session.choose(i)
         if self.attempt_id is None:
             return record
-        try:
-            self.store.save_turn(self.attempt_id, self.session.snapshot(), record)
-            self.save_problem = None
-        except RecordsError as error:
-            self.save_problem = str(error)
-        if self.session.result is not None:
-            self._save_finish()
+        self._unsaved.append((record, None))
+        self.flush(wait_ms=0)  # never wait for another program's lock during a frame
         return record
+
+    @property
+    def unsaved_turns(self) -> int:
+        """Turns played that are not on disk yet (kept here until a save works)."""
+        return len(self._unsaved)
+
+    @property
+    def pending(self) -> bool:
+        """True while anything played (a turn, the finish) is not on disk yet."""
+        return bool(self._unsaved) or (self.session.result is not None and not self._finish_saved
+                                       and self.attempt_id is not None)
+
+    def flush(self, wait_ms: int | None = None) -> bool:
+        """Write what is not on disk yet: the kept turns, in order, then the finish. True
+        when everything is saved. Called after every turn, and again by the game later."""
+        if self.attempt_id is None:
+            return True
+        if self._unsaved:
+            try:
+                self.store.save_turns(self.attempt_id, self.session.snapshot(), [r for r, _ in self._unsaved],
+                                      times=[at for _, at in self._unsaved], wait_ms=wait_ms)
+            except RecordsError as error:
+                from simulator.records.serialize import iso_timestamp
+
+                stamp = iso_timestamp()  # keep when they were played, not when they get saved
+                self._unsaved = [(record, at or stamp) for record, at in self._unsaved]
+                self.save_problem = str(error)
+                return False
+            self._unsaved = []
+            self.save_problem = None
+        if self.session.result is not None and not self._finish_saved:
+            try:
+                self.store.finish_attempt(self.attempt_id, self.session.result, self.session.snapshot(),
+                                          wait_ms=wait_ms)
+            except RecordsError as error:
+                self.save_problem = str(error)
+                return False
+            self._finish_saved = True
+            self.save_problem = None
+        return True
 
     def replay_from(self, turn: int) -> "RecordingSession":
         """Debrief's "replay from turn k": a new attempt with the first `turn` choices
@@ -192,12 +231,7 @@ class RecordingSession:
                 self.save_problem = str(error)
 
     def _save_finish(self) -> None:
-        if self.attempt_id is None:
-            return
-        try:
-            self.store.finish_attempt(self.attempt_id, self.session.result, self.session.snapshot())
-        except RecordsError as error:
-            self.save_problem = str(error)
+        self.flush()
 
 
 def saving_status(store: Store, play: RecordingSession | None = None) -> str | None:
@@ -205,6 +239,10 @@ def saving_status(store: Store, play: RecordingSession | None = None) -> str | N
     if store.read_only_reason:
         return f"Progress is not being saved: {store.read_only_reason}."
     if play is not None and play.save_problem:
+        kept = getattr(play, "unsaved_turns", 0)
+        if kept:
+            return (f"Saving has stopped: {kept} turn{'s are' if kept != 1 else ' is'} not saved yet ("
+                    f"{play.save_problem}). They are kept and saved, in order, as soon as saving works again.")
         return f"The last turn could not be saved: {play.save_problem}"
     return None
 

@@ -119,11 +119,16 @@ class Sender:
 
     def _run(self) -> None:
         conn = None
+        opened = None
         try:
             while not self._stopping.is_set():
                 try:
+                    if conn is not None and dbfile.file_id(self.db_path) != opened:
+                        conn.close()  # the records file was written again elsewhere (folder removed)
+                        conn = None
                     if conn is None:
                         conn = dbfile.connect(self.db_path)
+                        opened = dbfile.file_id(self.db_path)
                     result = self.send_pending(conn=conn)
                 except sqlite3.Error as error:  # the records file itself is in trouble
                     log.warning("cannot read the outbox in %s: %s", self.db_path, error)

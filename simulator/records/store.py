@@ -61,6 +61,8 @@ class Store:
         # builder (IRI base) before play; the export must use the same base to match.
         self.statements = StatementBuilder()
         self._closers: list[Callable[[], None]] = []
+        self.notices: list[str] = []  # things that happened while saving (a removed file rewritten)
+        self._file_id = _file_id(path) if read_only_reason is None else None
 
     # ---------------------------------------------------------------- housekeeping
     @property
@@ -108,25 +110,61 @@ class Store:
                 self._batch_depth -= 1
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, wait_ms: int | None = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction. `wait_ms`: how long to wait for another program's write
+        lock (default: the connection's busy timeout); the game passes 0 so a held lock
+        never holds up a frame (the turn is kept and saved with the next one)."""
         if self._batch_depth:
             yield self._conn
             return
+        self._check_file()
+        if wait_ms is not None:
+            self._conn.execute(f"PRAGMA busy_timeout = {max(0, int(wait_ms))}")
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise self._error("start a save", error) from error
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise self._error("start saving", error) from error
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+                raise self._error("save", error) from error
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+                raise
+        finally:
+            if wait_ms is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute(f"PRAGMA busy_timeout = {dbfile.BUSY_TIMEOUT_MS}")
+
+    def _check_file(self) -> None:
+        """Before a write: is the records file still the one we opened? A folder deleted
+        mid-game leaves SQLite writing into a file nobody can open again; then the whole
+        database is written out afresh at its path, so nothing played so far is lost."""
+        if self._file_id is None or _file_id(self.path) == self._file_id:
+            return
         try:
-            yield self._conn
-            self._conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.execute("ROLLBACK")
-            raise self._error("save", error) from error
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.execute("ROLLBACK")
-            raise
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = dbfile.connect(self.path)
+            self._conn.backup(fresh)
+            fresh.execute("PRAGMA journal_mode = WAL")
+            from simulator.records.opening import SYNCHRONOUS
+
+            fresh.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        except (OSError, sqlite3.Error) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise RecordsError(f"could not save trainee records: {self.path} was removed while you played and "
+                               f"cannot be written again ({reason}); what you play is kept until it can") from None
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._conn = fresh
+        self._file_id = _file_id(self.path)
+        self.notices.append(f"The records file {self.path} was removed while you played; it was written "
+                            "again with everything so far.")
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
@@ -137,11 +175,11 @@ class Store:
     def _error(self, doing: str, error: sqlite3.Error) -> RecordsError:
         kind = dbfile.error_kind(error)
         why = {
-            "busy": "another copy of the program kept the records busy for too long",
+            "busy": "another program is holding the records file (it is busy)",
             "cannot-write": "the records folder cannot be written (read-only, full or removed)",
             "corrupt": "the records file is damaged",
         }.get(kind, "the database reported a problem")
-        return RecordsError(f"could not {doing} trainee records in {self.path}: {why} ({error})")
+        return RecordsError(f"could not {doing} the trainee records in {self.path}: {why} ({error})")
 
     # ---------------------------------------------------------------- profiles
     def ensure_profile(self, name: str) -> str:
@@ -218,16 +256,24 @@ class Store:
                          (attempt_id, dumps(snapshot) if snapshot is not None else None))
             return attempt_id
 
-    def save_turn(self, attempt_id: int, snapshot: Mapping, turn: Any = None) -> None:
+    def save_turn(self, attempt_id: int, snapshot: Mapping, turn: Any = None, *, wait_ms: int | None = None) -> None:
         """Save the state after a turn: the session snapshot, and from the turn record its
         choice, mood after, evidence and a compact transcript line. One short transaction.
 
         Idempotent and replay-safe: the turn's position is taken from the snapshot's choices,
         and everything recorded for that position or later is replaced, so saving turn n
         again (or after "replay from turn k") overwrites instead of duplicating."""
+        self.save_turns(attempt_id, snapshot, [turn] if turn is not None else [], wait_ms=wait_ms)
+
+    def save_turns(self, attempt_id: int, snapshot: Mapping, turns: list, *, times: list | None = None,
+                   wait_ms: int | None = None) -> None:
+        """`save_turn` for the last `len(turns)` turns at once, in order, in one transaction:
+        the turns a failed save (disk full, a held lock) kept in memory are written with the
+        next one that works, numbered as they were played. `times`: when each was played."""
         choices = [int(c) for c in (field(snapshot, "choices") or [])]
-        keep = max(len(choices) - 1, 0)  # turns before this one stay as they are
-        with self._write() as conn:
+        records = list(turns)[-len(choices):] if choices else []
+        keep = max(len(choices) - max(len(records), 1), 0)  # turns before these stay as they are
+        with self._write(wait_ms) as conn:
             row = conn.execute(f"SELECT a.status, d.moods, d.turns{_FULL_FROM} WHERE a.id = ?",
                                (attempt_id,)).fetchone()
             if row is None:
@@ -235,26 +281,29 @@ class Store:
             if row[0] != "in_progress":
                 raise RecordsError(f"cannot save a turn: attempt #{attempt_id} is already {row[0]}")
             moods = list(loads(row[1], []))[:keep]
-            turns = list(loads(row[2], []))[:keep]
+            lines = list(loads(row[2], []))[:keep]
             now = self._clock()
-            if turn is not None and choices:
-                moods.append(_rounded_mood(field(turn, "mood_after")))
-                turns.append(_turn_line(turn, len(choices), now))
+            first = len(choices) - len(records) + 1
+            for index, record in enumerate(records):
+                at = (times[index] if times is not None and index < len(times) else None) or now
+                moods.append(_rounded_mood(field(record, "mood_after")))
+                lines.append(_turn_line(record, first + index, at))
             # Evidence is kept per turn *that produced it* (a rule may name an earlier turn),
             # so cutting the transcript back also cuts exactly the evidence it produced.
-            evidence = [item for line in turns for item in line.get("evidence", ())]
+            evidence = [item for line in lines for item in line.get("evidence", ())]
             conn.execute("UPDATE attempts SET choices = ?, updated_at = ? WHERE id = ?",
                          (dumps(choices), now, attempt_id))
             conn.execute(
                 "INSERT OR REPLACE INTO attempt_details (attempt_id, moods, evidence, turns, snapshot) "
-                "VALUES (?, ?, ?, ?, ?)", (attempt_id, dumps(moods), dumps(evidence), dumps(turns), dumps(snapshot)))
-            # The turn's xAPI statement goes into the outbox in this same transaction: on disk
-            # together or not at all. Numbered as the export numbers it (its transcript line).
-            outbox.drop_after(conn, attempt_id, len(turns))
-            if turn is not None and choices:
-                self._queue_statement(conn, attempt_id, len(turns), now)
+                "VALUES (?, ?, ?, ?, ?)", (attempt_id, dumps(moods), dumps(evidence), dumps(lines), dumps(snapshot)))
+            # The turns' xAPI statements go into the outbox in this same transaction: on disk
+            # together or not at all. Numbered as the export numbers them (transcript lines).
+            outbox.drop_after(conn, attempt_id, len(lines))
+            for position in range(len(lines) - len(records) + 1, len(lines) + 1):
+                self._queue_statement(conn, attempt_id, position, now)
 
-    def finish_attempt(self, attempt_id: int, result: Any, snapshot: Mapping | None = None) -> None:
+    def finish_attempt(self, attempt_id: int, result: Any, snapshot: Mapping | None = None, *,
+                       wait_ms: int | None = None) -> None:
         """Mark the attempt finished with the session's Result (skills, overall, grade,
         outcome, evidence, ending_id, ending_text, passed, caps, note).
 
@@ -267,7 +316,7 @@ class Store:
                  if field(result, key) is not None}
         now = self._clock()
         overall = field(result, "overall")
-        with self._write() as conn:
+        with self._write(wait_ms) as conn:
             row = conn.execute("SELECT status FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None:
                 raise RecordsError(f"cannot finish: there is no attempt #{attempt_id} in {self.path}")
@@ -417,6 +466,9 @@ class Store:
                ORDER BY s.scenario_id""", (name,))
         return {row[0]: ScenarioGrades(row[0], row[9] or "", int(row[1]), int(row[2] or 0), row[3], row[4],
                                        row[5], row[6], row[7], row[8]) for row in rows}
+
+
+_file_id = dbfile.file_id
 
 
 def _filters(profile: str | None, scenario_id: str | None, status: str | None) -> tuple[str, tuple]:

@@ -135,7 +135,7 @@ def test_a_failing_save_never_stops_play(data_dir, scenario, catalog):
         play.choose(0)
         assert play.turn == 1 and not play.saving
         assert "could not" in play.save_problem
-        assert saving_status(store, play).startswith("The last turn could not be saved")
+        assert saving_status(store, play).startswith("Saving has stopped: 1 turn is not saved yet")
 
 
 def test_a_store_that_saves_nothing_says_so_and_play_works(tmp_path, scenario, catalog):

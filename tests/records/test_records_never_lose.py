@@ -65,3 +65,137 @@ def test_an_sqlite_file_with_our_mark_but_wrecked_pages_is_ours_to_move(tmp_path
     assert not dbfile.marked_as_ours(other)
     (tmp_path / "notes.db").write_text("not a database")
     assert not dbfile.marked_as_ours(tmp_path / "notes.db")
+
+
+# ------------------------------------------------------------------ unsaved turns are kept
+def _export_turn_numbers(store, tmp_path: Path) -> tuple[list[int], list[int], list[str]]:
+    import csv
+    import json
+
+    from simulator.records.exports import export
+
+    out = tmp_path / "export"
+    export(store, out)
+    attempt = json.loads((out / "attempts.json").read_text())["attempts"][-1]
+    statements = [json.loads(line) for line in (out / "statements.jsonl").read_text().splitlines()]
+    turn_key = next(k for k in statements[0]["result"]["extensions"] if k.endswith("/turn"))
+    xapi = [s["result"]["extensions"][turn_key] for s in statements if turn_key in s["result"].get("extensions", {})]
+    rows = list(csv.DictReader((out / "attempts.csv").read_text().splitlines()))
+    return [line["turn"] for line in attempt["turns"]], xapi, [rows[-1]["turns"]]
+
+
+def test_turns_that_could_not_be_saved_are_written_in_order_by_the_next_save(tmp_path, scenario, catalog):
+    from simulator.records.game_bridge import RecordingSession, saving_status
+
+    with open_store(tmp_path / "data") as store:
+        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play.choose(GOOD[0])
+        play.choose(GOOD[1])
+        store.connection.execute("PRAGMA query_only = ON")  # disk full at turn 3 …
+        play.choose(GOOD[2])
+        play.choose(GOOD[3])
+        assert play.unsaved_turns == 2 and "2 turns are not saved yet" in saving_status(store, play)
+        assert store.attempt(play.attempt_id).turn_count == 2
+        store.connection.execute("PRAGMA query_only = OFF")  # … freed by turn 5
+        play.choose(GOOD[4])
+        assert play.unsaved_turns == 0 and play.save_problem is None and saving_status(store, play) is None
+        attempt = store.attempt(play.attempt_id)
+        assert attempt.status == "finished" and attempt.choices == tuple(GOOD)
+        assert [line["turn"] for line in attempt.turns] == [1, 2, 3, 4, 5]
+        json_turns, xapi_turns, csv_turns = _export_turn_numbers(store, tmp_path)
+    assert json_turns == xapi_turns == [1, 2, 3, 4, 5] and csv_turns == ["5"]  # the formats agree
+
+
+def test_a_finish_that_could_not_be_saved_is_saved_later(tmp_path, scenario, catalog):
+    from simulator.records.game_bridge import RecordingSession
+
+    with open_store(tmp_path / "data") as store:
+        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        for choice in GOOD[:-1]:
+            play.choose(choice)
+        store.connection.execute("PRAGMA query_only = ON")
+        play.choose(GOOD[-1])
+        assert play.result is not None and play.pending
+        store.connection.execute("PRAGMA query_only = OFF")
+        assert play.flush() and not play.pending
+        assert store.attempt(play.attempt_id).status == "finished"
+
+
+def test_another_program_holding_the_write_lock_never_holds_up_a_turn(tmp_path, scenario, catalog):
+    from simulator.records.game_bridge import RecordingSession
+
+    db = tmp_path / "records.sqlite3"
+    with open_store(db) as store:
+        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process keeps the write lock
+        issued: list[str] = []
+        store.connection.set_trace_callback(issued.append)
+        try:
+            play.choose(GOOD[0])
+            store.connection.set_trace_callback(None)
+            busy_wait = store.connection.execute("PRAGMA busy_timeout").fetchone()[0]
+            # the save asked SQLite not to wait at all for the lock (no timing needed to know)
+            assert issued.index("PRAGMA busy_timeout = 0") < issued.index("BEGIN IMMEDIATE")
+            assert play.unsaved_turns == 1  # kept, not lost; the game did not wait for the lock
+            assert "another program is holding the records file" in play.save_problem
+            assert "start a save trainee" not in play.save_problem
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        play.choose(GOOD[1])
+        assert play.unsaved_turns == 0
+        assert [line["turn"] for line in store.attempt(play.attempt_id).turns] == [1, 2]
+    assert busy_wait == 5000  # the short wait applied to the game's turn save only
+
+
+def test_the_records_folder_deleted_mid_game_is_written_again_with_everything(tmp_path, scenario, catalog):
+    import shutil
+
+    from simulator.records.game_bridge import RecordingSession
+
+    folder = tmp_path / "data"
+    with open_store(folder) as store:
+        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play.choose(GOOD[0])
+        shutil.rmtree(folder)  # someone cleans up the folder while the trainee plays
+        for choice in GOOD[1:]:
+            play.choose(choice)
+        assert play.save_problem is None and store.notices and "was removed" in store.notices[0]
+    with open_store(folder) as again:  # after exit: the finished attempt is on disk
+        (attempt,) = again.history(full=True)
+        assert attempt.status == "finished" and attempt.choices == tuple(GOOD) and attempt.turn_count == 5
+
+
+# ------------------------------------------------------------------ the game tells the trainee
+def test_the_moved_aside_warning_is_shown_when_the_game_starts_with_profile(tmp_path, scenario, catalog):
+    import pygame
+
+    from simulator.paths import ROOT
+    from simulator.records.game_bridge import open_store as game_store
+    from simulator.records.profile_store import RecordsProfileStore
+    from simulator.ui.app import App
+    from simulator.ui.driver import scene_name
+    from simulator.ui.profiles import ProfileError
+    from simulator.ui.records_link import attach_records
+
+    db = tmp_path / "data" / "records.sqlite3"
+    with open_store(db) as store:
+        for n in range(120):
+            record_play(store, scenario, catalog, GOOD, profile=f"Trainee {n}")
+    _wreck_middle_pages(db)
+    store = game_store(db.parent)
+    app = App(ROOT / "tests" / "fixtures" / "scenarios" / "format_tour.yaml",
+              store=RecordsProfileStore(store, error=ProfileError), size=(1280, 720), profile="Kim",
+              shuffle_replies=False)
+    attach_records(app, store)
+    try:
+        app.open()
+        app.settle()
+        assert scene_name(app) == "picker"  # --profile skipped the start screen …
+        assert app.notice is not None and "was kept as records.sqlite3.corrupt-" in app.notice[0]  # … not the warning
+        assert app.notice[1] == "warning"
+    finally:
+        app.close()
+        store.close()
+        pygame.display.quit()

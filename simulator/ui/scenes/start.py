@@ -96,6 +96,8 @@ class StartScene(Scene):
                 self._choose(self.app.store.create_profile(wanted))
             except ProfileError as error:
                 self.error = str(error)
+            if self.app.store.problem:  # this screen is skipped: the warning goes with the trainee
+                self.app.notify(self.app.store.problem + " You can still play.", "warning")
 
     @property
     def wants_text_input(self) -> bool:

@@ -24,6 +24,7 @@ class RecordsLink:
         self._live = None  # the RecordingSession on screen, to abandon it when replaced
         self._offered_for: set[str] = set()
         self.sender = None  # the background LRS sender (simulator.records.lrs_sender), if configured
+        self._unsaved: list[Any] = []  # sessions with turns a failed save kept in memory
 
     # -- sessions -----------------------------------------------------------------------
     def make_session(self, scenario: Any, catalog: Any, choices: list[int], *, seed: int | None = None) -> Any:
@@ -36,6 +37,7 @@ class RecordsLink:
 
     def on_session(self, kind: str, session: Any, entry: Any) -> None:
         """Session listener: abandon replaced or left attempts; say when nothing is saved."""
+        self.retry_unsaved(wait_ms=0)  # turns a failed save kept: try again (never waits on a lock)
         if kind == "start":
             previous = self._live
             if previous is not None and previous is not session and hasattr(previous, "abandon"):
@@ -51,6 +53,14 @@ class RecordsLink:
             self._show_status(session)
         if kind in ("turn", "end") and self.sender is not None:
             self.sender.wake()  # the turn's statement is queued: send it now (returns at once)
+        if getattr(session, "pending", False) and session not in self._unsaved:
+            self._unsaved.append(session)
+
+    def retry_unsaved(self, wait_ms: int | None = None) -> None:
+        """Write what earlier failed saves kept (in order); at exit with the normal wait."""
+        for session in list(self._unsaved):
+            if session.flush(wait_ms=wait_ms):
+                self._unsaved.remove(session)
 
     def _show_status(self, session: Any) -> None:
         from simulator.records.game_bridge import RecordingSession, saving_status
@@ -122,6 +132,7 @@ def attach_records(app: Any, store: Any) -> RecordsLink:
     from simulator.records.lrs_sender import start_background_sender
 
     link.sender = start_background_sender(store)  # stops when the store closes at exit
+    store.on_close(link.retry_unsaved)  # the exit path closes the store: a last chance to save
     app.records = link
     app.session_factory = link.make_session
     app.add_session_listener(link.on_session)

@@ -50,9 +50,21 @@ def version() -> str:
         return __version__
 
 
+class _VersionAction(argparse.Action):
+    """--version: looked up only when asked (importlib.metadata costs ~0.1 s of start-up)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0,
+                         help=help or "print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"customer-sim {version()}")
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="customer-sim", description="Customer Challenge Simulator")
-    parser.add_argument("-V", "--version", action="version", version=f"customer-sim {version()}")
+    parser.add_argument("-V", "--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         module = _load(module_name)
@@ -82,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "_module"):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from simulator.cli.safe_output import escaped_output
+
     try:
-        return int(args._module.run(args) or 0)
+        with escaped_output():  # scenario text never reaches the terminal raw (ESC, bidi ...)
+            return int(args._module.run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -78,6 +78,10 @@ def _entries() -> Iterable[Code]:
                "the YAML is nested more than {limit} levels deep",
                "a scenario needs fewer than ten levels; look for runaway brackets",
                "[[[[[[[[ ... ]]]]]]]]")
+    yield Code("S015", "hidden-characters", w, "Invisible characters removed",
+               "{what} contains {count} invisible formatting character(s) ({names}); they were removed",
+               "text pasted from the web often carries these; retype the line or delete them in your editor",
+               "say: \"Hello\u200b there\"")
     yield Code("S101", "unknown-key", e, "Unknown key",
                "unknown key '{key}' in {where}",
                "allowed keys here: {allowed}",
@@ -115,6 +119,10 @@ def _entries() -> Iterable[Code]:
                "portrait file assets/{value} does not exist; the game will draw the default face",
                "check the file name, or add the image under assets/",
                "portraits: {angry: portraits/nobody.png}")
+    yield Code("S116", "unusable-portrait", w, "Portrait file cannot be used",
+               "portrait file assets/{value} cannot be used: {reason}; the game will draw the default face",
+               "use a PNG or JPEG of at most {limits} inside assets/",
+               "portraits: {angry: portraits/bomb.png}    # 20000 x 20000 pixels")
     yield Code("S110", "schema-version-missing", e, "schema_version missing",
                "the file has no 'schema_version'",
                "add 'schema_version: {supported}' as the first line",
@@ -223,6 +231,11 @@ def _entries() -> Iterable[Code]:
                "no ending can be reached from start '{name}'",
                "add an ending under 'endings:' and point a reply's next at it",
                "endings that no path from start leads to")
+    yield Code("S305", "ending-past-turn-limit", w, "Ending only reachable past the turn limit",
+               "ending '{name}' needs at least {turns} turns, but the game ends a conversation after "
+               "{limit}, so it can never be reached in play",
+               "add a shorter route to it, or split the conversation into several scenarios",
+               "a chain of 61 nodes before the only ending")
     # S4xx: found by playing every path (`customer-sim analyse`), not by `validate`
     yield Code("S401", "best-reply-longest", w, "Best path always picks the longest reply",
                "the best path's reply is the longest on screen in {count} of its {turns} turns with a "

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Iterable, Mapping
 
 from simulator.scenario.diagnostics import ERROR, Diagnostic
+from simulator.scenario.text_clean import UNSAFE
 
 _MAX_SHOWN = 100  # characters of a long source line shown around the column
 
@@ -85,6 +86,7 @@ def _lines(path: str, sources: Mapping[str, str] | None) -> list[str] | None:
 def _caret_line(text: str, column: int, end_column: int) -> tuple[str, str]:
     """The (possibly shortened) source line and a caret line lined up under it."""
     text = text.replace("\t", " ")  # a tab counts as one column, so show it as one
+    text = UNSAFE.sub("\ufffd", text)  # one visible column for each control/bidi character
     start = max(column - 1, 0)
     end = max(end_column - 1, start + 1) if end_column else start + 1
     end = min(end, max(len(text), start + 1))

@@ -180,8 +180,10 @@ def _bottom_components(nodes: set[str], edges: dict[str, list[str]]) -> list[set
 
 
 from simulator.scenario.lint_rubric import only_penalised_replies  # noqa: E402 - after the graph rules
+from simulator.scenario.lint_turns import ending_past_turn_limit  # noqa: E402
 
-RULES: tuple[Rule, ...] = (unreachable, no_way_out, no_reachable_ending, trapped_cycles, only_penalised_replies)
+RULES: tuple[Rule, ...] = (unreachable, no_way_out, no_reachable_ending, trapped_cycles, only_penalised_replies,
+                           ending_past_turn_limit)
 
 
 def run_lints(scenario: Scenario, catalog: Catalog,

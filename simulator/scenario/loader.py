@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from simulator.paths import ASSETS_DIR
 from simulator.scenario import codes
+from simulator.scenario.assets import AssetProblem, check_portrait, limits_text
 from simulator.scenario.catalog import check_ranges, read_bounds
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.diagnostics import ERROR, Diagnostic
@@ -206,11 +207,21 @@ class _Builder:
             if not reader.check_name(label, key, self.labels, "S206") or image is None:
                 continue
             relative = PurePosixPath(image.replace("\\", "/"))
-            if relative.is_absolute() or ".." in relative.parts or re.match(r"[A-Za-z]:", image):
+            if relative.is_absolute() or ".." in relative.parts or re.match(r"[A-Za-z]:", image) \
+                    or "\x00" in image:
                 reader.report(value, "S108", value=image)
                 continue
-            if not (ASSETS_DIR / relative).is_file():
-                reader.report(value, "S109", value=image)
+            try:  # header only: a decompression bomb or a FIFO is reported, never opened for real
+                check_portrait(ASSETS_DIR, str(relative))
+            except AssetProblem as problem:
+                if problem.code == "S108":
+                    reader.report(value, "S108", value=image)
+                    continue
+                if problem.code == "S109":
+                    reader.report(value, "S109", value=image)
+                else:
+                    reader.report(value, "S116", value=image, reason=problem.reason, limits=limits_text())
+                    continue  # the game draws the face; nothing would be gained by keeping it
             out.append((label, str(relative)))
         return tuple(out)
 

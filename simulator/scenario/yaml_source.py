@@ -31,6 +31,7 @@ from yaml.resolver import Resolver
 
 from simulator.scenario.diagnostics import ERROR, Diagnostic
 from simulator.scenario.model import Span
+from simulator.scenario.text_clean import clean_tree, needs_cleaning
 
 try:  # libyaml is the fast path; the pure-Python loader is a fallback for odd installs
     from yaml import CSafeLoader as _SafeLoader
@@ -198,6 +199,8 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
         return None, diagnostics + [codes.make("S012", name, 1, 1, limit=MAX_DEPTH)]
     if root is not None and events is not None and suspicious_alias:
         diagnostics.extend(_reject_aliases(name, root, events))
+    if root is not None and needs_cleaning(text):  # zero-width and bidi characters, NFC
+        diagnostics.extend(clean_tree(name, root))
     return Source(name, text, root, sha256), diagnostics
 
 

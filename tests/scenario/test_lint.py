@@ -25,7 +25,7 @@ def _with_nodes(extra: str, reply_to: str = "done") -> str:
 
 def test_rules_are_registered_in_one_place():
     assert lint.RULES == (lint.unreachable, lint.no_way_out, lint.no_reachable_ending,
-                          lint.trapped_cycles, lint.only_penalised_replies)
+                          lint.trapped_cycles, lint.only_penalised_replies, lint.ending_past_turn_limit)
 
 
 def test_a_loop_without_exit_is_reported_once_at_its_first_node(catalog):

@@ -138,3 +138,19 @@ def test_the_debrief_engine_does_not_import_pygame():
     code = "import sys, simulator.engine.debrief; print('pygame' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_look_ahead_finds_the_analysers_best_score_on_every_shipped_scenario(catalog):
+    from pathlib import Path
+
+    from simulator.engine.analysis import analyse
+    from simulator.scenario.loader import load_scenario
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")):
+        shipped, _ = load_scenario(path, catalog)
+        best = analyse(shipped, catalog, runs=50).best
+        look = Lookahead(Session(shipped, catalog))
+        keeps, overall = look.best(0)
+        assert overall == best.overall, path.name
+        if all(score >= look.floor for score in best.skills.values()):
+            assert keeps, path.name  # the best path keeps the floor, so the look-ahead must see one that does

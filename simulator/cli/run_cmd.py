@@ -60,11 +60,15 @@ def parse_choices(text: str) -> tuple[list[int] | None, str]:
     """'2,1,3' -> [2, 1, 3] (1-based as typed). Returns (None, message) on bad syntax."""
     if not text.strip():
         return [], ""
+    shown = text if len(text) <= 60 else text[:57] + "..."  # a 5,000-digit argument is not echoed whole
     if not _CHOICES.match(text):
-        return None, (f"--choices {text!r}: expected reply numbers separated by commas, like 2,1,3")
-    numbers = [int(part) for part in text.split(",")]
+        return None, (f"--choices {shown!r}: expected reply numbers separated by commas, like 2,1,3")
+    parts = text.split(",")
+    if any(len(part.lstrip("0")) > 6 for part in parts):  # int() refuses 4,300+ digits; no node has 10^6 replies
+        return None, f"--choices {shown!r}: a reply number is far larger than any node's replies"
+    numbers = [int(part) for part in parts]
     if any(n < 1 for n in numbers):
-        return None, f"--choices {text!r}: reply numbers start at 1 (as shown on screen)"
+        return None, f"--choices {shown!r}: reply numbers start at 1 (as shown on screen)"
     return numbers, ""
 
 

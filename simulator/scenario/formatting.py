@@ -13,6 +13,7 @@ import unicodedata
 from typing import Iterable, Mapping
 
 from simulator.scenario.diagnostics import ERROR, Diagnostic
+from simulator.scenario.safe_read import ReadRefused, read_capped
 from simulator.scenario.text_clean import UNSAFE
 
 _MAX_SHOWN = 100  # characters of a long source line shown around the column
@@ -75,10 +76,9 @@ def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
 def _lines(path: str, sources: Mapping[str, str] | None) -> list[str] | None:
     if sources is not None and path in sources:
         return sources[path].splitlines()
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(2 << 20)
-    except OSError:
+    try:  # regular files only, without blocking: the diagnostic may be "this is a FIFO"
+        data = read_capped(path, 2 << 20, whole=False)
+    except ReadRefused:
         return None
     return data.decode("utf-8", errors="replace").splitlines()
 

@@ -44,6 +44,7 @@ _CONDITION_KEYS = frozenset(("mood", "expression", "visited", "not_visited", "ac
 _SCENARIO_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 _NODE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 _DEFAULT = "default"
+_MAX_POINTS = 100  # a reply's explicit skill points: a skill is scored 0-100
 
 
 def _plain(node: Node) -> str | None:
@@ -328,6 +329,8 @@ class _Builder:
             when = self._condition(pair[1]) if pair else None
             pair = get("mood")
             mood = self._dimension_numbers(pair[1], "mood") if pair else None
+            if mood:
+                self._check_effects(pair[1], mood)
             pair = get("skills")
             skills = self._skills(pair[1]) if pair else None
             pair = get("hand_off_right")
@@ -361,9 +364,28 @@ class _Builder:
         reader, out = self.reader, []
         for name, key, value in reader.entries(node, "skills") or ():
             points = reader.number(value, f"the points for '{name}'")
+            if points is not None and not -_MAX_POINTS <= points <= _MAX_POINTS:
+                reader.report(value, "S105", what=f"the points for '{name}'",
+                              limits=f"between {-_MAX_POINTS} and {_MAX_POINTS} (a skill is scored 0-100)",
+                              value=f"{points:g}")
+                continue
             if reader.check_name(name, key, SKILLS, "S204") and points is not None:
                 out.append((name, points))
         return tuple(out)
+
+    def _check_effects(self, node: Node, values: tuple[tuple[str, float], ...]) -> None:
+        """A reply's own mood effect may move a dimension at most across its whole range."""
+        entries = {key.value: value for key, value in node.value} if node.__class__ is MappingNode else {}
+        dims = {d.id: d for d in self.catalog.mood.dimensions}
+        for name, number in values:
+            dim = dims.get(name)
+            if dim is None:
+                continue
+            span = dim.maximum - dim.minimum
+            if not -span <= number <= span:
+                self.reader.report(entries.get(name, node), "S105", what=f"the mood effect on '{name}'",
+                                   limits=f"between {-span:g} and {span:g} (the dimension's whole range)",
+                                   value=f"{number:g}")
 
     def _condition(self, node: Node) -> Condition:
         reader = self.reader

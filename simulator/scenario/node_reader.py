@@ -21,6 +21,7 @@ from simulator.scenario.yaml_source import (ALIAS_TAG, BOOL_TAG, FLOAT_TAG, INT_
 
 _TEXT_TAGS = frozenset((STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG))
 _TRUE = frozenset(("yes", "true", "on"))
+MAX_MAGNITUDE = 1_000_000  # no mood, bound, weight or point count in any file comes near it
 _constructor = SafeConstructor()  # only for YAML 1.1 number spellings such as 0x1F or 1_000
 
 
@@ -186,14 +187,37 @@ class NodeReader:
 
     def number(self, node: Node, what: str) -> float | None:
         if node.__class__ is ScalarNode and (node.tag == FLOAT_TAG or node.tag == INT_TAG):
+            if self._too_large(node, what):
+                return None
             value = _to_number(node)
             if value is not None and math.isfinite(value):
                 return float(value)
         self.wrong_type(node, what, "a finite number", "write a number such as 0.2 or -1")
         return None
 
+    def _too_large(self, node: ScalarNode, what: str) -> bool:
+        """Report (S105, at the value) a number no setting could mean: a 401-digit integer
+        overflowed float() with no position, a 5000-digit one passed Python's int() limit."""
+        value = _to_number(node) if len(node.value) <= 40 else None
+        if isinstance(value, float) and not math.isfinite(value):
+            return False  # .inf and .nan: "must be a finite number", as before
+        try:
+            size = abs(float(value)) if value is not None else math.inf
+        except OverflowError:
+            size = math.inf
+        if size <= MAX_MAGNITUDE:
+            return False
+        plain = node.value.lstrip("+-")
+        shown = node.value if len(node.value) <= 24 else (
+            f"a {len(plain):,}-digit number" if plain.isdigit() else f"a number {len(node.value):,} characters long")
+        self.report(node, "S105", what=what, limits=f"between {-MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,}",
+                    value=shown)
+        return True
+
     def integer(self, node: Node, what: str) -> int | None:
         if node.__class__ is ScalarNode and node.tag == INT_TAG:
+            if self._too_large(node, what):
+                return None
             value = _to_number(node)
             if value is not None:
                 return int(value)

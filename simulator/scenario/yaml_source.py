@@ -31,6 +31,7 @@ from yaml.resolver import Resolver
 
 from simulator.scenario.diagnostics import ERROR, Diagnostic
 from simulator.scenario.model import Span
+from simulator.scenario.safe_read import ReadRefused, read_capped
 from simulator.scenario.text_clean import clean_tree, needs_cleaning
 
 try:  # libyaml is the fast path; the pure-Python loader is a fallback for odd installs
@@ -154,12 +155,12 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
 
     name = str(path)
     if data is None:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            return None, [codes.make("S010", name, 1, 1, path=name, reason=reason)]
+        try:  # regular files only, opened without blocking (a FIFO once hung validate)
+            data = read_capped(path, MAX_BYTES, whole=False)
+        except ReadRefused as refused:
+            return None, [codes.make("S010", name, 1, 1, path=name, reason=str(refused))]
+        if len(data) >= MAX_BYTES and os.path.getsize(path) > MAX_BYTES:
+            data += b"\0"  # one byte more than the cap: reported as too large below
     if len(data) > MAX_BYTES:
         return None, [codes.make("S001", name, 1, 1, limit=_size(MAX_BYTES))]
     if data.startswith(_BOM):

@@ -208,6 +208,9 @@ def acts_table(cat: Catalog) -> str:
         if act.polarity == "positive" and act.skill and targets.get(act.skill):
             units = credit.get(act.id, credit.get("default", 1))
             score = f"+{units:g} of {targets[act.skill]:g} credits, once"
+        elif act.polarity == "positive" and act.id in rubric.get("rules", {}).get("provocation", {}).get(
+                "answer_acts", ()):
+            score = "answers a provocation (keeps calm)"
         elif act.polarity == "positive":
             score = "no points (skill starts full)"
         elif act.polarity == "negative":
@@ -226,7 +229,31 @@ def personas_table(cat: Catalog) -> str:
         gains = ", ".join(f"{a} ×{g:g}" for a, g in p.act_gains) or "none"
         dims = ", ".join(f"{d} ×{g:g}" for d, g in p.dimension_gains) or "none"
         rows.append(f"| `{p.id}` | {p.description} | {start} | {gains} | {dims} |")
+    rows += ["", "| persona | scoring rule | what it scores |", "|---|---|---|"]
+    for p in cat.personas.values():
+        for kind, spec in p.scoring.items():
+            rows.append(f"| `{p.id}` | `{kind}` | {_persona_rule(kind, spec)} |")
     return "\n".join(rows) + "\n"
+
+
+def _persona_rule(kind: str, spec) -> str:
+    """One persona scoring rule in words, with its numbers."""
+    acts = lambda key: ", ".join(f"`{a}`" for a in spec.get(key, ()))  # noqa: E731
+    if kind == "empathy_loop":
+        return (f"empathy turns ({acts('empathy_acts')}) before any solution ({acts('solution_acts')}) beyond "
+                f"{spec.get('allowed', 1)} earn nothing and cost {spec['skill']} {spec['points']:g}")
+    if kind == "act_penalties":
+        parts = [f"`{a}` " + ", ".join(f"{s} {v:g}" for s, v in costs.items())
+                 for a, costs in spec.get("acts", {}).items()]
+        return "on top of the act's own penalty: " + "; ".join(parts)
+    if kind == "promise_needs_proof":
+        return (f"a promise ({acts('promise_acts')}) without {acts('proof_acts')} in the same reply costs "
+                f"{spec['skill']} {spec['points']:g}")
+    if kind == "provocation":
+        return ", ".join(f"{k} {v:g}" for k, v in spec.items() if k != "message") + " (instead of rubric.yaml's)"
+    if kind == "unprovoked":
+        return f"{acts('acts')} at a node that does not provoke costs {spec['skill']} {spec['points']:g}"
+    return kind
 
 
 def _bounds(bounds) -> str:
@@ -262,13 +289,22 @@ def rubric_tables(cat: Catalog) -> str:
     lines = ["| skill | weight | full marks |", "|---|---|---|"]
     for skill in SKILLS:
         spec = r.get("skills", {}).get(skill, {})
-        full = (f"{spec['target']:g} credits" if "target" in spec
-                else f"starts at {spec.get('start', 0):g}; only mistakes move it")
+        provocation = r.get("rules", {}).get("provocation")
+        if "target" in spec:
+            full = f"{spec['target']:g} credits"
+        elif provocation and provocation.get("skill") == skill:
+            full = f"starts at {spec.get('start', 0):g}; scored by how provocations are answered"
+        else:
+            full = f"starts at {spec.get('start', 0):g}; only mistakes move it"
         lines.append(f"| `{skill}` | {spec.get('weight', 0):g} | {full} |")
     grades = ", ".join(f"{g} ≥ {v:g}" for g, v in r.get("grades", {}).items())
-    lines += ["", f"Grades: {grades}. Pass: {r.get('pass_grade', '?')} or better.", "",
+    floor = f" and no skill below {r['floor']:g}" if "floor" in r else ""
+    lines += ["", f"Grades: {grades}. Pass: {r.get('pass_grade', '?')} or better{floor}.", "",
               "| order rule | skill | what it checks | points |", "|---|---|---|---|"]
+    special = ("provocation", "mixed_reply", "hand_off")
     for rule_id, spec in r.get("rules", {}).items():
+        if rule_id in special:
+            continue
         said = spec.get("broken") or spec.get("no_recap") or ""
         if spec.get("met"):
             said = f"kept: {spec['met']} broken: {said}"
@@ -276,8 +312,27 @@ def rubric_tables(cat: Catalog) -> str:
         if spec.get("credit"):
             points += f" (kept: +{spec['credit']:g} credit)"
         lines.append(f"| `{rule_id}` | {spec.get('skill', '?')} | {said} | {points} |")
-    caps = r.get("caps", {})
+    rules = r.get("rules", {})
     lines.append("")
+    if "provocation" in rules:
+        spec = rules["provocation"]
+        lines += [f"- a node tagged `provokes:` ({', '.join(f'`{k}`' for k in spec.get('kinds', ()))}) tests "
+                  f"{spec['skill']}: answered ({', '.join(f'`{a}`' for a in spec.get('answer_acts', ()))}, no "
+                  f"negative act) keeps all of it, let pass keeps {spec['let_pass_keeps']:g}, mirrored "
+                  f"({', '.join(f'`{a}`' for a in spec.get('mirror_acts', ()))}) keeps nothing and costs "
+                  f"{spec.get('mirror_points', 0):g} more; {spec['skill']} is 100 × the mean over the provocations met"]
+    if "mixed_reply" in rules:
+        lines.append("- a reply with any negative act earns no credit from its positive acts (`mixed_reply`)")
+    if "hand_off" in rules:
+        lines.append(f"- {', '.join(f'`{a}`' for a in rules['hand_off'].get('acts', ()))} costs its penalty "
+                     "unless the reply says `hand_off_right: true`")
+    caps = r.get("caps", {})
+    if "below_floor" in caps:
+        lines.append(f"- a skill below the floor ({r.get('floor', 0):g}) caps the overall at "
+                     f"{caps['below_floor']['max_overall']:g}")
+    if "avoidable_escalation" in caps:
+        lines.append(f"- an `escalated` ending where a resolved or delighted ending was reachable caps the overall "
+                     f"at {caps['avoidable_escalation']['max_overall']:g}")
     if "critical_act" in caps:
         critical = ", ".join(f"`{a.id}`" for a in cat.acts.values() if a.critical)
         lines.append(f"- a critical act ({critical}) caps the overall at {caps['critical_act']['max_overall']:g}")

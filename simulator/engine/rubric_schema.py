@@ -173,6 +173,17 @@ def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
                         problems.append(f"caps.{key}.message: must be text")
         if "below_floor" in caps and "floor" not in data:
             problems.append("caps.below_floor: needs a top-level floor")
+        if "floor" in data and "below_floor" not in caps:
+            problems.append("caps.below_floor: missing; the floor needs a cap below the pass line")
+        # these caps mean "no pass": the analyser counts passes by the overall alone, so the
+        # cap must put the overall under the pass line
+        line = grades.get(data.get("pass_grade")) if isinstance(grades, Mapping) else None
+        for key in ("below_floor", "avoidable_escalation"):
+            cap = caps.get(key)
+            if isinstance(cap, Mapping) and number(cap.get("max_overall")) and number(line) \
+                    and cap["max_overall"] >= line:
+                problems.append(f"caps.{key}.max_overall: must be below the pass line ({line:g}), "
+                                "since this cap means no pass")
         outcomes = caps.get("outcomes", {})
         if not isinstance(outcomes, Mapping):
             problems.append("caps.outcomes: must map outcomes to caps")

@@ -100,6 +100,12 @@ def test_a_right_hand_off_is_not_a_penalised_reply(catalog):
 # ----------------------------------------------------------------------------- rubric.yaml
 
 
+def test_the_floor_needs_its_cap(catalog):
+    data = copy.deepcopy(dict(catalog.rubric))
+    del data["caps"]["below_floor"]
+    assert "caps.below_floor: missing; the floor needs a cap below the pass line" in rubric_problems(data, catalog.acts)
+
+
 def test_bad_rubric_settings_are_listed(catalog):
     data = copy.deepcopy(dict(catalog.rubric))
     data["floor"] = 160
@@ -109,12 +115,14 @@ def test_bad_rubric_settings_are_listed(catalog):
     data["rules"]["provocation"]["kinds"] = []
     data["rules"]["hand_off"]["acts"] = ["hand-of"]
     del data["rules"]["provocation"]["answer_acts"]
+    data["caps"]["avoidable_escalation"]["max_overall"] = 85
     text = "\n".join(rubric_problems(data, catalog.acts))
     for expected in ("floor: must be a number from 0 to 100", "caps.ceiling: unknown cap",
                      "caps.below_floor.max_overall: must be a number",
                      "rules.provocation.let_pass_keeps: must be a number from 0 to 1",
                      "rules.provocation.kinds: must be a list of names",
-                     "rules.hand_off.acts: unknown act 'hand-of'", "rules.provocation.answer_acts: missing"):
+                     "rules.hand_off.acts: unknown act 'hand-of'", "rules.provocation.answer_acts: missing",
+                     "caps.avoidable_escalation.max_overall: must be below the pass line (80)"):
         assert expected in text
 
 

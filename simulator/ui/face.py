@@ -12,6 +12,7 @@ them and falls back to the drawn face (with a logged warning) when a file is mis
 
 from __future__ import annotations
 
+import io
 import logging
 from collections import OrderedDict
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Mapping
 import pygame
 
 from simulator.paths import ASSETS_DIR
+from simulator.scenario.assets import AssetProblem, read_portrait
 from simulator.scenario.look import CustomerLook
 from simulator.ui.face_drawing import draw_face
 from simulator.ui.theme import Color, Style, mix
@@ -118,17 +120,18 @@ class PortraitImages:
         items = portraits.items() if isinstance(portraits, Mapping) else portraits
         self._images: dict[str, pygame.Surface] = {}
         self._scaled: dict[tuple[str, int], pygame.Surface] = {}
-        root = assets_dir.resolve()
         for expression, rel in items:
-            path = (assets_dir / str(rel)).resolve()
-            if root not in path.parents:
-                log.warning("portrait %r for %s is outside assets/; using the drawn face", rel, expression)
-                continue
+            # read_portrait: a regular file inside assets/ (no FIFO, device or escaping
+            # symlink), opened without blocking, size-capped, and its pixel count checked
+            # from the header before pygame decodes anything (a 20000 x 20000 PNG bomb)
             try:
-                image = pygame.image.load(str(path))
+                data = read_portrait(assets_dir, str(rel))
+                image = pygame.image.load(io.BytesIO(data), str(rel))
                 self._images[str(expression)] = image.convert_alpha() if pygame.display.get_surface() else image
-            except (pygame.error, FileNotFoundError, OSError) as error:
-                log.warning("portrait %s for %s unusable (%s); using the drawn face", path, expression, error)
+            except AssetProblem as problem:
+                log.warning("portrait %r for %s unusable (%s); using the drawn face", rel, expression, problem.reason)
+            except (pygame.error, OSError, ValueError) as error:
+                log.warning("portrait %r for %s unusable (%s); using the drawn face", rel, expression, error)
 
     def __bool__(self) -> bool:
         return bool(self._images)

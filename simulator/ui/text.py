@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import OrderedDict
 from pathlib import Path
 
@@ -29,6 +30,7 @@ FONTS_DIR = ASSETS_DIR / "fonts"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _PROBE_PX = 24
 _CACHE_LIMIT = 1500
+_INVISIBLE_CATEGORIES = frozenset(("Cf", "Cc", "Zl", "Zp", "Mn", "Me"))  # drawn as nothing when no font has them
 
 
 def clean_text(text: object) -> str:
@@ -121,16 +123,19 @@ class TextRenderer:
         """Split a line into (font weight, substring) runs, using the fallback as needed."""
         if text.isascii():
             return [(weight, text)]
-        runs: list[tuple[str, str]] = []
+        runs: list[tuple[str, list[str]]] = []  # lists, not str +=: linear on a 200,000-char line
         for char in text:
             use = weight
-            if not self._has_glyph(weight, char) and self._has_glyph("fallback", char):
-                use = "fallback"
+            if not self._has_glyph(weight, char):
+                if self._has_glyph("fallback", char):
+                    use = "fallback"
+                elif unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+                    continue  # a format/control character with no glyph anywhere draws as nothing
             if runs and runs[-1][0] == use:
-                runs[-1] = (use, runs[-1][1] + char)
+                runs[-1][1].append(char)
             else:
-                runs.append((use, char))
-        return runs
+                runs.append((use, [char]))
+        return [(use, "".join(chars)) for use, chars in runs]
 
     # -- measuring ---------------------------------------------------------------------
     def line_height(self, style: Style, role: str, weight: str = "regular") -> int:
@@ -167,22 +172,34 @@ class TextRenderer:
 
     def _wrap_paragraph(self, paragraph: str, px: int, weight: str, width: int) -> list[str]:
         # Split on single spaces so runs of spaces (indentation, carets) survive the wrap.
+        # Linear in the paragraph's length: a word is measured whole only while it could
+        # fit; a longer one is cut by a binary search over at most one line's worth of
+        # characters (`_window`), so a 200,000-character word costs O(n log line) measures
+        # of short prefixes instead of re-measuring the whole remainder for every line.
         lines: list[str] = []
         current: str | None = None
+        window = self._window(px, width)
         for word in paragraph.split(" "):
             candidate = word if current is None else f"{current} {word}"
-            if self.measure(candidate, px, weight) <= width:
+            if len(candidate) <= window and self.measure(candidate, px, weight) <= width:
                 current = candidate
                 continue
             if current is not None:
                 lines.append(current)
-            current = word
-            while current and self.measure(current, px, weight) > width:
-                cut = self._fit_chars(current, px, weight, width)
-                lines.append(current[:cut])
-                current = current[cut:]
+            start = 0  # an index, not slicing off the rest: copying it per line is quadratic
+            while len(word) - start > window or self.measure(word[start:], px, weight) > width:
+                cut = self._fit_chars(word[start:start + window], px, weight, width)
+                lines.append(word[start:start + cut])
+                start += cut
+            current = word[start:] if start else word
         lines.append(current or "")
         return lines
+
+    @staticmethod
+    def _window(px: int, width: int) -> int:
+        """More characters than any line of `width` pixels can hold at `px` (no glyph of a
+        real font is narrower than a tenth of its size; zero-width marks were cleaned out)."""
+        return max(8, (width * 10) // max(1, px) + 8)
 
     def _fit_chars(self, word: str, px: int, weight: str, width: int) -> int:
         lo, hi = 1, len(word)
@@ -219,13 +236,19 @@ class TextRenderer:
     def _render_runs(self, text: str, px: int, color: Color, weight: str) -> pygame.Surface:
         base = self.font(weight, px)
         runs = self._runs(text, weight)
-        try:
-            if len(runs) == 1 and runs[0][0] == weight:
-                return _fast(base.render(text, True, color))
-            pieces = [(self.font(w, px), self.font(w, px).render(t, True, color)) for w, t in runs]
-        except (pygame.error, UnicodeError, ValueError) as error:
-            log.warning("could not render %r (%s)", text[:40], error)
-            return base.render("\ufffd" * min(len(text), 3), True, color)
+        if len(runs) == 1 and runs[0][0] == weight:
+            try:
+                return _fast(base.render(runs[0][1], True, color))
+            except (pygame.error, UnicodeError, ValueError):
+                pass  # rendered run by run below, so one bad character costs only itself
+        pieces = []
+        for w, t in runs:  # one run that cannot be drawn never blanks the rest of the line
+            try:
+                pieces.append((self.font(w, px), self.font(w, px).render(t, True, color)))
+            except (pygame.error, UnicodeError, ValueError) as error:
+                log.debug("skipped %r in a line (%s)", t[:20], error)
+        if not pieces:
+            return pygame.Surface((1, base.get_linesize()), pygame.SRCALPHA)
         height = max(base.get_linesize(), *(p.get_height() for _, p in pieces))
         surface = pygame.Surface((max(1, sum(p.get_width() for _, p in pieces)), height),
                                  pygame.SRCALPHA)

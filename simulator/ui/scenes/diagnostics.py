@@ -37,12 +37,18 @@ def display_path(path: str | Path, base: Path | None = None) -> str:
 def diagnostics_text(entry: ScenarioEntry, base: Path | None = None) -> str:
     """The entry's diagnostics in the validator's format, with short paths (never raises)."""
     diagnostics = [replace(d, path=display_path(d.path, base)) for d in entry.diagnostics]
-    sources = {}
+    from simulator.scenario.safe_read import ReadRefused, read_capped
+    from simulator.scenario.yaml_source import MAX_BYTES
+
+    sources: dict[str, str] = {}
     for original, shown in zip(entry.diagnostics, diagnostics):
-        try:
-            sources.setdefault(shown.path, Path(original.path).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            pass
+        if shown.path in sources:
+            continue
+        try:  # at most the size cap, regular files only: a 1 GiB file or a FIFO once froze the game
+            data = read_capped(original.path, MAX_BYTES, whole=False)
+        except ReadRefused:
+            data = b""
+        sources[shown.path] = data.decode("utf-8", errors="replace")
     try:
         from simulator.scenario.formatting import format_diagnostics
 

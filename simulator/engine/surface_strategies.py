@@ -138,17 +138,20 @@ class StrategyResult:
 def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
                     strategies: Sequence[Strategy] = STRATEGIES) -> list[StrategyResult]:
     """Every strategy under every seed, walked through `tree` (grown where it has to be)."""
-    return [play_strategy(tree, strategy, seeds) for strategy in strategies]
+    orders: dict[tuple[int, int, int], tuple[int, ...]] = {}  # shared: the orders do not depend on the strategy
+    return [play_strategy(tree, strategy, seeds, orders) for strategy in strategies]
 
 
-def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
-    """One strategy under every seed; see the module docstring."""
+def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS,
+                  orders: dict[tuple[int, int, int], tuple[int, ...]] | None = None) -> StrategyResult:
+    """One strategy under every seed; see the module docstring. `orders` caches
+    `display_order` results by (seed, turn, count) and may be shared between strategies."""
     seeds = tuple(seeds)
     if not seeds:
         raise ValueError("play_strategy needs at least one seed")
     current = np.zeros(len(seeds), dtype=np.int64)
     shown: list[list[int]] = [[] for _ in seeds]
-    orders: dict[tuple[int, int, int], tuple[int, ...]] = {}
+    orders = {} if orders is None else orders
     for _ in range(TURN_LIMIT + 1):
         going = np.nonzero(~tree.ended[current])[0]
         if not going.size:

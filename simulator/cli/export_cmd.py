@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from simulator.records.exports import FORMATS, export, export_text
+    from simulator.records.exports import FORMATS, ExportTargetError, export, export_text
     from simulator.records.store import RecordsError, clean_profile_name, open_store
     from simulator.records.xapi import DEFAULT_BASE, StatementBuilder
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(export_text(store, formats[0], profile=profile, builder=builder))
                 return EXIT_OK
             result = export(store, Path(args.output), formats, profile=profile, builder=builder)
-        except RecordsError as error:
+        except (RecordsError, ExportTargetError) as error:
             print(f"customer-sim export: {error}", file=sys.stderr)
             return EXIT_FAILED
         except OSError as error:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,16 +141,52 @@ def target_paths(formats: Iterable[str], out: Path) -> dict[str, Path]:
     return {formats[0]: out}
 
 
+class ExportTargetError(Exception):
+    """An output path the export will not write to (a device, a symbolic link); str() says why."""
+
+
+def _target_kind(path: Path) -> str:
+    """'file' (write beside it and rename into place), 'stream' (a FIFO: write straight into
+    it) or raise ExportTargetError. Renaming over a FIFO, a device or a symbolic link would
+    replace it with a plain file (as root, `-o /dev/null` replaced the device)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return "file"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = os.stat(path)
+        except OSError:
+            target = None
+        if target is not None and stat.S_ISFIFO(target.st_mode):
+            return "stream"  # e.g. /dev/fd/63 from a shell's >(...): a pipe behind a link
+        raise ExportTargetError(f"{path} is a symbolic link; refusing to replace it (name the real file, "
+                                "or use '-o -' to write to standard output)")
+    if stat.S_ISFIFO(info.st_mode):
+        return "stream"
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+        raise ExportTargetError(f"{path} is a device; refusing to write to it (use '-o -' for standard output)")
+    if stat.S_ISSOCK(info.st_mode):
+        raise ExportTargetError(f"{path} is a socket; refusing to write to it")
+    if stat.S_ISDIR(info.st_mode):
+        raise ExportTargetError(f"{path} is a folder; name a file, or use --format all to write into a folder")
+    return "file"
+
+
 def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile: str | None = None,
            builder: StatementBuilder | None = None) -> ExportResult:
     """Write the chosen formats for `profile` (None: everyone) under `out`, reading the
     history once for all of them. Each file is written to a temporary name and renamed into
-    place, so a failed export never leaves a half-written file where one is expected."""
+    place, so a failed export never leaves a half-written file where one is expected; a FIFO
+    is written as a stream; devices and symbolic links are refused (ExportTargetError)."""
     targets = target_paths(formats, out)
     builder = builder or StatementBuilder()
-    for path in targets.values():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    temporaries = {fmt: path.with_name(f".{path.name}.partial") for fmt, path in targets.items()}
+    kinds = {fmt: _target_kind(path) for fmt, path in targets.items()}  # before writing anything
+    for fmt, path in targets.items():
+        if kinds[fmt] == "file":
+            path.parent.mkdir(parents=True, exist_ok=True)
+    temporaries = {fmt: path.with_name(f".{path.name}.partial") if kinds[fmt] == "file" else path
+                   for fmt, path in targets.items()}
     streams: dict[str, TextIO] = {}
     attempts = statements = 0
     try:
@@ -182,12 +219,19 @@ def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile
             json_writer.close()
         for fmt, stream in streams.items():
             stream.close()
-            os.replace(temporaries[fmt], targets[fmt])
+            if kinds[fmt] == "file":
+                os.replace(temporaries[fmt], targets[fmt])
     finally:
         for fmt, stream in streams.items():
-            stream.close()
-            if temporaries[fmt].exists():
-                temporaries[fmt].unlink()
+            try:
+                stream.close()  # a full disk fails again here; the .partial must still go
+            except OSError:
+                pass
+            if kinds[fmt] == "file":
+                try:
+                    temporaries[fmt].unlink(missing_ok=True)
+                except OSError:
+                    pass
     return ExportResult(tuple(targets.values()), attempts, statements)
 
 

@@ -22,7 +22,7 @@ from simulator.records.exports import JSON_FORMAT, SKILLS, unsafe_cell
 SKILL_LABELS = {"calm": "Calm", "listening": "Listening", "empathy": "Empathy",
                 "solutions": "Solutions", "follow_up": "Follow-up"}
 PASSING_GRADES = ("A", "B")
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a bigger "export" is not one of ours; refuse politely
+MAX_FILE_BYTES = 64 * 1024 * 1024  # ~60,000 attempts; parsed whole, so this bounds memory well under 1 GB
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +109,23 @@ class TeamReport:
 # ------------------------------------------------------------------ reading
 def read_export(path: Path) -> tuple[list[Row], list[str]]:
     """Rows from one export file (JSON or CSV, decided by content), and problems found."""
+    from simulator.scenario.safe_read import ReadRefused, read_capped
+
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return [], [f"{path}: {size // (1024 * 1024)} MB is larger than any export this tool reads"]
-        text = path.read_text(encoding="utf-8-sig")
+        # regular files only, opened without blocking and read up to the cap: /dev/zero reports
+        # size 0 and never ends, a FIFO blocks open() until someone writes to it
+        text = read_capped(path, MAX_FILE_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         return [], [f"{path}: no such file"]
     except IsADirectoryError:
         return [], [f"{path}: is a folder; name the export files inside it"]
     except UnicodeDecodeError as error:
         return [], [f"{path}: not UTF-8 text (byte {error.start}); is this an export from customer-sim?"]
+    except ReadRefused as refused:
+        return [], [f"{path}: skipped: {refused}"]
     except OSError as error:
         return [], [f"{path}: cannot read ({error.strerror or error})"]
     stripped = text.lstrip()
@@ -133,6 +139,10 @@ def _read_json(path: Path, text: str) -> tuple[list[Row], list[str]]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         return [], [f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})"]
+    except RecursionError:  # the parser recurses per nesting level; an export nests four deep
+        return [], [f"{path}: skipped: the JSON is nested too deeply to be an export"]
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        return [], [f"{path}: skipped: not a usable JSON export ({str(error)[:80]})"]
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         return [], [f"{path}: not a customer-sim JSON export (expected \"format\": \"{JSON_FORMAT}\"); "
                     "xAPI statement files are for a learning record store, not for this report"]
@@ -155,7 +165,16 @@ def _read_csv(path: Path, text: str) -> tuple[list[Row], list[str]]:
     if missing:
         return [], [f"{path}:1: not a customer-sim CSV export: missing column(s) {', '.join(missing)}"]
     rows, problems = [], []
-    for line_number, record in enumerate(reader, start=2):
+    records = enumerate(reader, start=2)
+    line_number = 1
+    while True:
+        try:
+            line_number, record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:  # a field over csv's 128 KiB limit, a NUL byte ...
+            problems.append(f"{path}:{line_number + 1}: skipped the rest of the file: {error}")
+            break
         item = {key: unsafe_cell(value or "") for key, value in record.items() if key is not None}
         skills = {skill: item.get(skill, "") for skill in SKILLS}
         row = _row(item, skills, str(path), f"{path}:{line_number}", problems)

@@ -99,7 +99,7 @@ def render_text(a: ScenarioAnalysis, report: GateReport) -> str:
             out.append(f"  {p.grade} {p.overall:>5g}  {p.outcome:<10} {where:<20} [{chances}]  "
                        f"--choices {p.choices_text}")
 
-    out.extend(_moods_lines(report))
+    out.extend(_moods_lines(report, every=a.search == "exhaustive"))
     out.extend(_surface_lines(report))
     if report.warnings:
         out.append(f"\nPlay warnings ({len(report.warnings)}; found by playing every path)")
@@ -114,11 +114,12 @@ def render_text(a: ScenarioAnalysis, report: GateReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def _moods_lines(report: GateReport) -> list[str]:
+def _moods_lines(report: GateReport, every: bool) -> list[str]:
     if not report.moods:
         return []
-    out = ["\nMoods per node (expression the node is reached in -> the `say` line shown, "
-           "and how many play-through prefixes)"]
+    out = ["\nMoods per node (each expression a node is reached in, the `say` line shown then when "
+           "it is another label's, and in how many ways of playing; "
+           + ("every play-through)" if every else "only the play-throughs the search scored, so partial)")]
     width = max(len(node_id) for node_id in report.moods)
     for node_id, reaches in report.moods.items():
         if not reaches:

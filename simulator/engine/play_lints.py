@@ -12,7 +12,8 @@ PLAY_RULES, with a stable S4xx code from `simulator.scenario.codes`:
        delighted (the words and the mood disagree).
 
 Counts are over the prefixes the tree grew: every play-through when the analysis was
-exhaustive, else the ones the beam search found.
+exhaustive, else the ones the beam search found (S402, a claim about *every* time a reply is
+picked, is then not made; S401 and S403 come with the path that shows them).
 """
 
 from __future__ import annotations
@@ -101,8 +102,11 @@ def _target_id(tree: PlayTree, code: int) -> str:
 
 
 def trigger_pre_empts(scenario: Scenario, tree: PlayTree, analysis: ScenarioAnalysis) -> Iterable[Diagnostic]:
-    """S402: a reply picked at least once whose `next` is never where the conversation goes."""
-    if not scenario.triggers or tree.size < 2:
+    """S402: a reply picked at least once whose `next` is never where the conversation goes.
+
+    Only claimed when every play-through was scored: "always" over a partial tree could be
+    wrong (the reply may be picked elsewhere in play without the trigger firing)."""
+    if not scenario.triggers or tree.size < 2 or analysis.search != "exhaustive":
         return
     ids, node, reply, went, fired = _edges(tree)
     width = tree.max_replies

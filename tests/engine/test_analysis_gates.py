@@ -316,3 +316,15 @@ def test_check_library_gates_is_the_same_judgement(catalog, gamed):
     lines = check_library_gates(scenario, catalog, runs=2000, seed=0)
     assert lines == report.failure_lines()
     assert lines and all(line.startswith(f"double-charge ({scenario.path}): gate ") for line in lines)
+
+
+def test_the_line_label_follows_pick_line():
+    from simulator.engine.node_moods import shown_label
+
+    scale = ("furious", "angry", "annoyed", "neutral", "pleased", "delighted")
+    with_default = Node("n", (LineVariant("angry", "Grr."), LineVariant("default", "Hello.")), ())
+    assert shown_label(with_default, "angry", scale) == "angry"
+    assert shown_label(with_default, "pleased", scale) == "default"  # default before nearest
+    nearest = Node("n", (LineVariant("furious", "GRR."), LineVariant("pleased", "Thanks.")), ())
+    assert shown_label(nearest, "delighted", scale) == "pleased"
+    assert shown_label(nearest, "annoyed", scale) == "furious"  # a tie goes to the angrier side

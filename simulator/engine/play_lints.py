@@ -25,6 +25,7 @@ import numpy as np
 from simulator.engine import mood as mood_model
 from simulator.engine.analysis import ScenarioAnalysis
 from simulator.engine.batch_play import PlayTree
+from simulator.engine.surface_strategies import on_growable_tree
 from simulator.scenario import codes
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.model import Scenario, Span
@@ -73,7 +74,7 @@ def best_reply_longest(scenario: Scenario, tree: PlayTree, analysis: ScenarioAna
     """S401: the best path's reply is the longest on screen in more than half its choice turns."""
     if analysis.best is None:
         return
-    longest, turns = longest_turns(tree, analysis.best.choices)
+    longest, turns = on_growable_tree(tree, lambda t: longest_turns(t, analysis.best.choices))
     if turns and 2 * len(longest) > turns:
         unique = list(dict.fromkeys(longest))
         shown = ", ".join(unique[:_LISTED]) + (f" and {len(unique) - _LISTED} more" if len(unique) > _LISTED else "")

@@ -35,7 +35,7 @@ from simulator.engine.analysis_defaults import DEFAULT_MIN_SKILL_CHANCES, DEFAUL
 from simulator.engine.batch_play import PlayTree
 from simulator.engine.node_moods import MoodReach, node_moods
 from simulator.engine.play_lints import run_play_lints
-from simulator.engine.surface_strategies import SEEDS, STRATEGIES, StrategyResult, play_strategies
+from simulator.engine.surface_strategies import SEEDS, STRATEGIES, StrategyResult, on_growable_tree, play_strategies
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.model import SKILLS, Scenario
@@ -188,7 +188,7 @@ def _skill_gate(a: ScenarioAnalysis, least: int, tree: PlayTree | None, unproven
     for c in thin:
         part = f"{c.skill} {c.fewest} (--choices {','.join(map(str, c.weakest))})"
         if tree is not None:
-            blank = nodes_without_chance(tree, c.weakest, c.skill)
+            blank = on_growable_tree(tree, lambda t, c=c: nodes_without_chance(t, c.weakest, c.skill))
             part += f": no {c.skill} chance at {_listed(blank)}" if blank else ""
         parts.append(part)
     return GateResult(SKILLS_SCORABLE, False,
@@ -312,7 +312,7 @@ def judge(scenario: Scenario, analysis: ScenarioAnalysis, tree: PlayTree, *,
 
     `diagnostics` are the loader's for this scenario's file (warnings fail VALIDATES_CLEAN).
     """
-    strategies = play_strategies(tree, seeds)
+    strategies = on_growable_tree(tree, lambda t: play_strategies(t, seeds))
     warnings = run_play_lints(scenario, tree, analysis)
     results = (gate_results(analysis, min_skill_chances=min_skill_chances, tree=tree)
                + guide_results(scenario, analysis, diagnostics)

@@ -25,7 +25,7 @@ with the analyser's own search are stepped once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 import numpy as np
 
@@ -37,6 +37,7 @@ from simulator.scenario.model import OUTCOMES
 SEEDS: tuple[int, ...] = tuple(range(1, 51))  # the contract: a median over at least 50 attempt seeds
 
 Pick = Callable[[Sequence[str]], int]  # texts as shown -> 0-based shown position
+T = TypeVar("T")
 
 
 def _first(texts: Sequence[str]) -> int:
@@ -133,6 +134,18 @@ class StrategyResult:
                 "passes": self.passes, "passed_seeds": self.passed_seeds, "seeds": len(self.plays),
                 "example": {"seed": e.seed, "choices": list(e.choices), "authored_choices": list(e.authored),
                             "overall": e.overall, "grade": e.grade, "outcome": e.outcome, "ending": e.ending_id}}
+
+
+def on_growable_tree(tree: PlayTree, work: Callable[[PlayTree], T]) -> T:
+    """`work(tree)`; if the analysis tree is at its memory budget (it may not grow the few
+    prefixes `work` needs), `work` on a fresh tree sharing the compiled scenario instead,
+    which grows only what `work` visits."""
+    from simulator.engine.analysis_budget import BudgetExceeded
+
+    try:
+        return work(tree)
+    except BudgetExceeded:
+        return work(PlayTree(tree.scenario, tree.catalog, tree.compiled))
 
 
 def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,

@@ -328,3 +328,17 @@ def test_the_line_label_follows_pick_line():
     nearest = Node("n", (LineVariant("furious", "GRR."), LineVariant("pleased", "Thanks.")), ())
     assert shown_label(nearest, "delighted", scale) == "pleased"
     assert shown_label(nearest, "annoyed", scale) == "furious"  # a tie goes to the angrier side
+
+
+def test_a_tree_at_its_memory_budget_still_gets_every_gate(catalog, gamed):
+    """The analysis tree may be full (analyse's --memory-limit); the strategies, the weakest
+    path and the best path then walk a fresh tree, with the same answers."""
+    scenario, analysis, tree, report = gamed
+    full = PlayTree(scenario, catalog, tree.compiled)
+    full.max_bytes = 1  # no room for a single prefix more
+    with pytest.raises(Exception, match="memory budget"):
+        full.follow([0])
+    again = judge(scenario, analysis, full, diagnostics=())
+    assert [(r.name, r.median, r.example) for r in again.surface] == \
+        [(r.name, r.median, r.example) for r in report.surface]
+    assert {d.code for d in again.warnings if d.code == "S401"} == {"S401"}

@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"customer-sim export: cannot write {error.filename or args.output}: "
                   f"{error.strerror or error}", file=sys.stderr)
             return EXIT_FAILED
+    for notice in store.notices:  # e.g. a damaged file: what could and could not be read
+        print(f"customer-sim export: note: {notice}", file=sys.stderr)
     who = f"trainee {profile!r}" if profile else "all trainees"
     counts = f"{result.attempts} attempt{'s' if result.attempts != 1 else ''}"
     if "xapi" in formats:

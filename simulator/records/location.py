@@ -32,7 +32,9 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 def database_path(path: str | os.PathLike | None = None) -> Path:
     """The database file for `path`: a folder gets `records.sqlite3` inside it; a path that
-    ends in .sqlite3/.sqlite/.db is taken as the file itself."""
+    ends in .sqlite3/.sqlite/.db, or an existing file, is taken as the file itself."""
     if path is not None and str(path).lower().endswith(DB_SUFFIXES):
+        return Path(path).expanduser()
+    if path is not None and Path(path).expanduser().is_file():  # e.g. a moved-aside records.sqlite3.corrupt-…
         return Path(path).expanduser()
     return data_dir(path) / DB_FILENAME

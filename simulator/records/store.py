@@ -43,6 +43,8 @@ _SUMMARY_COLUMNS = _BASE_COLUMNS + _SEED_COLUMN
 _FULL_COLUMNS = _BASE_COLUMNS + ", d.moods, d.evidence, d.turns, d.snapshot, d.result" + _SEED_COLUMN
 _NO_SNAPSHOT_COLUMNS = _BASE_COLUMNS + ", d.moods, d.evidence, d.turns, NULL, d.result" + _SEED_COLUMN
 _SUMMARY_FROM = " FROM attempts AS a"
+# Salvage (a damaged file): the full row's shape with the details left empty.
+_DETAILS_LOST = f"{_BASE_COLUMNS}, NULL, NULL, NULL, NULL, NULL{_SEED_COLUMN}{_SUMMARY_FROM}"
 _FULL_FROM = " FROM attempts AS a LEFT JOIN attempt_details AS d ON d.attempt_id = a.id"
 
 
@@ -423,12 +425,8 @@ class Store:
             columns = f"{_FULL_COLUMNS if snapshot else _NO_SNAPSHOT_COLUMNS}{_FULL_FROM}"
         else:
             columns = f"{_SUMMARY_COLUMNS}{_SUMMARY_FROM}"
-        try:
-            cursor = self._conn.execute(f"SELECT {columns}{where} ORDER BY a.id", params)
-            for row in cursor:
-                yield _attempt(row, full=full)
-        except sqlite3.Error as error:
-            raise self._error("read", error) from error
+        fallback = columns if not full else _DETAILS_LOST
+        yield from self._stream(columns, fallback, where, params, lambda row: _attempt(row, full=full))
 
     def iter_attempt_rows(self, profile: str | None = None) -> Iterator["AttemptRow"]:
         """Every attempt, oldest first, with the big columns left as their stored JSON text.
@@ -436,13 +434,62 @@ class Store:
         For exports of large histories: the JSON export splices the text in unparsed, and
         each format parses only what it needs."""
         where, params = _filters(profile, None, None)
+        details = len(_BASE_COLUMNS.split(","))  # the detail columns follow the base ones
+
+        def make(row: tuple) -> AttemptRow:
+            return AttemptRow(_attempt(row, full=False), _json_text(row[details]), _json_text(row[details + 1]),
+                              _json_text(row[details + 2]), row[details + 4] if isinstance(row[details + 4], str)
+                              else None)
+
+        yield from self._stream(f"{_NO_SNAPSHOT_COLUMNS}{_FULL_FROM}", _DETAILS_LOST, where, params, make)
+
+    def _stream(self, columns: str, fallback: str, where: str, params: tuple, make: Callable) -> Iterator:
+        """Rows of `SELECT columns … ORDER BY id`, made into objects. When the file turns out
+        damaged part-way (export of a file that was moved aside), go on attempt by attempt:
+        each readable attempt is still given (without its transcript when only that part is
+        damaged), and `notices` says which ones could not be read at all."""
+        last = 0
         try:
-            cursor = self._conn.execute(f"SELECT {_NO_SNAPSHOT_COLUMNS}{_FULL_FROM}{where} ORDER BY a.id", params)
-            for row in cursor:
-                yield AttemptRow(_attempt(row, full=False), _json_text(row[16]), _json_text(row[17]),
-                                 _json_text(row[18]), row[20] if isinstance(row[20], str) else None)
+            for row in self._conn.execute(f"SELECT {columns}{where} ORDER BY a.id", params):
+                last = row[0]
+                yield make(row)
+            return
         except sqlite3.Error as error:
-            raise self._error("read", error) from error
+            if dbfile.error_kind(error) != "corrupt":
+                raise self._error("read", error) from error
+        lost: list[int] = []
+        partial = 0
+        by_id = (" AND " if where else " WHERE ") + "a.id = ?"
+        for attempt_id in self._ids_after(last):
+            for select in (columns, fallback):
+                try:
+                    rows = self._conn.execute(f"SELECT {select}{where}{by_id}", (*params, attempt_id)).fetchall()
+                except sqlite3.Error:
+                    continue
+                partial += select is fallback and bool(rows)
+                for row in rows:
+                    yield make(row)
+                break
+            else:
+                lost.append(attempt_id)
+        shown = ", ".join(f"#{n}" for n in lost[:10]) + (" …" if len(lost) > 10 else "")
+        self.notices.append(f"{self.path} is damaged; everything readable was read"
+                            + (f", {partial} attempt(s) without their transcript" if partial else "")
+                            + (f"; {len(lost)} attempt(s) could not be read ({shown})" if lost else ""))
+
+    def _ids_after(self, last: int, probe_limit: int = 1_000_000) -> list[int]:
+        """Attempt ids above `last` that may exist, even when the id index is damaged."""
+        try:
+            return [row[0] for row in self._conn.execute("SELECT id FROM attempts WHERE id > ? ORDER BY id", (last,))]
+        except sqlite3.Error:
+            pass
+        top = 0
+        for sql in ("SELECT MAX(id) FROM attempts", "SELECT seq FROM sqlite_sequence WHERE name = 'attempts'"):
+            try:
+                top = max(top, int(self._conn.execute(sql).fetchone()[0] or 0))
+            except (sqlite3.Error, TypeError):
+                continue
+        return list(range(last + 1, min(max(top, last + 1000), last + probe_limit) + 1))
 
     def count(self, profile: str | None = None) -> int:
         where, params = _filters(profile, None, None)

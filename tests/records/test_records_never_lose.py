@@ -199,3 +199,26 @@ def test_the_moved_aside_warning_is_shown_when_the_game_starts_with_profile(tmp_
         app.close()
         store.close()
         pygame.display.quit()
+
+
+def test_export_salvages_what_is_readable_from_a_file_that_was_moved_aside(tmp_path, scenario, catalog, capsys):
+    import json
+
+    from simulator.cli import main
+
+    db = tmp_path / "records.sqlite3"
+    with open_store(db) as store:
+        for n in range(120):
+            record_play(store, scenario, catalog, GOOD, profile=f"Trainee {n}")
+    _wreck_middle_pages(db)
+    with open_store(db):
+        pass  # the game opens it: damaged, so it is moved aside
+    (kept,) = tmp_path.glob("records.sqlite3.corrupt-*")
+    out = tmp_path / "salvaged"
+    code = main(["export", "--data-dir", str(kept), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    attempts = json.loads((out / "attempts.json").read_text())["attempts"]
+    assert 0 < len(attempts) <= 120
+    assert "is damaged; everything readable was read" in err
+    assert len((out / "attempts.csv").read_text().splitlines()) == len(attempts) + 1  # header + rows

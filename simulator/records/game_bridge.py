@@ -30,6 +30,13 @@ __all__ = ["RecordingSession", "ResumeOffer", "ResumeError", "resume_offer", "re
            "open_store", "load_progress", "Progress", "saving_status"]
 
 
+# How long a turn save waits for the records file's write lock. Long enough for the LRS
+# sender's one-row updates (about a millisecond), far short of the 5 s busy timeout that
+# another program holding the lock would otherwise cost a frame; past it the turn is kept
+# in memory and saved with the next one.
+TURN_SAVE_WAIT_MS = 20
+
+
 class ResumeError(Exception):
     """The unfinished attempt cannot be continued; the message says why, for the trainee."""
 
@@ -166,7 +173,7 @@ class RecordingSession:
         if self.attempt_id is None:
             return record
         self._unsaved.append((record, None))
-        self.flush(wait_ms=0)  # never wait for another program's lock during a frame
+        self.flush(wait_ms=TURN_SAVE_WAIT_MS)  # never wait seconds for another program's lock mid-frame
         return record
 
     @property

@@ -37,7 +37,9 @@ class RecordsLink:
 
     def on_session(self, kind: str, session: Any, entry: Any) -> None:
         """Session listener: abandon replaced or left attempts; say when nothing is saved."""
-        self.retry_unsaved(wait_ms=0)  # turns a failed save kept: try again (never waits on a lock)
+        from simulator.records.game_bridge import TURN_SAVE_WAIT_MS
+
+        self.retry_unsaved(wait_ms=TURN_SAVE_WAIT_MS)  # turns a failed save kept: try again, briefly
         if kind == "start":
             previous = self._live
             if previous is not None and previous is not session and hasattr(previous, "abandon"):

@@ -96,12 +96,19 @@ def test_no_passed_beside_a_skill_under_the_floor(catalog):
 
 
 def test_no_generic_lesson_that_contradicts_a_provoking_scene(catalog):
+    from types import MappingProxyType
+
+    # a generic lesson that assumes a calm customer (the shipped wording may change; this one must not)
+    lesson = "Defending the company starts an argument; the customer is not attacking you."
+    acts = dict(catalog.acts)
+    acts["defensive"] = dataclasses.replace(acts["defensive"], lesson=lesson)
+    catalog = dataclasses.replace(catalog, acts=MappingProxyType(acts))
     defensive = reply("That is simply not how our company works.", ["defensive"], "b")
     insulting = dataclasses.replace(node("a", [defensive, FEEL_FIRST], say="You lot are useless idiots."),
                                     provokes=("insult",))
     played = Session.replay(scenario([insulting, *REST]), catalog, [0, 0, 0, 0])
-    lesson = catalog.acts["defensive"].lesson
-    assert "not attacking" in lesson  # the generic lesson would contradict an insult
+    penalty = next(e for e in played.transcript[0].evidence if e.rule == "penalty:defensive")
+    assert "not attacking" in penalty.message  # the evidence would carry the contradicting lesson
     first = next(m for m in key_moments(played) if m.turn == 1)
     assert first.provokes == ("insult",)
     assert "not attacking" not in first.rule and "insult" in first.rule  # the provocation rule explains it

@@ -13,8 +13,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from simulator.records.game_bridge import RecordingSession
-
 PROG = "customer-sim run"
 
 
@@ -27,22 +25,10 @@ def add_arguments(parser: Any) -> None:
                              "user data folder)")
 
 
-class _Recording(RecordingSession):
-    """A RecordingSession that says on stderr when a turn could not be saved."""
-
-    def choose(self, i: int) -> Any:
-        record = super().choose(i)
-        self._say_problem()
-        return record
-
-    def _say_problem(self) -> None:
-        if self.save_problem:
-            print(f"{PROG}: warning: not saved: {self.save_problem}", file=sys.stderr)
-
-
 def recording_session(profile: str, data_dir: str | None, session: Any) -> Any:
     """Wrap `session` so each turn is recorded for `profile` (a clean name is required)."""
     from simulator.records.attempt import RecordsError, clean_profile_name
+    from simulator.records.game_bridge import RecordingSession
     from simulator.records.lrs_settings import load_settings
     from simulator.records.store import open_store
 
@@ -56,6 +42,20 @@ def recording_session(profile: str, data_dir: str | None, session: Any) -> Any:
     if store.read_only_reason:
         print(f"{PROG}: warning: this play-through is not being saved: {store.read_only_reason}", file=sys.stderr)
     store.statements = load_settings().builder()
-    play = _Recording.start(store, name, session.scenario, session.catalog, session=session)
-    play._say_problem()
+
+    class Recording(RecordingSession):
+        """Says on stderr when a turn could not be saved (imported only when recording:
+        `validate` and friends never pay for the records layer)."""
+
+        def choose(self, i: int) -> Any:
+            record = super().choose(i)
+            self.say_problem()
+            return record
+
+        def say_problem(self) -> None:
+            if self.save_problem:
+                print(f"{PROG}: warning: not saved: {self.save_problem}", file=sys.stderr)
+
+    play = Recording.start(store, name, session.scenario, session.catalog, session=session)
+    play.say_problem()
     return play

@@ -11,6 +11,9 @@ Engine-side: nothing here imports pygame. Where to start:
 * `rescore`       an old attempt's score under today's scenario and rules (by replay)
 * `exports`, `xapi`, `xapi_check`   CSV / JSON / xAPI files (`customer-sim export`)
 * `report`, `report_html`           team summary from exports (`customer-sim report`)
+* `outbox`        xAPI statements queued with each turn for the team's LRS
+* `lrs_settings`, `lrs_client`, `lrs_sender`, `lrs_report`   the LRS: settings (env, then
+                  config.toml), HTTP (httpx), the background sender, `report --lrs`
 * `schema`, `opening`, `dbfile`, `location`, `serialize`, `attempt`   the machinery
 
 Data folder: `--data-dir`, else $CUSTOMER_SIM_DATA_DIR, else the platform user data folder

@@ -11,6 +11,7 @@ files with errors, a damaged database), else 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -222,13 +223,34 @@ def _lrs(rows) -> None:
     rows.append(("secret", "set" if os.environ.get("CUSTOMER_SIM_LRS_SECRET") else "not set", OK))
 
 
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Silence what C libraries print while SDL probes drivers (ALSA's 'cannot find card' ...):
+    the row below says the result in plain words."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, AttributeError, ValueError):  # no usable fd 2 (a windowed build): nothing to hide
+        yield
+        return
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _display(rows) -> None:
     rows.append(("SDL_VIDEODRIVER", os.environ.get("SDL_VIDEODRIVER", "(not set: SDL chooses)"), OK))
     rows.append(("SDL_AUDIODRIVER", os.environ.get("SDL_AUDIODRIVER", "(not set: SDL chooses)"), OK))
     try:
         import pygame
 
-        pygame.display.init()
+        with _quiet_stderr():
+            pygame.display.init()
         try:
             rows.append(("video driver", pygame.display.get_driver(), OK))
         finally:
@@ -238,7 +260,8 @@ def _display(rows) -> None:
     try:
         import pygame
 
-        pygame.mixer.init()
+        with _quiet_stderr():
+            pygame.mixer.init()
         try:
             driver = pygame.mixer.get_driver() if hasattr(pygame.mixer, "get_driver") else "initialised"
             rows.append(("audio driver", driver, OK))

@@ -55,9 +55,10 @@ class ScenarioSource:
             return "Shipped library"
         if self.kind == USER:
             return "Your scenarios"
+        name = self.path.name or self.path.absolute().name or str(self.path)  # "." has no name of its own
         if self.kind == GIVEN:
-            return self.path.name if self.path.is_file() else f"{self.path.name}/"
-        return f"{self.path.name}/ (from {self.origin})"
+            return name if self.path.is_file() else f"{name}/"
+        return f"{name}/ (from {self.origin})"
 
     @property
     def exists(self) -> bool:

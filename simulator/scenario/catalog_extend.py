@@ -111,6 +111,10 @@ def _extend(base: Catalog, data_dir: Path) -> tuple[Catalog | None, list[Diagnos
         found = shipped._read_rubric(source, diagnostics)
         if found is not None and source.root.__class__ is MappingNode:
             _merge_settings(rubric, source.root, found, (), NodeReader(source.path), diagnostics)
+            if not any(d.severity == ERROR for d in diagnostics):  # the merged rubric must still work
+                checker = NodeReader(source.path)
+                shipped._check_rubric(checker, source.root, rubric, acts)
+                diagnostics.extend(checker.diagnostics)
     if any(d.severity == ERROR for d in diagnostics):
         return None, diagnostics
     return dataclasses.replace(base, acts=acts, personas=personas, rubric=rubric,

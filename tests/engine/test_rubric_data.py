@@ -175,3 +175,16 @@ def test_persona_scoring_is_read_into_the_catalog(catalog):
     assert dict(confused["act_penalties"]["acts"]["jargon"]) == {"listening": -10.0, "solutions": -20.0}
     assert set(catalog.personas["impatient"].scoring) >= {"empathy_loop"}
     assert all(p.scoring for p in catalog.personas.values())  # every shipped persona scores its own way
+
+
+def test_a_folder_rubric_override_is_checked_once_merged(tmp_path):
+    from simulator.scenario.catalog_extend import catalog_for_folder
+
+    base, _ = load_catalog()
+    (tmp_path / "data").mkdir()
+    override = tmp_path / "data" / "rubric.yaml"
+    override.write_text("schema_version: 1\npenalty:\n  no-such-act: -10\n", encoding="utf-8")
+    catalog, diagnostics = catalog_for_folder(tmp_path, base)
+    assert catalog is None  # else every scenario in the folder would fail to compile later
+    assert [(d.code, d.line) for d in diagnostics] == [("S115", 3)]
+    assert "no-such-act" in diagnostics[0].message and "unknown act" in diagnostics[0].message

@@ -152,6 +152,8 @@ def test_rubric_settings_merge_and_a_changed_one_conflicts(tmp_path):
     folder = tmp_path / "rubric"
     (folder / "data").mkdir(parents=True)
     rubric = folder / "data" / "rubric.yaml"
+    (folder / "data" / "acts.yaml").write_text(  # the merged rubric is checked: its acts must exist
+        "schema_version: 1\nacts:\n  my-new-act: {label: Mine, skill: calm, polarity: negative}\n", encoding="utf-8")
     rubric.write_text("schema_version: 1\npenalty:\n  my-new-act: -10\n", encoding="utf-8")
     catalog, diagnostics = catalog_for_folder(folder, base)
     assert diagnostics == [] and catalog.rubric["penalty"]["my-new-act"] == -10

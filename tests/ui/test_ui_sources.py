@@ -52,6 +52,8 @@ def test_each_source_has_a_heading_and_the_user_folder_is_shown(sourced_app):
     user = next(section for section, _ in picker._headings if section.source.kind == USER)
     assert str(user.source.path) in picker._heading_lines(user)[0]
     assert "No scenarios here yet" in picker._heading_lines(user)[1]
+    wrapped = picker._wrapped_heading_lines(user)
+    assert " ".join(wrapped).replace("  ", " ").count("press F5") == 1
     button = picker.folder_button
     assert button is not None and button.rect.width > 0
     assert app.window.get_rect().contains(button.rect)

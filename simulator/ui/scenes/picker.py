@@ -193,11 +193,17 @@ class PickerScene(Scene):
                 lines.append("This folder does not exist" + (f": {section.problem}" if section.problem else "."))
         return lines
 
+    def _wrapped_heading_lines(self, section: LibrarySection) -> list[str]:
+        """The caption lines wrapped to the content width (a long path or large text wraps, never clips)."""
+        app, style = self.app, self.app.style
+        return [part for line in self._heading_lines(section)
+                for part in app.text.wrap(line, style, "caption", max(1, self.area.width))]
+
     def _heading_height(self, section: LibrarySection) -> int:
         app, style = self.app, self.app.style
         height = app.text.line_height(style, "subtitle", "bold")
-        return height + len(self._heading_lines(section)) * (app.text.line_height(style, "caption")
-                                                              + style.px(2))
+        return height + len(self._wrapped_heading_lines(section)) * (app.text.line_height(style, "caption")
+                                                                      + style.px(2))
 
     def _notice_height(self) -> int:
         height = notice_height(self.app, self.area.width)
@@ -299,16 +305,17 @@ class PickerScene(Scene):
             return
         app, style = self.app, self.app.style
         count = len(section.entries)
-        title = app.text.render(section.label, style, "subtitle", style.color("text"), "bold")
-        surface.blit(title, (rect.x, rect.y))
         counted = app.text.render(f"{count} scenario{'s' if count != 1 else ''}", style, "caption",
                                   style.color("text_muted"))
+        title_w = max(1, rect.width - counted.get_width() - style.space("m"))
+        title = app.text.render(fit_text(app, section.label, "subtitle", title_w, "bold"), style, "subtitle",
+                                style.color("text"), "bold")
+        surface.blit(title, (rect.x, rect.y))
         surface.blit(counted, (rect.x + title.get_width() + style.space("m"),
                                rect.y + title.get_height() - counted.get_height() - style.px(2)))
         y = rect.y + title.get_height()
-        for line in self._heading_lines(section):
-            text = fit_text(app, line, "caption", rect.width)
-            image = app.text.render(text, style, "caption", style.color("text_muted"))
+        for line in self._wrapped_heading_lines(section):
+            image = app.text.render(line, style, "caption", style.color("text_muted"))
             surface.blit(image, (rect.x, y))
             y += image.get_height() + style.px(2)
 

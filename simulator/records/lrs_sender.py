@@ -29,6 +29,7 @@ import logging
 import random
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,7 @@ class Sender:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.failures = 0  # consecutive passes that ended early
+        self.passes = 0  # passes over the outbox the background thread made
         self.last_answer: Answer | None = None
 
     # ------------------------------------------------------------------ background
@@ -130,6 +132,7 @@ class Sender:
                         conn = dbfile.connect(self.db_path)
                         opened = dbfile.file_id(self.db_path)
                     result = self.send_pending(conn=conn)
+                    self.passes += 1
                 except sqlite3.Error as error:  # the records file itself is in trouble
                     log.warning("cannot read the outbox in %s: %s", self.db_path, error)
                     result = SendResult(stopped_by=Answer("away", None, f"records file: {error}"))
@@ -142,13 +145,26 @@ class Sender:
                 else:
                     self.failures += 1
                     delay = self.backoff(self.failures, result.stopped_by.retry_after)
-                self._wake.wait(delay)
-                self._wake.clear()
+                self._pause(delay, idle=result.stopped_by is None)
         finally:
             if conn is not None:
                 conn.close()
             if self._client is not None:
                 self._client.close()
+
+    def _pause(self, delay: float, *, idle: bool) -> None:
+        """Wait `delay` s. Idle, a wake() (a turn was queued) ends the wait at once; backing
+        off, it does not, so a trainee's turns never make the sender hammer a store that is
+        down. stop() always ends it."""
+        deadline = time.monotonic() + delay
+        while not self._stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            woken = self._wake.wait(remaining)
+            self._wake.clear()
+            if woken and idle:
+                return
 
     def backoff(self, failures: int, retry_after: float | None = None) -> float:
         """Seconds to wait after `failures` failed passes in a row: exponential, capped, with

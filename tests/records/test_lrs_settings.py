@@ -124,3 +124,27 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped():
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(delays) > 1  # jittered: desktops that failed together do not retry together
     assert sender.backoff(1, retry_after=30.0) == 30.0  # the store's Retry-After is respected
+
+
+def test_a_turn_does_not_cut_the_backoff_short_but_stop_does(tmp_path, scenario, catalog):
+    import time
+
+    from lrs_fixtures import closed_port_endpoint, lrs_settings_for, wait_until
+    from records_helpers import GOOD, record_play
+    from simulator.records import outbox
+    from simulator.records.store import open_store
+
+    with open_store(tmp_path / "data") as store:
+        record_play(store, scenario, catalog, GOOD)
+        settings = lrs_settings_for(closed_port_endpoint(), "desk", SECRET)
+        sender = Sender(store.path, settings, backoff_base=3600.0, backoff_cap=3600.0).start()
+        wait_until(lambda: sender.passes == 1, what="the first (failed) pass")
+        assert sender.last_answer.kind == "away" and sender.failures == 1
+        for _ in range(5):
+            sender.wake()  # the trainee keeps playing while the store is down
+        time.sleep(0.3)
+        assert sender.passes == 1  # still backing off: no request per turn
+        assert sender.stop(timeout=10)  # … yet exit never waits out the hour
+        assert outbox.counts(store.connection)["queued"] == len(GOOD) + 1
+        notes = outbox.notes(store.connection)
+        assert "did not answer" in notes["last_error"][0] and SECRET not in notes["last_error"][0]

@@ -25,6 +25,7 @@ class RecordsLink:
         self._offered_for: set[str] = set()
         self.sender = None  # the background LRS sender (simulator.records.lrs_sender), if configured
         self._unsaved: list[Any] = []  # sessions with turns a failed save kept in memory
+        self._notices_shown = 0  # store.notices already shown on screen
 
     # -- sessions -----------------------------------------------------------------------
     def make_session(self, scenario: Any, catalog: Any, choices: list[int], *, seed: int | None = None) -> Any:
@@ -68,6 +69,10 @@ class RecordsLink:
         from simulator.records.game_bridge import RecordingSession, saving_status
 
         status = saving_status(self.store, session if isinstance(session, RecordingSession) else None)
+        notices = getattr(self.store, "notices", [])
+        if status is None and len(notices) > self._notices_shown:  # e.g. a removed file written again
+            status = notices[-1]
+            self._notices_shown = len(notices)
         if status and (self.app.notice is None or self.app.notice[0] != status):
             self.app.notify(status, "warning")
 

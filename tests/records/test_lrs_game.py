@@ -1,5 +1,6 @@
-"""The game sends in the background: a real App (headless), a real Ralph store. Turns played
-on screen reach the store while the game runs; closing the records stops the sender."""
+"""The game with its records: a real App (headless) and, for sending, a real Ralph store.
+Turns played on screen reach the store while the game runs; closing the records stops the
+sender; a records folder removed mid-game is written again and said on screen."""
 
 from __future__ import annotations
 
@@ -79,3 +80,26 @@ def test_without_settings_the_game_starts_no_sender_and_still_queues(no_lrs, gam
     press(app, DIGIT_KEYS[0])
     assert app.top.session.turn == 1
     assert outbox.counts(store.connection) == {"queued": 1, "sent": 0, "rejected": 0}  # ready for a later sync
+
+
+def test_the_records_folder_removed_mid_game_is_said_on_screen_and_nothing_is_lost(no_lrs, game, data_dir):
+    import shutil
+
+    import pygame
+
+    from simulator.ui.driver import DIGIT_KEYS, finish_line, press
+
+    app, store, link = game
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
+    finish_line(app)
+    press(app, DIGIT_KEYS[0])
+    shutil.rmtree(data_dir)  # a clean-up script removes the folder while the trainee plays
+    finish_line(app)
+    press(app, DIGIT_KEYS[0])
+    assert app.notice is not None and "was removed while you played" in app.notice[0]
+    attempt_id = app.top.session.attempt_id
+    from simulator.records.store import open_store
+
+    with open_store(data_dir) as again:  # a second reader sees both turns on disk
+        assert again.attempt(attempt_id).turn_count == 2

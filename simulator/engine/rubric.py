@@ -26,91 +26,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
-from types import MappingProxyType
-
+# the values are defined with the facts; imported here so callers keep one import
+from simulator.engine.rubric_facts import Evidence, Scorecard, TurnFacts, reply_facts, resolution_reachable
 from simulator.engine.rubric_schema import rubric_problems
 from simulator.scenario.catalog_model import Act, Catalog
-from simulator.scenario.model import SKILLS, Node, Reply, Scenario
+from simulator.scenario.model import SKILLS
 
 __all__ = ["Evidence", "Rubric", "RubricError", "RubricTracker", "Scorecard", "TurnFacts", "compile_rubric",
            "reply_facts", "resolution_reachable", "rubric_problems", "score_turns"]
-RESOLVING = ("resolved", "delighted")  # outcomes that mean the problem was settled
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
 
 class RubricError(ValueError):
     """rubric.yaml does not describe a usable rubric; the message lists every problem."""
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One reason a skill gained or lost points, tied to the turn where it happened."""
-
-    turn: int  # 1-based turn the behaviour happened in
-    skill: str
-    points: float  # the points that actually counted (credits stop at the skill's cap; a kept
-    #                order rule whose skill was already full is still listed, with 0 points)
-    rule: str  # "credit:<act>", "penalty:<act>", "reply_skills", or an order-rule id
-    message: str
-    reply_text: str = ""
-
-    def as_json(self) -> dict:
-        return {"turn": self.turn, "skill": self.skill, "points": self.points, "rule": self.rule,
-                "message": self.message, "reply": self.reply_text}
-
-
-@dataclass(frozen=True, slots=True)
-class TurnFacts:
-    """What the rubric needs to know about one reply."""
-
-    turn: int
-    acts: tuple[str, ...]
-    reply_text: str = ""
-    skills: tuple[tuple[str, float], ...] = ()  # the reply's explicit `skills:` points
-    note: str = ""
-    ends: bool = False  # this reply ended the conversation
-    provokes: tuple[str, ...] = ()  # the node's `provokes:` tags: this turn tests calm
-    hand_off_right: bool = False  # the reply's hand-off is the right move (no solutions cost)
-
-
-def reply_facts(node: Node, reply: Reply, turn: int, ends: bool) -> TurnFacts:
-    """The facts the rubric scores for `reply` picked at `node` (every caller builds them
-    here, so the session, the analyser, snapshots and re-scoring cannot drift apart)."""
-    return TurnFacts(turn=turn, acts=reply.acts, reply_text=reply.text, skills=reply.skills, note=reply.note,
-                     ends=ends, provokes=node.provokes, hand_off_right=reply.hand_off_right)
-
-
-def resolution_reachable(scenario: Scenario) -> bool:
-    """Can some run of replies reach a resolved or delighted ending from the start?
-    (`when` conditions are ignored: the question is whether the scenario lets the agent
-    solve it, not whether this particular conversation did.)"""
-    seen, todo = {scenario.start}, [scenario.start]
-    while todo:
-        here = todo.pop()
-        ending = scenario.endings.get(here)
-        if ending is not None:
-            if ending.outcome in RESOLVING:
-                return True
-            continue
-        node = scenario.nodes.get(here)
-        for reply in node.replies if node is not None else ():
-            if reply.next not in seen:
-                seen.add(reply.next)
-                todo.append(reply.next)
-    return False
-
-
-@dataclass(frozen=True, slots=True)
-class Scorecard:
-    skills: Mapping[str, int]
-    overall: float  # 0..100, one decimal, after caps
-    grade: str
-    passed: bool
-    evidence: tuple[Evidence, ...]
-    caps: tuple[str, ...]  # human-readable: which caps applied and why
-    uncapped_overall: float
-    held_back_by: tuple[str, ...] = ()  # skills under the rubric's floor (finished conversations only)
 
 
 def _round_half_up(value: float, digits: int = 0) -> float:

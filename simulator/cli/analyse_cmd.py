@@ -125,16 +125,19 @@ def run(args: argparse.Namespace) -> int:
     several = len(args.scenarios) > 1 or any(Path(p).is_dir() for p in args.scenarios)
     results = []
     for scenario in loaded.scenarios:
+        stage = "not analysed"
         try:
             analysis, tree = analyse_with_tree(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
                                                tree_limit=args.tree_limit, sweep_limit=args.sweep_limit,
                                                all_paths=args.paths, memory_limit_mb=args.memory_limit,
                                                time_limit=args.time_limit)
+            stage = "the quality gates were not judged"
             report = judge(scenario, analysis, tree, diagnostics=loaded.diagnostics,
                            min_skill_chances=args.min_skill_chances)
         except BudgetExceeded as error:  # too big to play even in samples within --memory-limit
-            print(f"customer-sim analyse: {scenario.path}: not analysed within --memory-limit "
-                  f"{args.memory_limit} MB: {error}", file=sys.stderr)
+            print(f"customer-sim analyse: {scenario.path}: {stage} within --memory-limit "
+                  f"{args.memory_limit} MB ({error}); raise --memory-limit or make the scenario smaller",
+                  file=sys.stderr)
             failed = True
             continue
         except ValueError as error:  # the scenario and the data files disagree in a way the loader missed

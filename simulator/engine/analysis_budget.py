@@ -40,6 +40,10 @@ STATIC_SHARE = 0.25  # the Stepper's per-node tables may use at most this much
 # replies, their order, the distinct screens): stepping at most this many cells at once keeps
 # them near 50 MB, whether a node has 5 replies or 10,000.
 STEP_CELLS = 1 << 21
+INITIAL_BYTES = 4 << 20  # a new tree's first allocation
+# Any PlayTree not given a budget (quality gates, tools) stops here: the tree share of the
+# default analysis budget.
+DEFAULT_TREE_BYTES = int(DEFAULT_MEMORY_LIMIT_MB * MB * TREE_SHARE)
 
 
 class BudgetExceeded(Exception):

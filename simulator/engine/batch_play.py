@@ -18,7 +18,8 @@ from dataclasses import fields
 
 import numpy as np
 
-from simulator.engine.analysis_budget import GROWTH_SLACK, TRACKER_BYTES, BudgetExceeded, step_rows
+from simulator.engine.analysis_budget import (DEFAULT_TREE_BYTES, GROWTH_SLACK, INITIAL_BYTES, TRACKER_BYTES,
+                                              BudgetExceeded, step_rows)
 from simulator.engine.batch_step import (BATCH_FIELDS, BY_ENDING, NO_REPLY, REASONS, TURN_LIMIT_HIT, Batch,
                                          Stepper, skill_chances)
 from simulator.engine.compiled import CompiledScenario, compile_scenario
@@ -51,9 +52,12 @@ class PlayTree:
         self._grade_of = {letter: i for i, letter in enumerate(self.grade_letters)}
         self._trackers: dict[int, RubricTracker] = {}  # rubric state of unfinished prefixes
         self._facts: dict[tuple[int, int, int, bool], TurnFacts] = {}  # frozen, so safe to share
-        self.max_bytes: int | None = None  # the memory budget (analysis_budget.Budget.tree_bytes); None = none
+        # The memory budget (analysis_budget.Budget.tree_bytes). Every tree has one, so that no
+        # caller can grow a tree past it by accident; `analyse` sets its own.
+        self.max_bytes: int | None = DEFAULT_TREE_BYTES
         root = stepper.root()
-        self._allocate(root, 1024)
+        row = sum(getattr(root, name)[:1].nbytes for name in BATCH_FIELDS) + 8 * self.max_replies + 40
+        self._allocate(root, max(16, min(1024, INITIAL_BYTES // row)))  # wide nodes: fewer rows up front
         self._store(np.array([0]), root)
         self.size = 1
         tracker = self.compiled.rubric.tracker()

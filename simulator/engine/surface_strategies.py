@@ -136,6 +136,9 @@ class StrategyResult:
                             "overall": e.overall, "grade": e.grade, "outcome": e.outcome, "ending": e.ending_id}}
 
 
+_CACHED_ORDER_MAX = 64  # orders of wider screens are recomputed (cheap) rather than kept
+
+
 def on_growable_tree(tree: PlayTree, work: Callable[[PlayTree], T]) -> T:
     """`work(tree)`; if the analysis tree is at its memory budget (it may not grow the few
     prefixes `work` needs), `work` on a fresh tree sharing the compiled scenario instead,
@@ -176,7 +179,9 @@ def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEE
             key = (seeds[row], int(tree.depth[node]) + 1, count)
             order = orders.get(key)
             if order is None:
-                order = orders[key] = display_order(*key)
+                order = display_order(*key)
+                if count <= _CACHED_ORDER_MAX:  # 3,000 cached orders of a 10,000-reply node took 1 GB
+                    orders[key] = order
             replies = tree.replies[int(tree.loc[node])]
             texts = [replies[int(tree.option_reply[node, option])].text for option in order]
             position = strategy.pick(texts)

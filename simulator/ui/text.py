@@ -203,9 +203,16 @@ class TextRenderer:
 
     def _fit_chars(self, word: str, px: int, weight: str, width: int) -> int:
         lo, hi = 1, len(word)
+        measure = self.measure
+        runs = self._runs(word, weight)
+        if len(runs) == 1:  # one font for the whole piece: measure prefixes with it directly
+            font = self.font(runs[0][0], px)
+            piece = runs[0][1]
+            if len(piece) == len(word):
+                measure = lambda text, _px, _weight: font.size(text)[0]  # noqa: E731
         while lo < hi:  # the longest prefix that fits, at least one character
             mid = (lo + hi + 1) // 2
-            if self.measure(word[:mid], px, weight) <= width:
+            if measure(word[:mid], px, weight) <= width:
                 lo = mid
             else:
                 hi = mid - 1

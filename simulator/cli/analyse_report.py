@@ -184,6 +184,7 @@ def library_rows(results: list[tuple[ScenarioAnalysis, GateReport]]) -> list[dic
             "difficulty": a.difficulty, "measured_difficulty": a.measured_difficulty,
             "gates_passed": sum(g.ok for g in gates), "gates": len(gates),
             "failed_gates": [g.gate for g in gates if not g.ok],
+            "replay": {g.gate: list(g.replay) for g in gates if not g.ok and g.replay},
         })
     return rows
 
@@ -208,4 +209,6 @@ def render_library(rows: list[dict]) -> str:
     failing = [r for r in rows if r["failed_gates"]]
     for r in failing:
         lines.append(f"{r['scenario']}: failed gates: {', '.join(r['failed_gates'])}")
+        for gate, commands in r.get("replay", {}).items():
+            lines.extend(f"  {gate}: replay: {command}" for command in commands)
     return "\n".join(lines)

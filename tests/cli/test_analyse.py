@@ -216,3 +216,13 @@ def test_the_replay_command_of_a_failing_strategy_replays_it(capsys):
     assert (played["grade"], played["overall"], played["outcome"]) == (example["grade"], example["overall"],
                                                                          example["outcome"])
     assert played["passed"]
+
+
+def test_the_library_summary_lists_replay_commands_for_failed_gates(tmp_path, capsys):
+    shutil.copy(GAMED, tmp_path / "gamed.yaml")
+    shutil.copy(TOUR, tmp_path / "tour.yaml")
+    assert main(["analyse", "--check", str(tmp_path), *FAST]) == 1
+    out = capsys.readouterr().out
+    table = out[out.index("Library summary (2 scenarios)"):]
+    assert f"  surface strategy fails: always longest: replay: customer-sim run {tmp_path / 'gamed.yaml'} --seed " \
+        in table

@@ -188,3 +188,10 @@ def test_no_large_input_needs_more_than_a_gigabyte(big_inputs, name, command):
 
         budget = json.loads(done.stdout)["scenarios"][0]["budget"]
         assert budget["sampled"] and budget["memory_limit_mb"] == 512
+
+
+def test_per_node_tables_that_cannot_fit_are_refused_before_they_are_built(catalog):
+    scenario = _load(catalog, hostile_inputs.branching(2000))
+    with pytest.raises(BudgetExceeded, match="more than the 1 MB memory limit allows"):
+        analyse(scenario, catalog, memory_limit_mb=1, runs=10)
+    assert analyse(scenario, catalog, memory_limit_mb=64, runs=10).budget is not None

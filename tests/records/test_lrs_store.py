@@ -8,13 +8,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-
-import pytest
 
 from lrs_fixtures import (closed_port_endpoint, lrs, lrs_env, lrs_settings_for, point_at, queue_copies,  # noqa: F401
                           ralph_python, wait_until)

@@ -8,8 +8,6 @@ import random
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from records_helpers import GOOD, record_play
 from simulator.records.store import open_store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, scene_name, type_text
+from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, scene_name, type_text, wheel
 from simulator.ui.scenes.conversation import PICK_GUARD_S
 from simulator.ui.profiles import MemoryProfileStore
 from ui_helpers import scenario_files
@@ -82,6 +82,10 @@ def test_mouse_only_from_start_to_debrief(make_app, path):
         assert conversation.typewriter.done
         app.advance(PICK_GUARD_S)  # picks are ignored for a moment after a line completes
         reply = conversation.replies[(turn * 2 + 1) % len(conversation.replies)]
+        for _ in range(20):  # long replies: scroll with the wheel until this one is in view
+            if conversation.reply_view.rect.contains(reply.rect):
+                break
+            wheel(app, conversation.reply_view.rect.center, 1)
         before = conversation.session.turn
         click(app, _center(reply.rect))
         assert conversation.session.turn == before + 1

@@ -305,6 +305,44 @@ def random_play(tree: PlayTree, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SE
     return np.concatenate(done) if done else np.zeros(0, dtype=np.int64)
 
 
+def random_scores(tree: PlayTree, runs: int, seed: int,
+                  budget: Budget | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(overall, grade index, outcome index) of each seeded random play-through, the same
+    numbers `random_play` gives, within the tree's memory budget.
+
+    When the runs do not fit at once they are played in slices, in order; each slice's
+    scores are kept and its prefixes dropped again (`PlayTree.truncate`), so the room
+    needed is one slice's, however many runs are asked for. Fewer runs come back only when
+    even one run does not fit or the time budget ends first."""
+    rng = np.random.default_rng(seed)
+    draws = rng.random((runs, TURN_LIMIT))
+    before = tree.size
+    try:
+        finals = _random_slice(tree, draws)
+        return tree.overall[finals], tree.grade[finals], tree.outcome[finals]
+    except BudgetExceeded:
+        tree.truncate(before)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    size, start = max(1, runs // 64), 0
+    while start < runs:
+        if budget is not None and budget.out_of_time():
+            break
+        try:
+            finals = _random_slice(tree, draws[start:start + size])
+        except BudgetExceeded:
+            tree.truncate(before)
+            if size == 1:
+                break
+            size //= 2
+            continue
+        parts.append((tree.overall[finals].copy(), tree.grade[finals].copy(), tree.outcome[finals].copy()))
+        tree.truncate(before)  # the scores are kept; the room is needed by the next slice
+        start += size
+    if not parts:
+        return np.zeros(0), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8)
+    return tuple(np.concatenate(column) for column in zip(*parts))  # type: ignore[return-value]
+
+
 def _random_slice(tree: PlayTree, draws: np.ndarray) -> np.ndarray:
     runs = len(draws)
     current = np.zeros(runs, dtype=np.int64)
@@ -327,12 +365,17 @@ def _random_slice(tree: PlayTree, draws: np.ndarray) -> np.ndarray:
 
 def summarise_random(tree: PlayTree, finals: np.ndarray, seed: int, requested: int = 0) -> RandomPlay:
     """Distribution of overall, grade and outcome over random play-throughs."""
-    overall = tree.overall[finals]
-    runs = int(finals.size)
+    return summarise_scores(tree, tree.overall[finals], tree.grade[finals], tree.outcome[finals], seed, requested)
+
+
+def summarise_scores(tree: PlayTree, overall: np.ndarray, grade: np.ndarray, outcome: np.ndarray, seed: int,
+                     requested: int = 0) -> RandomPlay:
+    """`summarise_random` from the scores themselves (see `random_scores`)."""
+    runs = int(overall.size)
     bins = np.minimum((overall // (100 / HISTOGRAM_BINS)).astype(np.int64), HISTOGRAM_BINS - 1)
     histogram = np.bincount(bins, minlength=HISTOGRAM_BINS)
-    grades = np.bincount(tree.grade[finals], minlength=len(tree.grade_letters))
-    outcomes = np.bincount(tree.outcome[finals], minlength=len(OUTCOMES))
+    grades = np.bincount(grade.astype(np.int64), minlength=len(tree.grade_letters))
+    outcomes = np.bincount(outcome.astype(np.int64), minlength=len(OUTCOMES))
     rubric = tree.compiled.rubric
     median = float(np.median(overall)) if runs else 0.0
     return RandomPlay(
@@ -384,10 +427,10 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
         why = swept.cut if swept.cut != "prefix limit" or budget.sweep_limit == sweep_limit else "memory budget"
         notes.sample(f"reachability, dead ends and skill chances from the first {swept.prefixes:,} prefixes", why)
     tree.max_bytes = budget.tree_bytes // 2  # random play leaves half for the searches after it
-    finals = random_play(tree, runs, seed, budget) if runs > 0 else None
+    scores = random_scores(tree, runs, seed, budget) if runs > 0 else None
     tree.max_bytes = budget.tree_bytes
-    if finals is not None and finals.size < runs:
-        notes.sample(f"random play: {finals.size:,} of {runs:,} runs", "memory budget"
+    if scores is not None and scores[0].size < runs:
+        notes.sample(f"random play: {scores[0].size:,} of {runs:,} runs", "memory budget"
                      if not budget.out_of_time() else "time budget")
     exhaustive = swept.complete and swept.prefixes <= tree_limit and _grow_all(tree, tree_limit, budget)
     if exhaustive:
@@ -411,7 +454,7 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
     structural = reachable_ids(scenario)
     reached = set(swept.reached) | reached_ids(tree)
     every_id = [*scenario.nodes, *scenario.endings]
-    random = summarise_random(tree, finals, seed, runs) if finals is not None else None
+    random = summarise_scores(tree, *scores, seed, runs) if scores is not None else None
     best = _pick(tree, leaves, best=True)
     worst = _pick(tree, leaves, best=False)
     complete_leaves = leaves[tree.reason[leaves] == BY_ENDING]

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import hostile_inputs
-from simulator.engine.analysis import analyse, random_play
+from simulator.engine.analysis import analyse, random_play, random_scores
 from simulator.engine.analysis_budget import BudgetExceeded, plan, reachable_ending_ids, row_bytes
 from simulator.engine.batch_play import PlayTree
 from simulator.engine.play_sweep import sweep
@@ -89,11 +89,23 @@ def test_a_small_limit_samples_and_says_what(catalog):
     result = analyse(_load(catalog, hostile_inputs.branching(400)), catalog, memory_limit_mb=32, runs=3000)
     budget = result.as_json()["budget"]
     assert budget["memory_limit_mb"] == 32
-    assert any("random play" in item and "memory budget" in item for item in budget["sampled"])
-    assert any(item.startswith("reachability") for item in budget["sampled"])
-    assert result.random.requested == 3000 > result.random.runs
+    assert any(item.startswith("reachability") and "memory budget" in item for item in budget["sampled"])
+    assert result.random.runs == result.random.requested == 3000  # played in slices, all of them
     assert result.as_json()["random_play"]["requested"] == 3000
     assert result.budget.limited and any("sampled" in line for line in result.budget.lines())
+
+
+def test_random_play_in_slices_gives_every_run_with_the_same_scores(catalog):
+    scenario = _load(catalog, hostile_inputs.branching(300))
+    full = PlayTree(scenario, catalog)
+    finals = random_play(full, 2000, 3)
+    tree = PlayTree(scenario, catalog)
+    budget = plan(tree.stepper, memory_limit_mb=24, sweep_limit=10**6)
+    tree.max_bytes = budget.tree_bytes // 2  # far too small for 2,000 runs at once
+    overall, grade, outcome = random_scores(tree, 2000, 3, budget)
+    assert np.array_equal(overall, full.overall[finals]) and np.array_equal(grade, full.grade[finals])
+    assert np.array_equal(outcome, full.outcome[finals])
+    assert tree.size == 1  # every slice's prefixes were dropped again
 
 
 def test_the_time_budget_cuts_the_sweep_and_says_so(catalog):

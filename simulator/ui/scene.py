@@ -158,8 +158,15 @@ class SceneStack:
             scene.update(dt)
 
     def draw(self, surface: pygame.Surface) -> None:
-        for scene in self.visible():
-            scene.draw(surface)
+        visible = self.visible()
+        for scene in visible:
+            # Scenes under a modal draw without their focus ring: focus is in the modal.
+            style = scene.app.style
+            style.show_focus = scene is visible[-1]
+            try:
+                scene.draw(surface)
+            finally:
+                style.show_focus = True
 
     def relayout(self, width: int, height: int) -> None:
         for scene in self._scenes:

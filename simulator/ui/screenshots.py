@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -47,73 +48,95 @@ def _finish_line(app: App) -> None:
     finish_line(app)  # completes the line and waits out the short pick guard
 
 
-def capture(out_dir: Path, size: tuple[int, int], high_contrast: bool, source: Path) -> list[Path]:
-    """Every screen at one size and theme; returns the files written."""
-    suffix = f"{size[0]}x{size[1]}" + ("-contrast" if high_contrast else "")
-    written: list[Path] = []
+def make_store() -> MemoryProfileStore:
+    """Three trainees, one with a past result, so the start and progress screens have rows."""
     store = MemoryProfileStore()
     for name in ("Priya Shah", "Alex Morgan", "Jordan Lee"):
         store.create_profile(name)
     store.record_result("Jordan Lee", "birthday-order", "B", 83.0)
-    # a seeded Generator: the game's shuffled reply order, the same in every refresh
-    app = App(source, store=store, size=size, high_contrast=high_contrast or None, rng=np.random.default_rng(1))
-    app.open()
-    app.settle()
+    return store
 
-    def shot(name: str) -> None:
-        app.settle()
-        path = out_dir / f"{name}-{suffix}.png"
-        app.screenshot(path)
-        written.append(path)
 
-    shot("01-start")
+def walk(app: App) -> Iterator[str]:
+    """Drive an opened app through every screen, yielding each screen's name on arrival."""
+    yield "01-start"
     app.top.focus.focus(app.top.settings)
     press(app, pygame.K_RETURN)
-    shot("02-settings")
+    yield "02-settings"
     press(app, pygame.K_ESCAPE)
     start = app.top
     start.focus.focus(next(b for b in start.profile_buttons if b.label == "Jordan Lee"))  # has a best grade
     press(app, pygame.K_RETURN)
-    shot("03-picker")
+    yield "03-picker"
     picker = app.top
     broken = next((c for c in picker.cards if not c.entry.ok), None)
     if broken is not None:
         picker.focus.focus(broken)
         press(app, pygame.K_RETURN)
-        shot("04-diagnostics")
+        yield "04-diagnostics"
         press(app, pygame.K_ESCAPE)
     card = next((c for c in picker.cards if c.entry.path.name == PREFERRED),
                 next(c for c in picker.cards if c.entry.ok))
     picker.focus.focus(card)
     picker._place()
     press(app, pygame.K_RETURN)
-    shot("05-briefing")
+    yield "05-briefing"
     press(app, pygame.K_RETURN)
     app.advance(0.5)
-    path = out_dir / f"06-conversation-typing-{suffix}.png"
-    app.screenshot(path)
-    written.append(path)
+    yield "06-conversation-typing"
     conversation = app.top
     turn = 0
     while not conversation.ended and turn < 40:
         _finish_line(app)
         if turn == 2:
-            shot("07-conversation")
+            yield "07-conversation"
             press(app, pygame.K_t)
-            shot("08-transcript")
+            yield "08-transcript"
             press(app, pygame.K_ESCAPE)
             press(app, pygame.K_ESCAPE)
-            shot("09-pause")
+            yield "09-pause"
             press(app, pygame.K_ESCAPE)
         choice = min(CHOICES[turn % len(CHOICES)], len(conversation.replies))
         press(app, DIGIT_KEYS[choice - 1])
         turn += 1
     _finish_line(app)
-    shot("10-conversation-ended")
+    yield "10-conversation-ended"
     press(app, pygame.K_RETURN)
-    shot("11-debrief")
+    yield "11-debrief"
     app.top.pick_turn()
-    shot("12-replay-from-turn")
+    app.settle()
+    yield "12-replay-from-turn"
+    press(app, pygame.K_ESCAPE)
+    press(app, pygame.K_ESCAPE)
+    app.settle()
+    if scene_name(app) == "picker":
+        press(app, pygame.K_p)
+        app.settle()
+        if scene_name(app) == "progress":
+            yield "13-progress"
+
+
+def capture(out_dir: Path, size: tuple[int, int], high_contrast: bool, source: Path,
+            text_size: str = "medium") -> list[Path]:
+    """Every screen at one size, theme and text size; returns the files written."""
+    suffix = f"{size[0]}x{size[1]}" + ("" if text_size == "medium" else f"-{text_size}") + (
+        "-contrast" if high_contrast else "")
+    written: list[Path] = []
+    # a seeded Generator: the game's shuffled reply order, the same in every refresh
+    app = App(source, store=make_store(), size=size, high_contrast=high_contrast or None,
+              rng=np.random.default_rng(1))
+    app.open()
+    if text_size != "medium":
+        settings = app.settings.copy()
+        settings.text_size = text_size
+        app.apply_settings(settings, save=False)
+    app.settle()
+    for name in walk(app):
+        if name != "06-conversation-typing":
+            app.settle()
+        path = out_dir / f"{name}-{suffix}.png"
+        app.screenshot(path)
+        written.append(path)
     app.close()
     return written
 

@@ -85,6 +85,7 @@ class TextRenderer:
         self._wraps: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
         self.hits = 0
         self.misses = 0
+        self.log = None  # a LayoutLog while a test records a frame (see layout_log.py)
 
     # -- fonts -------------------------------------------------------------------------
     def font(self, weight: str, px: int) -> pygame.font.Font:
@@ -231,6 +232,8 @@ class TextRenderer:
         if surface is not None:
             self.hits += 1
             self._lines.move_to_end(key)
+            if self.log is not None:
+                self.log.tag(surface, str(text))
             return surface
         self.misses += 1
         clean = clean_text(text).replace("\n", " ")
@@ -238,6 +241,8 @@ class TextRenderer:
         self._lines[key] = surface
         if len(self._lines) > _CACHE_LIMIT:
             self._lines.popitem(last=False)
+        if self.log is not None:
+            self.log.tag(surface, clean)
         return surface
 
     def _render_runs(self, text: str, px: int, color: Color, weight: str) -> pygame.Surface:

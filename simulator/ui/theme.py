@@ -166,7 +166,7 @@ def window_scale(data: ThemeData, width: int, height: int) -> float:
 class Style:
     """One palette at one scale: the only thing scenes and widgets ask for looks."""
 
-    __slots__ = ("data", "palette_name", "scale", "text_multiplier", "_palette")
+    __slots__ = ("data", "palette_name", "scale", "text_multiplier", "_palette", "show_focus")
 
     def __init__(self, data: ThemeData, palette_name: str = "normal", scale: float = 1.0,
                  text_multiplier: float = 1.0) -> None:
@@ -175,6 +175,8 @@ class Style:
         self.scale = scale
         self.text_multiplier = text_multiplier
         self._palette = data.palettes[self.palette_name]
+        # False while a scene under a modal draws: only the top scene shows its focus ring.
+        self.show_focus = True
 
     @property
     def high_contrast(self) -> bool:

@@ -8,7 +8,9 @@ from simulator.ui import input as act
 from simulator.ui.labels import expression_label
 from simulator.ui.scene import Scene
 from simulator.ui.text import block_height, draw_lines, reflow
+from simulator.ui.layout_log import log_of
 from simulator.ui.widgets.base import FocusGroup, draw_panel
+from simulator.ui.widgets.chrome import draw_footer
 from simulator.ui.widgets.button import Button
 from simulator.ui.widgets.scroll import ScrollView
 
@@ -27,6 +29,10 @@ class OverlayScene(Scene):
     def card_size(self, width: int, height: int) -> tuple[int, int]:
         return min(self.app.style.px(460), width - 40), min(self.app.style.px(420), height - 40)
 
+    def hints(self) -> list[tuple[str, str]]:
+        """Key hints for the footer while this card is open."""
+        return [("↑↓", "Move"), ("Enter", "Choose"), ("Esc", "Close")]
+
     def layout(self, width: int, height: int) -> None:
         w, h = self.card_size(width, height)
         self.card = pygame.Rect((width - w) // 2, (height - h) // 2, w, h)
@@ -40,6 +46,11 @@ class OverlayScene(Scene):
             dim.fill((*style.color("overlay"), 200 if style.high_contrast else 150))
             self._dim = (key, dim)
         surface.blit(self._dim[1], (0, 0))
+        log = log_of(surface)
+        if log is not None:
+            log.panel(surface.get_rect(), "dim")
+        # The screen below drew its own key hints; cover them with this card's own.
+        draw_footer(surface, self.app, self.hints())
         draw_panel(surface, self.card, style, "surface", "border", radius=style.radius("l"), shadow=False,
                    border_width=2)
         pad = style.space("l")

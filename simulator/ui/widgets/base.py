@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 import pygame
 
 from simulator.ui import input as act
+from simulator.ui.layout_log import log_of
 from simulator.ui.theme import Color, Style
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ def draw_panel(surface: pygame.Surface, rect: pygame.Rect, style: Style, fill: s
         drop = rect.move(0, max(1, style.px(3)))
         pygame.draw.rect(surface, style.color("shadow"), drop, border_radius=radius)
     pygame.draw.rect(surface, fill_color, rect, border_radius=radius)
+    log = log_of(surface)
+    if log is not None:
+        log.panel(rect)
     if border is not None:
         color = style.color(border) if isinstance(border, str) else border
         width = max(border_width, 2 if style.high_contrast else border_width)
@@ -31,10 +35,15 @@ def draw_panel(surface: pygame.Surface, rect: pygame.Rect, style: Style, fill: s
 
 def draw_focus_ring(surface: pygame.Surface, rect: pygame.Rect, style: Style, radius: int | None = None) -> None:
     """The keyboard focus: a thick ring in the focus colour, outside the widget with a gap."""
+    if not style.show_focus:
+        return  # a scene under a modal: the modal holds the focus, one ring on screen
     grow = 2 * (style.focus_gap + style.focus_width)
     ring = rect.inflate(grow, grow)
     radius = (style.radius("m") if radius is None else radius) + style.focus_gap + style.focus_width
     pygame.draw.rect(surface, style.color("focus"), ring, style.focus_width, border_radius=radius)
+    log = log_of(surface)
+    if log is not None:
+        log.focus_ring(rect)
 
 
 def draw_badge(surface: pygame.Surface, app, center: tuple[int, int], label: str, fill: Color,
@@ -195,6 +204,8 @@ def fit_text(app, text: str, role: str, width: int, weight: str = "regular") -> 
             lo = mid
         else:
             hi = mid - 1
+    if app.text.log is not None:
+        app.text.log.truncated.append(text)
     return text[:lo].rstrip() + "…"
 
 

@@ -6,10 +6,19 @@ from typing import TYPE_CHECKING, Sequence
 
 import pygame
 
+from simulator.ui.layout_log import log_of
 from simulator.ui.widgets.base import chip_size, draw_chip, fit_text
 
 if TYPE_CHECKING:
     from simulator.ui.app import App
+
+
+def _cover(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    # The header and footer are opaque bands: text drawn under them earlier is hidden.
+    log = log_of(surface)
+    if log is not None:
+        log.panel(rect, "cover")
+        log.panel(rect)  # and the text drawn on them sits on them
 
 
 def header_height(app: "App") -> int:
@@ -38,6 +47,7 @@ def draw_header(surface: pygame.Surface, app: "App", title: str, subtitle: str =
     width = surface.get_width()
     height = header_height(app)
     pygame.draw.rect(surface, style.color("header"), (0, 0, width, height))
+    _cover(surface, pygame.Rect(0, 0, width, height))
     if style.high_contrast:
         pygame.draw.line(surface, style.color("border"), (0, height - 1), (width, height - 1), 2)
     margin = style.space("xl")
@@ -67,6 +77,7 @@ def draw_footer(surface: pygame.Surface, app: "App", hints: Sequence[tuple[str, 
     bar_h = footer_height(app)
     top = height - bar_h
     pygame.draw.rect(surface, style.color("surface"), (0, top, width, bar_h))
+    _cover(surface, pygame.Rect(0, top, width, bar_h))
     pygame.draw.line(surface, style.color("border"), (0, top), (width, top), 2 if style.high_contrast else 1)
     x = style.space("xl")
     pad = style.px(6)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from simulator.ui import input as act
+from simulator.ui.layout_log import log_of
 from simulator.ui.text import TextRenderer
 from simulator.ui.theme import Style
 
@@ -74,6 +75,9 @@ class ScrollView:
 
     def clip(self, surface: pygame.Surface) -> "_Clip":
         """`with view.clip(surface):` restricts drawing to the viewport."""
+        log = log_of(surface)
+        if log is not None and self.scrollable:
+            log.scrolling(self.rect.clip(surface.get_clip()))
         return _Clip(surface, self.rect)
 
     def draw_bar(self, surface: pygame.Surface, style: Style) -> None:

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from simulator.scenario.catalog import load_catalog  # noqa: E402
 from simulator.scenario.catalog_model import Catalog  # noqa: E402
+from simulator.scenario.look import LOOK_FIELDS, vocabulary  # noqa: E402
 from simulator.scenario.model import OUTCOMES, SCHEMA_VERSION, SKILLS  # noqa: E402
 
 SCHEMA_PATH = ROOT / "docs" / "scenario.schema.json"
@@ -147,6 +148,10 @@ def expected_schema(cat: Catalog | None = None) -> dict[str, Any]:
                     "portraits": {"type": "object", "additionalProperties": False,
                                   "properties": {label: {"type": "string"} for label in labels},
                                   "description": "Expression label -> image path under assets/."},
+                    "look": {"type": "object", "additionalProperties": False,
+                             "properties": {f: {"enum": list(vocabulary().choices(f))} for f in LOOK_FIELDS},
+                             "description": "How the customer looks (scenarios/data/looks.yaml); fields "
+                                            "left out are chosen from the name and persona."},
                 },
             },
             "start": node_id,

@@ -52,6 +52,16 @@ def wide(n_replies: int) -> str:
     return "".join(lines)
 
 
+def wide_and_long(n_nodes: int = 6000, n_replies: int = 4000) -> str:
+    """A long branching graph plus one very wide node: (nodes x widest node) tables of
+    gigabytes, in a file under the size cap."""
+    graph = branching(n_nodes)
+    body = wide(n_replies).split("nodes:\n", 1)[1].split("endings:")[0]
+    body = body.replace("  n0:", "  w0:").replace("next: n0", "next: w0")
+    graph = graph.replace("nodes:\n", "nodes:\n" + body, 1)
+    return graph.replace("  n0: {say: L, replies: [", "  n0: {say: L, replies: [{text: W, acts: [invite], next: w0}, ", 1)
+
+
 def chain(n_nodes: int) -> str:
     """A single chain whose only ending lies past the turn limit."""
     lines = [_HEADER.format(id=f"chain-{n_nodes}", title="Chain")]

@@ -207,3 +207,15 @@ def test_per_node_tables_that_cannot_fit_are_refused_before_they_are_built(catal
     with pytest.raises(BudgetExceeded, match="more than the 1 MB memory limit allows"):
         analyse(scenario, catalog, memory_limit_mb=1, runs=10)
     assert analyse(scenario, catalog, memory_limit_mb=64, runs=10).budget is not None
+
+
+def test_tables_too_big_for_the_limit_are_a_message_in_a_capped_process(tmp_path):
+    path = tmp_path / "wide_and_long.yaml"
+    path.write_text(hostile_inputs.wide_and_long(), encoding="utf-8")
+    assert path.stat().st_size <= 1 << 20
+    done = _run_capped(["analyse", str(path)], timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "not analysed within --memory-limit 512 MB" in done.stderr and "MB of tables" in done.stderr
+    drawn = _run_capped(["graph", str(path), "-o", str(tmp_path / "g.dot")], timeout=300)
+    assert drawn.returncode == 0 and "only structure is marked" in drawn.stderr
+

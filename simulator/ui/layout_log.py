@@ -37,6 +37,7 @@ class PanelMark:
     rect: pygame.Rect
     order: int
     kind: str = "panel"       # panel | cover (opaque band, e.g. the footer) | dim (modal backdrop)
+    clip: pygame.Rect | None = None  # the part that was actually painted
 
 
 @dataclass(slots=True)
@@ -68,8 +69,9 @@ class LayoutLog:
             return None
         return entry[1]
 
-    def panel(self, rect: pygame.Rect, kind: str = "panel") -> None:
-        self.panels.append(PanelMark(pygame.Rect(rect), self._next(), kind))
+    def panel(self, rect: pygame.Rect, kind: str = "panel", clip: pygame.Rect | None = None) -> None:
+        rect = pygame.Rect(rect)
+        self.panels.append(PanelMark(rect, self._next(), kind, rect if clip is None else rect.clip(clip)))
 
     def focus_ring(self, rect: pygame.Rect) -> None:
         self.focus_rings.append((pygame.Rect(rect), self._next()))
@@ -121,9 +123,12 @@ class LayoutLog:
         found: list[str] = []
         for mark in self.visible_texts():
             where = f"{mark.text!r} at {tuple(mark.ink)}"
+            seen = mark.ink.clip(mark.clip) if mark.scroll else mark.ink
+            if seen.width == 0 or seen.height == 0:
+                continue  # scrolled out of its viewport: the trainee scrolls to it
             if mark.cropped:
                 found.append(f"{where} is drawn cropped")
-            if not window.contains(mark.ink):
+            if not window.contains(seen):
                 found.append(f"{where} runs out of the window {tuple(window)}")
             if not mark.clip.contains(mark.ink) and not mark.scroll:
                 found.append(f"{where} is clipped by {tuple(mark.clip)}")
@@ -133,7 +138,7 @@ class LayoutLog:
                 if not (mark.scroll and panel.rect.contains(visible)):
                     found.append(f"{where} runs out of its panel {tuple(panel.rect)}")
             for later in self.panels:
-                if later.order > mark.order and later.kind != "dim" and later.rect.colliderect(mark.ink):
+                if later.order > mark.order and later.kind != "dim" and later.clip.colliderect(seen):
                     if panel is None or later.rect != panel.rect:
                         found.append(f"{where} is hidden under a {later.kind} {tuple(later.rect)}")
                         break

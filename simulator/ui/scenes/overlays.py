@@ -10,7 +10,7 @@ from simulator.ui.scene import Scene
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.layout_log import log_of
 from simulator.ui.widgets.base import FocusGroup, draw_panel
-from simulator.ui.widgets.chrome import draw_footer
+from simulator.ui.widgets.chrome import draw_footer, footer_height
 from simulator.ui.widgets.button import Button
 from simulator.ui.widgets.scroll import ScrollView
 
@@ -35,6 +35,8 @@ class OverlayScene(Scene):
 
     def layout(self, width: int, height: int) -> None:
         w, h = self.card_size(width, height)
+        # centred, and clear of the footer that shows this card's key hints
+        h = min(h, height - 2 * (footer_height(self.app) + self.app.style.space("s")))
         self.card = pygame.Rect((width - w) // 2, (height - h) // 2, w, h)
 
     def draw_frame(self, surface: pygame.Surface) -> int:

@@ -11,6 +11,7 @@ import pygame
 
 from simulator.ui import input as act
 from simulator.ui.scene import Scene
+from simulator.ui.text import block_height, draw_lines
 from simulator.ui.settings import (TEXT_SIZE_LABELS, TEXT_SIZES, TEXT_SPEED_LABELS, TEXT_SPEEDS,
                                    Settings, cycle)
 from simulator.ui.widgets.base import FocusGroup, draw_focus_ring, draw_panel
@@ -94,6 +95,7 @@ class SettingsScene(Scene):
         self.view = ScrollView(keys=False)
         self.card = pygame.Rect(0, 0, 0, 0)
         self._base: list[int] = []
+        self._heights: list[int] = []
 
     def change(self, settings: Settings) -> None:
         self.app.apply_settings(settings)
@@ -116,26 +118,59 @@ class SettingsScene(Scene):
         button_h = self.done.preferred_height(app)
         done_w = max(self.done.preferred_width(app), style.px(160))
         self.done.rect = pygame.Rect(self.card.right - pad - done_w, self.card.bottom - pad - button_h, done_w, button_h)
-        self.view.rect = pygame.Rect(self.card.x + style.px(8), self.card.y + pad // 2,
-                                     self.card.width - style.px(16), self.done.rect.y - style.space("s") - self.card.y - pad // 2)
-        row_h = self._row_height()
+        # the viewport reaches almost to the card's edge, so its scroll bar sits clear of the rows' focus ring
+        self.view.rect = pygame.Rect(self.card.x + style.px(2), self.card.y + pad // 2,
+                                     self.card.width - style.px(4), self.done.rect.y - style.space("s") - self.card.y - pad // 2)
         gap = style.space("xs")
-        self._base = [index * (row_h + gap) + style.px(6) for index in range(len(self.rows))]
-        self.view.line_step = row_h
-        self.view.set_content(len(self.rows) * (row_h + gap) + style.px(12))
+        width = self.card.width - 2 * style.space("l")
+        self._heights = [self._row_height_for(row, width) for row in self.rows]
+        self._base, y = [], style.px(6)
+        for h in self._heights:
+            self._base.append(y)
+            y += h + gap
+        self.view.line_step = self._row_height()
+        self.view.set_content(y + style.px(6))
         self._place()
+
+    def _controls_width(self, row: SettingRow) -> int:
+        app, style = self.app, self.app.style
+        options = row.spec.options or ("off", "on")
+        labels = dict(row.spec.labels) if row.spec.labels else {"off": "Off", "on": "On"}
+        return sum(app.text.measure("✓ " + labels[o], style.font_px("label"), "bold") + 2 * style.space("m")
+                   for o in options)
+
+    def _detail_text(self, row: SettingRow) -> str:
+        return row.spec.detail if row.enabled else "espeak-ng is not installed on this computer."
+
+    def _text_layout(self, row: SettingRow, width: int) -> tuple[int, bool, tuple[str, ...]]:
+        """(text width, control below the text?, wrapped detail) for a row `width` wide."""
+        app, style = self.app, self.app.style
+        pad = style.space("m")
+        beside = width - self._controls_width(row) - 3 * pad
+        below = beside < style.px(260)  # too narrow beside the control: put it under the words
+        text_w = width - 2 * pad if below else beside
+        return text_w, below, app.text.wrap(self._detail_text(row), style, "caption", text_w)
+
+    def _row_height_for(self, row: SettingRow, width: int) -> int:
+        app, style = self.app, self.app.style
+        _, below, detail = self._text_layout(row, width)
+        height = (app.text.line_height(style, "body", "bold") + block_height(app.text, style, len(detail), "caption")
+                  + style.space("xs") * 2 + style.px(8))
+        if below:
+            height += app.text.line_height(style, "label", "bold") + style.space("s") + style.space("s")
+        return max(self._row_height(), height)
 
     def _place(self) -> None:
         style = self.app.style
         focused = self.focus.focused
-        row_h = self._row_height()
         if focused in self.rows:
-            top = self._base[self.rows.index(focused)]
-            self.view.ensure_visible(top - style.px(6), top + row_h + style.px(8))
+            index = self.rows.index(focused)
+            top = self._base[index]
+            self.view.ensure_visible(top - style.px(6), top + self._heights[index] + style.px(8))
         x = self.card.x + style.space("l")
         width = self.card.width - 2 * style.space("l")
-        for row, base in zip(self.rows, self._base):
-            row.rect = pygame.Rect(x, self.view.rect.y + base - self.view.offset, width, row_h)
+        for row, base, height in zip(self.rows, self._base, self._heights):
+            row.rect = pygame.Rect(x, self.view.rect.y + base - self.view.offset, width, height)
             row.option_rects = self._option_rects(row)
 
     def _option_rects(self, row: SettingRow) -> list[tuple[str, pygame.Rect]]:
@@ -145,10 +180,12 @@ class SettingsScene(Scene):
         pad = style.space("m")
         height = app.text.line_height(style, "label", "bold") + style.space("s")
         widths = [app.text.measure("✓ " + labels[o], style.font_px("label"), "bold") + 2 * pad for o in options]
-        x = row.rect.right - style.space("m") - sum(widths)
+        _, below, _ = self._text_layout(row, row.rect.width)
+        x = row.rect.x + pad if below else row.rect.right - style.space("m") - sum(widths)
+        y = row.rect.bottom - style.space("s") - height if below else row.rect.centery - height // 2
         rects = []
         for option, w in zip(options, widths):
-            rects.append((option, pygame.Rect(x, row.rect.centery - height // 2, w, height)))
+            rects.append((option, pygame.Rect(x, y, w, height)))
             x += w
         return rects
 
@@ -208,14 +245,15 @@ class SettingsScene(Scene):
         pad = style.space("m")
         color = style.color("text") if row.enabled else style.color("disabled")
         label = app.text.render(row.spec.label, style, "body", color, "bold")
-        detail_text = row.spec.detail if row.enabled else "espeak-ng is not installed on this computer."
-        detail = app.text.render(detail_text, style, "caption", style.color("text_muted"))
-        top = row.rect.centery - (label.get_height() + detail.get_height()) // 2
+        _, below, detail = self._text_layout(row, row.rect.width)
+        detail_h = block_height(app.text, style, len(detail), "caption")
+        if below:
+            top = row.rect.y + style.space("xs") + style.px(4)
+        else:
+            top = row.rect.centery - (label.get_height() + detail_h) // 2
         surface.blit(label, (row.rect.x + pad, top))
-        options_left = row.option_rects[0][1].x if row.option_rects else row.rect.right
-        room = options_left - row.rect.x - 2 * pad
-        surface.blit(detail, (row.rect.x + pad, top + label.get_height()),
-                     pygame.Rect(0, 0, room, detail.get_height()))
+        draw_lines(surface, app.text, style, detail, row.rect.x + pad, top + label.get_height(), "caption",
+                   style.color("text_muted"))
         value = row.value
         labels = dict(row.spec.labels) if row.spec.labels else {"off": "Off", "on": "On"}
         if not row.option_rects:

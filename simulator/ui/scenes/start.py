@@ -221,33 +221,41 @@ class StartScene(Scene):
             pygame.draw.line(surface, style.color("border"), rect.topright, rect.bottomright, 2)
         margin = style.space("xl")
         inner_w = rect.width - 2 * margin
-        face_size = min(style.px(150), rect.height // 4)
-        face = app.faces.surface(style, face_size, 0.62, 0.15)
-        lines = app.text.wrap("Customer Challenge Simulator", style, "display", inner_w, "bold")
+        badge = app.text.line_height(style, "body", "bold") + style.px(4)
+        text_x = rect.x + margin + badge + style.space("m")
+        details = [app.text.wrap(detail, style, "caption", rect.right - margin - text_x) for _, detail in STEPS]
+        steps_h = sum(app.text.line_height(style, "body", "bold") + block_height(app.text, style, len(d), "caption",
+                                                                                  line_gap=1.1) + style.space("m")
+                      for d in details)
         tagline = app.text.wrap("Practise calming a frustrated customer. Every reply counts.",
                                 style, "subtitle", inner_w)
-        step_h = app.text.line_height(style, "body", "bold") + app.text.line_height(style, "caption") * 2
-        total = (face_size + style.space("l") + block_height(app.text, style, len(lines), "display", "bold", 1.05)
-                 + style.space("m") + block_height(app.text, style, len(tagline), "subtitle")
-                 + style.space("xl") + len(STEPS) * (step_h + style.space("m")))
+        room = rect.height - 2 * margin
+        # Big text on a small window: shrink the face, then the title, so the steps stay in view.
+        for title_role in ("display", "title"):
+            lines = app.text.wrap("Customer Challenge Simulator", style, title_role, inner_w, "bold")
+            words_h = (block_height(app.text, style, len(lines), title_role, "bold", 1.05) + style.space("m")
+                       + block_height(app.text, style, len(tagline), "subtitle") + style.space("xl") + steps_h)
+            face_size = min(style.px(150), rect.height // 4, room - words_h - style.space("l"))
+            if face_size >= style.px(48) or title_role == "title":
+                break
+        show_face = face_size >= style.px(48)
+        total = words_h + (face_size + style.space("l") if show_face else 0)
         y = rect.y + max(margin, (rect.height - total) // 2)
-        surface.blit(face, (rect.x + margin, y))
-        y += face_size + style.space("l")
-        y = draw_lines(surface, app.text, style, lines, rect.x + margin, y, "display",
+        if show_face:
+            surface.blit(app.faces.surface(style, face_size, 0.62, 0.15), (rect.x + margin, y))
+            y += face_size + style.space("l")
+        y = draw_lines(surface, app.text, style, lines, rect.x + margin, y, title_role,
                        style.color("header_text"), "bold", line_gap=1.05)
         y += style.space("m") - style.px(8)
         y = draw_lines(surface, app.text, style, tagline, rect.x + margin, y, "subtitle", style.color("header_muted"))
         y += style.space("xl") - style.px(8)
-        badge = app.text.line_height(style, "body", "bold") + style.px(4)
-        text_x = rect.x + margin + badge + style.space("m")
-        for number, (heading, detail) in enumerate(STEPS, start=1):
+        for number, ((heading, _), detail_lines) in enumerate(zip(STEPS, details), start=1):
             draw_badge(surface, app, (rect.x + margin + badge // 2, y + badge // 2), str(number),
                        style.color("accent") if not style.high_contrast else style.color("header_text"),
                        style.color("accent_text") if not style.high_contrast else style.color("header"),
                        "body", badge)
             head = app.text.render(heading, style, "body", style.color("header_text"), "bold")
             surface.blit(head, (text_x, y))
-            detail_lines = app.text.wrap(detail, style, "caption", rect.right - margin - text_x)[:2]
-            draw_lines(surface, app.text, style, detail_lines, text_x, y + head.get_height(), "caption",
-                       style.color("header_muted"), line_gap=1.1)
-            y += step_h + style.space("m")
+            y = draw_lines(surface, app.text, style, detail_lines, text_x, y + head.get_height(), "caption",
+                           style.color("header_muted"), line_gap=1.1)
+            y += style.space("m")

@@ -26,7 +26,7 @@ def draw_panel(surface: pygame.Surface, rect: pygame.Rect, style: Style, fill: s
     pygame.draw.rect(surface, fill_color, rect, border_radius=radius)
     log = log_of(surface)
     if log is not None:
-        log.panel(rect)
+        log.panel(rect, clip=surface.get_clip())
     if border is not None:
         color = style.color(border) if isinstance(border, str) else border
         width = max(border_width, 2 if style.high_contrast else border_width)

@@ -66,6 +66,7 @@ class PickerScene(Scene):
                                 if getattr(app, "records", None) is not None else None)
         # Section headings (several sources only): (section, rect in content coordinates).
         self._headings: list[tuple[LibrarySection, pygame.Rect]] = []
+        self._content: dict = {}  # id(card) -> (title lines, description lines, chip rows)
         self.folder_button = (Button("Open folder", self.open_user_folder, hint="O", name="open-folder")
                               if any(s.kind == USER for s in app.library.sources) else None)
 
@@ -162,23 +163,76 @@ class PickerScene(Scene):
         card_h = self._card_height()
         self._base = []
         self._headings = []
+        self._content = {}
         sections = self.app.library.sections
         groups = [(s, len(s.entries)) for s in sections] if len(sections) > 1 else [(None, len(self.cards))]
         y = style.px(8)
+        cards = iter(self.cards)
         for section, count in groups:
             if section is not None:
                 head_h = self._heading_height(section)
                 self._headings.append((section, pygame.Rect(self.area.x, y, self.area.width, head_h)))
                 y += head_h + style.space("s")
-            for index in range(count):
-                row, col = divmod(index, self.columns)
-                self._base.append(pygame.Rect(self.area.x + col * (card_w + gap), y + row * (card_h + gap),
-                                              card_w, card_h))
-            rows = (count + self.columns - 1) // self.columns
-            y += rows * (card_h + gap) + (style.space("m") if section is not None else 0)
+            group = [next(cards, None) for _ in range(count)]
+            for start in range(0, count, self.columns):
+                # every card in a row as tall as the tallest: text wraps in full, never cut
+                row_cards = group[start:start + self.columns]
+                heights = [self._measure_card(card, card_w) if card is not None else card_h for card in row_cards]
+                row_h = max(heights)
+                for col in range(len(row_cards)):
+                    self._base.append(pygame.Rect(self.area.x + col * (card_w + gap), y, card_w, row_h))
+                y += row_h + gap
+            y += style.space("m") if section is not None else 0
         self.view.line_step = card_h // 3
         self.view.set_content(y - gap + style.px(8) if self._base or self._headings else 0)
         self._place()
+
+    def _grade_column(self) -> int:
+        app, style = self.app, self.app.style
+        badge = app.text.line_height(style, "title", "bold") + style.px(8)
+        caption = max(app.text.measure(c, style.font_px("caption")) for c in ("Best", "Tried", "Not tried"))
+        return max(badge, caption)
+
+    def _measure_card(self, card: "ScenarioCard", width: int) -> int:
+        """Wrap a card's title, description and chips to `width`; returns the height they need."""
+        app, style = self.app, self.app.style
+        entry = card.entry
+        pad = style.space("l")
+        broken = not entry.ok
+        column = self._grade_column()
+        title_w = width - 2 * pad - column - style.space("m")
+        title = entry.title if entry.ok else entry.path.name
+        title_lines = app.text.wrap(title, style, "subtitle", max(8, title_w), "bold")
+        text_w = width - 2 * pad - (column + style.space("m") if not broken else 0)
+        if broken:
+            body = entry.first_error or "This file could not be loaded."
+            chips = ["Cannot start: select to see the problems"]
+        else:
+            body = reflow(getattr(entry.scenario, "summary", "") or getattr(entry.scenario, "briefing", ""))
+            scenario = entry.scenario
+            chips = [persona_label(app, scenario, entry.catalog),
+                     difficulty_label(getattr(scenario, "difficulty", 1))]
+            name = getattr(getattr(scenario, "customer", None), "name", "")
+            if name:
+                chips.append(name)
+        body_lines = app.text.wrap(body, style, "body", max(8, text_w))
+        chip_rows: list[list[str]] = [[]]
+        room, used = width - 2 * pad, 0
+        for label in chips:
+            w, _ = chip_size(app, label)
+            if chip_rows[-1] and used + w > room:
+                chip_rows.append([])
+                used = 0
+            chip_rows[-1].append(label)
+            used += w + style.space("s")
+        chip_h = chip_size(app, "Xy")[1]
+        self._content[id(card)] = (title_lines, body_lines, chip_rows)
+        title_h = block_height(app.text, style, len(title_lines), "subtitle", "bold", 1.05)
+        words = (title_h + style.space("s") + block_height(app.text, style, len(body_lines), "body")
+                 + style.space("m") + len(chip_rows) * (chip_h + style.space("xs")) - style.space("xs"))
+        badge = app.text.line_height(style, "title", "bold") + style.px(8)
+        grade = badge + app.text.line_height(style, "caption") + style.px(2)
+        return max(words, grade) + 2 * pad
 
     def _heading_lines(self, section: LibrarySection) -> list[str]:
         """The caption lines under a section heading: where it is, and what to do when empty."""
@@ -342,43 +396,27 @@ class PickerScene(Scene):
         pad = style.space("l")
         x, y = rect.x + pad, rect.y + pad
         badge = app.text.line_height(style, "title", "bold") + style.px(8)
-        title_w = rect.width - 2 * pad - badge - style.space("m")
-        title = entry.title if entry.ok else entry.path.name
-        title_img = app.text.render(fit_text(app, title, "subtitle", title_w, "bold"), style, "subtitle",
-                                    style.color("text"), "bold")
-        surface.blit(title_img, (x, y))
-        self._draw_grade(surface, entry, (rect.right - pad - badge // 2, rect.y + pad + badge // 2 - style.px(4)),
+        title_lines, lines, chip_rows = self._content.get(id(card)) or ((), (), [])
+        y = draw_lines(surface, app.text, style, title_lines, x, y, "subtitle", style.color("text"), "bold", 1.05)
+        column = self._grade_column()
+        self._draw_grade(surface, entry, (rect.right - pad - column // 2, rect.y + pad + badge // 2 - style.px(4)),
                          badge, broken)
-        y += title_img.get_height() + style.space("s")
-        text_w = rect.width - 2 * pad - (badge + style.space("m") if not broken else 0)
-        if broken:
-            body = entry.first_error or "This file could not be loaded."
-            color, role = style.color("danger"), "body"
-        else:
-            body = getattr(entry.scenario, "summary", "") or getattr(entry.scenario, "briefing", "")
-            color, role = style.color("text_muted"), "body"
-        lines = app.text.wrap(reflow(body) if not broken else body, style, role, text_w)
-        if len(lines) > 2:
-            lines = (lines[0], fit_text(app, " ".join(lines[1:]), role, text_w))
-        draw_lines(surface, app.text, style, lines, x, y, role, color)
-        chip_y = rect.bottom - pad - chip_size(app, "Xy")[1]
-        if broken:
-            draw_chip(surface, app, (x, chip_y), "Cannot start: select to see the problems",
-                      style.color("danger_soft"), style.color("danger"), border=style.color("danger"))
-            return
-        scenario = entry.scenario
-        chips = [persona_label(app, scenario, entry.catalog), difficulty_label(getattr(scenario, "difficulty", 1))]
-        name = getattr(getattr(scenario, "customer", None), "name", "")
-        if name:
-            chips.append(name)
-        cx = x
-        for label in chips:
-            w, _ = chip_size(app, label)
-            if cx + w > rect.right - pad:
-                break
-            draw_chip(surface, app, (cx, chip_y), label, style.color("surface_sunken"), style.color("text"),
-                      border=style.color("border") if style.high_contrast else None)
-            cx += w + style.space("s")
+        y += style.space("s") - round(app.text.line_height(style, "subtitle", "bold") * 0.05)
+        color = style.color("danger") if broken else style.color("text_muted")
+        draw_lines(surface, app.text, style, lines, x, y, "body", color)
+        chip_h = chip_size(app, "Xy")[1]
+        chip_y = rect.bottom - pad - len(chip_rows) * (chip_h + style.space("xs")) + style.space("xs")
+        for row in chip_rows:
+            cx = x
+            for label in row:
+                if broken:
+                    draw_chip(surface, app, (cx, chip_y), label, style.color("danger_soft"), style.color("danger"),
+                              border=style.color("danger"))
+                else:
+                    draw_chip(surface, app, (cx, chip_y), label, style.color("surface_sunken"), style.color("text"),
+                              border=style.color("border") if style.high_contrast else None)
+                cx += chip_size(app, label)[0] + style.space("s")
+            chip_y += chip_h + style.space("xs")
         if focused:
             draw_focus_ring(surface, rect, style, style.radius("l"))
 
@@ -393,7 +431,8 @@ class PickerScene(Scene):
             draw_badge(surface, app, center, grade, style.grade_color(grade),
                        style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                        "title", size)
-            caption = "Best"
+            # "Best" only for a passing grade: an F is where they are, not a best
+            caption = "Best" if grade in ("A", "B") else "Tried"
         else:
             pygame.draw.circle(surface, style.color("border"), center, size // 2, max(2, style.px(2)))
             dash = size // 6

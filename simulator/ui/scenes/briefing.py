@@ -129,7 +129,13 @@ class BriefingScene(Scene):
         draw_panel(surface, self.left, style, "surface", "border", radius=style.radius("l"), shadow=True)
         pad = style.space("l")
         x, y = self.left.x + pad, self.left.y + pad
-        face_size = min(self.left.width - 2 * pad, round(self.left.height * 0.45))
+        # the words under the face get their room first; the face takes what is left
+        words_h = (style.space("m") + app.text.line_height(style, "caption", "bold")
+                   + app.text.line_height(style, "subtitle", "bold") + style.space("s")
+                   + chip_size(app, "X")[1] + style.space("s")
+                   + block_height(app.text, style, len(self._persona_lines), "caption"))
+        face_size = max(0, min(self.left.width - 2 * pad, round(self.left.height * 0.45),
+                               self.left.height - 2 * pad - words_h))
         face = app.faces.surface(style, face_size, *self._start_axes, scenario.customer.look)
         surface.blit(face, (self.left.centerx - face_size // 2, y))
         y += face_size + style.space("m")
@@ -149,8 +155,7 @@ class BriefingScene(Scene):
                       border=style.color("border") if style.high_contrast else None)
             cx += w + style.space("s")
         y += chip_size(app, "X")[1] + style.space("s")
-        room = (self.left.bottom - pad - y) // max(1, round(app.text.line_height(style, "caption") * 1.18))
-        draw_lines(surface, app.text, style, self._persona_lines[:max(0, room)], x, y, "caption",
+        draw_lines(surface, app.text, style, self._persona_lines, x, y, "caption",
                    style.color("text_muted"))
         # right: the situation and goals
         draw_panel(surface, self.right, style, "surface", "border", radius=style.radius("l"), shadow=True)

@@ -11,7 +11,7 @@ from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.layout_log import log_of
 from simulator.ui.widgets.base import FocusGroup, draw_panel
 from simulator.ui.widgets.chrome import draw_footer, footer_height
-from simulator.ui.widgets.button import Button
+from simulator.ui.widgets.button import Button, CardButton
 from simulator.ui.widgets.scroll import ScrollView
 
 
@@ -127,6 +127,9 @@ class TranscriptScene(OverlayScene):
         style = self.app.style
         return min(style.px(900), width - style.space("xl") * 2), height - style.space("xl") * 2
 
+    def hints(self) -> list[tuple[str, str]]:
+        return [("↑↓", "Scroll"), ("PgUp/PgDn", "Page"), ("T", "Close"), ("Esc", "Close")]
+
     def layout(self, width: int, height: int) -> None:
         super().layout(width, height)
         app, style = self.app, self.app.style
@@ -156,8 +159,6 @@ class TranscriptScene(OverlayScene):
         else:
             rows.append(("caption", "text_muted", ("The end",)))
             rows.append(("body", "text", app.text.wrap(reflow(self.session.customer_line), style, "body", text_w)))
-        if not self.session.transcript:
-            rows.insert(0, ("caption", "text_muted", ("Nothing has been said yet.",)))
         self._rows = rows
         total = sum(block_height(app.text, style, len(lines), role) + style.space("s") for role, _, lines in rows)
         self.view.line_step = app.text.line_height(style, "body")
@@ -186,7 +187,9 @@ class TranscriptScene(OverlayScene):
 
 
 class TurnPickerScene(OverlayScene):
-    """Pick a turn to replay from; the pop result is the 1-based turn (None to cancel)."""
+    """Pick a turn to replay from; the pop result is the 1-based turn (None to cancel).
+
+    Each turn is a card with the customer's line and what you replied, both in full."""
 
     name = "turn_picker"
     title = "Replay from which turn?"
@@ -196,20 +199,22 @@ class TurnPickerScene(OverlayScene):
         self.session = session
         name = session.scenario.customer.name
         self.buttons = [
-            Button(f"Turn {record.turn}:  {name}: “{record.customer_line}”",
-                   lambda t=record.turn: self.app.stack.pop(t), name=f"turn:{record.turn}", align="left")
+            CardButton([(f"Turn {record.turn}", "caption", "bold", "text_muted"),
+                        (f"{name}: “{reflow(record.customer_line)}”", "body", "regular", "text"),
+                        (f"You replied: “{reflow(record.reply_text)}”", "body", "regular", "accent")],
+                       lambda t=record.turn: self.app.stack.pop(t), name=f"turn:{record.turn}")
             for record in session.transcript]
         self.cancel = Button("Cancel", lambda: self.app.stack.pop(None), hint="Esc", name="cancel")
         self.focus = FocusGroup([*self.buttons, self.cancel])
         self.view = ScrollView(keys=True)
         self._base: list[int] = []
 
+    def hints(self) -> list[tuple[str, str]]:
+        return [("↑↓", "Choose a turn"), ("1–9", "Turn number"), ("Enter", "Replay from it"), ("Esc", "Cancel")]
+
     def card_size(self, width: int, height: int) -> tuple[int, int]:
         style = self.app.style
-        button_h = self.cancel.preferred_height(self.app)
-        needed = (2 * style.space("l") + self.app.text.line_height(style, "title", "bold") + style.space("m")
-                  + (len(self.buttons) + 1) * (button_h + style.space("s")) + style.space("m"))
-        return min(style.px(760), width - 2 * style.space("xl")), min(needed, height - 2 * style.space("xl"))
+        return min(style.px(860), width - 2 * style.space("xl")), height - 2 * style.space("xl")
 
     def layout(self, width: int, height: int) -> None:
         super().layout(width, height)
@@ -222,21 +227,28 @@ class TurnPickerScene(OverlayScene):
         self.view.rect = pygame.Rect(self.card.x + pad - style.px(8), top - style.px(8),
                                      self.card.width - 2 * pad + style.px(16),
                                      self.cancel.rect.y - style.space("m") - top + style.px(8))
-        self._base = [style.px(8) + i * (button_h + style.space("s")) for i in range(len(self.buttons))]
+        width_in = self.card.width - 2 * pad
+        self._base, y = [], style.px(8)
+        for button in self.buttons:
+            self._base.append(y)
+            y += button.layout(app, 0, 0, width_in) + style.space("s")
+        if y + style.px(8) > self.view.rect.height:  # it scrolls: keep the cards clear of the bar
+            self._base, y = [], style.px(8)
+            for button in self.buttons:
+                self._base.append(y)
+                y += button.layout(app, 0, 0, width_in - style.px(12)) + style.space("s")
         self.view.line_step = button_h
-        self.view.set_content(len(self.buttons) * (button_h + style.space("s")) + style.px(8))
+        self.view.set_content(y + style.px(8))
         self._place()
 
     def _place(self) -> None:
         style = self.app.style
         focused = self.focus.focused
-        button_h = self.cancel.preferred_height(self.app)
         if focused in self.buttons:
             base = self._base[self.buttons.index(focused)]
-            self.view.ensure_visible(base - style.px(8), base + button_h + style.px(8))
+            self.view.ensure_visible(base - style.px(8), base + focused.rect.height + style.px(8))
         for button, base in zip(self.buttons, self._base):
-            button.rect = pygame.Rect(self.card.x + style.space("l"), self.view.rect.y + base - self.view.offset,
-                                      self.card.width - 2 * style.space("l"), button_h)
+            button.rect.topleft = (self.card.x + style.space("l"), self.view.rect.y + base - self.view.offset)
 
     def handle_event(self, action) -> bool:
         if action.kind == act.BACK:
@@ -262,6 +274,7 @@ class TurnPickerScene(OverlayScene):
         focused = self.focus.focused
         with self.view.clip(surface):
             for button in self.buttons:
-                button.draw(surface, app, focused is button)
+                if button.rect.colliderect(self.view.rect):
+                    button.draw(surface, app, focused is button)
         self.view.draw_bar(surface, app.style)
         self.cancel.draw(surface, app, focused is self.cancel)

@@ -135,3 +135,46 @@ class ReplyButton:
                    style.color("text"), line_gap=1.12)
         if focused:
             draw_focus_ring(surface, self.rect, style, style.radius("m"))
+
+
+class CardButton:
+    """A pressable card of wrapped rows, e.g. a turn: what the customer said, what you replied.
+
+    `rows` are (text, role, weight, colour name); each wraps in full to the card's width,
+    so nothing is cut short. `layout` places it and returns its height.
+    """
+
+    def __init__(self, rows: list[tuple[str, str, str, str]], on_press: Callable[[], None], *,
+                 name: str = "") -> None:
+        self.rows = rows
+        self.on_press = on_press
+        self.enabled = True
+        self.name = name
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self._wrapped: list[tuple[tuple[str, ...], str, str, str]] = []
+
+    def activate(self) -> None:
+        if self.enabled:
+            self.on_press()
+
+    def layout(self, app: "App", x: int, y: int, width: int) -> int:
+        style = app.style
+        pad = style.space("m")
+        self._wrapped = [(app.text.wrap(text, style, role, width - 2 * pad, weight), role, weight, color)
+                         for text, role, weight, color in self.rows]
+        height = 2 * pad + sum(block_height(app.text, style, len(lines), role, weight) + style.space("xs")
+                               for lines, role, weight, _ in self._wrapped) - style.space("xs")
+        self.rect = pygame.Rect(x, y, width, height)
+        return height
+
+    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False) -> None:
+        style = app.style
+        draw_panel(surface, self.rect, style, "hover" if focused else "surface", "accent" if focused else "border",
+                   radius=style.radius("m"), border_width=2 if focused else 1)
+        pad = style.space("m")
+        y = self.rect.y + pad
+        for lines, role, weight, color in self._wrapped:
+            draw_lines(surface, app.text, style, lines, self.rect.x + pad, y, role, style.color(color), weight)
+            y += block_height(app.text, style, len(lines), role, weight) + style.space("xs")
+        if focused:
+            draw_focus_ring(surface, self.rect, style, style.radius("m"))

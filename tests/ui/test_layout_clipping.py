@@ -1,0 +1,94 @@
+"""Every screen, at three window sizes, four text sizes and both themes: no text is clipped.
+
+One walk through the game (start, settings, picker, diagnostics, briefing, conversation,
+transcript, pause, ended, debrief, replay-from-turn, progress); on each screen the window is
+resized and restyled through every combination and one frame is drawn onto a logged surface
+(simulator/ui/layout_log.py). The log says where every text line's ink landed; the test
+asserts it is inside the window, its clip and the panel it sits on, not hidden under a panel
+drawn later, never cut with an ellipsis, and that the focused widget has a visible ring
+(checked in the pixels with numpy) while a modal shows only its own ring.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pygame
+import pytest
+
+from simulator.ui.app import App
+from simulator.ui.driver import resize
+from simulator.ui.layout_log import draw_logged
+from simulator.ui.screenshots import _library, make_store, walk
+
+SIZES = ((1024, 640), (1280, 720), (1920, 1080))
+TEXT_SIZES = ("small", "medium", "large", "x-large")
+THEMES = (False, True)
+MODALS = ("08-transcript", "09-pause", "12-replay-from-turn")
+
+
+def _restyle(app: App, size, text_size: str, high_contrast: bool) -> None:
+    if app.size != size:
+        resize(app, size)
+    settings = app.settings.copy()
+    settings.text_size, settings.high_contrast = text_size, high_contrast
+    app.apply_settings(settings, save=False)
+
+
+def _ring_pixels(surface: pygame.Surface, rect: pygame.Rect, color) -> int:
+    """Pixels of the focus colour in the band just outside `rect` (where the ring is drawn)."""
+    band = rect.inflate(rect.width // 8 + 24, 24).clip(surface.get_rect())
+    pixels = pygame.surfarray.array3d(surface.subsurface(band)).astype(int)
+    inner = rect.move(-band.x, -band.y)
+    mask = np.ones(pixels.shape[:2], dtype=bool)
+    mask[max(0, inner.x + 4):max(0, inner.right - 4), max(0, inner.y + 4):max(0, inner.bottom - 4)] = False
+    close = np.abs(pixels - np.array(color)).sum(axis=2) <= 6
+    return int((close & mask).sum())
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scenarios")
+    _library(folder)
+    return folder
+
+
+def test_no_text_is_clipped_and_focus_is_visible_on_every_screen(library):
+    app = App(library, store=make_store(), size=SIZES[1], rng=np.random.default_rng(1))
+    app.open()
+    app.settle()
+    problems: list[str] = []
+    screens: list[str] = []
+    checked_rings = 0
+    try:
+        for screen in walk(app):
+            app.settle()
+            screens.append(screen)
+            home = (app.size, app.settings.text_size, app.settings.high_contrast)
+            for size in SIZES:
+                for text_size in TEXT_SIZES:
+                    for high_contrast in THEMES:
+                        _restyle(app, size, text_size, high_contrast)
+                        log, surface = draw_logged(app)
+                        where = f"{screen} {size[0]}x{size[1]} {text_size}{' contrast' if high_contrast else ''}"
+                        problems += [f"{where}: {p}" for p in log.problems(surface.get_rect())]
+                        assert log.visible_texts(), f"{where}: no text drawn at all"
+                        rings = log.visible_focus_rings()
+                        if screen in MODALS:
+                            assert len(rings) == 1, f"{where}: {len(rings)} focus rings visible over a modal"
+                        focus = getattr(app.top, "focus", None)
+                        focused = focus.focused if focus is not None else None
+                        if focused is not None and screen != "06-conversation-typing":
+                            assert any(r == focused.rect for r in rings), f"{where}: the focused widget has no ring"
+                            count = _ring_pixels(surface, focused.rect, app.style.color("focus"))
+                            assert count > focused.rect.width, f"{where}: focus ring not in the pixels ({count})"
+                            checked_rings += 1
+            _restyle(app, *home)
+            app.settle()
+    finally:
+        app.close()
+        pygame.display.quit()
+    assert {"01-start", "03-picker", "07-conversation", "11-debrief", "12-replay-from-turn"} <= set(screens)
+    assert checked_rings > 100
+    assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:60])

@@ -246,14 +246,26 @@ class ConversationScene(Scene):
                                  self.left.width - 2 * pad, gauge_h)
         # right column: what you said, the bubble, the replies
         inner_w = self.right.width - 2 * pad
-        self._you = app.text.wrap(f"You: {self._last_reply}", style, "caption", inner_w)[:2] if self._last_reply else ()
-        if len(app.text.wrap(f"You: {self._last_reply}", style, "caption", inner_w)) > 2:
-            self._you = (self._you[0], fit_text(app, self._you[1] + " …", "caption", inner_w))
+        # your last reply in full (wrapped, never cut): it is what the customer is answering
+        self._you = app.text.wrap(f"You: {self._last_reply}", style, "caption", inner_w) if self._last_reply else ()
         you_h = block_height(app.text, style, len(self._you), "caption") + style.space("s") if self._you else 0
-        self._lines = app.text.wrap(self._line_text, style, "body", inner_w - 2 * pad)
         name_h = app.text.line_height(style, "caption", "bold")
-        text_h = block_height(app.text, style, len(self._lines), "body", line_gap=LINE_GAP)
         max_bubble = round(self.right.height * 0.42)
+        self._lines = app.text.wrap(self._line_text, style, "body", inner_w - 2 * pad)
+        text_h = block_height(app.text, style, len(self._lines), "body", line_gap=LINE_GAP)
+        if text_h + name_h + 2 * pad > max_bubble:  # it will scroll: keep the words clear of the scroll bar
+            self._lines = app.text.wrap(self._line_text, style, "body", inner_w - 2 * pad - style.px(14))
+            text_h = block_height(app.text, style, len(self._lines), "body", line_gap=LINE_GAP)
+        total = revealed_length(self._lines)
+        if self.typewriter.total != total:
+            # A new width wraps the line differently (the spaces at the breaks change), so a
+            # line that had finished must stay finished: no last character lost after F11.
+            finished = self.typewriter.done
+            self.typewriter.total = total
+            if finished:
+                self.typewriter.complete()
+            else:
+                self.typewriter.shown = min(self.typewriter.shown, float(total))
         bubble_h = min(max_bubble, text_h + name_h + 2 * pad)
         self.bubble = pygame.Rect(self.right.x, self.right.y + you_h, self.right.width, bubble_h)
         self._bubble_text_y = self.bubble.y + pad + name_h
@@ -281,6 +293,12 @@ class ConversationScene(Scene):
         for reply in items:
             self._reply_base.append(offset)
             offset += reply.layout(app, self.right.x, 0, self.right.width) + style.space("s")
+        if offset + style.px(8) > self.reply_view.rect.height:
+            # the list scrolls: narrower cards, so the bar never covers a card's edge or its focus ring
+            self._reply_base, offset = [], style.px(8)
+            for reply in items:
+                self._reply_base.append(offset)
+                offset += reply.layout(app, self.right.x, 0, self.right.width - style.px(12)) + style.space("s")
         if self.ended:
             w = max(self.debrief_button.preferred_width(app), style.px(240))
             self.debrief_button.rect = pygame.Rect(self.right.x, self.reply_view.rect.y + style.px(8), w,

@@ -96,6 +96,7 @@ class ThemeData:
     mood_colors: Mapping[str, Color] = field(default_factory=dict)
     outcome_colors: Mapping[str, Color] = field(default_factory=dict)
     grade_colors: Mapping[str, Color] = field(default_factory=dict)
+    text_on: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # background -> text colours on it
     source: str = "<built-in>"
 
 
@@ -115,6 +116,13 @@ def _colors(section: Any) -> Mapping[str, Color]:
     if not isinstance(section, Mapping):
         return MappingProxyType({})
     return MappingProxyType({str(k): parse_color(v) for k, v in section.items()})
+
+
+def _pairs(section: Any) -> Mapping[str, tuple[str, ...]]:
+    if not isinstance(section, Mapping):
+        return MappingProxyType({})
+    return MappingProxyType({str(k): tuple(str(c) for c in v) for k, v in section.items()
+                             if isinstance(v, (list, tuple))})
 
 
 def load_theme(path: Path = THEME_PATH) -> ThemeData:
@@ -151,6 +159,7 @@ def load_theme(path: Path = THEME_PATH) -> ThemeData:
         mood_colors=_colors(data["mood_colors"]),
         outcome_colors=_colors(data["outcome_colors"]),
         grade_colors=_colors(data["grade_colors"]),
+        text_on=_pairs(raw.get("text_on")),
         source=str(path) if raw else "<built-in>",
     )
 

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from simulator.ui.app import App
 
 
+_FILLS = {"primary": ("accent", "accent_text", "accent"), "danger": ("danger", "text_inverse", "danger"),
+          "ghost": (None, "accent", None), "secondary": ("surface", "text", "border")}
+
+
 class Button:
     """A pressable label. `kind`: primary, secondary, danger or ghost.
 
@@ -46,26 +50,32 @@ class Button:
         style = app.style
         return app.text.line_height(style, "label", "bold") + 2 * style.space("m") - style.px(2)
 
-    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False) -> None:
-        style = app.style
-        fills = {"primary": ("accent", "accent_text", "accent"), "danger": ("danger", "text_inverse", "danger"),
-                 "ghost": (None, "accent", None), "secondary": ("surface", "text", "border")}
-        fill_name, text_name, border_name = fills.get(self.kind, fills["secondary"])
+    def colors(self, style, focused: bool = False) -> tuple:
+        """(fill or None, label colour, key-hint colour) for this kind and state."""
+        fill_name, text_name, _ = _FILLS.get(self.kind, _FILLS["secondary"])
         fill = style.color(fill_name) if fill_name else None
         text_color = style.color(text_name)
         if not self.enabled:
             fill = style.color("surface_sunken") if fill_name else None
-            text_color = style.color("disabled")
-        elif focused and fill is not None:
+            return fill, style.color("disabled"), style.color("disabled")
+        if focused and fill is not None:
             toward = style.color("text") if self.kind == "secondary" else style.color("surface")
             fill = style.color("hover") if self.kind == "secondary" else mix(fill, toward, 0.12)
+        # The key hint is small text: it keeps the label's full colour (a faded hint on the
+        # primary button measured 3.3:1); regular weight beside the bold label sets it apart.
+        return fill, text_color, text_color
+
+    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False) -> None:
+        style = app.style
+        border_name = _FILLS.get(self.kind, _FILLS["secondary"])[2]
+        fill, text_color, hint_color = self.colors(style, focused)
         if fill is not None:
             draw_panel(surface, self.rect, style, fill, border_name if self.enabled else "border",
                        radius=style.radius("s"), shadow=self.kind == "primary" and self.enabled)
         label = fit_text(app, self.label, "label", self.rect.width - style.space("m") * 2, "bold")
         image = app.text.render(label, style, "label", text_color, "bold")
         if self.hint and self.enabled:
-            hint = app.text.render(self.hint, style, "caption", mix(text_color, fill or style.color("surface"), 0.3))
+            hint = app.text.render(self.hint, style, "caption", hint_color)
             x = self.rect.x + (self.rect.width - image.get_width() - hint.get_width() - style.space("s")) // 2
             surface.blit(image, (x, self.rect.centery - image.get_height() // 2))
             surface.blit(hint, (x + image.get_width() + style.space("s"), self.rect.centery - hint.get_height() // 2))

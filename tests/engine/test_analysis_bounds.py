@@ -219,3 +219,10 @@ def test_tables_too_big_for_the_limit_are_a_message_in_a_capped_process(tmp_path
     drawn = _run_capped(["graph", str(path), "-o", str(tmp_path / "g.dot")], timeout=300)
     assert drawn.returncode == 0 and "only structure is marked" in drawn.stderr
 
+
+
+def test_the_validator_and_the_engine_share_one_turn_limit():
+    from simulator.engine.session import TURN_LIMIT as ENGINE_LIMIT
+    from simulator.scenario.limits import TURN_LIMIT as VALIDATOR_LIMIT
+
+    assert VALIDATOR_LIMIT == ENGINE_LIMIT

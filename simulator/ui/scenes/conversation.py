@@ -307,9 +307,9 @@ class ConversationScene(Scene):
         self.reply_view.set_content(offset + style.px(8))
         self._place()
 
-    def _place(self) -> None:
+    def _place(self, follow: bool = True) -> None:
         focused = self.focus.focused
-        if focused in self.replies:
+        if follow and focused in self.replies:  # not after a wheel or page scroll: that would undo it
             index = self.replies.index(focused)
             base = self._reply_base[index] if index < len(self._reply_base) else 0
             self.reply_view.ensure_visible(base - self.app.style.px(8),
@@ -333,7 +333,7 @@ class ConversationScene(Scene):
             return True
         if kind == act.SCROLL:
             used = self.bubble_view.handle(action) or self.reply_view.handle(action)
-            self._place()
+            self._place(follow=False)
             return used
         if kind == act.POINTER:
             return self._pointer_focus(action)
@@ -355,7 +355,7 @@ class ConversationScene(Scene):
             return True
         if kind in (act.PAGE_UP, act.PAGE_DOWN, act.HOME, act.END):
             used = self.reply_view.handle(action) or self.bubble_view.handle(action)
-            self._place()
+            self._place(follow=False)
             return used
         if kind in (act.PRESS, act.CLICK):
             in_replies = self.reply_view.rect.collidepoint(action.pos)

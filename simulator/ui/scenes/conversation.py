@@ -207,14 +207,14 @@ class ConversationScene(Scene):
             try:
                 replayed = self.app.new_session(entry, old.choices, seed=old.seed)
                 if replayed.node_id == node:
-                    self.replace_session(replayed, f"Reloaded {entry.path.name}: continuing at '{node}', turn "
-                                                   f"{replayed.turn + 1}.")
+                    self.replace_session(replayed, f"Reloaded {entry.path.name}: carrying on at turn "
+                                                   f"{replayed.turn + 1}, where you were.")
                     return
             except Exception:  # earlier replies no longer lead here: restart below
                 pass
-            reason = f"your earlier replies no longer lead to '{node}'"
+            reason = "your earlier replies no longer lead to the same point"
         else:
-            reason = f"the node '{node}' is no longer in the file"
+            reason = "the part of the conversation you were in is no longer in the file"
         self.replace_session(self.app.new_session(entry), f"Reloaded {entry.path.name}: {reason}, so the "
                                                           "conversation restarted.")
 

@@ -118,6 +118,18 @@ class LayoutLog:
                     best = panel
         return best
 
+    def _crowding(self) -> list[str]:
+        """Texts whose ink overlaps another's (crowded chart labels, a line drawn over a line)."""
+        found = []
+        marks = [m for m in self.visible_texts() if m.ink.width and m.ink.height]
+        for index, mark in enumerate(marks):
+            seen = mark.ink.clip(mark.clip)
+            for other in marks[index + 1:]:
+                both = seen.clip(other.ink.clip(other.clip))
+                if both.width >= 3 and both.height >= 3:  # touching descenders are not crowding
+                    found.append(f"{mark.text!r} and {other.text!r} overlap at {tuple(both)}")
+        return found
+
     def problems(self, window: pygame.Rect) -> list[str]:
         """One sentence per text that is clipped, overflows its panel or hides under a panel."""
         found: list[str] = []
@@ -142,6 +154,7 @@ class LayoutLog:
                     if panel is None or later.rect != panel.rect:
                         found.append(f"{where} is hidden under a {later.kind} {tuple(later.rect)}")
                         break
+        found += self._crowding()
         for text in self.truncated:
             found.append(f"{text!r} was cut with an ellipsis")
         return found

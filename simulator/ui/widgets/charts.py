@@ -130,6 +130,8 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
             x, y = points[turn]
             size = app.text.line_height(style, "caption") + style.px(4)
             cy = y - size if y - size - size // 2 > plot.y else y + size
+            # inside the plot, so a badge never sits on the turn numbers under it
+            cy = max(plot.y + size // 2, min(plot.bottom - size // 2 - 1, cy))
             draw_badge(surface, app, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)
 
 

@@ -92,3 +92,38 @@ def test_no_text_is_clipped_and_focus_is_visible_on_every_screen(library):
     assert {"01-start", "03-picker", "07-conversation", "11-debrief", "12-replay-from-turn"} <= set(screens)
     assert checked_rings > 100
     assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:60])
+
+
+def _check_every_style(app, where: str) -> list[str]:
+    problems = []
+    for size in SIZES:
+        for text_size in TEXT_SIZES:
+            for high_contrast in THEMES:
+                _restyle(app, size, text_size, high_contrast)
+                log, surface = draw_logged(app)
+                label = f"{where} {size[0]}x{size[1]} {text_size}{' contrast' if high_contrast else ''}"
+                problems += [f"{label}: {p}" for p in log.problems(surface.get_rect())]
+    return problems
+
+
+@pytest.mark.parametrize("name, pick", [("birthday_order.yaml", "first"), ("tablet_setup.yaml", "last"),
+                                        ("tutorial.yaml", "last")])
+def test_the_debrief_of_other_endings_fits_at_every_size(make_app, name, pick):
+    # escalated, walked out and resolved endings have the longest outcome words and notes
+    from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
+    from ui_helpers import SCENARIOS
+
+    app = make_app(SCENARIOS / name)
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
+    scene = app.top
+    assert scene_name(app) == "conversation"
+    while not scene.ended:
+        finish_line(app)
+        press(app, DIGIT_KEYS[0 if pick == "first" else len(scene.replies) - 1])
+    finish_line(app)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "debrief"
+    outcome = scene.session.result.outcome
+    problems = _check_every_style(app, f"debrief {name} ({outcome})")
+    assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:40])

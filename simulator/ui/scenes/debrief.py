@@ -15,7 +15,7 @@ from simulator.ui.labels import outcome_label, outcome_symbol
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
 from simulator.ui.text import block_height, draw_lines, reflow
-from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel, fit_text
+from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel
 from simulator.ui.widgets.button import Button
 from simulator.ui.widgets.charts import draw_mood_chart, draw_skill_bars, skill_bars_height
 from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header
@@ -43,6 +43,7 @@ class DebriefScene(Scene):
         self.buttons = [self.retry_button, self.replay_button, self.other_button]
         self.focus = FocusGroup(self.buttons, horizontal=True)
         self.view = ScrollView(keys=True)
+        self.left_view = ScrollView(keys=False)  # the grade panel, when big text makes it taller than the window
         self.view.arrow_keys = True
         self.left = pygame.Rect(0, 0, 0, 0)
         self.right = pygame.Rect(0, 0, 0, 0)
@@ -106,22 +107,44 @@ class DebriefScene(Scene):
         self._layout_moments()
 
     def _fit_summary(self) -> tuple[str, ...]:
-        """The ending text, cut (with an ellipsis) to the room the grade and skills leave."""
+        """The ending text in full; the left panel scrolls (wheel over it) when it is too tall."""
         app, style = self.app, self.app.style
         pad = style.space("l")
         width = self.left.width - 2 * pad
-        grade_h = max(app.text.line_height(style, "display", "bold") + style.px(20),
-                      app.text.line_height(style, "subtitle", "bold") + 2 * app.text.line_height(style, "body"))
-        skills_h = (app.text.line_height(style, "subtitle", "bold") + style.space("xs")
-                    + skill_bars_height(app, len(self.result.skills)) + style.space("m"))
-        held_h = block_height(app.text, style, len(self._held), "caption", "bold") if self._held else 0
-        room = self.left.height - 2 * pad - grade_h - style.space("m") - skills_h - held_h
-        step = round(app.text.line_height(style, "caption") * 1.18)
         lines = app.text.wrap(self._summary_text(), style, "caption", width)
-        keep = max(0, room // step)
-        if len(lines) > keep:
-            lines = lines[:keep - 1] + (fit_text(app, " ".join(lines[keep - 1:]), "caption", width),) if keep else ()
+        grade_h = self._grade_height()
+        skills_h = (app.text.line_height(style, "subtitle", "bold") + style.space("xs")
+                    + skill_bars_height(app, len(self.result.skills)))
+        held_h = (block_height(app.text, style, len(self._held), "caption", "bold") if self._held
+                  else app.text.line_height(style, "caption"))
+        total = (2 * pad + grade_h + style.space("m") + block_height(app.text, style, len(lines), "caption")
+                 + style.space("m") + skills_h + held_h + style.space("m"))
+        self.left_view.rect = self.left.inflate(-style.px(4), -style.px(4))
+        self.left_view.line_step = app.text.line_height(style, "caption")
+        self.left_view.set_content(total)
         return lines
+
+    def _grade_rows(self) -> list[tuple[str, str, str, tuple[int, int, int]]]:
+        """The words beside the grade badge: passed or not, the overall score, the ending."""
+        style, result = self.app.style, self.result
+        ok = self.debrief.passed  # never "Passed" while a skill is under the floor
+        return [("✓ Passed" if ok else "Not passed yet", "subtitle", "bold",
+                 style.color("success") if ok else style.color("text")),
+                (f"Overall {result.overall:.1f} / 100", "body", "regular", style.color("text")),
+                (f"{outcome_symbol(result.outcome)} {outcome_label(result.outcome)}", "body", "bold",
+                 style.outcome_color(result.outcome))]
+
+    def _grade_height(self) -> int:
+        """Height of the badge row: the badge, or the wrapped words beside it if taller."""
+        app, style = self.app, self.app.style
+        pad = style.space("l")
+        size = app.text.line_height(style, "display", "bold") + style.px(20)
+        width = self.left.width - 2 * pad - size - style.space("l")
+        words = style.px(2)
+        for text, role, weight, _ in self._grade_rows():
+            lines = app.text.wrap(text, style, role, width, weight)
+            words += round(app.text.line_height(style, role, weight) * 1.0) * len(lines)
+        return max(size, words)
 
     def _held_lines(self) -> tuple[str, ...]:
         """Which skill held the grade back, wrapped to the left panel (() when none did)."""
@@ -192,7 +215,7 @@ class DebriefScene(Scene):
         if action.kind == act.BACK:
             self.pick_another()
             return True
-        if self.view.handle(action):
+        if self.view.handle(action) or self.left_view.handle(action):
             return True
         return self.focus.handle(action)
 
@@ -212,24 +235,26 @@ class DebriefScene(Scene):
         app, style = self.app, self.app.style
         result = self.result
         draw_panel(surface, self.left, style, "surface", "border", radius=style.radius("l"), shadow=True)
+        with self.left_view.clip(surface):
+            self._draw_left_content(surface)
+        self.left_view.draw_bar(surface, style)
+
+    def _draw_left_content(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        result = self.result
         pad = style.space("l")
-        x, y = self.left.x + pad, self.left.y + pad
+        x, y = self.left.x + pad, self.left.y + pad - self.left_view.offset
         size = app.text.line_height(style, "display", "bold") + style.px(20)
         draw_badge(surface, app, (x + size // 2, y + size // 2), result.grade, style.grade_color(result.grade),
                    style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                    "display", size)
         tx = x + size + style.space("l")
         ok = self.debrief.passed  # never "Passed" while a skill is under the floor
-        passed = "✓ Passed" if ok else "Not passed yet"
-        head = app.text.render(passed, style, "subtitle", style.color("success") if ok
-                               else style.color("text"), "bold")
-        surface.blit(head, (tx, y + style.px(2)))
-        overall = app.text.render(f"Overall {result.overall:.1f} / 100", style, "body", style.color("text"))
-        surface.blit(overall, (tx, y + head.get_height() + style.px(2)))
-        outcome = app.text.render(f"{outcome_symbol(result.outcome)} {outcome_label(result.outcome)}", style,
-                                  "body", style.outcome_color(result.outcome), "bold")
-        surface.blit(outcome, (tx, y + head.get_height() + overall.get_height() + style.px(2)))
-        y += max(size, head.get_height() + overall.get_height() + outcome.get_height()) + style.space("m")
+        ty = y + style.px(2)
+        for text, role, weight, color in self._grade_rows():
+            lines = app.text.wrap(text, style, role, self.left.right - pad - tx, weight)
+            ty = draw_lines(surface, app.text, style, lines, tx, ty, role, color, weight, line_gap=1.0)
+        y += self._grade_height() + style.space("m")
         y = draw_lines(surface, app.text, style, self._summary, x, y, "caption", style.color("text_muted"))
         y += style.space("m")
         heading = app.text.render("Skills", style, "subtitle", style.color("text"), "bold")
@@ -242,10 +267,8 @@ class DebriefScene(Scene):
         if self._held:
             draw_lines(surface, app.text, style, self._held, x, bars.bottom, "caption", style.color("danger"), "bold")
             return
-        note = app.text.render("The line on each bar marks the pass mark.", style, "caption",
-                               style.color("text_muted"))
-        if bars.bottom + note.get_height() <= self.left.bottom - pad // 2:
-            surface.blit(note, (x, bars.bottom))
+        note = app.text.wrap("The line on each bar marks the pass mark.", style, "caption", self.left.width - 2 * pad)
+        draw_lines(surface, app.text, style, note, x, bars.bottom, "caption", style.color("text_muted"))
 
     def _draw_right(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style

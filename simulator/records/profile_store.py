@@ -1,7 +1,8 @@
 """The game's profile protocol (`simulator.ui.profiles.ProfileStore`) backed by the records
 database, so profiles, settings and best grades live next to the attempt history.
 
-Structural only: this module does not import the UI (the engine side never does). The UI's
+Structural only: this module does not import pygame or any screen (only the name rule from
+`simulator.ui.profiles`, plain Python). The UI's
 error type is passed in, so a bad name raises exactly what the start screen catches:
 
     from simulator.ui.profiles import ProfileError
@@ -46,8 +47,34 @@ class RecordsProfileStore:
             cleaned = clean_profile_name(name)
         except RecordsError as failure:
             raise self._error(str(failure)[:1].upper() + str(failure)[1:] + ".") from None
+        existing = self._same_trainee(cleaned)
+        if existing is not None:  # "sam rivera" is the Sam Rivera already there
+            return existing
         self._saving(lambda: self.store.ensure_profile(cleaned))
         return cleaned
+
+    def _same_trainee(self, name: str, besides: str | None = None) -> str | None:
+        """The stored profile `name` means (case and spaces ignored), other than `besides`."""
+        from simulator.ui.profiles import find_profile  # plain Python: no pygame behind it
+
+        return find_profile(self.list_profiles(), name, besides=besides)
+
+    def rename_profile(self, old: str, new: str) -> str:
+        """Rename a profile; its attempts and settings move with it. Raises the UI's error
+        type for an unusable name or one another trainee already has."""
+        try:
+            cleaned = clean_profile_name(new)
+        except RecordsError as failure:
+            raise self._error(str(failure)[:1].upper() + str(failure)[1:] + ".") from None
+        taken = self._same_trainee(cleaned, besides=old)
+        if taken is not None:
+            raise self._error(f"There is already a trainee called {taken}.")
+        renamed = self._saving(lambda: self.store.rename_profile(old, cleaned))
+        return renamed or old
+
+    def delete_profile(self, name: str, keep_history: bool) -> None:
+        """Remove a profile; with `keep_history` its attempts stay in the records (exports)."""
+        self._saving(lambda: self.store.delete_profile(name, keep_history=keep_history))
 
     def last_profile(self) -> str | None:
         return self._saving(self.store.last_profile)

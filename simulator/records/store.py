@@ -235,6 +235,31 @@ class Store:
         self.set_settings(profile, merged)
         return merged
 
+    def rename_profile(self, old: str, new: str) -> str:
+        """Rename a profile and move its attempts with it; returns the cleaned new name.
+        Statements already queued for the LRS keep the name they were made with."""
+        old, new = clean_profile_name(old), clean_profile_name(new)
+        with self._write() as conn:
+            if new != old:
+                conn.execute("UPDATE profiles SET name = ? WHERE name = ?", (new, old))
+                conn.execute("UPDATE attempts SET profile = ? WHERE profile = ?", (new, old))
+        return new
+
+    def delete_profile(self, name: str, *, keep_history: bool) -> int:
+        """Remove a profile. With `keep_history` its attempts stay (exports and the team
+        lead still see them); without, they go too, with their details and queued
+        statements. Returns how many attempts were removed."""
+        name = clean_profile_name(name)
+        with self._write() as conn:
+            removed = 0
+            if not keep_history:
+                ids = "SELECT id FROM attempts WHERE profile = ?"
+                conn.execute(f"DELETE FROM attempt_details WHERE attempt_id IN ({ids})", (name,))
+                conn.execute(f"DELETE FROM outbox WHERE attempt_id IN ({ids})", (name,))
+                removed = conn.execute("DELETE FROM attempts WHERE profile = ?", (name,)).rowcount
+            conn.execute("DELETE FROM profiles WHERE name = ?", (name,))
+        return removed
+
     # ---------------------------------------------------------------- attempts: writing
     def start_attempt(self, profile: str, scenario: Any, catalog: Any,
                       snapshot: Mapping | None = None) -> int:

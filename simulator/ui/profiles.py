@@ -58,6 +58,25 @@ class ProfileStore(Protocol):
     def record_result(self, name: str, scenario_id: str, grade: str, overall: float) -> None:
         """Remember a finished attempt's grade if it beats the best so far."""
 
+    def rename_profile(self, old: str, new: str) -> str:
+        """Give a profile a new name (its settings and history move with it); returns the
+        stored name. Raises ProfileError when the name is unusable or another trainee has it."""
+
+    def delete_profile(self, name: str, keep_history: bool) -> None:
+        """Remove a profile; its attempt history stays in the records or goes with it."""
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same trainee: case and spaces do not count, so
+    "sam rivera", "Sam  Rivera" and "SamRivera" are one person."""
+    return "".join(unicodedata.normalize("NFC", str(name)).casefold().split())
+
+
+def find_profile(names: list[str], typed: str, *, besides: str | None = None) -> str | None:
+    """The existing name in `names` that `typed` means (see name_key), other than `besides`."""
+    key = name_key(typed)
+    return next((n for n in names if name_key(n) == key and n != besides), None)
+
 
 def clean_name(name: str) -> str:
     """Normalise a typed profile name or raise ProfileError with the reason."""
@@ -118,9 +137,9 @@ class MemoryProfileStore:
 
     def create_profile(self, name: str) -> str:
         name = clean_name(name)
-        for existing in self._data["profiles"]:
-            if existing.casefold() == name.casefold():
-                return existing
+        existing = find_profile(list(self._data["profiles"]), name)
+        if existing is not None:
+            return existing
         self._data["profiles"][name] = {"settings": {}, "best": {}, "used": time.time()}
         self._changed()
         return name
@@ -157,6 +176,29 @@ class MemoryProfileStore:
         if _better(grade, overall, best.get(scenario_id)):
             best[scenario_id] = {"grade": grade, "overall": float(overall), "at": time.time()}
             self._changed()
+
+    def rename_profile(self, old: str, new: str) -> str:
+        profile = self._profile(old)
+        new = clean_name(new)
+        taken = find_profile(list(self._data["profiles"]), new, besides=old)
+        if taken is not None:
+            raise ProfileError(f"There is already a trainee called {taken}.")
+        profiles = self._data["profiles"]
+        # rebuilt rather than popped, so the list keeps its order on screen
+        self._data["profiles"] = {(new if key == old else key): value for key, value in profiles.items()}
+        self._data["profiles"][new] = profile
+        if self._data.get("last") == old:
+            self._data["last"] = new
+        self._changed()
+        return new
+
+    def delete_profile(self, name: str, keep_history: bool) -> None:
+        """Best grades are the only history kept here; `keep_history` has nothing to keep."""
+        self._profile(name)
+        del self._data["profiles"][name]
+        if self._data.get("last") == name:
+            self._data["last"] = None
+        self._changed()
 
     def as_dict(self) -> dict[str, Any]:
         return json.loads(json.dumps(self._data))

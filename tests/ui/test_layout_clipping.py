@@ -127,3 +127,38 @@ def test_the_debrief_of_other_endings_fits_at_every_size(make_app, name, pick):
     outcome = scene.session.result.outcome
     problems = _check_every_style(app, f"debrief {name} ({outcome})")
     assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:40])
+
+
+def test_the_progress_screen_fits_at_every_size(tmp_path):
+    from simulator.records.game_bridge import open_store
+    from simulator.records.profile_store import RecordsProfileStore
+    from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
+    from simulator.ui.profiles import ProfileError
+    from simulator.ui.records_link import attach_records
+    from ui_helpers import FORMAT_TOUR
+
+    store = open_store(tmp_path / "data")
+    try:
+        app = App(FORMAT_TOUR, store=RecordsProfileStore(store, error=ProfileError), size=SIZES[1], profile="Kim",
+                  shuffle_replies=False)
+        attach_records(app, store)  # as `play` builds it: before the first screen
+        app.open()
+        app.settle()
+        for pick in (0, 1):  # two finished attempts, so the trend charts have lines
+            press(app, pygame.K_RETURN)
+            press(app, pygame.K_RETURN)
+            scene = app.top
+            while not scene.ended:
+                finish_line(app)
+                press(app, DIGIT_KEYS[min(pick, len(scene.replies) - 1)])
+            finish_line(app)
+            press(app, pygame.K_RETURN)
+            press(app, pygame.K_ESCAPE)
+        press(app, pygame.K_p)
+        assert scene_name(app) == "progress"
+        problems = _check_every_style(app, "progress")
+        assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:40])
+    finally:
+        app.close()
+        store.close()
+        pygame.display.quit()

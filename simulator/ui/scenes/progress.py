@@ -164,7 +164,9 @@ class ProgressScene(Scene):
         if not trends:
             return
         label_w = rect.width * 2 // 5
-        step = (rect.bottom - pad - y) // len(trends)
+        # each row needs its name and the detail under it, whatever the text size
+        need = app.text.line_height(style, "body", "bold") + app.text.line_height(style, "caption")
+        step = max(need, (rect.bottom - pad - y) // len(trends))
         chart_h = max(0, step - style.space("s"))
         caption_h = app.text.line_height(style, "caption")
         for trend in trends:

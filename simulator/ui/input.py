@@ -18,6 +18,7 @@ CHOOSE, PAGE_UP, PAGE_DOWN, HOME, END = "choose", "page_up", "page_down", "home"
 RELOAD, TRANSCRIPT, FULLSCREEN = "reload", "transcript", "fullscreen"
 PROGRESS = "progress"
 OPEN_FOLDER = "open_folder"  # the picker: show the user's scenario folder
+SETTINGS, TRAINEE = "settings", "trainee"  # the picker: settings; rename or delete the trainee
 TEXT, BACKSPACE, KEY = "text", "backspace", "key"
 POINTER, PRESS, CLICK, SCROLL = "pointer", "press", "click", "scroll"
 
@@ -50,7 +51,7 @@ _KEYS = {
 }
 # Keys that type characters: in text mode they arrive as TEXTINPUT instead.
 _TYPING_KEYS = {pygame.K_SPACE: CONFIRM, pygame.K_t: TRANSCRIPT, pygame.K_p: PROGRESS,
-                pygame.K_o: OPEN_FOLDER}
+                pygame.K_o: OPEN_FOLDER, pygame.K_s: SETTINGS, pygame.K_n: TRAINEE}
 _DIGITS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
 _DIGITS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
 

@@ -25,6 +25,7 @@ from simulator.scenario.diagnostics import ERROR, Diagnostic
 log = logging.getLogger(__name__)
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+TUTORIAL_ID = "tutorial"  # the shipped first-shift practice call: listed first, marked for new trainees
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,16 @@ class ScenarioEntry:
     @property
     def scenario_id(self) -> str:
         return getattr(self.scenario, "id", "") or self.path.stem
+
+    @property
+    def is_tutorial(self) -> bool:
+        """The practice call a first-time trainee should start with."""
+        return self.ok and self.scenario_id == TUTORIAL_ID
+
+
+def listing_order(entries: list[ScenarioEntry]) -> list[ScenarioEntry]:
+    """The tutorial first (a new trainee sees it without scrolling), then the files by name."""
+    return sorted(entries, key=lambda entry: not entry.is_tutorial)  # stable: file order otherwise
 
 
 def scenario_files(source: Path) -> list[Path]:
@@ -144,7 +155,7 @@ class ScenarioLibrary:
         for source in self.sources:
             section = LibrarySection(source)
             self._load_section_catalog(section)
-            section.entries = [self._load_entry(path, section) for path in scenario_files(source.path)]
+            section.entries = listing_order([self._load_entry(path, section) for path in scenario_files(source.path)])
             self.sections.append(section)
         self.loaded = True
 

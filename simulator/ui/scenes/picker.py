@@ -21,6 +21,7 @@ from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header, 
 from simulator.ui.widgets.scroll import ScrollView
 
 DIFFICULTY = {1: "Gentle", 2: "Moderate", 3: "Tough"}
+TUTORIAL_CHIP = "★ Start here: new trainees"
 
 
 def persona_label(app, scenario, catalog=None) -> str:
@@ -69,6 +70,9 @@ class PickerScene(Scene):
         self._content: dict = {}  # id(card) -> (title lines, description lines, chip rows)
         self.folder_button = (Button("Open folder", self.open_user_folder, hint="O", name="open-folder")
                               if any(s.kind == USER for s in app.library.sources) else None)
+        self.settings_button = Button("Settings", self.open_settings, hint="S", name="picker-settings")
+        self.trainee_button = (Button("Rename or delete", self.open_trainee, hint="N", name="trainee")
+                               if app.profile else None)
 
     # -- data --------------------------------------------------------------------------
     def enter(self) -> None:
@@ -85,6 +89,27 @@ class PickerScene(Scene):
 
         self.app.clear_notice()
         self.app.stack.push(ProgressScene(self.app))
+
+    def open_settings(self) -> None:
+        from simulator.ui.scenes.settings import SettingsScene
+
+        self.app.clear_notice()
+        self.app.stack.push(SettingsScene(self.app))
+
+    def open_trainee(self) -> None:
+        """Rename or delete the trainee playing (a card over the picker)."""
+        if self.trainee_button is None or not self.app.profile:
+            return
+        from simulator.ui.scenes.trainee import TraineeScene
+
+        self.app.clear_notice()
+        self.app.stack.push(TraineeScene(self.app), on_result=lambda _result: self.refresh())
+
+    @property
+    def top_buttons(self) -> list[Button]:
+        """The buttons above the cards, left to right."""
+        return [b for b in (self.trainee_button, self.settings_button, self.folder_button, self.progress_button)
+                if b is not None]
 
     def _user_section(self) -> LibrarySection | None:
         return next((s for s in self.app.library.sections if s.source.kind == USER), None)
@@ -146,15 +171,17 @@ class PickerScene(Scene):
         style = self.app.style
         self.area = content_rect(self.app, width, height)
         notice_h = self._notice_height()
-        top_buttons = [b for b in (self.folder_button, self.progress_button) if b is not None]
-        if top_buttons:  # a row at the top right: [Open folder O] [Your progress P]
-            right = self.area.right
+        top_buttons = self.top_buttons
+        if top_buttons:  # rows at the top right: [Rename or delete N] [Settings S] [Open folder O] [Your progress P]
+            right, row_y = self.area.right, self.area.y + notice_h
             button_h = max(b.preferred_height(self.app) for b in top_buttons)
             for button in reversed(top_buttons):
-                width = button.preferred_width(self.app)
-                button.rect = pygame.Rect(right - width, self.area.y + notice_h, width, button_h)
+                width = min(button.preferred_width(self.app), self.area.width)
+                if right - width < self.area.x:  # large text on a narrow window: another row
+                    right, row_y = self.area.right, row_y + button_h + style.space("s")
+                button.rect = pygame.Rect(right - width, row_y, width, button_h)
                 right -= width + style.space("s")
-            notice_h += button_h + style.space("s")
+            notice_h = row_y - self.area.y + button_h + style.space("s")
         self.view.rect = pygame.Rect(self.area.x - style.px(8), self.area.y + notice_h,
                                      self.area.width + style.px(16), self.area.height - notice_h)
         self.columns = 2 if self.area.width >= style.px(820) else 1
@@ -215,6 +242,8 @@ class PickerScene(Scene):
             name = getattr(getattr(scenario, "customer", None), "name", "")
             if name:
                 chips.append(name)
+            if entry.is_tutorial:
+                chips.insert(0, TUTORIAL_CHIP)
         body_lines = app.text.wrap(body, style, "body", max(8, text_w))
         chip_rows: list[list[str]] = [[]]
         room, used = width - 2 * pad, 0
@@ -287,14 +316,17 @@ class PickerScene(Scene):
         if kind == act.OPEN_FOLDER and self.folder_button is not None:
             self.open_user_folder()
             return True
-        if (kind == act.CLICK and self.folder_button is not None
-                and self.folder_button.rect.collidepoint(action.pos)):
-            self.open_user_folder()
+        if kind == act.SETTINGS:
+            self.open_settings()
             return True
-        if (kind == act.CLICK and self.progress_button is not None
-                and self.progress_button.rect.collidepoint(action.pos)):
-            self.open_progress()
+        if kind == act.TRAINEE and self.trainee_button is not None:
+            self.open_trainee()
             return True
+        if kind == act.CLICK:
+            for button in self.top_buttons:
+                if button.rect.collidepoint(action.pos):
+                    button.activate()
+                    return True
         used = False
         if kind in (act.LEFT, act.RIGHT) and self.columns > 1:
             used = self.focus.move(-1 if kind == act.LEFT else 1) or True
@@ -343,15 +375,14 @@ class PickerScene(Scene):
                 if card.rect.colliderect(self.view.rect):
                     self._draw_card(surface, card, focused is card)
         self.view.draw_bar(surface, style)
-        if self.progress_button is not None:
-            self.progress_button.draw(surface, app, False)
-        if self.folder_button is not None:
-            self.folder_button.draw(surface, app, False)
+        for button in self.top_buttons:
+            button.draw(surface, app, False)
         hints = [("←→↑↓", "Move"), ("Enter", "Open"), ("Esc", "Back"), ("F5", "Reload files")]
         if self.progress_button is not None:
             hints.append(("P", "Progress"))
         if self.folder_button is not None:
             hints.append(("O", "Open your folder"))
+        hints.append(("S", "Settings"))
         draw_footer(surface, app, hints)
 
     def _draw_heading(self, surface: pygame.Surface, section: LibrarySection, rect: pygame.Rect) -> None:
@@ -412,6 +443,9 @@ class PickerScene(Scene):
                 if broken:
                     draw_chip(surface, app, (cx, chip_y), label, style.color("danger_soft"), style.color("danger"),
                               border=style.color("danger"))
+                elif label == TUTORIAL_CHIP:  # the one chip that says "begin here"
+                    draw_chip(surface, app, (cx, chip_y), label, style.color("accent"), style.color("accent_text"),
+                              border=style.color("border") if style.high_contrast else None)
                 else:
                     draw_chip(surface, app, (cx, chip_y), label, style.color("surface_sunken"), style.color("text"),
                               border=style.color("border") if style.high_contrast else None)

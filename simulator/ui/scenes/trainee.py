@@ -1,0 +1,152 @@
+"""The trainee card (from the picker): rename the trainee, or delete them after a confirmation.
+
+Deleting asks once more and offers the two things a trainer may want: keep the trainee's
+attempts in the records (the team lead's exports still have them) or remove them too.
+A deleted trainee goes back to the start screen; a rename stays on the picker.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.ui import input as act
+from simulator.ui.profiles import ProfileError
+from simulator.ui.scenes.overlays import OverlayScene
+from simulator.ui.text import block_height, draw_lines
+from simulator.ui.widgets.base import FocusGroup
+from simulator.ui.widgets.button import Button
+from simulator.ui.widgets.text_field import TextField
+
+
+class TraineeScene(OverlayScene):
+    """Rename or delete the current trainee. Esc closes (or steps back from the confirmation)."""
+
+    name = "trainee"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.trainee = app.profile or ""
+        self.field = TextField("Trainee's name", self._rename)
+        self.field.value = self.trainee
+        self.rename = Button("Rename", lambda: self._rename(self.field.value), kind="primary", name="rename")
+        self.delete = Button("Delete this trainee…", self._ask, kind="danger", name="delete")
+        self.close = Button("Close", lambda: self.app.stack.pop(None), kind="ghost", hint="Esc", name="close")
+        self.keep = Button("Delete, keep their attempts in the records", lambda: self._delete(True),
+                           kind="danger", name="delete-keep")
+        self.remove = Button("Delete with all their attempts", lambda: self._delete(False), kind="danger",
+                             name="delete-all")
+        self.cancel = Button("Cancel", self._back, kind="secondary", hint="Esc", name="cancel")
+        self.confirming = False
+        self.error = ""
+        self.focus = FocusGroup([self.field, self.rename, self.delete, self.close])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return f"Delete {self.trainee}?" if self.confirming else "Trainee"
+
+    @property
+    def buttons(self) -> list:
+        return ([self.keep, self.remove, self.cancel] if self.confirming
+                else [self.field, self.rename, self.delete, self.close])
+
+    @property
+    def wants_text_input(self) -> bool:
+        return not self.confirming and self.focus.focused is self.field
+
+    def _message(self) -> str:
+        if self.confirming:
+            return (f"{self.trainee}'s settings and grades leave this list. Their past attempts can stay in "
+                    "the records for your team lead's reports, or be removed for good.")
+        return "Change the name, or delete this trainee."
+
+    # -- actions -----------------------------------------------------------------------
+    def _rename(self, typed: str) -> None:
+        try:
+            new = self.app.store.rename_profile(self.trainee, typed)
+        except ProfileError as error:
+            self.error = str(error)
+            return
+        if new != self.trainee:
+            self.app.profile = new
+            self.app.store.remember_last(new)
+            self.app.notify(f"Renamed {self.trainee} to {new}.")
+        self.app.stack.pop("renamed")
+
+    def _ask(self) -> None:
+        self.confirming, self.error = True, ""
+        self.focus.set_items(self.buttons, keep=False)
+        self.focus.focus(self.cancel)  # Enter right after "Delete…" must not delete
+        self.layout(*self.app.size)
+
+    def _back(self) -> None:
+        self.confirming = False
+        self.focus.set_items(self.buttons, keep=False)
+        self.focus.focus(self.delete)
+        self.layout(*self.app.size)
+
+    def _delete(self, keep_history: bool) -> None:
+        name = self.trainee
+        self.app.store.delete_profile(name, keep_history=keep_history)
+        self.app.profile = None
+        self.app.requested_profile = None  # else the start screen would open (and re-create) them again
+        from simulator.ui.scenes.start import StartScene
+
+        self.app.stack.reset(StartScene(self.app))
+        kept = "Their attempts stay in the records." if keep_history else "Their attempts were removed."
+        self.app.notify(f"Deleted {name}. {kept}")
+
+    # -- scene -------------------------------------------------------------------------
+    def _text_lines(self, width: int) -> list[str]:
+        return self.app.text.wrap(self._message(), self.app.style, "body", max(8, width))
+
+    def card_size(self, width: int, height: int) -> tuple[int, int]:
+        app, style = self.app, self.app.style
+        w = min(style.px(560), width - 40)
+        pad = style.space("l")
+        button_h = self.rename.preferred_height(app)
+        lines = self._text_lines(w - 2 * pad)
+        h = (2 * pad + app.text.line_height(style, "title", "bold") + style.space("m")
+             + block_height(app.text, style, len(lines), "body") + style.space("m")
+             + len(self.buttons) * (button_h + style.space("s")) + app.text.line_height(style, "caption"))
+        return w, min(h, height - 40)
+
+    def layout(self, width: int, height: int) -> None:
+        super().layout(width, height)
+        app, style = self.app, self.app.style
+        pad = style.space("l")
+        lines = self._text_lines(self.card.width - 2 * pad)
+        y = (self.card.y + pad + app.text.line_height(style, "title", "bold") + style.space("m")
+             + block_height(app.text, style, len(lines), "body") + style.space("m"))
+        button_h = self.rename.preferred_height(app)
+        for item in self.buttons:
+            item.rect = pygame.Rect(self.card.x + pad, y, self.card.width - 2 * pad, button_h)
+            y += button_h + style.space("s")
+            if item is self.field:
+                self._error_y = y - style.space("s") + style.space("xs")
+                y += app.text.line_height(style, "caption")
+
+    def handle_event(self, action) -> bool:
+        if action.kind == act.BACK:
+            self._back() if self.confirming else self.app.stack.pop(None)
+            return True
+        if self.wants_text_input and self.field.handle(action):
+            self.error = ""
+            return True
+        self.focus.handle(action)
+        return True  # modal: nothing reaches the picker underneath
+
+    def hints(self) -> list[tuple[str, str]]:
+        return [("↑↓", "Move"), ("Enter", "Choose"), ("Esc", "Back" if self.confirming else "Close")]
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, style = self.app, self.app.style
+        y = self.draw_frame(surface)
+        pad = style.space("l")
+        draw_lines(surface, app.text, style, self._text_lines(self.card.width - 2 * pad), self.card.x + pad, y,
+                   "body", style.color("text_muted"))
+        focused = self.focus.focused
+        for item in self.buttons:
+            item.draw(surface, app, focused is item)
+        if self.error and not self.confirming:
+            image = app.text.render(self.error, style, "caption", style.color("danger"), "bold")
+            surface.blit(image, (self.card.x + pad, self._error_y))

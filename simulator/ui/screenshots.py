@@ -2,6 +2,8 @@
 
     python -m simulator.ui.screenshots [OUT_DIR]
 
+Also 1024x640 and 1920x1080 with extra-large text (`*-x-large.png`).
+
 Drives the real game headless with synthetic key presses, exactly as the tests do, on the
 shipped scenarios plus one deliberately broken copy (so the picker's error card and the
 diagnostics screen are shown too).
@@ -29,6 +31,9 @@ from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name  # no
 from simulator.ui.profiles import MemoryProfileStore  # noqa: E402
 
 SIZES = ((1280, 720), (1024, 640))
+# Extra-large text at the smallest and the largest supported window (normal palette):
+# the combinations where wrapping and scrolling matter most.
+XLARGE_SIZES = ((1024, 640), (1920, 1080))
 BROKEN_NAME = "zz_broken_example.yaml"
 PREFERRED = "double_charge.yaml"  # the scenario shown in conversation shots, when present
 # A path with a few mistakes and a few good replies, so the debrief has something to teach.
@@ -149,10 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(temp) / "scenarios"
         folder.mkdir()
         _library(folder)
-        for size in SIZES:
-            for high_contrast in (False, True):
-                for path in capture(out_dir, size, high_contrast, folder):
-                    print(path.relative_to(out_dir.parent) if out_dir.parent in path.parents else path)
+        runs = [(size, high_contrast, "medium") for size in SIZES for high_contrast in (False, True)]
+        runs += [(size, False, "x-large") for size in XLARGE_SIZES]
+        for size, high_contrast, text_size in runs:
+            for path in capture(out_dir, size, high_contrast, folder, text_size):
+                print(path.relative_to(out_dir.parent) if out_dir.parent in path.parents else path)
     pygame.quit()
     return 0
 

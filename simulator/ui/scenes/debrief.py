@@ -118,7 +118,7 @@ class DebriefScene(Scene):
         held_h = (block_height(app.text, style, len(self._held), "caption", "bold") if self._held
                   else app.text.line_height(style, "caption"))
         total = (2 * pad + grade_h + style.space("m") + block_height(app.text, style, len(lines), "caption")
-                 + style.space("m") + skills_h + held_h + style.space("m"))
+                 + style.space("m") + skills_h + held_h - pad // 2)
         self.left_view.rect = self.left.inflate(-style.px(4), -style.px(4))
         self.left_view.line_step = app.text.line_height(style, "caption")
         self.left_view.set_content(total)
@@ -152,7 +152,11 @@ class DebriefScene(Scene):
         if not debrief.held_back_by or debrief.floor is None:
             return ()
         low = [f"{s.label} {s.score}" for s in debrief.skills if s.status == "below floor"]
-        text = f"Held back by {', '.join(low)}: a pass needs every skill at {debrief.floor:g} or more."
+        if len(low) > 2:  # the bars above show which: a short line keeps the panel from scrolling
+            text = f"Held back by {len(low)} skills under {debrief.floor:g}: a pass needs every skill at " \
+                   f"{debrief.floor:g} or more."
+        else:
+            text = f"Held back by {', '.join(low)}: a pass needs every skill at {debrief.floor:g} or more."
         width = self.left.width - 2 * self.app.style.space("l")
         return self.app.text.wrap(text, self.app.style, "caption", width, "bold")
 

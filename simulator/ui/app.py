@@ -107,6 +107,9 @@ class App:
         # Replaceable (e.g. by the records layer, to hand out sessions that save each turn):
         # (scenario, catalog, choices) -> an object with the Session API.
         self.session_factory: SessionFactory = replay_session
+        # Optional (the records layer sets it): (live session, scenario, catalog, choices, seed)
+        # -> a session that goes on as the same attempt, for an F5 reload mid-conversation.
+        self.continue_factory: Callable[..., Any] | None = None
 
     # ------------------------------------------------------------------ set-up
     def open(self) -> None:
@@ -220,7 +223,20 @@ class App:
         so the replies come back in the order they were shown."""
         if seed == NEW_ATTEMPT:
             seed = self.attempt_seed()
-        return self.session_factory(entry.scenario, entry.catalog or self.library.catalog, list(choices), seed=seed)
+        catalog = entry.catalog or self.library.catalog
+        live = self.active_session
+        if self.continue_factory is not None and self._continues(live, entry, choices, seed):
+            # F5 re-read the file: same replies in the same order on the same scenario is the
+            # same attempt going on, not a new one ("3 attempts" for one play otherwise)
+            return self.continue_factory(live, entry.scenario, catalog, list(choices), seed=seed)
+        return self.session_factory(entry.scenario, catalog, list(choices), seed=seed)
+
+    def _continues(self, live: Any, entry: Any, choices: Any, seed: int | None) -> bool:
+        """Is a session for (entry, choices, seed) the live unfinished conversation carried on?"""
+        if live is None or self.active_entry is None or getattr(live, "result", None) is not None:
+            return False
+        return (Path(self.active_entry.path) == Path(entry.path) and getattr(live, "seed", None) == seed
+                and list(getattr(live, "choices", ())) == list(choices))
 
     def add_session_listener(self, listener: SessionListener) -> None:
         """`listener(kind, session, entry)`; kinds as in `session_event`."""

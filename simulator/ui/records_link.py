@@ -36,6 +36,20 @@ class RecordsLink:
         return RecordingSession.start_from_choices(self.store, self.app.profile or GUEST, scenario, catalog,
                                                    choices, seed=seed)
 
+    def continue_session(self, live: Any, scenario: Any, catalog: Any, choices: list[int], *,
+                         seed: int | None = None) -> Any:
+        """App.continue_factory: after F5, the re-read scenario replayed to where the trainee
+        was, saving into the same attempt (so one play stays one attempt in the history)."""
+        attempt_id = getattr(live, "attempt_id", None)
+        if attempt_id is None:  # nothing on disk to continue: an ordinary new attempt
+            return self.make_session(scenario, catalog, choices, seed=seed)
+        from simulator.engine.session import Session
+        from simulator.records.game_bridge import RecordingSession
+
+        session = Session.replay(scenario, catalog, choices, seed=seed)
+        return RecordingSession(session, self.store, attempt_id, getattr(live, "profile", None)
+                                or self.app.profile or GUEST)
+
     def on_session(self, kind: str, session: Any, entry: Any) -> None:
         """Session listener: abandon replaced or left attempts; say when nothing is saved."""
         from simulator.records.game_bridge import TURN_SAVE_WAIT_MS
@@ -43,8 +57,11 @@ class RecordsLink:
         self.retry_unsaved(wait_ms=TURN_SAVE_WAIT_MS)  # turns a failed save kept: try again, briefly
         if kind == "start":
             previous = self._live
-            if previous is not None and previous is not session and hasattr(previous, "abandon"):
-                previous.abandon()  # restart / replay / reload: the old attempt will never go on
+            same_attempt = getattr(previous, "attempt_id", None) is not None and (
+                getattr(previous, "attempt_id", None) == getattr(session, "attempt_id", None))
+            if (previous is not None and previous is not session and not same_attempt
+                    and hasattr(previous, "abandon")):
+                previous.abandon()  # restart / replay: the old attempt will never go on (F5 goes on with it)
             self._live = session
         elif kind == "left":
             if hasattr(session, "abandon"):
@@ -142,6 +159,7 @@ def attach_records(app: Any, store: Any) -> RecordsLink:
     store.on_close(link.retry_unsaved)  # the exit path closes the store: a last chance to save
     app.records = link
     app.session_factory = link.make_session
+    app.continue_factory = link.continue_session
     app.add_session_listener(link.on_session)
     problems = [*store.warnings]
     profiles = app.store

@@ -207,7 +207,7 @@ class ConversationScene(Scene):
             try:
                 replayed = self.app.new_session(entry, old.choices, seed=old.seed)
                 if replayed.node_id == node:
-                    self.replace_session(replayed, f"Reloaded {entry.path.name}: carrying on at turn "
+                    self.replace_session(replayed, f"Reloaded {entry.path.name}: continuing at turn "
                                                    f"{replayed.turn + 1}, where you were.")
                     return
             except Exception:  # earlier replies no longer lead here: restart below
@@ -251,10 +251,12 @@ class ConversationScene(Scene):
         you_h = block_height(app.text, style, len(self._you), "caption") + style.space("s") if self._you else 0
         name_h = app.text.line_height(style, "caption", "bold")
         max_bubble = round(self.right.height * 0.42)
-        self._lines = app.text.wrap(self._line_text, style, "body", inner_w - 2 * pad)
+        # the bubble's text area is `inner_w` wide (the bubble minus its padding): wrap to all of it,
+        # not narrower, or lines break early and leave one word alone
+        self._lines = app.text.wrap(self._line_text, style, "body", inner_w)
         text_h = block_height(app.text, style, len(self._lines), "body", line_gap=LINE_GAP)
         if text_h + name_h + 2 * pad > max_bubble:  # it will scroll: keep the words clear of the scroll bar
-            self._lines = app.text.wrap(self._line_text, style, "body", inner_w - 2 * pad - style.px(14))
+            self._lines = app.text.wrap(self._line_text, style, "body", inner_w - style.px(14))
             text_h = block_height(app.text, style, len(self._lines), "body", line_gap=LINE_GAP)
         total = revealed_length(self._lines)
         if self.typewriter.total != total:

@@ -61,7 +61,7 @@ class FocusAdvice:
         text = f"Focus on {self.label.lower()}: on average {self.average_shortfall:.0f} points short " \
                f"over your last {self.attempts_considered} attempt{'s' if self.attempts_considered != 1 else ''}."
         if self.rule:
-            text += f" Most often: {self.rule_label} ({self.rule_count}×)."
+            text += f" Most often ({self.rule_count}×): {self.rule_label}."
         if self.lesson:
             text += f" {self.lesson}"
         return text
@@ -173,11 +173,35 @@ def _points(item: Mapping) -> Any:
 
 
 def rule_label(catalog: Any, rule: str) -> str:
-    """A person's name for an act or rubric rule: the act's label, else the id in words."""
+    """A person's name for an act or rubric rule: the act's label, else what the rubric says
+    when the rule is broken (rubric.yaml), else the id in words. Never the bare id when the
+    catalog has words for it: "two_roads" reads as "Said no without offering another road…"."""
     acts = getattr(catalog, "acts", None) or {}
-    if rule in acts and getattr(acts[rule], "label", ""):
-        return acts[rule].label
+    for name in (rule, rule.replace("_", "-")):  # rubric rule hand_off is the act hand-off
+        if name in acts and getattr(acts[name], "label", ""):
+            return acts[name].label
+    rubric = getattr(catalog, "rubric", None)
+    spec = (rubric.get("rules") or {}).get(rule) if isinstance(rubric, Mapping) else None
+    if isinstance(spec, Mapping):
+        for key in ("broken", "let_pass", "no_recap", "message"):
+            if isinstance(spec.get(key), str) and spec[key].strip():
+                return _without_placeholders(spec[key])
     return rule.replace("_", " ").replace("-", " ")
+
+
+# Words for the rubric messages' placeholders when no single piece of evidence fills them.
+_PLACEHOLDER_WORDS = {"kinds": "provocation", "act": "a good move", "negative": "something negative"}
+
+
+def _without_placeholders(message: str) -> str:
+    """A rubric message made general: clauses with a count dropped, other fields in words."""
+    import re
+
+    clauses = [c for c in message.split(";") if "{count}" not in c] or [message]
+    text = ";".join(clauses).strip().rstrip(".")
+    text = re.sub(r"\s*\(\{\w+\}\)", "", text)
+    text = re.sub(r"\{(\w+)\}", lambda m: _PLACEHOLDER_WORDS.get(m.group(1), "it"), text)
+    return text[:1].upper() + text[1:]
 
 
 def _lesson(catalog: Any, rule: str | None, skill: str) -> str:

@@ -15,6 +15,7 @@ from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel, fit_te
 from simulator.ui.widgets.button import Button
 from simulator.ui.widgets.charts import draw_trend_chart
 from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header, draw_notice, notice_height
+from simulator.ui.widgets.scroll import ScrollView
 
 DIRECTION = {"improving": "improving ↑", "slipping": "slipping ↓", "steady": "steady", "new": ""}
 
@@ -34,6 +35,10 @@ class ProgressScene(Scene):
         self.table = pygame.Rect(0, 0, 0, 0)
         self.trends = pygame.Rect(0, 0, 0, 0)
         self._advice_lines: tuple[str, ...] = ()
+        # Every scenario played has a row; more than fit scroll (wheel, arrows, Page keys),
+        # never a "+ N more" that nothing can open.
+        self.rows_view = ScrollView(keys=True)
+        self.rows_view.arrow_keys = True
 
     # -- data helpers --------------------------------------------------------------------
     def _advice_text(self) -> str:
@@ -72,11 +77,26 @@ class ProgressScene(Scene):
         self.table = pygame.Rect(self.area.x, body_top, left_w, max(0, body_bottom - body_top))
         self.trends = pygame.Rect(self.table.right + gap, body_top, self.area.right - self.table.right - gap,
                                   self.table.height)
+        rows_top = (self.table.y + pad + app.text.line_height(style, "subtitle", "bold") + style.space("s")
+                    + app.text.line_height(style, "caption", "bold") + style.space("xs"))
+        self.rows_view.rect = pygame.Rect(self.table.x + style.px(4), rows_top, self.table.width - style.px(8),
+                                          max(0, self.table.bottom - pad - rows_top))
+        self.rows_view.line_step = self._row_height() // 2
+        self.rows_view.set_content(len(self.grade_rows()) * self._row_height())
+
+    def _row_height(self) -> int:
+        app, style = self.app, self.app.style
+        badge = app.text.line_height(style, "body", "bold") + style.px(6)
+        # the title and its "N attempts" line under it, or the badge, whichever is taller
+        words = app.text.line_height(style, "body", "bold") - style.px(2) + app.text.line_height(style, "caption")
+        return max(badge, words) + style.space("s")
 
     # -- input ---------------------------------------------------------------------------
     def handle_event(self, action) -> bool:
         if action.kind in (act.BACK, act.PROGRESS):
             self.app.stack.pop()
+            return True
+        if self.rows_view.handle(action):
             return True
         return self.focus.handle(action)
 
@@ -92,7 +112,10 @@ class ProgressScene(Scene):
         self._draw_table(surface)
         self._draw_trends(surface)
         self.back.draw(surface, app, self.focus.focused is self.back)
-        draw_footer(surface, app, [("Esc", "Back"), ("P", "Close progress")])
+        hints = [("Esc", "Back"), ("P", "Close progress")]
+        if self.rows_view.scrollable:
+            hints.insert(0, ("↑↓", "Scroll grades"))
+        draw_footer(surface, app, hints)
 
     def _draw_advice(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
@@ -127,11 +150,21 @@ class ProgressScene(Scene):
             empty = app.text.render("No attempts yet.", style, "body", style.color("text_muted"))
             surface.blit(empty, (x, y))
             return
-        row_h = badge + style.space("s")
-        room = max(0, (rect.bottom - pad - y) // row_h)
-        shown = rows if len(rows) <= room else rows[:max(0, room - 1)]
-        name_w = col_best - style.space("m") - x
-        for title_text, attempts, best, latest in shown:
+        row_h = self._row_height()
+        view = self.rows_view
+        name_w = col_best - style.space("m") - x - (style.px(10) if view.scrollable else 0)
+        with view.clip(surface):
+            self._draw_rows(surface, rows, x, view.rect.y - view.offset, row_h, name_w, badge, col_w,
+                            col_best, col_latest)
+        view.draw_bar(surface, style)
+
+    def _draw_rows(self, surface, rows, x, y, row_h, name_w, badge, col_w, col_best, col_latest) -> None:
+        app, style = self.app, self.app.style
+        view = self.rows_view
+        for title_text, attempts, best, latest in rows:
+            if y + row_h < view.rect.y or y > view.rect.bottom:
+                y += row_h
+                continue
             name = fit_text(app, title_text, "body", name_w, "bold")
             surface.blit(app.text.render(name, style, "body", style.color("text"), "bold"), (x, y))
             count = app.text.render(f"{attempts} attempt{'s' if attempts != 1 else ''}", style, "caption",
@@ -147,9 +180,6 @@ class ProgressScene(Scene):
                     dash = app.text.render("–", style, "body", style.color("text_muted"))
                     surface.blit(dash, (center[0] - dash.get_width() // 2, center[1] - dash.get_height() // 2))
             y += row_h
-        if len(shown) < len(rows):
-            more = app.text.render(f"+ {len(rows) - len(shown)} more", style, "caption", style.color("text_muted"))
-            surface.blit(more, (x, y))
 
     def _draw_trends(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
@@ -180,5 +210,6 @@ class ProgressScene(Scene):
             surface.blit(app.text.render(detail, style, "caption", style.color("text_muted")),
                          (x, y + app.text.line_height(style, "body", "bold") - style.px(2)))
             chart = pygame.Rect(x + label_w, y, rect.right - pad - x - label_w, max(caption_h, chart_h))
-            draw_trend_chart(surface, app, chart, [p.score for p in trend.points])
+            draw_trend_chart(surface, app, chart, [p.score for p in trend.points],
+                             dates=[p.finished_at for p in trend.points])
             y += step

@@ -135,23 +135,60 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
             draw_badge(surface, app, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)
 
 
+def short_date(stamp: str) -> str:
+    """"1 Dec" from an ISO timestamp ("2026-12-01T13:20:00.000Z"); "" when it is not one."""
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(str(stamp)[:10])
+    except ValueError:
+        return ""
+    return f"{day.day} {day.strftime('%b')}"
+
+
 def draw_trend_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, values: Sequence[float],
-                     low: float = 0.0, high: float = 100.0) -> None:
+                     low: float = 0.0, high: float = 100.0, dates: Sequence[str] = ()) -> None:
     """A small line chart of scores (oldest first) on a fixed low..high scale, with a
-    mid-line, so several skills drawn side by side compare at a glance."""
+    mid-line, so several skills drawn side by side compare at a glance.
+
+    The score axis is labelled (low, middle, high) at the left; with `dates` (ISO
+    timestamps, one per value) and room for a line under the plot, the first and last
+    attempt's dates are written below it, so the chart says when as well as how much."""
     style = app.style
-    pygame.draw.rect(surface, style.color("surface_sunken"), rect, border_radius=style.radius("s"))
-    pygame.draw.rect(surface, style.color("border"), rect, 1, border_radius=style.radius("s"))
+    caption_h = app.text.line_height(style, "caption")
+    axis_w = app.text.measure(f"{high:.0f}", style.font_px("caption")) + 2 * style.space("xs")
+    show_dates = bool(values) and bool(dates) and rect.height >= 2 * caption_h + style.px(12)
+    frame = pygame.Rect(rect.x + axis_w, rect.y, rect.width - axis_w, rect.height - (caption_h if show_dates else 0))
+    pygame.draw.rect(surface, style.color("surface_sunken"), frame, border_radius=style.radius("s"))
+    pygame.draw.rect(surface, style.color("border"), frame, 1, border_radius=style.radius("s"))
     pad = style.px(6)
-    plot = rect.inflate(-2 * pad, -2 * pad)
+    plot = frame.inflate(-2 * pad, -2 * pad)
     if plot.width < 10 or plot.height < 10:
         return
     mid = plot.bottom - plot.height // 2
     pygame.draw.line(surface, style.color("chart_grid"), (plot.x, mid), (plot.right, mid))
+    # score axis: the ends always (top and bottom of the frame), the middle when it fits
+    ticks = [(high, frame.y), (low, frame.bottom - caption_h)]
+    if frame.height >= 3 * caption_h:
+        ticks.append(((low + high) / 2, mid - caption_h // 2))
+    for value, top in ticks:
+        label = app.text.render(f"{value:.0f}", style, "caption", style.color("text_muted"))
+        surface.blit(label, (frame.x - style.space("xs") - label.get_width(), top))
     if not values:
         label = app.text.render("No finished attempts yet", style, "caption", style.color("text_muted"))
         surface.blit(label, (plot.centerx - label.get_width() // 2, plot.centery - label.get_height() // 2))
         return
+    if show_dates:
+        first, last = short_date(dates[0]), short_date(dates[-1])
+        y = frame.bottom
+        left = app.text.render(first, style, "caption", style.color("text_muted")) if first else None
+        if left is not None:
+            surface.blit(left, (frame.x, y))
+        if last and (last != first or len(values) > 1):
+            right = app.text.render(last, style, "caption", style.color("text_muted"))
+            x = frame.right - right.get_width()
+            if left is None or x >= frame.x + left.get_width() + style.space("s"):
+                surface.blit(right, (x, y))
 
     def point(index: int, value: float) -> tuple[int, int]:
         span = max(1, len(values) - 1)

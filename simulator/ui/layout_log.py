@@ -109,11 +109,13 @@ class LayoutLog:
         return [rect for rect, order in self.focus_rings if order > dim]
 
     def container(self, mark: TextMark) -> PanelMark | None:
-        """The panel the text sits on: the last one drawn before it under its centre."""
-        centre = mark.ink.center
+        """The panel the text sits on: the last one drawn before it under its start or centre
+        (the start too, so a line that overflows far past its card still finds the card)."""
+        centre, start = mark.ink.center, (mark.ink.x, mark.ink.centery)
         best = None
         for panel in self.panels:
-            if panel.order < mark.order and panel.kind == "panel" and panel.rect.collidepoint(centre):
+            if panel.order < mark.order and panel.kind == "panel" and (
+                    panel.rect.collidepoint(centre) or panel.rect.collidepoint(start)):
                 if best is None or panel.order > best.order:
                     best = panel
         return best

@@ -14,8 +14,6 @@ beam search in `analysis` grow the rest.
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 import numpy as np
 
 from simulator.engine.analysis_budget import (DEFAULT_TREE_BYTES, GROWTH_SLACK, INITIAL_BYTES, TRACKER_BYTES,
@@ -181,7 +179,7 @@ class PlayTree:
                 tracker = self._tracker_for(parent)
                 del self._trackers[parent]
             else:
-                tracker = _clone(self._tracker_for(parent))
+                tracker = self._tracker_for(parent).copy()
             key = (node, r, turn, ended[k])
             facts = facts_cache.get(key)
             if facts is None:
@@ -195,10 +193,10 @@ class PlayTree:
                 self._trackers[child] = tracker
 
     def _score(self, tree_node: int, tracker: RubricTracker, outcome: str) -> None:
-        card = tracker.scorecard(outcome)
-        self.overall[tree_node] = card.overall
-        self.grade[tree_node] = self._grade_of[card.grade]
-        self.skills[tree_node] = [card.skills[s] for s in SKILLS]
+        overall, grade, skills = tracker.totals(outcome)
+        self.overall[tree_node] = overall
+        self.grade[tree_node] = self._grade_of[grade]
+        self.skills[tree_node] = [skills[s] for s in SKILLS]
 
     def _tracker_for(self, tree_node: int) -> RubricTracker:
         """The rubric state after this prefix (rebuilt from the path if it was dropped)."""
@@ -213,7 +211,7 @@ class PlayTree:
 
     def provisional_overall(self, tree_node: int) -> float:
         """The overall score so far of an unfinished prefix (no ending rules applied)."""
-        return float(self._tracker_for(tree_node).scorecard(None).overall)
+        return float(self._tracker_for(tree_node).totals(None)[0])
 
     def follow(self, choices) -> int:
         """The tree node reached by these 0-based choices from the opening, grown as needed."""
@@ -261,25 +259,3 @@ class PlayTree:
         """Ids of every grown tree node where the conversation ended."""
         return np.nonzero(self.ended[:self.size])[0]
 
-
-def _make_clone():
-    """Build `clone(tracker)`: a copy a child prefix can change without touching its parent.
-
-    Generated from the tracker's dataclass fields (so a field ENGINE adds is copied too) and
-    the container types a fresh tracker holds: lists, sets and dicts are copied one level
-    (their items are never changed in place), everything else is shared. Straight-line code
-    because this runs once per prefix and dominates the analyser's time.
-    """
-    sample = RubricTracker(rubric=None)  # type: ignore[arg-type]
-    lines = ["def clone(t):", "    c = new(cls)"]
-    for spec in fields(RubricTracker):
-        value = getattr(sample, spec.name)
-        copy = ".copy()" if isinstance(value, (list, set, dict)) else ""
-        lines.append(f"    c.{spec.name} = t.{spec.name}{copy}")
-    lines.append("    return c")
-    namespace = {"new": object.__new__, "cls": RubricTracker}
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built from our own field names only
-    return namespace["clone"]
-
-
-_clone = _make_clone()

@@ -172,6 +172,26 @@ class RubricTracker:
     last_turn: int = 0
     last_text: str = ""
     finished: bool = False
+    raw: dict[str, float] = field(default_factory=dict)  # start + evidence points so far, per skill touched
+
+    def copy(self) -> "RubricTracker":
+        """A copy that can go on scoring without touching this one (the analyser's prefix tree
+        copies a parent's tracker for each child). Containers are copied one level: their items
+        (Evidence, _Pending, tuples) are never changed in place. `tests/engine/test_rubric.py`
+        checks every field is named here."""
+        return RubricTracker(
+            self.rubric, self.evidence.copy(), self.credited.copy(), self.seen.copy(), self.gained.copy(),
+            self.apologies, self.fix_checked, self.close_checked, self.pending.copy(), self.critical.copy(),
+            self.provocations.copy(), self.empathy_turns, self.solution_seen, self.last_turn, self.last_text,
+            self.finished, self.raw.copy())
+
+    def _record(self, out: list[Evidence]) -> None:
+        """Keep the evidence and the running skill totals (summed in evidence order, from the
+        skill's start, exactly as a sum over the whole list would be)."""
+        self.evidence.extend(out)
+        raw, starts = self.raw, self.rubric.starts
+        for item in out:
+            raw[item.skill] = raw.get(item.skill, starts[item.skill]) + item.points
 
     # -- evidence helpers
     def _credit(self, out: list[Evidence], turn: int, skill: str, units: float, rule: str,
@@ -340,7 +360,7 @@ class RubricTracker:
 
         self.seen |= here
         self.last_turn, self.last_text = turn, text
-        self.evidence.extend(out)
+        self._record(out)
         return out
 
     def _provocation(self, out: list[Evidence], facts: TurnFacts, here: set[str], effective: set[str],
@@ -433,49 +453,71 @@ class RubricTracker:
         if spec is not None and outcome in spec.get("outcomes", ()) and not self.seen & set(spec.get("recap_acts", ())):
             self._lose(out, self.last_turn, spec["skill"], float(spec.get("points", 0)), "recap_before_end",
                        spec.get("broken", "recap_before_end"), self.last_text)
-        self.evidence.extend(out)
+        self._record(out)
         return out
 
-    def scorecard(self, outcome: str | None) -> Scorecard:
-        """Skills, overall, grade and caps from the evidence so far (outcome None: in progress)."""
+    def _skills(self) -> dict[str, int]:
+        starts, raw = self.rubric.starts, self.raw
+        return {s: int(_round_half_up(min(100.0, max(0.0, raw.get(s, starts[s]))))) for s in SKILLS}
+
+    def _capped(self, skills: Mapping[str, int], outcome: str | None,
+                caps: list[str] | None) -> tuple[float, float, tuple[str, ...]]:
+        """(overall after caps, overall before caps, skills held under the floor); the caps'
+        messages go to `caps` unless it is None (the analyser only needs the numbers)."""
         rubric = self.rubric
-        raw = {s: rubric.starts[s] for s in SKILLS}
-        for item in self.evidence:
-            raw[item.skill] += item.points
-        skills = {s: int(_round_half_up(min(100.0, max(0.0, raw[s])))) for s in SKILLS}
         total_weight = sum(rubric.weights.values())
         weighted = sum(rubric.weights[s] * skills[s] for s in SKILLS) / total_weight
         uncapped = _round_half_up(weighted, 1)
-        overall, caps = uncapped, []
+        overall = uncapped
         held: tuple[str, ...] = ()
         if outcome is not None and rubric.floor is not None:  # in progress, follow-up has not had its turn
             held = tuple(s for s in SKILLS if skills[s] < rubric.floor)
         if held:
             spec = rubric.floor_cap or {}
-            names = [rubric.labels[s] for s in held]
-            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            caps.append(str(spec.get("message", "{skills} below the floor of {floor}: no pass."))
-                        .replace("{skills}", listed).replace("{floor}", f"{rubric.floor:g}"))
+            if caps is not None:
+                names = [rubric.labels[s] for s in held]
+                listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+                caps.append(str(spec.get("message", "{skills} below the floor of {floor}: no pass."))
+                            .replace("{skills}", listed).replace("{floor}", f"{rubric.floor:g}"))
             if "max_overall" in spec:
                 overall = min(overall, float(spec["max_overall"]))
         if outcome == "escalated" and rubric.resolution_reachable and rubric.escalation_cap is not None:
             spec = rubric.escalation_cap
             limit = float(spec["max_overall"])
-            caps.append(str(spec.get("message", "An avoidable escalation caps the overall at {max}."))
-                        .replace("{max}", f"{limit:g}"))
+            if caps is not None:
+                caps.append(str(spec.get("message", "An avoidable escalation caps the overall at {max}."))
+                            .replace("{max}", f"{limit:g}"))
             overall = min(overall, limit)
         if self.critical and rubric.critical_cap is not None:
             turn, act_id = self.critical[0]
             limit = float(rubric.critical_cap["max_overall"])
-            label = rubric.acts[act_id].label if act_id in rubric.acts else act_id
-            caps.append(str(rubric.critical_cap.get("message", "Critical act caps the overall at {max}."))
-                        .replace("{act}", label).replace("{turn}", str(turn)).replace("{max}", f"{limit:g}"))
+            if caps is not None:
+                label = rubric.acts[act_id].label if act_id in rubric.acts else act_id
+                caps.append(str(rubric.critical_cap.get("message", "Critical act caps the overall at {max}."))
+                            .replace("{act}", label).replace("{turn}", str(turn)).replace("{max}", f"{limit:g}"))
             overall = min(overall, limit)
         if outcome is not None and outcome in rubric.outcome_caps:
             spec = rubric.outcome_caps[outcome]
             limit = float(spec["max_overall"])
-            caps.append(str(spec.get("message", "The outcome caps the overall at {max}.")).replace("{max}", f"{limit:g}"))
+            if caps is not None:
+                caps.append(str(spec.get("message", "The outcome caps the overall at {max}."))
+                            .replace("{max}", f"{limit:g}"))
             overall = min(overall, limit)
+        return overall, uncapped, held
+
+    def totals(self, outcome: str | None) -> tuple[float, str, dict[str, int]]:
+        """(overall, grade, skills) exactly as `scorecard(outcome)` has them, without building
+        the evidence list and the caps' messages (the analyser scores every prefix)."""
+        skills = self._skills()
+        overall, _, _ = self._capped(skills, outcome, None)
+        return overall, self.rubric.grade_for(overall), skills
+
+    def scorecard(self, outcome: str | None) -> Scorecard:
+        """Skills, overall, grade and caps from the evidence so far (outcome None: in progress)."""
+        rubric = self.rubric
+        skills = self._skills()
+        caps: list[str] = []
+        overall, uncapped, held = self._capped(skills, outcome, caps)
         ordered = tuple(sorted(self.evidence, key=lambda e: e.turn))  # stable: emission order within a turn
         return Scorecard(skills=skills, overall=overall, grade=rubric.grade_for(overall),
                          passed=rubric.passes(overall) and not held, evidence=ordered, caps=tuple(caps),

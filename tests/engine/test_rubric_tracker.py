@@ -1,0 +1,63 @@
+"""The tracker's own state: `copy()` is independent and complete, `totals()` agrees with
+`scorecard()` (the analyser scores with the first, the session and debrief read the second)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+
+from simulator.engine.rubric import RubricTracker, TurnFacts, compile_rubric
+from simulator.scenario.model import SKILLS
+
+CONVERSATION = [("acknowledge", "invite"), ("apologize",), ("apologize",), ("apologize",), ("refuse-flat",),
+                ("defensive", "offer-options"), ("summarize",), ("thank", "close-positive")]
+
+
+def _fed(rubric, upto: int) -> RubricTracker:
+    tracker = rubric.tracker()
+    for turn, acts in enumerate(CONVERSATION[:upto], start=1):
+        tracker.add_turn(TurnFacts(turn=turn, acts=acts, reply_text=f"reply {turn}",
+                                   provokes=("insult",) if turn == 2 else (), ends=turn == len(CONVERSATION)))
+    return tracker
+
+
+@pytest.fixture(scope="module")
+def rubric(catalog):
+    return compile_rubric(catalog, "impatient")
+
+
+def test_copy_names_every_field(rubric):
+    tracker = _fed(rubric, 5)
+    clone = tracker.copy()
+    for spec in fields(RubricTracker):
+        original, copied = getattr(tracker, spec.name), getattr(clone, spec.name)
+        assert copied == original, spec.name
+        if isinstance(original, (list, set, dict)):
+            assert copied is not original, f"{spec.name} is shared between a tracker and its copy"
+
+
+def test_copy_scores_on_alone(rubric):
+    tracker = _fed(rubric, 5)
+    before = tracker.scorecard(None)
+    clone = tracker.copy()
+    clone.add_turn(TurnFacts(turn=6, acts=("sarcasm",), reply_text="x", ends=True))
+    clone.finish("escalated")
+    assert tracker.scorecard(None) == before
+    assert clone.scorecard("escalated") != before
+
+
+@pytest.mark.parametrize("outcome", [None, "resolved", "escalated", "walked-out", "delighted"])
+@pytest.mark.parametrize("upto", range(len(CONVERSATION) + 1))
+def test_totals_match_the_scorecard(rubric, outcome, upto):
+    tracker = _fed(rubric, upto)
+    if outcome is not None:
+        tracker.finish(outcome)
+    card = tracker.scorecard(outcome)
+    overall, grade, skills = tracker.totals(outcome)
+    assert (overall, grade) == (card.overall, card.grade)
+    assert skills == dict(card.skills) and set(skills) == set(SKILLS)
+    raw = {s: rubric.starts[s] for s in SKILLS}
+    for item in card.evidence:  # the running totals are the sum over the evidence
+        raw[item.skill] += item.points
+    assert all(tracker.raw.get(s, rubric.starts[s]) == pytest.approx(raw[s]) for s in SKILLS)

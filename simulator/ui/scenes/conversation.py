@@ -207,8 +207,8 @@ class ConversationScene(Scene):
             try:
                 replayed = self.app.new_session(entry, old.choices, seed=old.seed)
                 if replayed.node_id == node:
-                    self.replace_session(replayed, f"Reloaded {entry.path.name}: continuing at turn "
-                                                   f"{replayed.turn + 1}, where you were.")
+                    self.replace_session(replayed, f"Reloaded {entry.path.name}: carrying on where you were, "
+                                                   f"continuing at turn {replayed.turn + 1}.")
                     return
             except Exception:  # earlier replies no longer lead here: restart below
                 pass

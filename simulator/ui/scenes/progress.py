@@ -39,6 +39,8 @@ class ProgressScene(Scene):
         # never a "+ N more" that nothing can open.
         self.rows_view = ScrollView(keys=True)
         self.rows_view.arrow_keys = True
+        # The skill trends scroll too (wheel) when big text makes five rows taller than the panel.
+        self.trends_view = ScrollView(keys=False)
 
     # -- data helpers --------------------------------------------------------------------
     def _advice_text(self) -> str:
@@ -83,6 +85,20 @@ class ProgressScene(Scene):
                                           max(0, self.table.bottom - pad - rows_top))
         self.rows_view.line_step = self._row_height() // 2
         self.rows_view.set_content(len(self.grade_rows()) * self._row_height())
+        trends_top = self.trends.y + pad + app.text.line_height(style, "subtitle", "bold") + style.space("s")
+        self.trends_view.rect = pygame.Rect(self.trends.x + style.px(4), trends_top,
+                                            self.trends.width - style.px(8),
+                                            max(0, self.trends.bottom - style.px(4) - trends_top))
+        count = len(self.progress.trends) if self.progress is not None else 0
+        self.trends_view.line_step = self._trend_step(count) // 2 or 1
+        self.trends_view.set_content(count * self._trend_step(count))
+
+    def _trend_step(self, count: int) -> int:
+        """Height of one skill row: the panel shared out, but never less than name plus detail."""
+        app, style = self.app, self.app.style
+        need = app.text.line_height(style, "body", "bold") + app.text.line_height(style, "caption")
+        room = self.trends_view.rect.height - style.space("l") + style.px(4)
+        return max(need + style.space("xs"), room // max(1, count))
 
     def _row_height(self) -> int:
         app, style = self.app, self.app.style
@@ -96,7 +112,7 @@ class ProgressScene(Scene):
         if action.kind in (act.BACK, act.PROGRESS):
             self.app.stack.pop()
             return True
-        if self.rows_view.handle(action):
+        if self.rows_view.handle(action) or self.trends_view.handle(action):
             return True
         return self.focus.handle(action)
 
@@ -194,22 +210,23 @@ class ProgressScene(Scene):
         if not trends:
             return
         label_w = rect.width * 2 // 5
-        # each row needs its name and the detail under it, whatever the text size
-        need = app.text.line_height(style, "body", "bold") + app.text.line_height(style, "caption")
-        step = max(need, (rect.bottom - pad - y) // len(trends))
+        step = self._trend_step(len(trends))
         chart_h = max(0, step - style.space("s"))
         caption_h = app.text.line_height(style, "caption")
-        for trend in trends:
-            surface.blit(app.text.render(trend.label, style, "body", style.color("text"), "bold"), (x, y))
-            latest = trend.latest
-            detail = "no score yet" if latest is None else f"latest {latest:.0f}"
-            direction = DIRECTION.get(trend.direction, "")
-            if direction:
-                detail += f" · {direction}"
-            detail = fit_text(app, detail, "caption", label_w - style.space("s"))
-            surface.blit(app.text.render(detail, style, "caption", style.color("text_muted")),
-                         (x, y + app.text.line_height(style, "body", "bold") - style.px(2)))
-            chart = pygame.Rect(x + label_w, y, rect.right - pad - x - label_w, max(caption_h, chart_h))
-            draw_trend_chart(surface, app, chart, [p.score for p in trend.points],
-                             dates=[p.finished_at for p in trend.points])
-            y += step
+        y = self.trends_view.rect.y - self.trends_view.offset
+        with self.trends_view.clip(surface):
+            for trend in trends:
+                surface.blit(app.text.render(trend.label, style, "body", style.color("text"), "bold"), (x, y))
+                latest = trend.latest
+                detail = "no score yet" if latest is None else f"latest {latest:.0f}"
+                direction = DIRECTION.get(trend.direction, "")
+                if direction:
+                    detail += f" · {direction}"
+                detail = fit_text(app, detail, "caption", label_w - style.space("s"))
+                surface.blit(app.text.render(detail, style, "caption", style.color("text_muted")),
+                             (x, y + app.text.line_height(style, "body", "bold") - style.px(2)))
+                chart = pygame.Rect(x + label_w, y, rect.right - pad - x - label_w, max(caption_h, chart_h))
+                draw_trend_chart(surface, app, chart, [p.score for p in trend.points],
+                                 dates=[p.finished_at for p in trend.points])
+                y += step
+        self.trends_view.draw_bar(surface, style)

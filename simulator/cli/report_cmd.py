@@ -103,7 +103,7 @@ def _write_png(report, out, text: str, *, quiet: bool) -> int:
         print("customer-sim report: PNG output needs pygame; use -o summary.html instead", file=sys.stderr)
         return EXIT_FAILED
     from simulator.paths import ASSETS_DIR
-    from simulator.records.report import SKILL_LABELS, SKILLS
+    from simulator.scenario.rubric_terms import SKILLS, rubric_terms
     from simulator.records.report_html import SKILL_COLOURS
 
     if not report.rows:
@@ -144,7 +144,7 @@ def _write_png(report, out, text: str, *, quiet: bool) -> int:
     x = left
     for skill, colour in zip(SKILLS, SKILL_COLOURS):  # legend: colour plus name, never colour alone
         pygame.draw.rect(surface, pygame.Color(colour), (x, top + height + 40, 12, 12))
-        label = font.render(SKILL_LABELS[skill], True, ink)
+        label = font.render(rubric_terms().label(skill), True, ink)
         surface.blit(label, (x + 16, top + height + 38))
         x += 16 + label.get_width() + 18
     try:

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from simulator.records.report import Row, TeamReport, summarise
-from simulator.records.xapi import PLATFORM, SKILLS, VERBS
+from simulator.records.xapi import PLATFORM, VERBS
+from simulator.scenario.rubric_terms import SKILLS
 
 _RESULT_VERBS = {VERBS["passed"], VERBS["failed"]}
 

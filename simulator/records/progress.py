@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.records.store import Attempt, ScenarioGrades, Store, clean_profile_name
+from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
-SKILLS: tuple[str, ...] = ("calm", "listening", "empathy", "solutions", "follow_up")
-SKILL_LABELS = {"calm": "Calm", "listening": "Listening", "empathy": "Empathy",
-                "solutions": "Solutions", "follow_up": "Follow-up"}
 # A change smaller than this (in points, mean of the last 3 vs the 3 before) is "steady".
 TREND_MARGIN = 5.0
 
@@ -222,13 +220,7 @@ _GENERIC_ADVICE = {
 
 
 def _skill_labels(catalog: Any) -> dict[str, str]:
-    labels = dict(SKILL_LABELS)
-    skills = ((getattr(catalog, "rubric", None) or {}).get("skills") if catalog is not None else None) or {}
-    if isinstance(skills, Mapping):
-        for skill, spec in skills.items():
-            if skill in labels and isinstance(spec, Mapping) and isinstance(spec.get("label"), str):
-                labels[skill] = spec["label"]
-    return labels
+    return dict(rubric_terms(catalog).labels)
 
 
 def _number(value: Any) -> float | None:

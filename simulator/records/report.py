@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.records.exports import JSON_FORMAT, SKILLS, unsafe_cell
+from simulator.records.exports import JSON_FORMAT, unsafe_cell
+from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
-SKILL_LABELS = {"calm": "Calm", "listening": "Listening", "empathy": "Empathy",
-                "solutions": "Solutions", "follow_up": "Follow-up"}
-PASSING_GRADES = ("A", "B")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # ~60,000 attempts; parsed whole, so this bounds memory well under 1 GB
 
 
@@ -252,7 +250,7 @@ def summarise(rows: list[Row], problems: list[str], duplicates: int = 0) -> Team
         if row.status != "finished" or row.overall is None:
             continue
         summary.finished += 1
-        summary.passed += row.passed if row.passed is not None else row.grade in PASSING_GRADES
+        summary.passed += row.passed if row.passed is not None else row.grade in rubric_terms().passing_grades
         summary.overall.append(row.overall)
         summary.outcomes[row.outcome or "unknown"] += 1
         for skill, value in row.skills.items():
@@ -287,7 +285,7 @@ def render_text(report: TeamReport) -> str:
         out.append("No attempts found in the files given.")
     else:
         out += ["", "Per scenario (finished attempts; skill columns are mean scores 0-100):"]
-        header = ["scenario", "trainees", "finished", "pass %", "overall", *[SKILL_LABELS[s] for s in SKILLS]]
+        header = ["scenario", "trainees", "finished", "pass %", "overall", *[rubric_terms().label(s) for s in SKILLS]]
         rows = [[s.scenario_id, str(len(s.trainees)), str(s.finished),
                  fmt_number(None if s.pass_rate is None else 100 * s.pass_rate), fmt_number(s.mean(), 1),
                  *[fmt_number(s.mean(skill)) for skill in SKILLS]] for s in report.scenarios.values()]
@@ -299,7 +297,7 @@ def render_text(report: TeamReport) -> str:
         trainee_rows = [[t.profile, *[grade_cell(t, sid) for sid in names]] for t in report.trainees.values()]
         out += _table(["trainee", *names], trainee_rows)
         if report.weakest_skill:
-            out += ["", f"Team focus: {SKILL_LABELS[report.weakest_skill]} has the lowest mean score "
+            out += ["", f"Team focus: {rubric_terms().label(report.weakest_skill)} has the lowest mean score "
                         f"({fmt_number(report.team_mean(report.weakest_skill))})."]
     if report.duplicates:
         out.append(f"({report.duplicates} attempt(s) appeared in more than one file and were counted once.)")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.records.report import SKILL_LABELS, SKILLS, TeamReport, fmt_number, grade_cell
+from simulator.records.report import TeamReport, fmt_number, grade_cell
+from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
 # Okabe–Ito colours, one per skill, in SKILLS order.
 SKILL_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
@@ -47,7 +48,7 @@ def render_html(report: TeamReport, *, title: str = "Customer Challenge Simulato
                   _trainee_table(report)]
         if report.weakest_skill:
             skill = report.weakest_skill
-            parts.append(f"<p><strong>Team focus:</strong> {escape(SKILL_LABELS[skill])} has the lowest mean "
+            parts.append(f"<p><strong>Team focus:</strong> {escape(rubric_terms().label(skill))} has the lowest mean "
                          f"score ({fmt_number(report.team_mean(skill))}).</p>")
     if report.duplicates:
         parts.append(f"<p>{report.duplicates} attempt(s) appeared in more than one file and were counted once.</p>")
@@ -83,7 +84,7 @@ def skill_chart_svg(report: TeamReport) -> str:
                 continue
             out.append(f'<rect x="{x:.1f}" y="{y(mean):.1f}" width="{bar}" height="{top + height - y(mean):.1f}" '
                        f'fill="{SKILL_COLOURS[k]}"><title>{escape(summary.scenario_id)} — '
-                       f'{SKILL_LABELS[skill]}: {mean:.0f}</title></rect>')
+                       f'{escape(rubric_terms().label(skill))}: {mean:.0f}</title></rect>')
             out.append(f'<text x="{x + bar / 2:.1f}" y="{y(mean) - 3:.1f}" font-size="9" text-anchor="middle" '
                        f'fill="#333">{mean:.0f}</text>')
         label = summary.scenario_id if len(summary.scenario_id) <= 22 else summary.scenario_id[:21] + "…"
@@ -97,14 +98,14 @@ def skill_chart_svg(report: TeamReport) -> str:
 
 
 def _legend() -> str:
-    items = "".join(f'<span><i style="background:{colour}"></i>{escape(SKILL_LABELS[skill])}</span>'
+    items = "".join(f'<span><i style="background:{colour}"></i>{escape(rubric_terms().label(skill))}</span>'
                     for skill, colour in zip(SKILLS, SKILL_COLOURS))
     return f'<p class="legend">{items}</p>'
 
 
 def _scenario_table(report: TeamReport) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in
-                   ["Scenario", "Trainees", "Finished", "Pass %", "Overall"] + [SKILL_LABELS[s] for s in SKILLS])
+                   ["Scenario", "Trainees", "Finished", "Pass %", "Overall"] + [rubric_terms().label(s) for s in SKILLS])
     rows = []
     for s in report.scenarios.values():
         cells = [f"<td>{escape(s.title)}<br><small>{escape(s.scenario_id)}</small></td>",

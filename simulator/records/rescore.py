@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.records.progress import SKILLS
 from simulator.records.serialize import field
 from simulator.records.store import Attempt, Store
+from simulator.scenario.rubric_terms import SKILLS
 
 
 @dataclass(frozen=True, slots=True)

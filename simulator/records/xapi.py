@@ -7,7 +7,7 @@ as result extensions. The actor is an account (homePage + the profile name).
 
 Statement ids are uuid5 of the attempt's uid and the turn, so exporting again yields the
 same ids and an LRS treats the re-sent statements as the same ones instead of duplicates.
-`xapi_check.statement_problems` validates the shape against the specification.
+The tests check the shape against the specification (`tests/records/xapi_check.py`).
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from urllib.parse import quote
 
 from simulator.records.serialize import parse_timestamp
 from simulator.records.attempt import Attempt
+from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
 XAPI_VERSION = "1.0.3"
 # Placeholder base for activity and extension IRIs; a team sets its own with --xapi-base.
 DEFAULT_BASE = "https://customer-sim.example.org"
 # Fixed namespace for uuid5 statement ids: never change it, or re-exports get new ids.
 STATEMENT_NAMESPACE = uuid.UUID("6f1c2a52-3c1e-5d2b-9a57-3b6f3d0c2e11")
-SKILLS = ("calm", "listening", "empathy", "solutions", "follow_up")
-PASSING_GRADES = ("A", "B")  # fallback when an old attempt did not store `passed`
 
 VERBS = {
     "responded": "http://adlnet.gov/expapi/verbs/responded",
@@ -140,7 +139,7 @@ class StatementBuilder:
         seed, common, _, final_context, _, fallback_time = parts
         passed = (result or {}).get("passed")
         if not isinstance(passed, bool):
-            passed = attempt.grade in PASSING_GRADES
+            passed = attempt.grade in rubric_terms().passing_grades  # an old attempt did not store `passed`
         verb = self._verbs["passed" if passed else "failed"]
         return (f'{{"id":"{_uuid5(f"{seed}/result")}",'
                 f'"timestamp":{_time(attempt.finished_at or fallback_time)},{common},"verb":{verb},'

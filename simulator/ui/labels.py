@@ -10,8 +10,6 @@ OUTCOME_LABELS = {
     "walked-out": "Walked out",
 }
 OUTCOME_SYMBOLS = {"delighted": "★", "resolved": "✓", "unresolved": "…", "escalated": "▲", "walked-out": "✗"}
-SKILL_LABELS = {"calm": "Calm", "listening": "Listening", "empathy": "Empathy",
-                "solutions": "Solutions", "follow_up": "Follow-up"}
 
 
 def outcome_label(outcome: str) -> str:
@@ -27,4 +25,7 @@ def expression_label(expression: str) -> str:
 
 
 def skill_label(skill: str) -> str:
-    return SKILL_LABELS.get(skill, skill.replace("_", " ").capitalize())
+    """The skill's label from rubric.yaml (the one place the labels live)."""
+    from simulator.scenario.rubric_terms import rubric_terms
+
+    return rubric_terms().label(skill)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pygame
 
+from simulator.scenario.model import SKILLS as SKILL_ORDER  # the rubric's skills, in its order
 from simulator.ui import input as act
 from simulator.ui.debrief_model import debrief_for, expression_bands, mood_series
 from simulator.ui.labels import outcome_label, outcome_symbol
@@ -20,8 +21,6 @@ from simulator.ui.widgets.button import Button
 from simulator.ui.widgets.charts import draw_mood_chart, draw_skill_bars, skill_bars_height
 from simulator.ui.widgets.chrome import content_rect, draw_footer, draw_header
 from simulator.ui.widgets.scroll import ScrollView
-
-SKILL_ORDER = ("calm", "listening", "empathy", "solutions", "follow_up")
 
 
 class DebriefScene(Scene):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pygame
 
 from simulator.ui import input as act
+from simulator.scenario.rubric_terms import rubric_terms
 from simulator.scenario.sources import USER
 from simulator.ui.library import LibrarySection, ScenarioEntry, open_in_file_manager
 from simulator.ui.scene import Scene
@@ -466,7 +467,7 @@ class PickerScene(Scene):
                        style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                        "title", size)
             # "Best" only for a passing grade: an F is where they are, not a best
-            caption = "Best" if grade in ("A", "B") else "Tried"
+            caption = "Best" if grade in rubric_terms().passing_grades else "Tried"
         else:
             pygame.draw.circle(surface, style.color("border"), center, size // 2, max(2, style.px(2)))
             dash = size // 6

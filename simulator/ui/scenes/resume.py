@@ -34,6 +34,9 @@ class ResumeScene(OverlayScene):
         self._question: tuple[str, ...] = ()
         self._detail: tuple[str, ...] = ()
 
+    def hints(self) -> list[tuple[str, str]]:
+        return [("←→", "Choose"), ("Enter", "Resume"), ("Esc", "Start fresh")]
+
     def _wrap(self, width: int) -> None:
         app, style = self.app, self.app.style
         self._question = app.text.wrap(self.question, style, "subtitle", width, "bold")

@@ -35,7 +35,7 @@ class ResumeScene(OverlayScene):
         self._detail: tuple[str, ...] = ()
 
     def hints(self) -> list[tuple[str, str]]:
-        return [("←→", "Choose"), ("Enter", "Resume"), ("Esc", "Start fresh")]
+        return [("←→", "Move"), ("Enter", "Choose"), ("Esc", "Start fresh")]
 
     def _wrap(self, width: int) -> None:
         app, style = self.app, self.app.style

@@ -22,7 +22,7 @@ import numpy as np
 from simulator.engine import mood as mood_model
 from simulator.engine.compiled import CompiledScenario, compile_scenario
 from simulator.engine.conditions import ConversationFacts, holds
-from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, reply_facts
+from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, TurnFacts, reply_facts
 from simulator.engine.shuffle import check_seed, display_order
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import Ending, Node, Scenario
@@ -97,10 +97,31 @@ class Result:
     held_back_by: tuple[str, ...] = ()  # skills under the rubric's floor: why it did not pass
 
 
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """Everything about a session that changes, as plain values: what `snapshot()` writes
+    (engine/snapshot.py turns it into versioned JSON and back) and `restore()` adopts. The
+    rubric state is not here: it is a pure function of the transcript and is rebuilt."""
+
+    seed: int | None
+    phase: Phase
+    node_id: str
+    turn: int
+    mood: Mapping[str, float]  # by dimension name
+    act_uses: Mapping[str, int]  # act id -> times used
+    grievance_open: bool
+    visited: tuple[str, ...]
+    choices: tuple[int, ...]
+    transcript: tuple[TurnRecord, ...]
+    outcome: str | None
+    ending_id: str | None
+    note: str
+
+
 class Session:
     """One play-through of a scenario. See the module docstring and the team brief."""
 
-    SNAPSHOT_VERSION = 2
+    SNAPSHOT_VERSION = 2  # the snapshot format this session writes (engine/snapshot.py VERSION)
 
     def __init__(self, scenario: Scenario, catalog: Catalog, *, compiled: CompiledScenario | None = None,
                  seed: int | None = None) -> None:
@@ -362,6 +383,15 @@ class Session:
             session.choose(i)
         return session
 
+    def state(self) -> SessionState:
+        """The changing state as plain values (what a snapshot stores)."""
+        model = self._compiled.mood
+        return SessionState(
+            seed=self._seed, phase=self._phase, node_id=self._node_id, turn=self._turn,
+            mood=model.as_dict(self._mood), act_uses={model.acts[row]: n for row, n in sorted(self._uses.items())},
+            grievance_open=self._grievance_open, visited=tuple(self._visited), choices=tuple(self._choices),
+            transcript=tuple(self._transcript), outcome=self._outcome, ending_id=self._ending_id, note=self._note)
+
     def snapshot(self) -> dict[str, Any]:
         """The full state as a JSON-able dict (versioned; nodes named by id)."""
         from simulator.engine.snapshot import make_snapshot
@@ -372,11 +402,47 @@ class Session:
     def restore(cls, scenario: Scenario, catalog: Catalog, snapshot: Any, *,
                 compiled: CompiledScenario | None = None) -> "Session":
         """Rebuild a session from `snapshot()` output; raises SnapshotError with a clear message."""
-        from simulator.engine.snapshot import apply_snapshot
+        from simulator.engine.snapshot import read_snapshot
 
         session = cls(scenario, catalog, compiled=compiled)
-        apply_snapshot(session, snapshot)
+        state, note = read_snapshot(session, snapshot)
+        session._adopt(state, note)
         return session
+
+    def _adopt(self, state: SessionState, restore_note: str) -> None:
+        """Take over a checked `state` (from `read_snapshot`, which has matched its acts, mood
+        dimensions and nodes to this scenario and catalog)."""
+        model, scenario = self._compiled.mood, self._scenario
+        self._seed = state.seed
+        self._node_id, self._turn = state.node_id, state.turn
+        self._mood = np.array([state.mood[d] for d in model.dimensions], dtype=np.float64)
+        self._expression_of = None
+        self._uses = {model.act_index[act]: n for act, n in state.act_uses.items()}
+        self._grievance_open = state.grievance_open
+        self._visited = list(state.visited)
+        self._choices = list(state.choices)
+        self._transcript = list(state.transcript)
+        self._phase, self._outcome, self._ending_id, self._note = state.phase, state.outcome, state.ending_id, state.note
+        self._options = None
+        self._result = None
+        self._restore_note = restore_note
+        # the rubric is a pure function of the turns played: rebuild it rather than trust stored numbers
+        tracker = self._compiled.rubric.tracker()
+        for record in state.transcript:
+            # as stored, plus what today's scenario says about the node and reply (provokes, hand_off_right)
+            at = scenario.nodes.get(record.node_id)
+            reply = at.replies[record.reply_index] if at and 0 <= record.reply_index < len(at.replies) else None
+            tracker.add_turn(TurnFacts(turn=record.turn, acts=record.acts, reply_text=record.reply_text,
+                                       skills=record.skills, note=record.note, ends=record.ended,
+                                       provokes=at.provokes if at else (),
+                                       hand_off_right=reply.hand_off_right if reply else False))
+        self._tracker = tracker
+        if self._phase is Phase.ENDED:
+            tracker.finish(state.outcome)
+        else:
+            self._enter(self._node_id)  # re-checks that the node still offers a reply after edits
+            if self._phase is Phase.ENDED:
+                tracker.finish(self._outcome)
 
 
 def pick_line(node: Node, expression: str, scale: Sequence[str]) -> str:

@@ -1,7 +1,8 @@
 """Session snapshots: the whole changing state as a versioned, JSON-able dict.
 
-Split out of session.py to keep both files readable; these functions are the session's own
-serialisation and touch its private state on purpose. Nodes are named by id, never by
+The session hands out its state as a `SessionState` (`Session.state()`) and adopts a checked
+one (`Session.restore`); this module only turns that value into JSON and back, checking every
+field, and never touches the session's private attributes. Nodes are named by id, never by
 object, so a save survives edits to the scenario as long as the node it stopped at still
 exists. Floats are stored as Python floats, which JSON round-trips exactly.
 
@@ -12,19 +13,14 @@ restores with seed None, i.e. authored order, which is the order it was shown in
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, TYPE_CHECKING
+from typing import Any, Mapping
 
-import numpy as np
-
-from simulator.engine.rubric import Evidence, TurnFacts
-from simulator.engine.session import Phase, ReplyOption, SnapshotError, TurnRecord
+from simulator.engine.rubric import Evidence
+from simulator.engine.session import Phase, ReplyOption, Session, SessionState, SnapshotError, TurnRecord
 from simulator.engine.shuffle import check_seed
 
-if TYPE_CHECKING:
-    from simulator.engine.session import Session
-
 FORMAT = "customer-sim/session"
-VERSION = 2
+VERSION = Session.SNAPSHOT_VERSION
 OLDEST_VERSION = 1  # version 1 had no seed: it restores as seed None (authored order)
 
 
@@ -56,29 +52,29 @@ def record_to_json(record: TurnRecord) -> dict[str, Any]:
     }
 
 
-def make_snapshot(session: "Session") -> dict[str, Any]:
-    """The session's full state; `Session.restore` reads it back."""
-    model = session.compiled.mood
+def make_snapshot(session: Session) -> dict[str, Any]:
+    """The session's full state (`Session.state()`) as versioned JSON; `read_snapshot` reads it back."""
+    state = session.state()
     return {
         "format": FORMAT,
         "version": VERSION,
         "scenario": {"id": session.scenario.id, "sha256": session.scenario.source_sha256},
         "catalog_sha256": session.catalog.sha256,
-        "seed": session.seed,
-        "choices": list(session.choices),
+        "seed": state.seed,
+        "choices": list(state.choices),
         "state": {
-            "phase": session.phase.value,
-            "node": session.node_id,
-            "turn": session.turn,
-            "mood": model.as_dict(session._mood),
-            "act_uses": {model.acts[row]: n for row, n in sorted(session._uses.items())},
-            "grievance_open": session._grievance_open,
-            "visited": list(session.visited),
-            "outcome": session._outcome,
-            "ending": session._ending_id,
-            "note": session._note,
+            "phase": state.phase.value,
+            "node": state.node_id,
+            "turn": state.turn,
+            "mood": dict(state.mood),
+            "act_uses": dict(state.act_uses),
+            "grievance_open": state.grievance_open,
+            "visited": list(state.visited),
+            "outcome": state.outcome,
+            "ending": state.ending_id,
+            "note": state.note,
         },
-        "transcript": [record_to_json(r) for r in session.transcript],
+        "transcript": [record_to_json(r) for r in state.transcript],
     }
 
 
@@ -173,8 +169,10 @@ def record_from_json(value: Any, dims: tuple[str, ...], where: str) -> TurnRecor
         raise SnapshotError(f"snapshot {where}: missing key {missing}") from None
 
 
-def apply_snapshot(session: "Session", snapshot: Any) -> None:
-    """Load a snapshot into a freshly started session (same scenario); raises SnapshotError."""
+def read_snapshot(session: Session, snapshot: Any) -> tuple[SessionState, str]:
+    """Check a snapshot against a freshly started session's scenario and catalog; returns the
+    state to adopt and a note on what changed since it was taken ('' = nothing). Raises
+    SnapshotError naming the bad field. Changes nothing: `Session.restore` adopts the state."""
     if not isinstance(snapshot, Mapping):
         raise SnapshotError(f"a snapshot must be the mapping Session.snapshot() returned, "
                             f"got {type(snapshot).__name__}")
@@ -235,7 +233,7 @@ def apply_snapshot(session: "Session", snapshot: Any) -> None:
     for act, count in uses_raw.items():
         if act not in model.act_index:
             raise SnapshotError(f"snapshot state.act_uses names act {act!r}, which is not in acts.yaml any more")
-        uses[model.act_index[act]] = _need(count, int, f"state.act_uses.{act}", "an int")
+        uses[act] = _need(count, int, f"state.act_uses.{act}", "an int")
     if turn < 0:
         raise SnapshotError(f"snapshot state.turn must be >= 0, got {turn}")
     choices = _need(snapshot.get("choices"), list, "'choices'", "a list of ints")
@@ -247,33 +245,8 @@ def apply_snapshot(session: "Session", snapshot: Any) -> None:
         raise SnapshotError(f"snapshot is inconsistent: state.turn is {turn} but it holds {len(choices)} "
                             f"choice(s) and {len(transcript)} transcript turn(s)")
 
-    session._seed = seed
-    session._node_id = node
-    session._turn = turn
-    session._mood = np.array([mood[d] for d in model.dimensions], dtype=np.float64)
-    session._uses = uses
-    session._grievance_open = grievance_open
-    session._visited = list(visited)
-    session._choices = list(choices)
-    session._transcript = transcript
-    session._phase, session._outcome, session._ending_id, session._note = phase, outcome, ending, note
-    session._options = None
-    session._result = None
-    session._restore_note = "; ".join(notes)
-    # the rubric is a pure function of the turns played: rebuild it rather than trust stored numbers
-    tracker = session.compiled.rubric.tracker()
-    for record in transcript:
-        # as stored, plus what today's scenario says about the node and reply (provokes, hand_off_right)
-        at = scenario.nodes.get(record.node_id)
-        reply = at.replies[record.reply_index] if at and 0 <= record.reply_index < len(at.replies) else None
-        tracker.add_turn(TurnFacts(turn=record.turn, acts=record.acts, reply_text=record.reply_text,
-                                   skills=record.skills, note=record.note, ends=record.ended,
-                                   provokes=at.provokes if at else (),
-                                   hand_off_right=reply.hand_off_right if reply else False))
-    session._tracker = tracker
-    if phase is Phase.ENDED:
-        tracker.finish(outcome)
-    else:
-        session._enter(node)  # re-checks that the node still offers a reply after edits
-        if session._phase is Phase.ENDED:
-            tracker.finish(session._outcome)
+    state_value = SessionState(
+        seed=seed, phase=phase, node_id=node, turn=turn, mood=mood, act_uses=uses, grievance_open=grievance_open,
+        visited=tuple(visited), choices=tuple(choices), transcript=tuple(transcript), outcome=outcome,
+        ending_id=ending, note=note)
+    return state_value, "; ".join(notes)

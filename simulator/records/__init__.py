@@ -9,7 +9,8 @@ Engine-side: nothing here imports pygame. Where to start:
 * `store`         `open_store(path)` -> `Store`: attempts, profiles, settings, grades
 * `progress`      best/latest grade per scenario, skill trends, the skill to focus on next
 * `rescore`       an old attempt's score under today's scenario and rules (by replay)
-* `exports`, `xapi`, `xapi_check`   CSV / JSON / xAPI files (`customer-sim export`)
+* `exports`, `xapi`              CSV / JSON / xAPI files (`customer-sim export`; the tests check
+                  the statements with tests/records/xapi_check.py)
 * `report`, `report_html`           team summary from exports (`customer-sim report`)
 * `outbox`        xAPI statements queued with each turn for the team's LRS
 * `lrs_settings`, `lrs_client`, `lrs_sender`, `lrs_report`   the LRS: settings (env, then

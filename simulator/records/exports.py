@@ -20,8 +20,8 @@ from typing import Any, TextIO
 from simulator.records.serialize import dumps, iso_timestamp, loads
 from simulator.records.store import Attempt, AttemptRow, Store
 from simulator.records.xapi import StatementBuilder, write_statements
+from simulator.scenario.rubric_terms import SKILLS
 
-SKILLS = ("calm", "listening", "empathy", "solutions", "follow_up")
 CSV_COLUMNS = ("attempt_uid", "profile", "scenario_id", "scenario_title", "status", "started_at",
                "finished_at", "outcome", "grade", "overall", *SKILLS, "turns",
                "scenario_sha256", "catalog_sha256")
@@ -70,14 +70,6 @@ def write_csv(attempts: Iterable[Attempt], stream: TextIO) -> int:
     return count
 
 
-def json_record(attempt: Attempt) -> dict[str, Any]:
-    """An attempt for the JSON export: scores, choices (0-based), per-turn transcript, moods
-    and evidence. The session snapshot is left out: it is internal engine state."""
-    return json.loads(json_record_text(AttemptRow(
-        attempt, dumps(attempt.moods or []), dumps(attempt.evidence or []), dumps(attempt.turns or []),
-        dumps(attempt.result) if attempt.result is not None else None)))
-
-
 def json_record_text(row: AttemptRow) -> str:
     """The JSON export's text for one attempt. The stored transcript, moods and evidence are
     already JSON written by the store, so they are spliced in as they are, unparsed: this
@@ -112,16 +104,6 @@ class _JsonWriter:
 
     def close(self) -> None:
         self.stream.write("\n ]\n}\n")
-
-
-def write_json(attempts: Iterable[Attempt], stream: TextIO, *, profile: str | None = None) -> int:
-    """The JSON export of `attempts` (full attempts) into `stream`; returns the count."""
-    writer = _JsonWriter(stream, profile)
-    for attempt in attempts:
-        writer.add(AttemptRow(attempt, dumps(attempt.moods or []), dumps(attempt.evidence or []),
-                              dumps(attempt.turns or []), dumps(attempt.result) if attempt.result is not None else None))
-    writer.close()
-    return writer.count
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.records.progress import Progress, load_progress
-from simulator.records.serialize import parse_timestamp
 from simulator.records.store import Attempt, RecordsError, Store, open_store
 
 __all__ = ["RecordingSession", "ResumeOffer", "ResumeError", "resume_offer", "resume", "decline",
@@ -252,14 +251,3 @@ def saving_status(store: Store, play: RecordingSession | None = None) -> str | N
                     f"{play.save_problem}). They are kept and saved, in order, as soon as saving works again.")
         return f"The last turn could not be saved: {play.save_problem}"
     return None
-
-
-def minutes_ago(timestamp: str | None, now: str | None = None) -> int | None:
-    """Whole minutes since `timestamp` (for "10 minutes ago" in the resume dialog)."""
-    start, end = parse_timestamp(timestamp), parse_timestamp(now) if now else None
-    if start is None:
-        return None
-    from datetime import datetime, timezone
-
-    end = end or datetime.now(timezone.utc)
-    return max(0, int((end - start).total_seconds() // 60))

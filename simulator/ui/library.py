@@ -219,12 +219,6 @@ class ScenarioLibrary:
             section.entries.append(entry)
         return entry
 
-    def entry_for(self, path: Path) -> ScenarioEntry | None:
-        for entry in self.entries:
-            if entry.path == Path(path):
-                return entry
-        return None
-
 
 def open_in_file_manager(folder: Path) -> bool:
     """Ask the desktop to show `folder` in its file manager; False when there is no way to.

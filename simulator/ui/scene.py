@@ -63,7 +63,6 @@ class SceneStack:
         self._scenes: list[Scene] = []
         self._callbacks: list[Callback | None] = []
         self._pending: list[tuple[str, Scene | None, Any, Callback | None]] = []
-        self.changed = False  # set whenever the stack changes; the app clears it
 
     # -- requests (applied later) --------------------------------------------------------
     def push(self, scene: Scene, on_result: Callback | None = None) -> None:
@@ -115,8 +114,6 @@ class SceneStack:
                 scene.layout(*size)
             if self._scenes and not self._pending:
                 self._scenes[-1].enter()
-        if applied:
-            self.changed = True
         return applied
 
     # -- queries -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from simulator.records import outbox
 from simulator.records.exports import export
 from simulator.records.store import RecordsError, open_store
 from simulator.records.xapi import StatementBuilder
-from simulator.records.xapi_check import statement_problems
+from xapi_check import statement_problems
 
 
 def _outbox_texts(store) -> dict[str, str]:

@@ -23,7 +23,7 @@ from simulator.records import outbox
 from simulator.records.lrs_client import LrsClient
 from simulator.records.lrs_sender import Sender, start_background_sender
 from simulator.records.store import open_store
-from simulator.records.xapi_check import statement_problems
+from xapi_check import statement_problems
 
 TOUR = ROOT / "tests" / "fixtures" / "scenarios" / "format_tour.yaml"
 

@@ -11,7 +11,7 @@ from records_helpers import BAD, GOOD, record_play
 from simulator.cli import main
 from simulator.records.exports import CSV_COLUMNS, safe_cell, unsafe_cell
 from simulator.records.store import open_store
-from simulator.records.xapi_check import statements_problems
+from xapi_check import statements_problems
 
 
 @pytest.fixture()

@@ -1,6 +1,6 @@
 """xAPI statements: shape checked against the specification's rules, stable ids on re-export.
 
-`simulator.records.xapi_check` holds the rules (written from xAPI 1.0.3, Part Two); the
+`tests/records/xapi_check.py` (test-only tooling) holds the rules (written from xAPI 1.0.3, Part Two); the
 first half of this file proves the checker rejects what the specification rejects, the
 second half runs it over real exported attempts.
 """
@@ -17,7 +17,7 @@ import pytest
 from records_helpers import BAD, GOOD, record_play
 from simulator.records.store import open_store
 from simulator.records.xapi import VERBS, XAPI_VERSION, StatementBuilder, write_statements
-from simulator.records.xapi_check import statement_problems, statements_problems
+from xapi_check import statement_problems, statements_problems
 
 VALID = {
     "id": "12345678-1234-4678-9234-567812345678",

@@ -11,7 +11,7 @@ drawn later, never cut with an ellipsis, and that the focused widget has a visib
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import numpy as np
 import pygame
@@ -162,3 +162,20 @@ def test_the_progress_screen_fits_at_every_size(tmp_path):
         app.close()
         store.close()
         pygame.display.quit()
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_every_shipped_scenarios_briefing_and_first_turn_fit(make_app, path):
+    # each scenario's own words: the longest briefings, opening lines and replies
+    from simulator.ui.driver import finish_line, press, scene_name
+
+    app = make_app(path)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "briefing"
+    problems = _check_every_style(app, f"briefing {path.stem}")
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "conversation"
+    finish_line(app)
+    problems += _check_every_style(app, f"conversation {path.stem}")
+    assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:40])

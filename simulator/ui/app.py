@@ -1,8 +1,9 @@
 """The game application: window, style, scene stack and a frame loop that sleeps when idle.
 
-The loop draws only when something changed. While nothing moves it blocks in
-`pygame.event.wait(timeout)`, so an idle game costs almost no CPU; while text types or the
-face eases it runs at up to 60 frames per second with `dt` from the real clock.
+The loop draws only when something changed. While nothing moves it blocks in SDL's own
+event wait (simulator/ui/event_wait.py; pygame's `event.wait` wakes every millisecond), so
+an idle game costs almost no CPU; while text types or the face eases it runs at up to 60
+frames per second with `dt` from the real clock.
 
 Tests and benchmarks drive the same code without `run()`: `open()`, then `feed(events)` /
 `pump()` / `advance(seconds)` process events and frames deterministically.
@@ -104,6 +105,7 @@ class App:
         self._windowed_size = size or (1280, 720)
         self._dirty = True
         self._listeners: list[SessionListener] = []
+        self._native_wait: Any = None  # event_wait.native_waiter() once looked up (False: none)
         # Replaceable (e.g. by the records layer, to hand out sessions that save each turn):
         # (scenario, catalog, choices) -> an object with the Session API.
         self.session_factory: SessionFactory = replay_session
@@ -114,6 +116,11 @@ class App:
     # ------------------------------------------------------------------ set-up
     def open(self) -> None:
         """Create the window, fonts and the first scene (the Start screen)."""
+        # Every pixel is drawn on the CPU, so the window only needs a plain framebuffer. Left
+        # to itself SDL puts an OpenGL (or Direct3D/Metal) renderer behind the window surface:
+        # with a software GL (Mesa + LLVM, e.g. under Xvfb or a VM) that alone is ~110 MB
+        # resident at 1920x1080. setdefault: a player can still ask for it in the environment.
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
         pygame.display.init()
         pygame.font.init()
         pygame.display.set_caption(TITLE)
@@ -323,8 +330,22 @@ class App:
                     return events
                 time.sleep(IDLE_POLL_S)
             return []
-        first = pygame.event.wait(IDLE_WAIT_MS)
-        return [first] + pygame.event.get() if first.type != pygame.NOEVENT else []
+        if self._native_wait is None:
+            from simulator.ui.event_wait import native_waiter
+
+            self._native_wait = native_waiter() or False
+        if self._native_wait:
+            # SDL blocks on the window system itself: no wake-ups until input (see event_wait.py)
+            self._native_wait(IDLE_WAIT_MS)
+            return pygame.event.get()
+        # pygame.event.wait would wake every millisecond: short sleeps cost far less
+        deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
+        while time.perf_counter() < deadline:
+            events = pygame.event.get()
+            if events:
+                return events
+            time.sleep(IDLE_POLL_S)
+        return []
 
     @property
     def _polling_driver(self) -> bool:

@@ -49,6 +49,7 @@ class LayoutLog:
     focus_rings: list[tuple[pygame.Rect, int]] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)
     scroll_clips: list[pygame.Rect] = field(default_factory=list)
+    ring_outlines: list[pygame.Rect] = field(default_factory=list)  # each ring's outer edge
     _order: int = 0
     _tags: dict = field(default_factory=dict)
 
@@ -73,8 +74,9 @@ class LayoutLog:
         rect = pygame.Rect(rect)
         self.panels.append(PanelMark(rect, self._next(), kind, rect if clip is None else rect.clip(clip)))
 
-    def focus_ring(self, rect: pygame.Rect) -> None:
+    def focus_ring(self, rect: pygame.Rect, outer: pygame.Rect | None = None) -> None:
         self.focus_rings.append((pygame.Rect(rect), self._next()))
+        self.ring_outlines.append(pygame.Rect(outer if outer is not None else rect))
 
     def scrolling(self, rect: pygame.Rect) -> None:
         """A viewport that scrolls: text cut by its edges can be scrolled into view."""
@@ -157,6 +159,12 @@ class LayoutLog:
                         found.append(f"{where} is hidden under a {later.kind} {tuple(later.rect)}")
                         break
         found += self._crowding()
+        dim = self._last_dim()
+        bars = [p for p in self.panels if p.kind == "bar" and p.order > dim]
+        for (rect, order), outline in zip(self.focus_rings, self.ring_outlines):
+            for bar in bars:
+                if order > dim and bar.clip.colliderect(outline):
+                    found.append(f"the focus ring {tuple(outline)} runs under a scroll bar {tuple(bar.rect)}")
         for text in self.truncated:
             found.append(f"{text!r} was cut with an ellipsis")
         return found

@@ -92,3 +92,13 @@ def test_a_scene_under_a_modal_draws_no_focus_ring(kit):
     assert log.focus_rings == []
     draw_focus_ring(surface, pygame.Rect(20, 20, 100, 30), style)
     assert len(log.visible_focus_rings()) == 1
+
+
+def test_a_focus_ring_under_a_scroll_bar_is_flagged(kit):
+    surface, log, text, style = kit
+    view = ScrollView()
+    view.rect = pygame.Rect(10, 10, 200, 100)
+    view.set_content(400)
+    draw_focus_ring(surface, pygame.Rect(14, 14, 196, 40), style)  # reaches the view's right edge
+    view.draw_bar(surface, style)
+    assert any("runs under a scroll bar" in p for p in _problems(surface, log))

@@ -154,6 +154,8 @@ class StartScene(Scene):
             self.list_view.ensure_visible(index * step, index * step + button_h + style.px(16))
         x = self.card.x + style.space("l")
         width = self.card.width - 2 * style.space("l")
+        if self.list_view.scrollable:  # room for the scroll bar beside the focus ring
+            width -= style.px(12)
         for index, button in enumerate(self.profile_buttons):
             button.rect = pygame.Rect(x, self._list_top + index * step - self.list_view.offset, width, button_h)
 

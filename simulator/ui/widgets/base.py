@@ -43,7 +43,7 @@ def draw_focus_ring(surface: pygame.Surface, rect: pygame.Rect, style: Style, ra
     pygame.draw.rect(surface, style.color("focus"), ring, style.focus_width, border_radius=radius)
     log = log_of(surface)
     if log is not None:
-        log.focus_ring(rect)
+        log.focus_ring(rect, ring)
 
 
 def draw_badge(surface: pygame.Surface, app, center: tuple[int, int], label: str, fill: Color,

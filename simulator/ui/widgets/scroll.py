@@ -87,6 +87,9 @@ class ScrollView:
         track = pygame.Rect(self.rect.right - width - style.px(2), self.rect.y + style.px(4),
                             width, self.rect.height - style.px(8))
         pygame.draw.rect(surface, style.color("bar_track"), track, border_radius=width // 2)
+        log = log_of(surface)
+        if log is not None:
+            log.panel(track, "bar")
         share = self.rect.height / max(1, self.content_height)
         thumb_h = max(style.px(28), round(track.height * share))
         span = track.height - thumb_h

@@ -92,9 +92,12 @@ class FaceRenderer:
     The cache is bounded (LRU) so a long session with many customers and moods keeps a
     fixed memory footprint."""
 
-    def __init__(self, limit: int = 48) -> None:
+    def __init__(self, limit: int = 48, max_bytes: int = 8 * 2**20) -> None:
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._limit = limit
+        # by pixels too: a face at 1920x1080 is ~0.9 MB, so 48 of them held 42 MB
+        self._max_bytes = max_bytes
+        self._bytes = 0
 
     def surface(self, style: Style, size: int, valence: float, arousal: float,
                 look: CustomerLook | None = None) -> pygame.Surface:
@@ -105,8 +108,10 @@ class FaceRenderer:
         if image is None:
             image = draw_face(style, size, key[1], key[2], look, mood_tint(style, key[1]))
             self._cache[key] = image
-            if len(self._cache) > self._limit:
-                self._cache.popitem(last=False)
+            self._bytes += image.get_pitch() * image.get_height()
+            while len(self._cache) > 1 and (len(self._cache) > self._limit or self._bytes > self._max_bytes):
+                _, dropped = self._cache.popitem(last=False)
+                self._bytes -= dropped.get_pitch() * dropped.get_height()
         else:
             self._cache.move_to_end(key)
         return image

@@ -30,6 +30,9 @@ FONTS_DIR = ASSETS_DIR / "fonts"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _PROBE_PX = 24
 _CACHE_LIMIT = 1500
+# Rendered lines are capped by their pixels too: at 1920x1080 one line of body text is
+# ~75 kB, so 1500 of them would hold >100 MB. Least recently drawn lines go first.
+CACHE_BYTES = 12 * 2**20
 _INVISIBLE_CATEGORIES = frozenset(("Cf", "Cc", "Zl", "Zp", "Mn", "Me"))  # drawn as nothing when no font has them
 
 
@@ -82,6 +85,8 @@ class TextRenderer:
         self._glyph_ok: dict[tuple[str, str], bool] = {}
         self._notdef: dict[str, object] = {}
         self._lines: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._line_bytes = 0  # pixels held by _lines, in bytes (bounded by CACHE_BYTES)
+        self.cache_bytes = CACHE_BYTES
         self._wraps: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
         self.hits = 0
         self.misses = 0
@@ -239,8 +244,10 @@ class TextRenderer:
         clean = clean_text(text).replace("\n", " ")
         surface = self._render_runs(clean, px, color, weight)
         self._lines[key] = surface
-        if len(self._lines) > _CACHE_LIMIT:
-            self._lines.popitem(last=False)
+        self._line_bytes += _bytes(surface)
+        while len(self._lines) > 1 and (len(self._lines) > _CACHE_LIMIT or self._line_bytes > self.cache_bytes):
+            _, dropped = self._lines.popitem(last=False)
+            self._line_bytes -= _bytes(dropped)
         if self.log is not None:
             self.log.tag(surface, clean)
         return surface
@@ -274,7 +281,18 @@ class TextRenderer:
     def clear(self) -> None:
         """Drop rendered lines (after a theme or size change they will not be reused)."""
         self._lines.clear()
+        self._line_bytes = 0
         self._wraps.clear()
+
+    @property
+    def cached_bytes(self) -> int:
+        """Bytes of pixels the rendered-line cache holds now (never above `cache_bytes`
+        but for a single line bigger than the whole budget)."""
+        return self._line_bytes
+
+
+def _bytes(surface: pygame.Surface) -> int:
+    return surface.get_pitch() * surface.get_height()
 
 
 def _fast(surface: pygame.Surface) -> pygame.Surface:

@@ -187,8 +187,18 @@ class PickerScene(Scene):
                                      self.area.width + style.px(16), self.area.height - notice_h)
         self.columns = 2 if self.area.width >= style.px(820) else 1
         gap = style.space("l")
-        card_w = (self.area.width - gap * (self.columns - 1)) // self.columns
         card_h = self._card_height()
+        height = self._grid(self.area.width, gap, card_h)
+        if height > self.view.rect.height:  # it scrolls: narrower cards, clear of the bar and its focus ring
+            height = self._grid(self.area.width - style.px(12), gap, card_h)
+        self.view.line_step = card_h // 3
+        self.view.set_content(height if self._base or self._headings else 0)
+        self._place()
+
+    def _grid(self, width: int, gap: int, card_h: int) -> int:
+        """Lay the headings and cards out `width` wide (content coordinates); returns the height."""
+        style = self.app.style
+        card_w = (width - gap * (self.columns - 1)) // self.columns
         self._base = []
         self._headings = []
         self._content = {}
@@ -199,21 +209,19 @@ class PickerScene(Scene):
         for section, count in groups:
             if section is not None:
                 head_h = self._heading_height(section)
-                self._headings.append((section, pygame.Rect(self.area.x, y, self.area.width, head_h)))
+                self._headings.append((section, pygame.Rect(self.area.x, y, width, head_h)))
                 y += head_h + style.space("s")
             group = [next(cards, None) for _ in range(count)]
-            for start in range(0, count, self.columns):
+            for first in range(0, count, self.columns):
                 # every card in a row as tall as the tallest: text wraps in full, never cut
-                row_cards = group[start:start + self.columns]
+                row_cards = group[first:first + self.columns]
                 heights = [self._measure_card(card, card_w) if card is not None else card_h for card in row_cards]
                 row_h = max(heights)
                 for col in range(len(row_cards)):
                     self._base.append(pygame.Rect(self.area.x + col * (card_w + gap), y, card_w, row_h))
                 y += row_h + gap
             y += style.space("m") if section is not None else 0
-        self.view.line_step = card_h // 3
-        self.view.set_content(y - gap + style.px(8) if self._base or self._headings else 0)
-        self._place()
+        return y - gap + style.px(8)
 
     def _grade_column(self) -> int:
         app, style = self.app, self.app.style

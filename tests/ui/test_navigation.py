@@ -133,3 +133,28 @@ def test_a_confirmed_delete_returns_to_the_start_screen(make_app, keep):
     assert store.list_profiles() == ["Ana"] and app.profile is None
     assert [b.label for b in app.top.profile_buttons] == ["Ana"]
     assert "Deleted Bo" in app.notice[0]
+
+
+@pytest.mark.parametrize("confirming", [False, True])
+def test_the_trainee_card_fits_at_extra_large_text_on_the_smallest_window(make_app, confirming):
+    store = MemoryProfileStore()
+    store.create_profile("Ana")
+    store.create_profile("Bartholomew Featherstonehaugh")
+    app = make_app(SCENARIOS, store=store, profile="Bartholomew Featherstonehaugh", size=(1024, 640))
+    settings = app.settings.copy()
+    settings.text_size = "x-large"
+    app.apply_settings(settings)
+    press(app, pygame.K_n)
+    scene = app.top
+    if confirming:
+        scene._ask()
+    else:
+        _clear_field(app)
+        _type(app, "ana")
+        press(app, pygame.K_RETURN)  # an error in place of the card's text, wrapped
+        assert scene.error
+    app.settle()
+    assert app.window.get_rect().contains(scene.card)
+    rects = [item.rect for item in scene.buttons]
+    assert all(scene.card.contains(r) for r in rects)
+    assert not any(a.colliderect(b) for i, a in enumerate(rects) for b in rects[i + 1:])

@@ -64,7 +64,8 @@ class TraineeScene(OverlayScene):
         try:
             new = self.app.store.rename_profile(self.trainee, typed)
         except ProfileError as error:
-            self.error = str(error)
+            self.error = str(error)  # shown in place of the card's text, wrapped like it
+            self.layout(*self.app.size)
             return
         if new != self.trainee:
             self.app.profile = new
@@ -97,7 +98,8 @@ class TraineeScene(OverlayScene):
 
     # -- scene -------------------------------------------------------------------------
     def _text_lines(self, width: int) -> list[str]:
-        return self.app.text.wrap(self._message(), self.app.style, "body", max(8, width))
+        shown = self.error if self.error and not self.confirming else self._message()
+        return self.app.text.wrap(shown, self.app.style, "body", max(8, width))
 
     def card_size(self, width: int, height: int) -> tuple[int, int]:
         app, style = self.app, self.app.style
@@ -107,7 +109,7 @@ class TraineeScene(OverlayScene):
         lines = self._text_lines(w - 2 * pad)
         h = (2 * pad + app.text.line_height(style, "title", "bold") + style.space("m")
              + block_height(app.text, style, len(lines), "body") + style.space("m")
-             + len(self.buttons) * (button_h + style.space("s")) + app.text.line_height(style, "caption"))
+             + len(self.buttons) * (button_h + style.space("s")))
         return w, min(h, height - 40)
 
     def layout(self, width: int, height: int) -> None:
@@ -121,16 +123,15 @@ class TraineeScene(OverlayScene):
         for item in self.buttons:
             item.rect = pygame.Rect(self.card.x + pad, y, self.card.width - 2 * pad, button_h)
             y += button_h + style.space("s")
-            if item is self.field:
-                self._error_y = y - style.space("s") + style.space("xs")
-                y += app.text.line_height(style, "caption")
 
     def handle_event(self, action) -> bool:
         if action.kind == act.BACK:
             self._back() if self.confirming else self.app.stack.pop(None)
             return True
         if self.wants_text_input and self.field.handle(action):
-            self.error = ""
+            if self.error:
+                self.error = ""
+                self.layout(*self.app.size)
             return True
         self.focus.handle(action)
         return True  # modal: nothing reaches the picker underneath
@@ -142,11 +143,9 @@ class TraineeScene(OverlayScene):
         app, style = self.app, self.app.style
         y = self.draw_frame(surface)
         pad = style.space("l")
+        color = style.color("danger") if self.error and not self.confirming else style.color("text_muted")
         draw_lines(surface, app.text, style, self._text_lines(self.card.width - 2 * pad), self.card.x + pad, y,
-                   "body", style.color("text_muted"))
+                   "body", color)
         focused = self.focus.focused
         for item in self.buttons:
             item.draw(surface, app, focused is item)
-        if self.error and not self.confirming:
-            image = app.text.render(self.error, style, "caption", style.color("danger"), "bold")
-            surface.blit(image, (self.card.x + pad, self._error_y))

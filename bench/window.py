@@ -97,7 +97,7 @@ def _env(data_dir: str, display: str | None) -> dict[str, str]:
 def measure() -> tuple[str, dict, dict]:
     """(where, memory result, idle result), each child on a fresh records folder."""
     use_x = shutil.which("Xvfb") is not None
-    where = "real window, Xvfb" if use_x else "dummy driver (no Xvfb)"
+    where = "real window, Xvfb" if use_x else "dummy driver, no Xvfb"
     results = []
     for mode in ("memory", "idle"):
         with tempfile.TemporaryDirectory(prefix="customer-sim-window-") as data_dir:

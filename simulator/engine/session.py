@@ -24,6 +24,7 @@ from simulator.engine.compiled import CompiledScenario, compile_scenario
 from simulator.engine.conditions import ConversationFacts, holds
 from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, TurnFacts, reply_facts
 from simulator.engine.shuffle import check_seed, display_order
+from simulator.engine.turn_record import ReplyOption, SnapshotError, TurnRecord  # SnapshotError: re-exported
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import Ending, Node, Scenario
 
@@ -40,44 +41,6 @@ class Phase(str, Enum):
 
 class ChoiceError(ValueError):
     """`choose()` was called with an index not on screen, or after the conversation ended."""
-
-
-class SnapshotError(ValueError):
-    """`restore()` got a snapshot it cannot use; the message says what and why."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyOption:
-    """A reply on screen now. `number` is what a person types: its 1-based position as shown."""
-
-    number: int
-    text: str
-    acts: tuple[str, ...]
-    reply_index: int  # authored index in node.replies (conditions may hide some; the seed reorders)
-
-
-@dataclass(frozen=True, slots=True)
-class TurnRecord:
-    """One turn: what the customer said, what was on screen, what was picked, what it did."""
-
-    turn: int  # 1-based
-    node_id: str
-    customer_line: str
-    expression_before: str
-    options: tuple[ReplyOption, ...]
-    choice: int  # 0-based index into options
-    reply_index: int
-    reply_text: str
-    acts: tuple[str, ...]
-    note: str
-    skills: tuple[tuple[str, float], ...]  # the reply's explicit skill points
-    mood_before: Mapping[str, float]
-    mood_after: Mapping[str, float]
-    expression_after: str
-    trigger: int | None  # index into scenario.triggers of the trigger that fired, or None
-    next_id: str  # where the conversation went: a node or an ending id
-    ended: bool  # this turn ended the conversation
-    evidence: tuple[Evidence, ...]  # evidence produced this turn (some may name earlier turns)
 
 
 @dataclass(frozen=True, slots=True)

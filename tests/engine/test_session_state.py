@@ -42,3 +42,13 @@ def test_no_engine_module_writes_a_sessions_private_attributes():
                             and isinstance(item.value, ast.Name) and item.value.id == "session":
                         offenders.append(f"{path.relative_to(ROOT)}:{item.lineno} session.{item.attr}")
     assert offenders == []
+
+
+def test_a_turn_reads_back_from_its_json_as_it_was(format_tour, catalog):
+    from simulator.engine.turn_record import TurnRecord
+
+    session = Session(format_tour, catalog, seed=3)
+    while session.phase is Phase.AWAITING_REPLY:
+        record = session.choose(0)
+        text = json.dumps(record.to_json())
+        assert TurnRecord.from_json(json.loads(text), session.compiled.mood.dimensions) == record

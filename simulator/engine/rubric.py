@@ -32,6 +32,7 @@ from typing import Any, Iterable, Mapping, Sequence
 # the values are defined with the facts; imported here so callers keep one import
 from simulator.engine.rubric_facts import Evidence, Scorecard, TurnFacts, reply_facts, resolution_reachable
 from simulator.engine.rubric_schema import rubric_problems
+from simulator.engine.rubric_rules import FINISH_RULES, TURN_RULES, Pending, mark_first_fix
 from simulator.scenario.catalog_model import Act, Catalog
 from simulator.scenario.model import SKILLS
 
@@ -144,15 +145,6 @@ def compile_rubric(catalog: Catalog, persona: str = "", *, resolution_reachable:
 
 
 @dataclass(slots=True)
-class _Pending:
-    """A refusal still waiting for its alternative (offer two roads)."""
-
-    turn: int
-    deadline: int
-    reply_text: str
-
-
-@dataclass(slots=True)
 class RubricTracker:
     """Scores one conversation turn by turn. Feed `add_turn` in order, then `finish`."""
 
@@ -164,7 +156,7 @@ class RubricTracker:
     apologies: int = 0
     fix_checked: bool = False
     close_checked: bool = False
-    pending: list[_Pending] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
     critical: list[tuple[int, str]] = field(default_factory=list)  # (turn, act)
     provocations: list[float] = field(default_factory=list)  # share of calm kept at each provocation met
     empathy_turns: int = 0  # persona empathy_loop: empathy turns before the first solution
@@ -177,7 +169,7 @@ class RubricTracker:
     def copy(self) -> "RubricTracker":
         """A copy that can go on scoring without touching this one (the analyser's prefix tree
         copies a parent's tracker for each child). Containers are copied one level: their items
-        (Evidence, _Pending, tuples) are never changed in place. `tests/engine/test_rubric.py`
+        (Evidence, Pending, tuples) are never changed in place. `tests/engine/test_rubric.py`
         checks every field is named here."""
         return RubricTracker(
             self.rubric, self.evidence.copy(), self.credited.copy(), self.seen.copy(), self.gained.copy(),
@@ -285,78 +277,12 @@ class RubricTracker:
             else:
                 self._lose(out, turn, skill, float(points), "reply_skills", message, text)
 
-        here = effective  # from here on, the order rules
-        # feel before fix / listen before solve: judged at the first fix
-        for rule_id, before_key in (("feel_before_fix", "feel_acts"), ("listen_before_solve", "listen_acts")):
+        here = effective  # from here on, the order rules (rubric_rules.TURN_RULES, in order)
+        for rule_id, rule in TURN_RULES:
             spec = rules.get(rule_id)
-            if spec is None or self.fix_checked or not here & set(spec.get("fix_acts", ())):
-                continue
-            before = set(spec.get(before_key, ()))
-            if (self.seen | here) & before:
-                self._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), rule_id,
-                             spec.get("met", rule_id), text, keep_zero="met" in spec)
-            else:
-                self._lose(out, turn, spec["skill"], float(spec.get("points", 0)), rule_id,
-                           spec.get("broken", rule_id), text)
-        if any(here & set(rules.get(r, {}).get("fix_acts", ())) for r in ("feel_before_fix", "listen_before_solve")):
-            self.fix_checked = True
-
-        # one sorry, then solve
-        spec = rules.get("one_sorry")
-        if spec is not None:
-            apology_acts = set(spec.get("apology_acts", ()))
-            for act_id in acts:
-                if act_id in apology_acts and act_id in here:
-                    self.apologies += 1
-                    if self.apologies > int(spec.get("limit", 2)):
-                        message = spec.get("broken", "Too many apologies.").replace("{count}", str(self.apologies))
-                        self._lose(out, turn, spec["skill"], float(spec.get("points", 0)), "one_sorry", message, text)
-
-        # offer two roads: a refusal needs an alternative in this reply or within `window` replies
-        spec = rules.get("two_roads")
-        if spec is not None:
-            alternatives = set(spec.get("alternative_acts", ()))
-            if here & alternatives:
-                for waiting in self.pending:
-                    self._credit(out, waiting.turn, spec["skill"], float(spec.get("credit", 0)), "two_roads",
-                                 spec.get("met", "two_roads"), waiting.reply_text, keep_zero="met" in spec)
-                self.pending.clear()
-            else:
-                still = []
-                for waiting in self.pending:
-                    if turn >= waiting.deadline:
-                        self._lose(out, waiting.turn, spec["skill"], float(spec.get("points", 0)), "two_roads",
-                                   spec.get("broken", "two_roads"), waiting.reply_text)
-                    else:
-                        still.append(waiting)
-                self.pending = still
-            if here & set(spec.get("refusal_acts", ())):
-                if here & alternatives:
-                    self._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), "two_roads",
-                                 spec.get("met", "two_roads"), text, keep_zero="met" in spec)
-                else:
-                    self.pending.append(_Pending(turn, turn + int(spec.get("window", 1)), text))
-
-        # recap, check, close: judged at the first closing reply
-        spec = rules.get("recap_check_close")
-        if spec is not None and not self.close_checked:
-            closing = here & set(spec.get("close_acts", ()))
-            if facts.ends:
-                closing |= here & set(spec.get("final_close_acts", ()))
-            if closing:
-                self.close_checked = True
-                so_far = self.seen | here
-                recapped = bool(so_far & set(spec.get("recap_acts", ())))
-                checked = bool(so_far & set(spec.get("check_acts", ())))
-                if recapped and checked:
-                    self._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), "recap_check_close",
-                                 spec.get("met", "recap_check_close"), text, keep_zero="met" in spec)
-                if not recapped:
-                    self._lose(out, turn, spec["skill"], float(spec.get("points", 0)), "recap_check_close",
-                               spec.get("no_recap", "Closed without a recap."), text)
-                if not checked:
-                    self._lose(out, turn, spec["skill"], float(spec.get("points", 0)), "recap_check_close",
-                               spec.get("no_check", "Closed without checking for anything else."), text)
+            if spec is not None:
+                rule(self, out, facts, here, spec)
+        mark_first_fix(self, here, rules)
 
         self.seen |= here
         self.last_turn, self.last_text = turn, text
@@ -443,16 +369,10 @@ class RubricTracker:
         self.finished = True
         out: list[Evidence] = []
         rules = self.rubric.rules
-        spec = rules.get("two_roads")
-        if spec is not None:
-            for waiting in self.pending:
-                self._lose(out, waiting.turn, spec["skill"], float(spec.get("points", 0)), "two_roads",
-                           spec.get("broken", "two_roads"), waiting.reply_text)
-            self.pending.clear()
-        spec = rules.get("recap_before_end")
-        if spec is not None and outcome in spec.get("outcomes", ()) and not self.seen & set(spec.get("recap_acts", ())):
-            self._lose(out, self.last_turn, spec["skill"], float(spec.get("points", 0)), "recap_before_end",
-                       spec.get("broken", "recap_before_end"), self.last_text)
+        for rule_id, rule in FINISH_RULES:
+            spec = rules.get(rule_id)
+            if spec is not None:
+                rule(self, out, outcome, spec)
         self._record(out)
         return out
 

@@ -61,3 +61,11 @@ def test_totals_match_the_scorecard(rubric, outcome, upto):
     for item in card.evidence:  # the running totals are the sum over the evidence
         raw[item.skill] += item.points
     assert all(tracker.raw.get(s, rubric.starts[s]) == pytest.approx(raw[s]) for s in SKILLS)
+
+
+def test_every_rule_rubric_yaml_may_name_is_scored_somewhere():
+    from simulator.engine.rubric_rules import FINISH_RULES, TRACKER_RULES, TURN_RULES
+    from simulator.engine.rubric_schema import RULE_KEYS
+
+    registered = {rule_id for rule_id, _ in TURN_RULES + FINISH_RULES} | set(TRACKER_RULES)
+    assert registered == set(RULE_KEYS)

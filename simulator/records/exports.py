@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator.records.serialize import dumps, iso_timestamp, loads
+from simulator.records.serialize import iso_timestamp, loads
 from simulator.records.store import Attempt, AttemptRow, Store
 from simulator.records.xapi import StatementBuilder, write_statements
 from simulator.scenario.rubric_terms import SKILLS

@@ -69,3 +69,21 @@ def test_every_rule_rubric_yaml_may_name_is_scored_somewhere():
 
     registered = {rule_id for rule_id, _ in TURN_RULES + FINISH_RULES} | set(TRACKER_RULES)
     assert registered == set(RULE_KEYS)
+
+
+@pytest.mark.parametrize("late", [0, 1])
+def test_two_roads_waits_exactly_its_window(catalog, late):
+    """A refusal's alternative counts in the same reply or up to `window` replies later, not after."""
+    rubric = compile_rubric(catalog)
+    spec = rubric.rules["two_roads"]
+    window = int(spec["window"])
+    refusal, alternative = spec["refusal_acts"][0], spec["alternative_acts"][0]
+    acts = [(refusal,)] + [("invite",)] * (window - 1 + late) + [(alternative,)]
+    tracker = rubric.tracker()
+    for turn, these in enumerate(acts, start=1):
+        tracker.add_turn(TurnFacts(turn=turn, acts=these, reply_text=f"reply {turn}"))
+    about_the_refusal = [e for e in tracker.evidence if e.rule == "two_roads" and e.turn == 1]
+    if late:
+        assert [e.points for e in about_the_refusal] == [float(spec["points"])]
+    else:
+        assert about_the_refusal and all(e.points >= 0 for e in about_the_refusal)

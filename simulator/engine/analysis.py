@@ -45,9 +45,10 @@ from simulator.scenario.model import OUTCOMES, SKILLS, Scenario
 
 HISTOGRAM_BINS = 10  # overall 0-9.9, 10-19.9, ..., 90-100
 # Measured difficulty = how often someone choosing blind still passes: the share of random
-# play-throughs graded at the pass grade or better. Forgiving scenarios let ~1 in 10 through;
-# hard ones almost nobody. (share >= 10 % -> 1, >= 5 % -> 2, else 3)
-DIFFICULTY_PASS_RATE_CUTS = ((0.10, 1), (0.05, 2))
+# play-throughs graded at the pass grade or better. Since a pass needs every skill over the
+# floor and no surface strategy may pass, even a gentle scenario lets only a few percent of
+# blind play through; hard ones almost nobody. (share >= 5 % -> 1, >= 1 % -> 2, else 3)
+DIFFICULTY_PASS_RATE_CUTS = ((0.05, 1), (0.01, 2))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ a summary table of the whole library.
 ("library" is present, with one row per scenario, whenever more than one scenario or a folder
 was given; otherwise null). Scenarios appear in argument order, folders sorted by file name.
 
+--random-only and --watch: see analyse_quick.py.
+
 Exit: 0 analysed (gate failures are reported, not fatal, unless --check); 1 a scenario is
 invalid (diagnostics printed, the valid ones are still analysed) or, with --check, a gate
 failed; 2 usage.
@@ -98,9 +100,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paths", action="store_true",
                         help="also list every complete play-through found (can be long)")
     parser.add_argument("--check", action="store_true", help="exit 1 when any quality gate fails")
+    parser.add_argument("--random-only", action="store_true",
+                        help="only the seeded random-play distribution (the same numbers as the full report)")
+    parser.add_argument("--watch", action="store_true",
+                        help="analyse again each time a file is saved, until Ctrl-C")
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "watch", False):
+        from simulator.cli.analyse_quick import watch
+
+        return watch(args, _run_once)
+    return _run_once(args)
+
+
+def _run_once(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from simulator.cli.analyse_report import library_rows, render_library, render_text, report_json
@@ -122,6 +136,11 @@ def run(args: argparse.Namespace) -> int:
         print("customer-sim analyse: some input is not valid (see above)"
               + ("; analysing the valid scenarios" if loaded.scenarios else ""), file=sys.stderr)
 
+    if getattr(args, "random_only", False):
+        from simulator.cli.analyse_quick import print_random_only
+
+        played = print_random_only(args, loaded)
+        return EXIT_OK if played and not failed else EXIT_FAILED
     several = len(args.scenarios) > 1 or any(Path(p).is_dir() for p in args.scenarios)
     results = []
     for scenario in loaded.scenarios:

@@ -589,3 +589,18 @@ def _skill_chances(tree: PlayTree, swept: SweepResult, complete_leaves: np.ndarr
         out.append(SkillChances(skill, fewest, int(chances[:, i].max()),
                                 tuple(c + 1 for c in tree.path(weakest))))
     return out
+
+
+def random_only(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+                memory_limit_mb: float = DEFAULT_MEMORY_LIMIT_MB,
+                time_limit: float = DEFAULT_TIME_LIMIT_S) -> RandomPlay:
+    """Only the seeded random-play distribution: the quick check a trainer runs while writing.
+
+    The same tree, budget and draws as `analyse_with_tree` uses for its random play, without
+    the sweep and the searches, so the numbers equal the full report's for the same seed."""
+    _check_tables(scenario, catalog, memory_limit_mb)
+    tree = PlayTree(scenario, catalog)
+    budget = plan(tree.stepper, memory_limit_mb=memory_limit_mb, time_limit=time_limit,
+                  sweep_limit=DEFAULT_SWEEP_LIMIT)
+    tree.max_bytes = budget.tree_bytes // 2  # as in the full analysis
+    return summarise_scores(tree, *random_scores(tree, runs, seed, budget), seed, runs)

@@ -101,7 +101,7 @@ def test_real_window_smoke_under_xvfb(tmp_path):
         time.sleep(0.5)
         xdo("mousemove", "--window", window, "600", "120")
         xdo("click", "--window", window, "1")  # any click shows the whole line
-        time.sleep(0.3)
+        time.sleep(0.8)  # past the pick guard that follows a completed line, with room for a loaded machine
         xdo("key", "--window", window, "1")  # first reply
         out, err = game.communicate(timeout=30)
     finally:

@@ -444,7 +444,8 @@ class ConversationScene(Scene):
         if image is not None:
             surface.blit(image, image.get_rect(center=self.face_rect.center))
         else:
-            face = app.faces.surface(style, self.face_rect.width, self.face.valence, self.face.arousal)
+            face = app.faces.surface(style, self.face_rect.width, self.face.valence, self.face.arousal,
+                                     self.entry.scenario.customer.look)
             surface.blit(face, self.face_rect)
         pad = style.space("l")
         y = self.face_rect.bottom + style.space("s")
@@ -460,7 +461,7 @@ class ConversationScene(Scene):
             self.gauge_widget.draw(surface, app, self.gauge, self._expression, self.face.valence)
 
     def _persona_label(self) -> str:
-        catalog = self.app.library.catalog
+        catalog = self.entry.catalog or self.app.library.catalog
         persona = catalog.personas.get(self.entry.scenario.customer.persona) if catalog is not None else None
         return f"{persona.label} customer" if persona is not None else ""
 

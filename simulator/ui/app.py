@@ -320,25 +320,17 @@ class App:
 
     def _wait_for_events(self) -> list[pygame.event.Event]:
         """Nothing moves: sleep until input arrives instead of drawing frames."""
-        if self._polling_driver:
-            # SDL's headless drivers cannot block in a wait (SDL polls every millisecond
-            # there), so sleep in short steps ourselves: ~60 cheap wake-ups a second.
-            deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
-            while time.perf_counter() < deadline:
-                events = pygame.event.get()
-                if events:
-                    return events
-                time.sleep(IDLE_POLL_S)
-            return []
-        if self._native_wait is None:
-            from simulator.ui.event_wait import native_waiter
+        if not self._polling_driver:
+            if self._native_wait is None:
+                from simulator.ui.event_wait import native_waiter
 
-            self._native_wait = native_waiter() or False
-        if self._native_wait:
-            # SDL blocks on the window system itself: no wake-ups until input (see event_wait.py)
-            self._native_wait(IDLE_WAIT_MS)
-            return pygame.event.get()
-        # pygame.event.wait would wake every millisecond: short sleeps cost far less
+                self._native_wait = native_waiter() or False
+            if self._native_wait:
+                # SDL blocks on the window system itself: no wake-ups until input (see event_wait.py)
+                self._native_wait(IDLE_WAIT_MS)
+                return pygame.event.get()
+        # SDL's headless drivers cannot block in a wait, and pygame.event.wait would wake every
+        # millisecond: sleeping in short steps ourselves costs far less (~60 wake-ups a second)
         deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
         while time.perf_counter() < deadline:
             events = pygame.event.get()

@@ -93,8 +93,8 @@ def _open_conversation():
 
     from simulator.paths import SCENARIOS_DIR
     from simulator.ui.app import App
-    from simulator.ui.driver import press, scene_name
     from simulator.ui.profiles import MemoryProfileStore
+    from tools.game_driver import press, scene_name
 
     app = App(SCENARIOS_DIR, store=MemoryProfileStore(), size=SIZE, profile="Bench")
     app.open()
@@ -156,7 +156,7 @@ def _rss() -> dict:
 
     import pygame
 
-    from simulator.ui.driver import DIGIT_KEYS, press, scene_name
+    from tools.game_driver import DIGIT_KEYS, press, scene_name
 
     app = _open_conversation()
     for _ in range(60):

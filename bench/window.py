@@ -169,7 +169,7 @@ def _serve(app) -> None:
 def _open_scenario(app, index: int) -> None:
     import pygame
 
-    from simulator.ui.driver import press, scene_name
+    from tools.game_driver import press, scene_name
 
     picker = app.top
     if scene_name(app) != "picker":
@@ -188,7 +188,7 @@ def _visit(app, key: int, expect: str, close: int | None = None) -> None:
     """Open a screen with `key`, draw it, and close it (Esc unless `close`)."""
     import pygame
 
-    from simulator.ui.driver import press, scene_name
+    from tools.game_driver import press, scene_name
 
     press(app, key)
     _serve(app)
@@ -201,7 +201,7 @@ def _visit(app, key: int, expect: str, close: int | None = None) -> None:
 def _play_to_debrief(app, round_: int) -> None:
     import pygame
 
-    from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
+    from tools.game_driver import DIGIT_KEYS, finish_line, press, scene_name
 
     scene = app.top
     turn = 0
@@ -227,7 +227,7 @@ def _play_to_debrief(app, round_: int) -> None:
 def _back_to_picker(app) -> None:
     import pygame
 
-    from simulator.ui.driver import press, scene_name
+    from tools.game_driver import press, scene_name
 
     for _ in range(4):
         if scene_name(app) == "picker":
@@ -241,7 +241,7 @@ def _back_to_picker(app) -> None:
 def _memory() -> dict:
     import pygame
 
-    from simulator.ui.driver import scene_name
+    from tools.game_driver import scene_name
 
     app, records = _game()
     stages = {"picker": round(_current_mb(), 1)}
@@ -253,7 +253,7 @@ def _memory() -> dict:
     _visit(app, pygame.K_s, "settings")
     _visit(app, pygame.K_p, "progress")
     _visit(app, pygame.K_n, "trainee")
-    from simulator.ui.driver import press
+    from tools.game_driver import press
 
     press(app, pygame.K_ESCAPE)  # the picker -> the start screen
     _serve(app)
@@ -276,7 +276,7 @@ def _idle() -> dict:
 
     import pygame
 
-    from simulator.ui.driver import finish_line
+    from tools.game_driver import finish_line
 
     app, records = _game()
     _open_scenario(app, 0)

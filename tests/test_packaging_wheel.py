@@ -83,6 +83,9 @@ def test_the_wheel_carries_the_content_and_runs_from_outside_the_checkout(instal
     for needed in ("simulator/_shipped/scenarios/data/acts.yaml", "simulator/_shipped/assets/theme.yaml",
                    "simulator/_shipped/assets/fonts/OFL-AtkinsonHyperlegible.txt", "simulator/templates/starter.yaml"):
         assert needed in names
+    # the developer tooling (tools/: the headless game driver, screenshot scripts), bench and
+    # tests stay in the checkout
+    assert {n.split("/", 1)[0] for n in names if ".dist-info/" not in n} == {"simulator"}
     doctor = _sim(installed, "doctor")
     assert "installed package data" in doctor.stdout and str(ROOT) + os.sep + "scenarios" not in doctor.stdout
     version = _sim(installed, "--version")

@@ -40,7 +40,7 @@ def game(data_dir):
 def test_turns_played_in_the_game_reach_the_store_while_it_runs(lrs_env, game):
     import pygame
 
-    from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
+    from tools.game_driver import DIGIT_KEYS, finish_line, press, scene_name
 
     app, store, link = game
     assert link.sender is not None and link.sender.running
@@ -70,7 +70,7 @@ def no_lrs(monkeypatch, tmp_path):
 def test_without_settings_the_game_starts_no_sender_and_still_queues(no_lrs, game):
     import pygame
 
-    from simulator.ui.driver import DIGIT_KEYS, finish_line, press
+    from tools.game_driver import DIGIT_KEYS, finish_line, press
 
     app, store, link = game
     assert link.sender is None  # nothing configured: no thread, no network
@@ -87,7 +87,7 @@ def test_the_records_folder_removed_mid_game_is_said_on_screen_and_nothing_is_lo
 
     import pygame
 
-    from simulator.ui.driver import DIGIT_KEYS, finish_line, press
+    from tools.game_driver import DIGIT_KEYS, finish_line, press
 
     app, store, link = game
     press(app, pygame.K_RETURN)

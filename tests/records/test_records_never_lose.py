@@ -193,9 +193,9 @@ def test_the_moved_aside_warning_is_shown_when_the_game_starts_with_profile(tmp_
     from simulator.records.game_bridge import open_store as game_store
     from simulator.records.profile_store import RecordsProfileStore
     from simulator.ui.app import App
-    from simulator.ui.driver import scene_name
     from simulator.ui.profiles import ProfileError
     from simulator.ui.records_link import attach_records
+    from tools.game_driver import scene_name
 
     db = tmp_path / "data" / "records.sqlite3"
     with open_store(db) as store:

@@ -18,9 +18,9 @@ import pygame
 import pytest
 
 from simulator.ui.app import App
-from simulator.ui.driver import resize
 from simulator.ui.layout_log import draw_logged
-from simulator.ui.screenshots import _library, make_store, walk
+from tools.game_driver import resize
+from tools.screenshots import copy_library, make_store, walk
 
 SIZES = ((1024, 640), (1280, 720), (1920, 1080))
 TEXT_SIZES = ("small", "medium", "large", "x-large")
@@ -50,7 +50,7 @@ def _ring_pixels(surface: pygame.Surface, rect: pygame.Rect, color) -> int:
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scenarios")
-    _library(folder)
+    copy_library(folder)
     return folder
 
 
@@ -110,7 +110,7 @@ def _check_every_style(app, where: str) -> list[str]:
                                         ("tutorial.yaml", "last")])
 def test_the_debrief_of_other_endings_fits_at_every_size(make_app, name, pick):
     # escalated, walked out and resolved endings have the longest outcome words and notes
-    from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
+    from tools.game_driver import DIGIT_KEYS, finish_line, press, scene_name
     from ui_helpers import SCENARIOS
 
     app = make_app(SCENARIOS / name)
@@ -132,9 +132,9 @@ def test_the_debrief_of_other_endings_fits_at_every_size(make_app, name, pick):
 def test_the_progress_screen_fits_at_every_size(tmp_path):
     from simulator.records.game_bridge import open_store
     from simulator.records.profile_store import RecordsProfileStore
-    from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
     from simulator.ui.profiles import ProfileError
     from simulator.ui.records_link import attach_records
+    from tools.game_driver import DIGIT_KEYS, finish_line, press, scene_name
     from ui_helpers import FORMAT_TOUR
 
     store = open_store(tmp_path / "data")
@@ -168,7 +168,7 @@ def test_the_progress_screen_fits_at_every_size(tmp_path):
                          ids=lambda p: p.stem)
 def test_every_shipped_scenarios_briefing_and_first_turn_fit(make_app, path):
     # each scenario's own words: the longest briefings, opening lines and replies
-    from simulator.ui.driver import finish_line, press, scene_name
+    from tools.game_driver import finish_line, press, scene_name
 
     app = make_app(path)
     press(app, pygame.K_RETURN)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from simulator.ui.driver import click, press, scene_name
 from simulator.ui.library import listing_order
 from simulator.ui.profiles import MemoryProfileStore
 from simulator.ui.scenes.picker import TUTORIAL_CHIP
+from tools.game_driver import click, press, scene_name
 from ui_helpers import SCENARIOS
 
 

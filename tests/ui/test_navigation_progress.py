@@ -8,10 +8,10 @@ import pytest
 
 from simulator.records.profile_store import RecordsProfileStore
 from simulator.records.store import open_store
-from simulator.ui.driver import press, scene_name
 from simulator.ui.profiles import ProfileError
 from simulator.ui.records_link import attach_records
 from simulator.ui.widgets.charts import draw_trend_chart, short_date
+from tools.game_driver import press, scene_name
 from ui_helpers import SCENARIOS
 
 

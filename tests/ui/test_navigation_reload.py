@@ -10,9 +10,9 @@ import pytest
 
 from simulator.records.profile_store import RecordsProfileStore
 from simulator.records.store import open_store
-from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
 from simulator.ui.profiles import ProfileError
 from simulator.ui.records_link import attach_records
+from tools.game_driver import DIGIT_KEYS, finish_line, press, scene_name
 from ui_helpers import FORMAT_TOUR
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.ui.debrief_shots import good_pick, play_to_debrief, poor_pick
+from tools.debrief_screenshots import good_pick, play_to_debrief, poor_pick
 from ui_helpers import SCENARIOS
 
 ATTACK = SCENARIOS / "personal_attack.yaml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, scene_name, type_text, wheel
 from simulator.ui.scenes.conversation import PICK_GUARD_S
 from simulator.ui.profiles import MemoryProfileStore
+from tools.game_driver import DIGIT_KEYS, click, finish_line, press, scene_name, type_text, wheel
 from ui_helpers import scenario_files
 
 FILES = scenario_files()

@@ -13,9 +13,9 @@ import pytest
 
 from simulator.records.game_bridge import open_store
 from simulator.records.profile_store import RecordsProfileStore
-from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, scene_name
 from simulator.ui.profiles import ProfileError
 from simulator.ui.records_link import attach_records
+from tools.game_driver import DIGIT_KEYS, click, finish_line, press, scene_name
 from ui_helpers import FORMAT_TOUR, ROOT
 
 # Set CUSTOMER_SIM_SHOTS=docs/screenshots to refresh the README pictures; a plain run writes nothing
@@ -203,7 +203,7 @@ def test_subprocess_killed_mid_scenario_then_resumed(records_app, tmp_path):
         "from simulator.records.game_bridge import open_store\n"
         "from simulator.records.profile_store import RecordsProfileStore\n"
         "from simulator.ui.app import App\n"
-        "from simulator.ui.driver import finish_line, press\n"
+        "from tools.game_driver import finish_line, press\n"
         "from simulator.ui.profiles import ProfileError\n"
         "from simulator.ui.records_link import attach_records\n"
         f"store = open_store({str(data)!r})\n"

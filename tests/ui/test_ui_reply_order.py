@@ -7,8 +7,8 @@ import numpy as np
 import pygame
 
 from simulator.engine.shuffle import new_seed
-from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, scene_name
 from simulator.ui.scenes.conversation import PICK_GUARD_S
+from tools.game_driver import DIGIT_KEYS, click, finish_line, press, scene_name
 
 
 def _to_conversation(app):

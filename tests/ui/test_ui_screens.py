@@ -10,8 +10,8 @@ import numpy as np
 import pygame
 import pytest
 
-from simulator.ui.driver import DIGIT_KEYS, click, finish_line, press, resize, scene_name, wheel
 from simulator.ui.profiles import MemoryProfileStore
+from tools.game_driver import DIGIT_KEYS, click, finish_line, press, resize, scene_name, wheel
 from ui_helpers import FORMAT_TOUR
 
 

@@ -14,8 +14,8 @@ import pytest
 from simulator import paths
 from simulator.scenario.sources import USER, ensure_user_folder, scenario_sources
 from simulator.ui.app import App
-from simulator.ui.driver import click, press, scene_name
 from simulator.ui.profiles import MemoryProfileStore
+from tools.game_driver import click, press, scene_name
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
 

@@ -1,6 +1,6 @@
 """Screenshots of the debrief after a poor and after a good play-through (docs/screenshots/).
 
-    python -m simulator.ui.debrief_shots [OUT_DIR] [--scenario FILE] [--size 1280x720]
+    python -m tools.debrief_screenshots [OUT_DIR] [--scenario FILE] [--size 1280x720]
 
 Plays the real game headless, with the game's shuffled reply order from a seeded Generator,
 pressing the number keys a trainee would press:
@@ -61,8 +61,8 @@ def good_pick(session) -> int:
 def play_to_debrief(scenario: Path, size: tuple[int, int], pick) -> object:
     """An opened App showing the debrief after playing `scenario` with `pick(session)`."""
     from simulator.ui.app import App
-    from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name
     from simulator.ui.profiles import MemoryProfileStore
+    from tools.game_driver import DIGIT_KEYS, finish_line, press, scene_name
 
     store = MemoryProfileStore()
     store.create_profile("Priya Shah")
@@ -88,7 +88,7 @@ def play_to_debrief(scenario: Path, size: tuple[int, int], pick) -> object:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m simulator.ui.debrief_shots", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.debrief_screenshots", description=__doc__.split("\n")[0])
     parser.add_argument("out_dir", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--scenario", default=str(DEFAULT_SCENARIO))
     parser.add_argument("--size", default="1280x720")

@@ -1,5 +1,7 @@
 """Drive a headless App with synthetic pygame events (tests, screenshots, benchmarks).
 
+Developer tooling, not shipped: the game itself never needs these helpers.
+
 Every helper posts real pygame events through the same input adapter a player's keyboard
 and mouse use, so what the tests exercise is what a trainee gets.
 """

@@ -1,6 +1,6 @@
 """Save a PNG of every screen, at each size and in both themes (docs/screenshots/).
 
-    python -m simulator.ui.screenshots [OUT_DIR]
+    python -m tools.screenshots [OUT_DIR]      (from the repository root)
 
 Also 1024x640 and 1920x1080 with extra-large text (`*-x-large.png`).
 
@@ -27,7 +27,7 @@ import pygame  # noqa: E402
 
 from simulator.paths import ROOT, SCENARIOS_DIR  # noqa: E402
 from simulator.ui.app import App  # noqa: E402
-from simulator.ui.driver import DIGIT_KEYS, finish_line, press, scene_name  # noqa: E402
+from tools.game_driver import DIGIT_KEYS, finish_line, press, scene_name  # noqa: E402
 from simulator.ui.profiles import MemoryProfileStore  # noqa: E402
 
 SIZES = ((1280, 720), (1024, 640))
@@ -40,17 +40,14 @@ PREFERRED = "double_charge.yaml"  # the scenario shown in conversation shots, wh
 CHOICES = (1, 2, 1, 3, 1, 2, 1, 1, 1, 1, 1, 1)
 
 
-def _library(folder: Path) -> None:
+def copy_library(folder: Path) -> None:
+    """The shipped scenarios plus one deliberately broken copy of the format tour, into `folder`."""
     for path in sorted(SCENARIOS_DIR.glob("*.yaml")):
         shutil.copy(path, folder / path.name)
     tour = ROOT / "tests" / "fixtures" / "scenarios" / "format_tour.yaml"
     if tour.is_file():
         text = tour.read_text(encoding="utf-8").replace("next: story\n", "next: storyy\n", 1)
         (folder / BROKEN_NAME).write_text(text, encoding="utf-8")
-
-
-def _finish_line(app: App) -> None:
-    finish_line(app)  # completes the line and waits out the short pick guard
 
 
 def make_store() -> MemoryProfileStore:
@@ -92,7 +89,7 @@ def walk(app: App) -> Iterator[str]:
     conversation = app.top
     turn = 0
     while not conversation.ended and turn < 40:
-        _finish_line(app)
+        finish_line(app)  # completes the line and waits out the short pick guard
         if turn == 2:
             yield "07-conversation"
             press(app, pygame.K_t)
@@ -104,7 +101,7 @@ def walk(app: App) -> Iterator[str]:
         choice = min(CHOICES[turn % len(CHOICES)], len(conversation.replies))
         press(app, DIGIT_KEYS[choice - 1])
         turn += 1
-    _finish_line(app)
+    finish_line(app)
     yield "10-conversation-ended"
     press(app, pygame.K_RETURN)
     yield "11-debrief"
@@ -153,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="customer-sim-shots-") as temp:
         folder = Path(temp) / "scenarios"
         folder.mkdir()
-        _library(folder)
+        copy_library(folder)
         runs = [(size, high_contrast, "medium") for size in SIZES for high_contrast in (False, True)]
         runs += [(size, False, "x-large") for size in XLARGE_SIZES]
         for size, high_contrast, text_size in runs:

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"customer-sim run: {args.scenario} is not a valid scenario (see above)", file=sys.stderr)
         return EXIT_FAILED
 
-    from simulator.engine.report import session_report
+    from simulator.engine.run_document import run_document
     from simulator.engine.session import Phase
 
     scenario = inputs.scenarios[0]
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.interactive:
         return _interactive(session)
-    report = session_report(session)
+    report = run_document(session)
     if args.format == "json":
         sys.stdout.write(json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     else:
@@ -150,10 +150,10 @@ def open_session(args: argparse.Namespace, scenario, catalog):
 def _interactive(session) -> int:
     """The line protocol over stdin/stdout (see line_protocol.py)."""
     from simulator.cli.line_protocol import drive, stdin_reader
-    from simulator.engine.report import session_report
+    from simulator.engine.run_document import run_document
 
     try:
-        return drive(session, stdin_reader(sys.stdin), sys.stdout, session_report)
+        return drive(session, stdin_reader(sys.stdin), sys.stdout, run_document)
     except BrokenPipeError:  # the driving program went away: nothing left to tell it
         import os
 

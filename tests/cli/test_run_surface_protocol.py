@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli.line_protocol import drive
-from simulator.engine.report import session_report
+from simulator.engine.run_document import run_document
 from simulator.engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def _play(scenario, catalog, seed: int, strategy) -> tuple[dict, list[int]]:
         picks.append(strategy([o["text"] for o in turn["options"]]) + 1)
         return f"{picks[-1]}\n"
 
-    assert drive(Session(scenario, catalog, seed=seed), read_line, out, session_report) == 0
+    assert drive(Session(scenario, catalog, seed=seed), read_line, out, run_document) == 0
     last = json.loads(out.getvalue().splitlines()[-1])
     assert last["type"] == "result"
     return last["result"], picks

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine.report import session_report
+from simulator.engine.run_document import run_document
 from simulator.engine.session import Session
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -90,7 +90,7 @@ CASES = {
 def test_format_tour_golden(name, catalog, format_tour):
     choices, check = CASES[name]
     session = Session.replay(format_tour, catalog, [c - 1 for c in choices])
-    report = session_report(session)
+    report = run_document(session)
     check(report)
     assert report["choices"] == choices
     text = json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

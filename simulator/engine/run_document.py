@@ -1,4 +1,5 @@
-"""A played session as plain, deterministic JSON data (what `customer-sim run` prints).
+"""The run command's JSON document: a played (or stopped) session as plain, deterministic
+JSON data, what `customer-sim run --format json` prints and the line protocol's `result`.
 
 Floats are rounded to 4 decimals and -0.0 becomes 0.0, so the same scenario and choices
 give byte-identical output on every machine. Choice numbers are 1-based, as a person reads
@@ -30,7 +31,7 @@ def _options(options: tuple[ReplyOption, ...]) -> list[dict[str, Any]]:
     return [{"number": o.number, "text": o.text, "acts": list(o.acts)} for o in options]
 
 
-def session_report(session: Session) -> dict[str, Any]:
+def run_document(session: Session) -> dict[str, Any]:
     """Everything about a play-through: transcript, outcome, score and evidence.
 
     When the session has not ended, `phase` is "in_progress", `outcome` and `ending` are

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_once(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from simulator.cli.analyse_report import library_rows, render_library, render_text, report_json
+    from simulator.cli.analyse_output import library_rows, render_library, render_text, report_json
     from simulator.cli.scenario_input import load_inputs, print_diagnostics
     from simulator.engine.analysis import analyse_with_tree
     from simulator.engine.analysis_budget import BudgetExceeded

@@ -24,8 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from simulator.records.report import build_report, render_text
-    from simulator.records.report_html import render_html
+    from simulator.records.team_report_exports import report_from_exports
+    from simulator.records.team_report_render import render_html, render_text
 
     if bool(args.files) == bool(args.lrs):
         print("customer-sim report: name the export files, or use --lrs to read the team's LRS (not both)",
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         if report is None:
             return EXIT_FAILED
     else:
-        report = build_report(Path(f) for f in args.files)
+        report = report_from_exports(Path(f) for f in args.files)
     text = render_text(report)
     out = Path(args.output)
     if out.suffix.lower() in (".html", ".htm"):
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 def _from_lrs():
     """The team report from the LRS's statements, or None (message printed) when it cannot be read."""
     from simulator.records.lrs_client import LrsError
-    from simulator.records.lrs_report import fetch_report
+    from simulator.records.team_report_lrs import report_from_lrs
     from simulator.records.lrs_settings import load_settings
 
     settings = load_settings()
@@ -85,7 +85,7 @@ def _from_lrs():
                   file=sys.stderr)
         return None
     try:
-        return fetch_report(settings)
+        return report_from_lrs(settings)
     except LrsError as error:
         print(f"customer-sim report: --lrs: {error}", file=sys.stderr)
         return None
@@ -103,8 +103,8 @@ def _write_png(report, out, text: str, *, quiet: bool) -> int:
         print("customer-sim report: PNG output needs pygame; use -o summary.html instead", file=sys.stderr)
         return EXIT_FAILED
     from simulator.paths import ASSETS_DIR
+    from simulator.records.team_report_render import SKILL_COLOURS
     from simulator.scenario.rubric_terms import SKILLS, rubric_terms
-    from simulator.records.report_html import SKILL_COLOURS
 
     if not report.rows:
         print("customer-sim report: no attempts could be read from the files given", file=sys.stderr)

@@ -11,10 +11,13 @@ Engine-side: nothing here imports pygame. Where to start:
 * `rescore`       an old attempt's score under today's scenario and rules (by replay)
 * `exports`, `xapi`              CSV / JSON / xAPI files (`customer-sim export`; the tests check
                   the statements with tests/records/xapi_check.py)
-* `report`, `report_html`           team summary from exports (`customer-sim report`)
+* `team_report`   the team report (`customer-sim report`): rows summarised per scenario
+                  and trainee; its rows come from export files (`team_report_exports`) or
+                  from the LRS (`team_report_lrs`, `report --lrs`), and `team_report_render`
+                  draws it as text and HTML
 * `outbox`        xAPI statements queued with each turn for the team's LRS
-* `lrs_settings`, `lrs_client`, `lrs_sender`, `lrs_report`   the LRS: settings (env, then
-                  config.toml), HTTP (httpx), the background sender, `report --lrs`
+* `lrs_settings`, `lrs_client`, `lrs_sender`   the LRS: settings (env, then config.toml),
+                  HTTP (httpx), the background sender
 * `schema`, `opening`, `dbfile`, `location`, `serialize`, `attempt`   the machinery
 
 Data folder: `--data-dir`, else $CUSTOMER_SIM_DATA_DIR, else the platform user data folder

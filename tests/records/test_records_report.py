@@ -8,8 +8,8 @@ import pytest
 
 from records_helpers import BAD, GOOD, build_scenario, record_play
 from simulator.cli import main
-from simulator.records.report import build_report, render_text
-from simulator.records.report_html import render_html
+from simulator.records.team_report_exports import report_from_exports
+from simulator.records.team_report_render import render_html, render_text
 from simulator.records.store import open_store
 
 
@@ -31,7 +31,7 @@ def exports(tmp_path, catalog):
 
 
 def test_report_combines_json_and_csv_from_several_trainees(exports):
-    report = build_report(exports)
+    report = report_from_exports(exports)
     assert report.problems == [] and len(report.rows) == 5
     shoes, parcel = report.scenarios["wrong-size"], report.scenarios["late-parcel"]
     assert shoes.trainees == {"Ana", "Ben"} and (shoes.finished, shoes.passed) == (3, 1)
@@ -43,12 +43,12 @@ def test_report_combines_json_and_csv_from_several_trainees(exports):
 
 
 def test_the_same_export_given_twice_counts_once(exports):
-    report = build_report(exports + exports)
+    report = report_from_exports(exports + exports)
     assert len(report.rows) == 5 and report.duplicates == 5
 
 
 def test_text_summary_has_a_table_per_scenario_and_skill(exports):
-    text = render_text(build_report(exports))
+    text = render_text(report_from_exports(exports))
     assert "2 trainee(s), 5 attempt(s), 4 finished" in text
     header = next(line for line in text.splitlines() if line.startswith("scenario"))
     assert all(label in header for label in ("Calm", "Listening", "Empathy", "Solutions", "Follow-up"))
@@ -58,7 +58,7 @@ def test_text_summary_has_a_table_per_scenario_and_skill(exports):
 
 
 def test_html_is_self_contained_with_an_inline_svg_chart(exports):
-    page = render_html(build_report(exports))
+    page = render_html(report_from_exports(exports))
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "</svg>" in page
     assert page.count("<rect") == 2 * 5  # two scenarios x five skills
     assert "<script" not in page and "<link" not in page and "<img" not in page
@@ -73,7 +73,7 @@ def test_names_are_escaped_in_html(tmp_path, catalog):
         record_play(store, build_scenario(), catalog, GOOD, profile="<b>Eve</b>")
     out = tmp_path / "eve.json"
     assert main(["export", "--data-dir", str(folder), "--format", "json", "-o", str(out)]) == 0
-    page = render_html(build_report([out]))
+    page = render_html(report_from_exports([out]))
     assert "<b>Eve</b>" not in page and "&lt;b&gt;Eve&lt;/b&gt;" in page
 
 

@@ -1,4 +1,5 @@
-"""Text rendering for `customer-sim analyse`: one report per scenario and the library table."""
+"""What `customer-sim analyse` prints: one scenario's text report or JSON document, and the
+library table for a folder."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from simulator.records.report import Row, TeamReport, summarise
+from simulator.records.team_report import Row, TeamReport, summarise
 from simulator.records.xapi import PLATFORM, VERBS
 from simulator.scenario.rubric_terms import SKILLS
 
@@ -77,7 +77,7 @@ def report_from_statements(statements: Iterable[Mapping[str, Any]], source: str 
     return summarise([row for row in rows if row is not None], problems, duplicates)
 
 
-def fetch_report(settings) -> TeamReport:
+def report_from_lrs(settings) -> TeamReport:
     """Read every statement from the LRS in `settings` and summarise. Raises LrsError."""
     from simulator.records.lrs_client import LrsClient
 

@@ -1,7 +1,8 @@
-"""The team summary as one self-contained HTML page with an inline SVG bar chart.
+"""The team report drawn for people: aligned plain-text tables, and one self-contained HTML
+page with an inline SVG bar chart (`customer-sim report -o summary.txt / summary.html`).
 
-No scripts, web fonts, images or style sheets from elsewhere: the page opens offline, prints,
-and survives being mailed as a single attachment. Colours are the Okabe–Ito palette (safe
+The page uses no scripts, web fonts, images or style sheets from elsewhere: it opens
+offline, prints, and survives being mailed as a single attachment. Colours are the Okabe–Ito palette (safe
 for the common colour-vision deficiencies) and every bar also carries its number, so the
 chart never relies on colour alone.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.records.report import TeamReport, fmt_number, grade_cell
+from simulator.records.team_report import TeamReport, TraineeSummary
 from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
 # Okabe–Ito colours, one per skill, in SKILLS order.
@@ -27,6 +28,54 @@ margin-right:.3rem;vertical-align:-2px}
 .problems{color:#8a1c1c}
 svg text{font-family:inherit}
 """
+
+
+def fmt_number(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    line = lambda cells: "  ".join(  # noqa: E731 - tiny local formatter
+        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    return [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
+
+
+def render_text(report: TeamReport) -> str:
+    """The summary as aligned plain-text tables."""
+    out = [f"Team summary: {len(report.trainees)} trainee(s), {len(report.rows)} attempt(s), "
+           f"{report.finished} finished"]
+    if not report.scenarios:
+        out.append("No attempts found in the files given.")
+    else:
+        out += ["", "Per scenario (finished attempts; skill columns are mean scores 0-100):"]
+        header = ["scenario", "trainees", "finished", "pass %", "overall", *[rubric_terms().label(s) for s in SKILLS]]
+        rows = [[s.scenario_id, str(len(s.trainees)), str(s.finished),
+                 fmt_number(None if s.pass_rate is None else 100 * s.pass_rate), fmt_number(s.mean(), 1),
+                 *[fmt_number(s.mean(skill)) for skill in SKILLS]] for s in report.scenarios.values()]
+        rows.append(["ALL", str(len(report.trainees)), str(report.finished), fmt_number(report.pass_percent),
+                     fmt_number(report.mean_overall, 1), *[fmt_number(report.team_mean(skill)) for skill in SKILLS]])
+        out += _table(header, rows)
+        out += ["", "Per trainee (best grade per scenario, latest in brackets):"]
+        names = list(report.scenarios)
+        trainee_rows = [[t.profile, *[grade_cell(t, sid) for sid in names]] for t in report.trainees.values()]
+        out += _table(["trainee", *names], trainee_rows)
+        if report.weakest_skill:
+            out += ["", f"Team focus: {rubric_terms().label(report.weakest_skill)} has the lowest mean score "
+                        f"({fmt_number(report.team_mean(report.weakest_skill))})."]
+    if report.duplicates:
+        out.append(f"({report.duplicates} attempt(s) appeared in more than one file and were counted once.)")
+    if report.problems:
+        out += ["", "Problems (these rows or files were skipped):", *[f"  {p}" for p in report.problems]]
+    return "\n".join(out) + "\n"
+
+
+def grade_cell(trainee: TraineeSummary, scenario_id: str) -> str:
+    best = trainee.best.get(scenario_id)
+    if best is None:
+        return "—"
+    latest = trainee.latest.get(scenario_id, ("", ""))[1]
+    return f"{best[1] or '?'} ({latest or '?'})"
 
 
 def render_html(report: TeamReport, *, title: str = "Customer Challenge Simulator — team summary") -> str:

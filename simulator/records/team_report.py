@@ -1,0 +1,124 @@
+"""The team report (`customer-sim report`): attempts as rows, summarised per scenario and trainee.
+
+The rows come from export files (`team_report_exports`) or from the team's LRS
+(`team_report_lrs`); both hand them to `summarise`, so the two reports agree. The text and
+HTML pages are drawn by `team_report_render`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from simulator.scenario.rubric_terms import SKILLS, rubric_terms
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One attempt as read back from an export."""
+
+    uid: str
+    profile: str
+    scenario_id: str
+    scenario_title: str
+    status: str
+    started_at: str
+    finished_at: str
+    outcome: str
+    grade: str
+    overall: float | None
+    skills: Mapping[str, float]
+    turns: int
+    passed: bool | None
+    source: str
+
+
+@dataclass(slots=True)
+class ScenarioSummary:
+    scenario_id: str
+    title: str
+    trainees: set[str] = field(default_factory=set)
+    attempts: int = 0  # all attempts, finished or not
+    finished: int = 0
+    passed: int = 0
+    overall: list[float] = field(default_factory=list)
+    skills: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.finished if self.finished else None
+
+    def mean(self, skill: str | None = None) -> float | None:
+        values = self.overall if skill is None else self.skills.get(skill, [])
+        return sum(values) / len(values) if values else None
+
+
+@dataclass(slots=True)
+class TraineeSummary:
+    profile: str
+    best: dict[str, tuple[float, str]] = field(default_factory=dict)  # scenario -> (overall, grade)
+    latest: dict[str, tuple[str, str]] = field(default_factory=dict)  # scenario -> (finished_at, grade)
+    finished: int = 0
+
+
+@dataclass(slots=True)
+class TeamReport:
+    rows: list[Row]
+    scenarios: dict[str, ScenarioSummary]
+    trainees: dict[str, TraineeSummary]
+    problems: list[str]  # files or lines that could not be read, for a person
+    duplicates: int  # attempts seen in more than one file, counted once
+
+    @property
+    def finished(self) -> int:
+        return sum(s.finished for s in self.scenarios.values())
+
+    @property
+    def pass_percent(self) -> float | None:
+        return 100.0 * sum(s.passed for s in self.scenarios.values()) / self.finished if self.finished else None
+
+    @property
+    def mean_overall(self) -> float | None:
+        values = [v for s in self.scenarios.values() for v in s.overall]
+        return sum(values) / len(values) if values else None
+
+    def team_mean(self, skill: str) -> float | None:
+        values = [v for s in self.scenarios.values() for v in s.skills.get(skill, [])]
+        return sum(values) / len(values) if values else None
+
+    @property
+    def weakest_skill(self) -> str | None:
+        means = {skill: self.team_mean(skill) for skill in SKILLS}
+        known = {k: v for k, v in means.items() if v is not None}
+        return min(known, key=lambda k: (known[k], SKILLS.index(k))) if known else None
+
+
+def summarise(rows: list[Row], problems: list[str], duplicates: int = 0) -> TeamReport:
+    """The team report of `rows` (each attempt once), however they were read: from export
+    files (`team_report_exports.report_from_exports`) or from the team's LRS
+    (`team_report_lrs.report_from_statements`)."""
+    scenarios: dict[str, ScenarioSummary] = {}
+    trainees: dict[str, TraineeSummary] = {}
+    for row in rows:
+        summary = scenarios.setdefault(row.scenario_id, ScenarioSummary(row.scenario_id, row.scenario_title))
+        summary.trainees.add(row.profile)
+        summary.attempts += 1
+        trainee = trainees.setdefault(row.profile, TraineeSummary(row.profile))
+        if row.status != "finished" or row.overall is None:
+            continue
+        summary.finished += 1
+        summary.passed += row.passed if row.passed is not None else row.grade in rubric_terms().passing_grades
+        summary.overall.append(row.overall)
+        summary.outcomes[row.outcome or "unknown"] += 1
+        for skill, value in row.skills.items():
+            summary.skills[skill].append(value)
+        trainee.finished += 1
+        best = trainee.best.get(row.scenario_id)
+        if best is None or row.overall > best[0]:
+            trainee.best[row.scenario_id] = (row.overall, row.grade)
+        latest = trainee.latest.get(row.scenario_id)
+        if latest is None or row.finished_at >= latest[0]:
+            trainee.latest[row.scenario_id] = (row.finished_at, row.grade)
+    return TeamReport(rows, dict(sorted(scenarios.items())), dict(sorted(trainees.items())), problems, duplicates)

@@ -180,10 +180,11 @@ def render_text(report: dict) -> str:
     for turn in report["turns"]:
         lines.append("")
         lines.append(f"Turn {turn['turn']} · {turn['node']} · customer looks {turn['expression_before']}")
-        lines.append(f"  Customer: {turn['customer']}")
-        lines.append(f"  You ({turn['choice']} of {len(turn['options'])}): {turn['reply']}")
+        lines.append(f"  Customer: {turn['customer_line']}")
+        shown = turn["options"][turn["choice"]]["number"]  # `choice` indexes the options shown
+        lines.append(f"  You ({shown} of {len(turn['options'])}): {turn['reply_text']}")
         lines.append(f"    acts: {', '.join(turn['acts'])}")
-        lines.append(f"    mood: {_mood_line(turn['mood'])}  -> {turn['expression']}")
+        lines.append(f"    mood: {_mood_line(turn['mood_after'])}  -> {turn['expression_after']}")
         if turn["trigger"] is not None:
             lines.append(f"    trigger #{turn['trigger'] + 1} fired: -> {turn['next']}")
         for item in turn["evidence"]:
@@ -196,7 +197,7 @@ def render_text(report: dict) -> str:
     if report["phase"] == "in_progress":
         waiting = report["waiting"]
         lines.append(f"In progress: the choices ran out at turn {waiting['turn']} (node {waiting['node']}).")
-        lines.append(f"  Customer: {waiting['customer']}")
+        lines.append(f"  Customer: {waiting['customer_line']}")
         for option in waiting["options"]:
             lines.append(f"  {option['number']}. {option['text']}")
         lines.append("")

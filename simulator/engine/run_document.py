@@ -1,16 +1,18 @@
 """The run command's JSON document: a played (or stopped) session as plain, deterministic
 JSON data, what `customer-sim run --format json` prints and the line protocol's `result`.
 
-Floats are rounded to 4 decimals and -0.0 becomes 0.0, so the same scenario and choices
-give byte-identical output on every machine. Choice numbers are 1-based, as a person reads
-them and as `run --choices` takes them.
+Each turn is the engine's one turn encoding, `TurnRecord.to_json()` (what snapshots store
+and the records keep in compact form). Floats are rounded to 4 decimals and -0.0 becomes
+0.0, so the same scenario and choices give byte-identical output on every machine. The
+top-level `choices` are 1-based, as a person reads them and as `run --choices` takes them; a
+turn's `choice` is the 0-based index into its `options`, whose `number` is what was shown.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from simulator.engine.session import Phase, ReplyOption, Session
+from simulator.engine.session import Phase, Session
 
 IN_PROGRESS = "in_progress"  # `phase` when the choices ran out before an ending
 DECIMALS = 4
@@ -25,10 +27,6 @@ def tidy(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [tidy(item) for item in value]
     return value
-
-
-def _options(options: tuple[ReplyOption, ...]) -> list[dict[str, Any]]:
-    return [{"number": o.number, "text": o.text, "acts": list(o.acts)} for o in options]
 
 
 def run_document(session: Session) -> dict[str, Any]:
@@ -51,24 +49,6 @@ def run_document(session: Session) -> dict[str, Any]:
         card = {"skills": dict(score.skills), "overall": score.overall, "grade": score.grade,
                 "passed": score.passed, "caps": list(score.caps), "evidence": score.evidence}
         ending, outcome, note = None, None, ""
-    turns = []
-    for record in session.transcript:
-        turns.append({
-            "turn": record.turn,
-            "node": record.node_id,
-            "customer": record.customer_line,
-            "expression_before": record.expression_before,
-            "options": _options(record.options),
-            "choice": record.choice + 1,
-            "reply": record.reply_text,
-            "acts": list(record.acts),
-            "note": record.note,
-            "mood": dict(record.mood_after),
-            "expression": record.expression_after,
-            "trigger": record.trigger,
-            "next": record.next_id,
-            "evidence": [e.as_json() for e in record.evidence],
-        })
     report = {
         "scenario": {"id": scenario.id, "title": scenario.title, "persona": scenario.customer.persona,
                      "customer": scenario.customer.name},
@@ -84,10 +64,10 @@ def run_document(session: Session) -> dict[str, Any]:
         "caps": card["caps"],
         "choices": [c + 1 for c in session.choices],  # shown positions under `seed`
         "seed": session.seed,  # reply-order seed (None: the file's order)
-        "turns": turns,
+        "turns": [record.to_json() for record in session.transcript],
         "evidence": [e.as_json() for e in card["evidence"]],
         "waiting": None if ended else {
-            "turn": session.turn + 1, "node": session.node_id, "customer": session.customer_line,
-            "expression": session.expression, "options": _options(session.options)},
+            "turn": session.turn + 1, "node": session.node_id, "customer_line": session.customer_line,
+            "expression": session.expression, "options": [o.to_json() for o in session.options]},
     }
     return tidy(report)

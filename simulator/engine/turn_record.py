@@ -1,7 +1,8 @@
 """One turn of a conversation (`TurnRecord`), the replies on screen (`ReplyOption`), and the
 turn's JSON encoding: `TurnRecord.to_json()` / `TurnRecord.from_json()` are the one place a
-turn becomes JSON and is read back (snapshots store it; the readers check every field and
-name the bad one in a `SnapshotError`).
+turn becomes JSON and is read back. Snapshots store it, `run --format json` prints it, and
+the records keep `to_json(compact=True)` per turn (the readers check every field and name the
+bad one in a `SnapshotError`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ class ReplyOption:
     text: str
     acts: tuple[str, ...]
     reply_index: int  # authored index in node.replies (conditions may hide some; the seed reorders)
+
+    def to_json(self) -> dict[str, Any]:
+        """This option as plain JSON types (inside a turn's `options`, and what is waiting)."""
+        return {"number": self.number, "text": self.text, "acts": list(self.acts), "reply_index": self.reply_index}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +55,16 @@ class TurnRecord:
     ended: bool  # this turn ended the conversation
     evidence: tuple[Evidence, ...]  # evidence produced this turn (some may name earlier turns)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, compact: bool = False) -> dict[str, Any]:
         """This turn as plain JSON types (options and evidence included): the one turn
-        encoding, read back by `from_json`."""
-        return {
+        encoding, read back by `from_json`. `compact=True` gives the records' per-turn form,
+        `compact_json` of the full one (it cannot be read back as a TurnRecord)."""
+        value = {
             "turn": self.turn,
             "node": self.node_id,
             "customer_line": self.customer_line,
             "expression_before": self.expression_before,
-            "options": [{"number": o.number, "text": o.text, "acts": list(o.acts), "reply_index": o.reply_index}
-                        for o in self.options],
+            "options": [o.to_json() for o in self.options],
             "choice": self.choice,
             "reply_index": self.reply_index,
             "reply_text": self.reply_text,
@@ -74,6 +79,7 @@ class TurnRecord:
             "ended": self.ended,
             "evidence": [e.as_json() for e in self.evidence],
         }
+        return compact_json(value) if compact else value
 
     @classmethod
     def from_json(cls, value: Any, dims: tuple[str, ...], where: str = "turn") -> "TurnRecord":
@@ -120,6 +126,24 @@ class TurnRecord:
             )
         except KeyError as missing:
             raise SnapshotError(f"snapshot {where}: missing key {missing}") from None
+
+
+# What the compact form leaves out. A history keeps thousands of attempts, and each of these
+# is either the scenario's own text (options, note, skills), a copy of the turn before
+# (expression_before, mood_before), kept beside the line by the records (mood_after, in its
+# own column), or implied by the line's place (ended: the last line of a finished attempt).
+COMPACT_OMITS = ("options", "expression_before", "mood_before", "mood_after", "note", "skills", "ended")
+
+
+def compact_json(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A turn's JSON (`TurnRecord.to_json()`, or a mapping with some of its keys) in the
+    compact form: without COMPACT_OMITS, and each evidence item without its copy of the
+    reply's text (the line's `reply_text` has it)."""
+    out = {key: item for key, item in value.items() if key not in COMPACT_OMITS}
+    if isinstance(out.get("evidence"), list):
+        out["evidence"] = [{k: v for k, v in e.items() if k != "reply"} if isinstance(e, dict) else e
+                           for e in out["evidence"]]
+    return out
 
 
 # ----------------------------------------------------------------------------- checked reading

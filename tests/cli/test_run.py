@@ -32,9 +32,10 @@ def test_json_has_the_contract_fields(capsys):
     assert set(report["skills"]) == SKILLS and all(0 <= v <= 100 for v in report["skills"].values())
     assert [t["turn"] for t in report["turns"]] == [1, 2, 3, 4, 5]
     first = report["turns"][0]
-    for key in ("turn", "node", "customer", "choice", "reply", "acts", "mood", "expression"):
+    for key in ("turn", "node", "customer_line", "choice", "reply_text", "acts", "mood_after", "expression_after"):
         assert key in first
-    assert first["choice"] == 1 and first["node"] == "opening" and first["acts"] == ["acknowledge", "invite"]
+    assert first["choice"] == 0 and first["options"][0]["number"] == 1  # an index into the options shown
+    assert first["node"] == "opening" and first["acts"] == ["acknowledge", "invite"]
     assert report["ending"]["id"] == "delighted_end" and report["evidence"]
 
 
@@ -63,7 +64,7 @@ def test_json_is_byte_identical_across_processes():
 def test_floats_are_rounded_to_four_decimals(capsys):
     _, out, _ = run(capsys, TOUR, "--choices", "1,1", "--format", "json")
     for turn in json.loads(out)["turns"]:
-        for value in turn["mood"].values():
+        for value in [*turn["mood_before"].values(), *turn["mood_after"].values()]:
             assert round(value, 4) == value
 
 
@@ -182,7 +183,7 @@ def test_with_a_seed_choices_mean_the_order_shown(capsys):
     assert code == 0, err
     report = json.loads(out)
     assert report["seed"] == seed and report["choices"] == [2]
-    assert report["turns"][0]["reply"].startswith("That's really frustrating")
+    assert report["turns"][0]["reply_text"].startswith("That's really frustrating")
     assert report["turns"][0]["options"][0]["text"] == waiting[0]["text"]
 
 

@@ -36,7 +36,7 @@ def check_best(report):
     assert (report["outcome"], report["grade"], report["overall"]) == ("delighted", "A", 100.0)
     assert rules(report, negative=True) == set()
     assert {"feel_before_fix", "listen_before_solve"} <= rules(report)
-    assert report["turns"][-1]["expression"] == "delighted"
+    assert report["turns"][-1]["expression_after"] == "delighted"
 
 
 def check_walk_out(report):
@@ -44,7 +44,7 @@ def check_walk_out(report):
     assert report["skills"]["solutions"] == 0 and report["skills"]["follow_up"] == 0
     assert {"penalty:hide-behind-policy", "penalty:refuse-flat", "two_roads", "penalty:dismiss"} <= rules(report)
     assert any("walked out" in cap for cap in report["caps"])
-    assert report["turns"][-1]["expression"] == "furious"
+    assert report["turns"][-1]["expression_after"] == "furious"
 
 
 def check_close_early(report):

@@ -64,4 +64,4 @@ def test_no_command_prints_a_raw_control_character(tmp_path, capsys, command):
     for stream in (out, err):
         assert "\x1b" not in stream and "\x07" not in stream and "\x9b" not in stream
     if "json" in command and command[0] == "run":
-        assert "\x1b]0;owned\x07" in json.loads(out)["turns"][0]["customer"]  # same value, escaped on the wire
+        assert "\x1b]0;owned\x07" in json.loads(out)["turns"][0]["customer_line"]  # same value, escaped on the wire

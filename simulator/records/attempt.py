@@ -10,7 +10,6 @@ import dataclasses
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from simulator.records.serialize import loads
 
@@ -103,7 +102,3 @@ def clean_profile_name(name: str) -> str:
     if not cleaned.isprintable():
         raise RecordsError(f"profile name {cleaned!r} contains control characters")
     return cleaned
-
-
-def _replace(attempt: Attempt, **changes: Any) -> Attempt:
-    return dataclasses.replace(attempt, **changes)

@@ -8,8 +8,3 @@ TURN_LIMIT = 60  # a conversation this long is going round in circles: the engin
 MAX_ASSET_BYTES = 8 << 20  # 8 MiB on disk
 MAX_IMAGE_PIXELS = 4096 * 4096  # 16.7 million pixels: 64 MiB as RGBA, far above any portrait
 MAX_IMAGE_SIDE = 8192
-
-# Files the product reads that a person may point anywhere (reports, diagnostics views).
-MAX_READ_BYTES = 16 << 20  # 16 MiB
-MAX_JSON_DEPTH = 64  # deeper JSON is refused before parsing (Python's parser recurses)
-MAX_CSV_FIELD = 1 << 20  # 1 MiB per CSV field (the csv module's default cap is 128 KiB)

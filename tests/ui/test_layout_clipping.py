@@ -3,10 +3,11 @@
 One walk through the game (start, settings, picker, diagnostics, briefing, conversation,
 transcript, pause, ended, debrief, replay-from-turn, progress); on each screen the window is
 resized and restyled through every combination and one frame is drawn onto a logged surface
-(simulator/ui/layout_log.py). The log says where every text line's ink landed; the test
-asserts it is inside the window, its clip and the panel it sits on, not hidden under a panel
-drawn later, never cut with an ellipsis, and that the focused widget has a visible ring
-(checked in the pixels with numpy) while a modal shows only its own ring.
+(simulator/ui/layout_log.py records, tools/layout_check.py judges). The log says where every
+text line's ink landed; the test asserts it is inside the window, its clip and the panel it
+sits on, not hidden under a panel drawn later, never cut with an ellipsis, and that the
+focused widget has a visible ring (checked in the pixels with numpy) while a modal shows
+only its own ring.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import pygame
 import pytest
 
 from simulator.ui.app import App
-from simulator.ui.layout_log import draw_logged
 from tools.game_driver import resize
+from tools.layout_check import draw_logged, layout_problems, visible_focus_rings, visible_texts
 from tools.screenshots import copy_library, make_store, walk
 
 SIZES = ((1024, 640), (1280, 720), (1920, 1080))
@@ -72,9 +73,9 @@ def test_no_text_is_clipped_and_focus_is_visible_on_every_screen(library):
                         _restyle(app, size, text_size, high_contrast)
                         log, surface = draw_logged(app)
                         where = f"{screen} {size[0]}x{size[1]} {text_size}{' contrast' if high_contrast else ''}"
-                        problems += [f"{where}: {p}" for p in log.problems(surface.get_rect())]
-                        assert log.visible_texts(), f"{where}: no text drawn at all"
-                        rings = log.visible_focus_rings()
+                        problems += [f"{where}: {p}" for p in layout_problems(log, surface.get_rect())]
+                        assert visible_texts(log), f"{where}: no text drawn at all"
+                        rings = visible_focus_rings(log)
                         if screen in MODALS:
                             assert len(rings) == 1, f"{where}: {len(rings)} focus rings visible over a modal"
                         focus = getattr(app.top, "focus", None)
@@ -102,7 +103,7 @@ def _check_every_style(app, where: str) -> list[str]:
                 _restyle(app, size, text_size, high_contrast)
                 log, surface = draw_logged(app)
                 label = f"{where} {size[0]}x{size[1]} {text_size}{' contrast' if high_contrast else ''}"
-                problems += [f"{label}: {p}" for p in log.problems(surface.get_rect())]
+                problems += [f"{label}: {p}" for p in layout_problems(log, surface.get_rect())]
     return problems
 
 

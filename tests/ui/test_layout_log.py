@@ -5,11 +5,12 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from simulator.ui.layout_log import LayoutLog, LoggedSurface
+from simulator.ui.layout_log import LayoutLog
 from simulator.ui.text import TextRenderer
 from simulator.ui.theme import Style, load_theme
 from simulator.ui.widgets.base import draw_focus_ring, draw_panel, fit_text
 from simulator.ui.widgets.scroll import ScrollView
+from tools.layout_check import LoggedSurface, layout_problems, visible_focus_rings
 
 
 class _App:
@@ -33,7 +34,7 @@ def kit():
 
 
 def _problems(surface, log):
-    return log.problems(surface.get_rect())
+    return layout_problems(log, surface.get_rect())
 
 
 def test_text_inside_its_panel_is_fine(kit):
@@ -91,7 +92,7 @@ def test_a_scene_under_a_modal_draws_no_focus_ring(kit):
     style.show_focus = True
     assert log.focus_rings == []
     draw_focus_ring(surface, pygame.Rect(20, 20, 100, 30), style)
-    assert len(log.visible_focus_rings()) == 1
+    assert len(visible_focus_rings(log)) == 1
 
 
 def test_a_focus_ring_under_a_scroll_bar_is_flagged(kit):

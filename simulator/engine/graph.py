@@ -1,16 +1,19 @@
-"""The branch graph of a scenario: structure (who can follow whom) and Graphviz DOT output.
+"""The branch graph drawn: its edges and Graphviz DOT output, structurally unreachable ids marked.
 
-Everything here is *structural*: a reply edge exists whether or not its `when` condition can
-ever hold, and a trigger can fire after any reply. Which endings are reachable by actual play
-(conditions and mood considered) is `simulator.engine.analysis`'s job; this module answers
-"what does the author's map look like" quickly and without playing anything.
+The structure itself (reachability, dead ends, traps) is `simulator.scenario.graph`, one
+layer down so validate's lint uses the same walks as analyse; `reachable_ids` is imported
+from there (and still importable from here). Which `say` variants play can show, which needs
+the moods play reaches each node in, is `simulator.engine.node_moods`.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
+from simulator.scenario.graph import reachable_ids, structure
+
+__all__ = ["Edge", "OUTCOME_COLOURS", "TRIGGER_NODE", "describe_condition", "edges", "first_words", "node_line",
+           "reachable_ids", "structurally_unreachable", "to_dot"]
 from simulator.scenario.model import Condition, Ending, Node, Scenario
 
 # Fill colours per ending outcome; chosen to read as a traffic light and to stay legible
@@ -51,48 +54,9 @@ def edges(scenario: Scenario) -> list[Edge]:
     return result
 
 
-def successors(scenario: Scenario) -> dict[str, list[str]]:
-    """node id -> ids its replies lead to (file order, duplicates removed). Triggers excluded."""
-    result: dict[str, list[str]] = {}
-    for node in scenario.nodes.values():
-        seen: dict[str, None] = {}
-        for reply in node.replies:
-            seen.setdefault(reply.next, None)
-        result[node.id] = list(seen)
-    return result
-
-
-def reachable_ids(scenario: Scenario) -> set[str]:
-    """Node and ending ids reachable from `start`, ignoring conditions.
-
-    A trigger can fire after any reply, so once any reply can be taken its target counts as
-    reachable. Unknown ids (a loader error elsewhere) are skipped, never raised.
-    """
-    known = set(scenario.nodes) | set(scenario.endings)
-    if scenario.start not in known:
-        return set()
-    found = {scenario.start}
-    queue = deque([scenario.start])
-    follow = successors(scenario)
-    triggers_added = False
-    while queue:
-        current = queue.popleft()
-        nexts = list(follow.get(current, ()))
-        if current in scenario.nodes and scenario.nodes[current].replies and not triggers_added:
-            triggers_added = True
-            nexts.extend(t.goto for t in scenario.triggers)
-        for target in nexts:
-            if target in known and target not in found:
-                found.add(target)
-                queue.append(target)
-    return found
-
-
 def structurally_unreachable(scenario: Scenario) -> dict[str, str]:
     """id -> "unreachable" for every node and ending no chain of replies/triggers leads to."""
-    reachable = reachable_ids(scenario)
-    return {item: "unreachable" for item in [*scenario.nodes, *scenario.endings]
-            if item not in reachable}
+    return {item: "unreachable" for item in structure(scenario).unreachable}
 
 
 def describe_condition(condition: Condition | None) -> str:

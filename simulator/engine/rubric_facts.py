@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from simulator.scenario.graph import reply_reachable_ids
 from simulator.scenario.model import Node, Reply, Scenario
 
 RESOLVING = ("resolved", "delighted")  # outcomes that mean the problem was settled
@@ -56,21 +57,10 @@ def reply_facts(node: Node, reply: Reply, turn: int, ends: bool) -> TurnFacts:
 def resolution_reachable(scenario: Scenario) -> bool:
     """Can some run of replies reach a resolved or delighted ending from the start?
     (`when` conditions are ignored: the question is whether the scenario lets the agent
-    solve it, not whether this particular conversation did.)"""
-    seen, todo = {scenario.start}, [scenario.start]
-    while todo:
-        here = todo.pop()
-        ending = scenario.endings.get(here)
-        if ending is not None:
-            if ending.outcome in RESOLVING:
-                return True
-            continue
-        node = scenario.nodes.get(here)
-        for reply in node.replies if node is not None else ():
-            if reply.next not in seen:
-                seen.add(reply.next)
-                todo.append(reply.next)
-    return False
+    solve it, not whether this particular conversation did; triggers are the customer's
+    move, so they do not count. The walk is `scenario.graph.reply_reachable_ids`.)"""
+    reached = reply_reachable_ids(scenario, (scenario.start,))
+    return any(ending.outcome in RESOLVING for ending_id, ending in scenario.endings.items() if ending_id in reached)
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,6 +129,9 @@ def _moods_lines(report: GateReport, every: bool) -> list[str]:
         cells = [f"{r.expression}" + (f" ({r.line} line)" if r.line != r.expression else "") + f" {r.prefixes:,}"
                  for r in reaches]
         out.append(f"  {node_id:<{width}}  " + ", ".join(cells))
+        if node_id in report.unshown:
+            out.append(f"  {'':<{width}}  {'never shown' if every else 'not shown in the search'}: "
+                       + ", ".join(report.unshown[node_id]))
     return out
 
 
@@ -155,7 +158,8 @@ def report_json(a: ScenarioAnalysis, report: GateReport) -> dict:
                 gates=[g.as_json() for g in report.results],
                 surface_strategies=[r.as_json() for r in report.surface],
                 play_warnings=[d.as_json() for d in report.warnings],
-                node_moods={node_id: [r.as_json() for r in reaches] for node_id, reaches in report.moods.items()})
+                node_moods={node_id: [r.as_json() for r in reaches] for node_id, reaches in report.moods.items()},
+                unshown_lines={node_id: list(labels) for node_id, labels in report.unshown.items()})
 
 
 def _path_lines(label: str, path: PathSummary | None) -> list[str]:

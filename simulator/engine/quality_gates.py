@@ -33,7 +33,7 @@ import numpy as np
 from simulator.engine.analysis import ScenarioAnalysis, analyse_with_tree
 from simulator.engine.analysis_defaults import DEFAULT_MIN_SKILL_CHANCES, DEFAULT_RUNS, DEFAULT_SEED
 from simulator.engine.batch_play import PlayTree
-from simulator.engine.node_moods import MoodReach, node_moods
+from simulator.engine.node_moods import MoodReach, expressions_reached, node_moods, shown_variants, unshown_variants
 from simulator.engine.play_lints import run_play_lints
 from simulator.engine.surface_strategies import SEEDS, STRATEGIES, StrategyResult, on_growable_tree, play_strategies
 from simulator.scenario.catalog_model import Catalog
@@ -97,6 +97,7 @@ class GateReport:
     surface: list[StrategyResult] = field(default_factory=list)
     moods: dict[str, tuple[MoodReach, ...]] = field(default_factory=dict)
     analysis: ScenarioAnalysis | None = None  # what the gates were judged from
+    unshown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node -> `say` labels play never shows
 
     @property
     def failures(self) -> list[GateResult]:
@@ -318,7 +319,10 @@ def judge(scenario: Scenario, analysis: ScenarioAnalysis, tree: PlayTree, *,
                + guide_results(scenario, analysis, diagnostics)
                + surface_results(scenario.path, strategies)
                + play_results(analysis, warnings))
-    return GateReport(scenario.id, scenario.path, results, warnings, strategies, node_moods(tree), analysis)
+    moods = node_moods(tree)
+    shown = shown_variants(scenario, expressions_reached(moods), tree.compiled.mood.expressions)
+    return GateReport(scenario.id, scenario.path, results, warnings, strategies, moods, analysis,
+                      unshown_variants(scenario, shown))
 
 
 def library_gates(scenario: Scenario, catalog: Catalog, *, diagnostics: Sequence[Diagnostic] = (),

@@ -26,7 +26,10 @@ CSV_COLUMNS = ("attempt_uid", "profile", "scenario_id", "scenario_title", "statu
                "finished_at", "outcome", "grade", "overall", *SKILLS, "turns",
                "scenario_sha256", "catalog_sha256")
 JSON_FORMAT = "customer-sim-attempts"
-JSON_FORMAT_VERSION = 1
+# 2: each transcript line is the engine's compact turn encoding (`node` and `next`, not
+# `node_id` and `next_id`; turn_lines.upgrade_line reads format 1's), and finished attempts
+# carry their key moments.
+JSON_FORMAT_VERSION = 2
 FORMATS = ("csv", "json", "xapi")
 DEFAULT_NAMES = {"csv": "attempts.csv", "json": "attempts.json", "xapi": "statements.jsonl"}
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

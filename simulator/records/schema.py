@@ -17,7 +17,7 @@ from simulator.records.serialize import dumps, iso_timestamp, loads
 
 # "CSim" in ASCII: lets `open_store` tell our database from any other SQLite file.
 APPLICATION_ID = 0x4353696D
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 STATUSES = ("in_progress", "finished", "abandoned")
 
@@ -149,12 +149,28 @@ def _v4_outbox(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_turn_lines(conn: sqlite3.Connection) -> None:
+    """Version 5: a transcript line is the engine's compact turn encoding
+    (`TurnRecord.to_json(compact=True)`), which names two keys differently from the lines
+    written before: `node_id` and `next_id` become `node` and `next`. Every other key, and
+    every line that does not parse, is kept exactly as it was."""
+    from simulator.records.turn_lines import upgrade_lines_text
+
+    rows = conn.execute("""SELECT attempt_id, turns FROM attempt_details
+                           WHERE instr(turns, '"node_id"') OR instr(turns, '"next_id"')""").fetchall()
+    for attempt_id, turns in rows:
+        upgraded = upgrade_lines_text(turns)
+        if upgraded != turns:
+            conn.execute("UPDATE attempt_details SET turns = ? WHERE attempt_id = ?", (upgraded, attempt_id))
+
+
 # version -> (name, function). Append only: never edit a migration that has shipped.
 MIGRATIONS: dict[int, tuple[str, Callable[[sqlite3.Connection], None]]] = {
     1: ("initial tables", _v1_initial),
     2: ("attempt details table, uid, title, transcript", _v2_split_details),
     3: ("attempt reply-order seed", _v3_attempt_seed),
     4: ("outbox of xAPI statements for the learning record store", _v4_outbox),
+    5: ("transcript lines in the engine's compact turn encoding", _v5_turn_lines),
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

@@ -30,6 +30,7 @@ from simulator.records.attempt import (MAX_PROFILE_NAME, Attempt, AttemptRow, Re
                                        clean_profile_name)
 from simulator.records.schema import SCHEMA_VERSION, STATUSES
 from simulator.records.serialize import dumps, field, iso_timestamp, loads, to_jsonable
+from simulator.records.turn_lines import turn_line, upgrade_lines
 from simulator.records.xapi import StatementBuilder
 
 # Summaries read the small `attempts` rows only; the big JSON lives in `attempt_details`.
@@ -285,7 +286,8 @@ class Store:
 
     def save_turn(self, attempt_id: int, snapshot: Mapping, turn: Any = None, *, wait_ms: int | None = None) -> None:
         """Save the state after a turn: the session snapshot, and from the turn record its
-        choice, mood after, evidence and a compact transcript line. One short transaction.
+        choice, mood after, evidence and its transcript line (`turn_lines.turn_line`: the
+        engine's compact turn encoding). One short transaction.
 
         Idempotent and replay-safe: the turn's position is taken from the snapshot's choices,
         and everything recorded for that position or later is replaced, so saving turn n
@@ -314,7 +316,7 @@ class Store:
             for index, record in enumerate(records):
                 at = (times[index] if times is not None and index < len(times) else None) or now
                 moods.append(_rounded_mood(field(record, "mood_after")))
-                lines.append(_turn_line(record, first + index, at))
+                lines.append(turn_line(record, first + index, at))
             # Evidence is kept per turn *that produced it* (a rule may name an earlier turn),
             # so cutting the transcript back also cuts exactly the evidence it produced.
             evidence = [item for line in lines for item in line.get("evidence", ())]
@@ -384,7 +386,8 @@ class Store:
 
     def import_attempt(self, attempt: Attempt) -> int | None:
         """Copy an attempt from another store or an export; skipped (None) when its uid is
-        already here. Returns the new local id."""
+        already here. Returns the new local id. Transcript lines in an older shape are stored
+        with today's key names (`turn_lines.upgrade_line`)."""
         if attempt.status not in STATUSES:
             raise RecordsError(f"attempt {attempt.uid}: unknown status {attempt.status!r}")
         profile = clean_profile_name(attempt.profile)
@@ -406,7 +409,8 @@ class Store:
             conn.execute(
                 "INSERT INTO attempt_details (attempt_id, moods, evidence, turns, snapshot, result) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (attempt_id, dumps(attempt.moods or []), dumps(attempt.evidence or []), dumps(attempt.turns or []),
+                (attempt_id, dumps(attempt.moods or []), dumps(attempt.evidence or []),
+                 dumps(upgrade_lines(list(attempt.turns or []))),
                  dumps(attempt.snapshot) if attempt.snapshot is not None and attempt.status == "in_progress" else None,
                  dumps(attempt.result) if attempt.result is not None else None))
             return attempt_id
@@ -584,24 +588,6 @@ def _seed_of(snapshot: Any) -> int | None:
 def _json_text(value: Any) -> str:
     """A stored JSON list as text; anything unexpected (NULL, damaged) becomes '[]'."""
     return value if isinstance(value, str) and value.startswith("[") and value.endswith("]") else "[]"
-
-
-def _turn_line(turn: Any, position: int, now: str) -> dict:
-    """The compact transcript line kept per turn (exports and xAPI read these)."""
-    line: dict[str, Any] = {"turn": position, "at": now}
-    for key in ("node_id", "customer_line", "choice", "reply_index", "reply_text", "acts",
-                "expression_after", "trigger", "next_id"):
-        value = field(turn, key)
-        if value is not None:
-            line[key] = to_jsonable(value)
-    evidence = []
-    for item in field(turn, "evidence") or ():
-        item = _compact_evidence(item)
-        if isinstance(item, dict):
-            item.setdefault("turn", position)
-        evidence.append(item)
-    line["evidence"] = evidence
-    return line
 
 
 def _compact_evidence(item: Any) -> Any:

@@ -130,7 +130,7 @@ class StatementBuilder:
 
     def _reply_text(self, parts: tuple, attempt: Attempt, number: int, line: dict, moods: list) -> str:
         _, _, reply_common, _, turn_ids, fallback_time = parts
-        node = self._node(attempt, str(line.get("node_id") or f"turn-{number}"))
+        node = self._node(attempt, str(line.get("node") or f"turn-{number}"))
         mood = moods[number - 1] if number <= len(moods) else None
         return (f'{{"id":"{turn_ids.make(str(number))}","timestamp":{_time(line.get("at") or fallback_time)},'
                 f'{reply_common},"object":{node},"result":{self._reply_result(line, number, mood)}}}')

@@ -31,7 +31,7 @@ def play_one(store, profile: str, serial: int) -> int:
     attempt_id = store.start_attempt(profile, _Scenario, _Catalog, {"choices": []})
     for turn in range(1, 7):
         snapshot = {"choices": [0] * turn, "padding": "x" * 3000, "serial": serial}
-        record = {"node_id": f"n{turn}", "choice": 0, "reply_text": "reply " * 20,
+        record = {"node": f"n{turn}", "choice": 0, "reply_text": "reply " * 20,
                   "mood_after": {"pleasure": turn / 10}, "evidence": [{"skill": "calm", "points": 1}]}
         store.save_turn(attempt_id, snapshot, record)
     store.finish_attempt(attempt_id, {"outcome": "resolved", "grade": "B", "overall": 80.0 + serial % 10,

@@ -32,8 +32,10 @@ def ticking_clock():
 
 
 def turn(n: int, node: str = "n", pleasure: float = 0.0, evidence=()):
-    return {"turn": n, "node_id": f"{node}{n}", "choice": 0, "reply_text": f"reply {n}", "acts": ["invite"],
-            "mood_after": {"pleasure": pleasure}, "expression_after": "neutral", "next_id": f"{node}{n + 1}",
+    """Some of a turn's JSON (TurnRecord.to_json() key names), as a client without the
+    engine's classes would hand it to the store."""
+    return {"turn": n, "node": f"{node}{n}", "choice": 0, "reply_text": f"reply {n}", "acts": ["invite"],
+            "mood_after": {"pleasure": pleasure}, "expression_after": "neutral", "next": f"{node}{n + 1}",
             "evidence": list(evidence)}
 
 
@@ -91,7 +93,7 @@ def test_a_played_attempt_comes_back_complete(data_dir):
     assert attempt.status == "finished" and attempt.finished
     assert attempt.choices == (0, 0, 0) and attempt.turn_count == 3
     assert [m["pleasure"] for m in attempt.moods] == [0.1, 0.2, 0.3]
-    assert [t["node_id"] for t in attempt.turns] == ["n1", "n2", "n3"]
+    assert [t["node"] for t in attempt.turns] == ["n1", "n2", "n3"]
     assert (attempt.grade, attempt.overall, attempt.outcome) == ("B", 82.5, "resolved")
     assert attempt.skills["follow_up"] == 60
     assert attempt.evidence[0]["rule"] == "feel_before_fix"  # the result's full evidence list
@@ -130,7 +132,7 @@ def test_rewinding_cuts_later_turns_and_the_evidence_they_produced(data_dir):
         store.save_turn(attempt_id, {"choices": [0, 1]}, turn(2, node="m"))  # replayed turn 2 differently
         attempt = store.attempt(attempt_id)
     assert attempt.choices == (0, 1)
-    assert [t["node_id"] for t in attempt.turns] == ["n1", "m2"]
+    assert [t["node"] for t in attempt.turns] == ["n1", "m2"]
     assert attempt.evidence == ()
 
 

@@ -38,7 +38,7 @@ class Catalog:
 
 def finished_attempt(store, profile="Ana") -> int:
     attempt_id = store.start_attempt(profile, Scenario, Catalog)
-    store.save_turn(attempt_id, {"choices": [0]}, {"node_id": "opening", "mood_after": {"pleasure": 0.2}})
+    store.save_turn(attempt_id, {"choices": [0]}, {"node": "opening", "mood_after": {"pleasure": 0.2}})
     store.finish_attempt(attempt_id, {"grade": "B", "overall": 85.0, "outcome": "resolved", "skills": {"calm": 90}})
     return attempt_id
 
@@ -220,7 +220,7 @@ def test_a_save_that_fails_later_raises_a_clear_records_error(tmp_path):
         attempt_id = store.start_attempt("Ana", Scenario, Catalog)
         store._conn.execute("PRAGMA query_only = ON")  # from now on SQLite refuses every write
         with pytest.raises(RecordsError, match=r"could not .*trainee records in .*records\.sqlite3"):
-            store.save_turn(attempt_id, {"choices": [0]}, {"node_id": "opening"})
+            store.save_turn(attempt_id, {"choices": [0]}, {"node": "opening"})
 
 
 # ------------------------------------------------------------------ two processes
@@ -278,7 +278,10 @@ def test_a_failed_migration_leaves_the_old_version_intact(tmp_path, monkeypatch)
     migrate(conn, target=1)
     conn.close()
 
+    real_upgrade = schema.MIGRATIONS[2][1]
+
     def broken(conn):
+        real_upgrade(conn)  # what later migrations build on, then a change of its own
         conn.execute("ALTER TABLE attempts ADD COLUMN half_done TEXT")
         on_disk = conn.execute("PRAGMA database_list").fetchone()[2]
         if on_disk:  # the disk fails half way through; the in-memory fallback does not

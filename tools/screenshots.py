@@ -11,9 +11,9 @@ diagnostics screen are shown too).
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -144,8 +144,10 @@ def capture(out_dir: Path, size: tuple[int, int], high_contrast: bool, source: P
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out_dir = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.split("\n")[0])
+    parser.add_argument("out_dir", nargs="?", default=str(ROOT / "docs" / "screenshots"),
+                        help="where the PNGs go (default: docs/screenshots/)")
+    out_dir = Path(parser.parse_args(argv).out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="customer-sim-shots-") as temp:
         folder = Path(temp) / "scenarios"

@@ -53,25 +53,31 @@ class Structure:
 def reply_targets(scenario: Scenario) -> dict[str, list[str]]:
     """Node id -> the known ids its replies lead to (file order, duplicates removed).
     Triggers are not included."""
-    known = scenario.nodes.keys() | scenario.endings.keys()
-    return {node_id: [target for target in dict.fromkeys(reply.next for reply in node.replies) if target in known]
-            for node_id, node in scenario.nodes.items()}
+    nodes, endings = scenario.nodes, scenario.endings
+    out: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        targets = [reply.next for reply in node.replies]
+        if len(targets) > 1:
+            targets = list(dict.fromkeys(targets))
+        out[node_id] = [t for t in targets if t in nodes or t in endings]
+    return out
 
 
-def fewest_turns(scenario: Scenario) -> dict[str, int]:
+def fewest_turns(scenario: Scenario, follow: dict[str, list[str]] | None = None) -> dict[str, int]:
     """Reachable node and ending id -> the fewest turns (replies) that get there from start.
-    A trigger's goto takes one turn: it can fire after the very first reply."""
+    A trigger's goto takes one turn: it can fire after the very first reply. `follow` is
+    `reply_targets(scenario)` when the caller already has it."""
     if scenario.start not in scenario.nodes:
         return {}
-    follow = reply_targets(scenario)
+    follow = reply_targets(scenario) if follow is None else follow
     turns = {scenario.start: 0}
     queue = deque([scenario.start])
     if follow[scenario.start]:  # a reply can be taken, so a trigger can fire after it
-        known = scenario.nodes.keys() | scenario.endings.keys()
         for trigger in scenario.triggers:
-            if trigger.goto in known and trigger.goto not in turns:
-                turns[trigger.goto] = 1
-                queue.append(trigger.goto)
+            goto = trigger.goto
+            if (goto in scenario.nodes or goto in scenario.endings) and goto not in turns:
+                turns[goto] = 1
+                queue.append(goto)
     while queue:
         current = queue.popleft()
         for target in follow.get(current, ()):
@@ -100,11 +106,11 @@ def reply_reachable_ids(scenario: Scenario, sources: Iterable[str]) -> set[str]:
     return seen
 
 
-def finishing_ids(scenario: Scenario) -> set[str]:
+def finishing_ids(scenario: Scenario, follow: dict[str, list[str]] | None = None) -> set[str]:
     """Node ids from which some chain of replies reaches an ending (triggers are no way out).
     One walk backwards from the endings, so linear however long the chains are."""
     back: dict[str, list[str]] = {}
-    for source, targets in reply_targets(scenario).items():
+    for source, targets in (reply_targets(scenario) if follow is None else follow).items():
         for target in targets:
             back.setdefault(target, []).append(source)
     seen = set(scenario.endings)
@@ -129,10 +135,10 @@ def traps(scenario: Scenario) -> list[Trap]:
 
 def structure(scenario: Scenario) -> Structure:
     """Reachability, finishing nodes, dead ends and traps of `scenario`, walked once each."""
-    reachable = reachable_ids(scenario)
-    finishing = finishing_ids(scenario)
-    dead = [node_id for node_id in scenario.nodes if node_id in reachable and node_id not in finishing]
     follow = reply_targets(scenario)
+    reachable = fewest_turns(scenario, follow).keys()
+    finishing = finishing_ids(scenario, follow)
+    dead = [node_id for node_id in scenario.nodes if node_id in reachable and node_id not in finishing]
     order = {node_id: index for index, node_id in enumerate(scenario.nodes)}
     found = []
     for component in _bottom_components(dead, follow):

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from simulator.scenario import codes
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.diagnostics import Diagnostic
-from simulator.scenario.graph import reply_reachable_ids, structure
+from simulator.scenario.graph import Structure, reply_reachable_ids, structure
 from simulator.scenario.model import Scenario, Span
 
 Rule = Callable[[Scenario, Catalog], Iterable[Diagnostic]]
@@ -49,11 +49,11 @@ def no_way_out(scenario: Scenario, catalog: Catalog) -> Iterable[Diagnostic]:
             yield _at("S302", node.span, name=node_id)
 
 
-def _said_at_start(scenario: Scenario) -> set[str]:
+def _said_at_start(scenario: Scenario, graph: Structure) -> set[str]:
     """The ids start's replies lead to when S304 is said (start cannot finish and no node
     without replies there explains why): the loops there are that one problem, said once at
     start instead of once per loop. Empty when S304 is not said."""
-    if scenario.start not in structure(scenario).dead_ends:
+    if scenario.start not in graph.dead_ends:
         return set()
     led_to = reply_reachable_ids(scenario, (scenario.start,))
     if any(not scenario.nodes[n].replies for n in led_to if n in scenario.nodes):
@@ -64,7 +64,7 @@ def _said_at_start(scenario: Scenario) -> set[str]:
 def no_reachable_ending(scenario: Scenario, catalog: Catalog) -> Iterable[Diagnostic]:
     """No ending at all can be reached from start by replies (reported once, at start,
     unless a node with no replies that start leads to already explains it)."""
-    if scenario.start in scenario.nodes and _said_at_start(scenario):
+    if scenario.start in scenario.nodes and _said_at_start(scenario, structure(scenario)):
         yield _at("S304", scenario.nodes[scenario.start].span, name=scenario.start)
 
 
@@ -72,8 +72,9 @@ def trapped_cycles(scenario: Scenario, catalog: Catalog) -> Iterable[Diagnostic]
     """Reachable loops that no reply leads out of towards an ending, one message per loop."""
     if scenario.start not in scenario.nodes:
         return
-    said_at_start = _said_at_start(scenario)
-    for trap in structure(scenario).traps:
+    graph = structure(scenario)
+    said_at_start = _said_at_start(scenario, graph)
+    for trap in graph.traps:
         if not trap.loops or trap.members[0] in said_at_start:
             continue  # a node without replies: no_way_out says it; a loop start cannot avoid: S304
         shown = ", ".join(f"'{n}'" for n in trap.members[:_LISTED])

@@ -56,15 +56,15 @@ def _fill(store, catalog, scenarios) -> None:
 
     import numpy as np
 
-    from simulator.records.game_bridge import RecordingSession
+    from simulator.records.game_bridge import AttemptRecorder
 
     rng = np.random.default_rng(5)
     templates = []
     for scenario in scenarios:
         for _ in range(4):
-            play = RecordingSession.start(store, "Ana", scenario, catalog)
+            play = AttemptRecorder.start(store, "Ana", scenario, catalog)
             for choice in _random_choices(scenario, catalog, rng):
-                play.choose(choice)
+                play.feed.play(play.session, choice)
             templates.append(store.attempt(play.attempt_id))
     with store.batch():
         for n in range(ATTEMPTS - len(templates)):

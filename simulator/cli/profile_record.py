@@ -2,8 +2,8 @@
 history and the LRS outbox exactly as the game does (trainers seed a demo with it; the LRS
 tests use it).
 
-The attempt goes through the game's own `RecordingSession`: every turn saved in its own
-transaction with its xAPI statement queued, the finish likewise. The statements are built
+The attempt goes through the game's own `AttemptRecorder`: every turn announced to it and
+saved in its own transaction with its xAPI statement queued, the finish likewise. The statements are built
 with the team's IRI base from the LRS settings (as in the game); `customer-sim sync` or the
 game's background sender delivers them.
 """
@@ -26,9 +26,10 @@ def add_arguments(parser: Any) -> None:
 
 
 def recording_session(profile: str, data_dir: str | None, session: Any) -> Any:
-    """Wrap `session` so each turn is recorded for `profile` (a clean name is required)."""
+    """A session in `session`'s state whose every turn is recorded for `profile` (a clean name is required)."""
     from simulator.records.attempt import RecordsError, clean_profile_name
-    from simulator.records.game_bridge import RecordingSession
+    from simulator.engine.session import Session
+    from simulator.records.game_bridge import AttemptRecorder
     from simulator.records.lrs_settings import load_settings
     from simulator.records.store import open_store
 
@@ -43,19 +44,27 @@ def recording_session(profile: str, data_dir: str | None, session: Any) -> Any:
         print(f"{PROG}: warning: this play-through is not being saved: {store.read_only_reason}", file=sys.stderr)
     store.statements = load_settings().builder()
 
-    class Recording(RecordingSession):
-        """Says on stderr when a turn could not be saved (imported only when recording:
-        `validate` and friends never pay for the records layer)."""
+    class RecordedRun(Session):
+        """The run's session, announcing each turn it plays to the attempt's recorder: `run`
+        and the line protocol call `choose` themselves, so the announcing is done here
+        (defined only when recording: `validate` and friends never pay for the records layer)."""
+
+        recorder: AttemptRecorder
 
         def choose(self, i: int) -> Any:
             record = super().choose(i)
-            self.say_problem()
+            self.recorder.feed.announce(self, record)
+            say_problem(self.recorder)
             return record
 
-        def say_problem(self) -> None:
-            if self.save_problem:
-                print(f"{PROG}: warning: not saved: {self.save_problem}", file=sys.stderr)
+    # the same state as the run's fresh session, as the announcing kind (restore keeps the class)
+    played = RecordedRun.restore(session.scenario, session.catalog, session.snapshot(), compiled=session.compiled)
+    played.recorder = AttemptRecorder.start(store, name, session.scenario, session.catalog, session=played)
+    say_problem(played.recorder)
+    return played
 
-    play = Recording.start(store, name, session.scenario, session.catalog, session=session)
-    play.say_problem()
-    return play
+
+def say_problem(recorder: Any) -> None:
+    """A turn that could not be saved is said on stderr (the run goes on)."""
+    if recorder.save_problem:
+        print(f"{PROG}: warning: not saved: {recorder.save_problem}", file=sys.stderr)

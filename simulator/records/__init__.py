@@ -3,7 +3,7 @@
 Engine-side: nothing here imports pygame. Where to start:
 
 * `game_bridge`   the game's entry points: `open_store`, `resume_offer` / `resume` /
-                  `decline`, `RecordingSession` (a Session that saves every turn),
+                  `decline`, `AttemptRecorder` (saves every turn a TurnFeed announces),
                   `saving_status`, `load_progress`
 * `profile_store` the UI's ProfileStore protocol backed by the same database
 * `store`         `open_store(path)` -> `Store`: attempts, profiles, settings, grades

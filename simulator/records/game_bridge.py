@@ -5,13 +5,15 @@
     offer = resume_offer(store, profile)         # on start: "Resume …?" or None
     play = resume(store, offer, scenario, catalog)   # yes  (ResumeError: say why, start fresh)
     decline(store, offer)                        # no
-    play = RecordingSession.start(store, profile, scenario, catalog)
-    play.choose(i)                               # plays the turn AND saves it (≤ 5 ms)
-    play.phase, play.options, play.mood, …       # everything else is the wrapped Session
-    play.save_problem                            # None, or why the last save failed
-    again = play.replay_from(turn)               # debrief "replay from turn k": new attempt
+    recorder = AttemptRecorder.start(store, profile, scenario, catalog)
+    turns.subscribe(recorder.on_turn)            # the TurnFeed that plays the turns (App.turns)
+    turns.play(recorder.session, i)              # plays the turn; the recorder saves it (≤ 5 ms)
+    recorder.session.phase, .options, .mood, …   # the engine Session itself, never wrapped
+    recorder.save_problem                        # None, or why the last save failed
+    again = recorder.replay_from(turn)           # debrief "replay from turn k": new attempt
     progress = load_progress(store, profile, catalog=catalog)   # the progress screen
 
+Without a feed of your own, `recorder.feed` is one that announces to this recorder only.
 A save that fails (disk full, folder removed mid-game) never interrupts play: the session
 goes on, `save_problem` says what happened, and the next turn tries again.
 """
@@ -22,10 +24,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.engine.session_protocol import ConversationSession, TurnFeed, TurnPlayed
+from simulator.engine.turn_record import TurnRecord
 from simulator.records.progress import Progress, load_progress
 from simulator.records.store import Attempt, RecordsError, Store, open_store
 
-__all__ = ["RecordingSession", "ResumeOffer", "ResumeError", "resume_offer", "resume", "decline",
+__all__ = ["AttemptRecorder", "ResumeOffer", "ResumeError", "resume_offer", "resume", "decline",
            "open_store", "load_progress", "Progress", "saving_status"]
 
 
@@ -66,7 +70,7 @@ def resume_offer(store: Store, profile: str, scenarios: Mapping[str, Any] | None
     if attempt is None:
         return None
     scenario = scenarios.get(attempt.scenario_id) if scenarios is not None else None
-    title = getattr(scenario, "title", "") or attempt.scenario_title or attempt.scenario_id
+    title = (scenario.title if scenario is not None else "") or attempt.scenario_title or attempt.scenario_id
     return ResumeOffer(attempt, title, attempt.turn_count, scenarios is None or scenario is not None)
 
 
@@ -78,7 +82,7 @@ def decline(store: Store, offer: ResumeOffer) -> None:
         pass  # nothing to lose: it will simply be offered again next time
 
 
-def resume(store: Store, offer: ResumeOffer | Attempt, scenario: Any, catalog: Any) -> "RecordingSession":
+def resume(store: Store, offer: ResumeOffer | Attempt, scenario: Any, catalog: Any) -> "AttemptRecorder":
     """Continue the unfinished attempt at the same turn with the same state.
 
     Restores the saved snapshot; if that no longer fits (the scenario was edited), replays
@@ -100,23 +104,25 @@ def resume(store: Store, offer: ResumeOffer | Attempt, scenario: Any, catalog: A
         except (ChoiceError, ValueError, KeyError) as error:
             raise ResumeError(f"the conversation in \u201c{title}\u201d cannot be resumed because the "
                               f"scenario changed ({error})") from None
-        was_at = (attempt.turns or ({},))[-1].get("next_id")
+        was_at = (attempt.turns or ({},))[-1].get("next")
         if was_at and session.node_id != was_at:  # same choices, different place: not a resume
             raise ResumeError(f"the conversation in \u201c{title}\u201d cannot be resumed because the "
                               f"scenario changed: it stopped at {was_at!r}, which the same replies no longer reach")
-    play = RecordingSession(session, store, attempt.id, attempt.profile)
+    recorder = AttemptRecorder(session, store, attempt.id, attempt.profile)
     if session.result is not None:  # it had ended but the finish was never saved (killed)
-        play._save_finish()
-    return play
+        recorder.flush()
+    return recorder
 
 
-class RecordingSession:
-    """A Session that saves itself to the store after every turn.
+class AttemptRecorder:
+    """Saves one attempt of one conversation: every turn announced for its `session` is
+    written to the store at once (`on_turn`, a `TurnFeed` subscriber), and the finish with it.
 
-    Attribute access falls through to the wrapped session, so the UI uses it exactly like a
-    Session (phase, options, mood, customer_line, transcript, result, snapshot()…)."""
+    It never wraps the session: whoever plays turns holds the session itself and plays them
+    through a feed this recorder listens to (the game's `App.turns`; `self.feed` for callers
+    without one of their own: `recorder.feed.play(recorder.session, i)`)."""
 
-    def __init__(self, session: Any, store: Store, attempt_id: int | None, profile: str) -> None:
+    def __init__(self, session: ConversationSession, store: Store, attempt_id: int | None, profile: str) -> None:
         self.session = session
         self.store = store
         self.attempt_id = attempt_id
@@ -124,12 +130,13 @@ class RecordingSession:
         self.save_problem: str | None = None
         # Turns played but not on disk yet (a save failed: disk full, lock held, folder gone),
         # with when they were played; written in order with the next save that works.
-        self._unsaved: list[tuple[Any, str | None]] = []
+        self._unsaved: list[tuple[TurnRecord, str | None]] = []
         self._finish_saved = False
+        self.feed = TurnFeed([self.on_turn])
 
     @classmethod
     def start(cls, store: Store, profile: str, scenario: Any, catalog: Any, *,
-              session: Any = None, seed: int | None = None) -> "RecordingSession":
+              session: ConversationSession | None = None, seed: int | None = None) -> "AttemptRecorder":
         """A new attempt (and a new Session with reply-order `seed` unless one is given).
 
         The seed is stored with the attempt (from the session's snapshot)."""
@@ -137,43 +144,38 @@ class RecordingSession:
             from simulator.engine.session import Session
 
             session = Session(scenario, catalog, seed=seed)
-        play = cls(session, store, None, profile)
+        recorder = cls(session, store, None, profile)
         try:
-            play.attempt_id = store.start_attempt(profile, scenario, catalog, session.snapshot())
+            recorder.attempt_id = store.start_attempt(profile, scenario, catalog, session.snapshot())
         except RecordsError as error:
-            play.save_problem = str(error)
+            recorder.save_problem = str(error)
         if session.result is not None:  # a scenario can end before the first reply
-            play._save_finish()
-        return play
+            recorder.flush()
+        return recorder
 
     @classmethod
     def start_from_choices(cls, store: Store, profile: str, scenario: Any, catalog: Any,
-                           choices: Sequence[int], *, seed: int | None = None) -> "RecordingSession":
+                           choices: Sequence[int], *, seed: int | None = None) -> "AttemptRecorder":
         """A new attempt whose first turns are `choices` (0-based shown positions under
         `seed`), each saved as a turn."""
-        play = cls.start(store, profile, scenario, catalog, seed=seed)
+        recorder = cls.start(store, profile, scenario, catalog, seed=seed)
         for choice in choices:
-            play.choose(choice)
-        return play
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for names not found on the wrapper: delegate to the Session.
-        return getattr(self.session, name)
+            recorder.feed.play(recorder.session, choice)
+        return recorder
 
     @property
     def saving(self) -> bool:
         """True while turns are reaching the disk."""
         return self.store.saving and self.save_problem is None and self.attempt_id is not None
 
-    def choose(self, i: int) -> Any:
-        """Play reply `i` (0-based among the options shown) and save the turn. ChoiceError
-        from the session passes through unchanged; save failures never do."""
-        record = self.session.choose(i)
-        if self.attempt_id is None:
-            return record
-        self._unsaved.append((record, None))
-        self.flush(wait_ms=TURN_SAVE_WAIT_MS)  # never wait seconds for another program's lock mid-frame
-        return record
+    def on_turn(self, event: TurnPlayed) -> None:
+        """A turn was played: save it now (a turn of another conversation is not ours). A
+        failed save never interrupts play: the turn is kept and `save_problem` says why."""
+        if event.session is not self.session or self.attempt_id is None:
+            return
+        self._unsaved.append((event.record, None))
+        # never wait seconds for another program's lock mid-frame
+        self.flush(wait_ms=TURN_SAVE_WAIT_MS, snapshot=event.snapshot)
 
     @property
     def unsaved_turns(self) -> int:
@@ -186,14 +188,16 @@ class RecordingSession:
         return bool(self._unsaved) or (self.session.result is not None and not self._finish_saved
                                        and self.attempt_id is not None)
 
-    def flush(self, wait_ms: int | None = None) -> bool:
+    def flush(self, wait_ms: int | None = None, snapshot: Mapping[str, Any] | None = None) -> bool:
         """Write what is not on disk yet: the kept turns, in order, then the finish. True
-        when everything is saved. Called after every turn, and again by the game later."""
+        when everything is saved. Called after every turn, and again by the game later.
+        `snapshot` is the session's state now when the caller has it (a TurnPlayed's)."""
         if self.attempt_id is None:
             return True
+        state = snapshot if snapshot is not None else self.session.snapshot()
         if self._unsaved:
             try:
-                self.store.save_turns(self.attempt_id, self.session.snapshot(), [r for r, _ in self._unsaved],
+                self.store.save_turns(self.attempt_id, state, [r for r, _ in self._unsaved],
                                       times=[at for _, at in self._unsaved], wait_ms=wait_ms)
             except RecordsError as error:
                 from simulator.records.serialize import iso_timestamp
@@ -205,9 +209,11 @@ class RecordingSession:
             self._unsaved = []
             self.save_problem = None
         if self.session.result is not None and not self._finish_saved:
+            from simulator.engine.debrief import moments_json  # the ones the debrief screen shows
+
             try:
-                self.store.finish_attempt(self.attempt_id, self.session.result, self.session.snapshot(),
-                                          wait_ms=wait_ms)
+                self.store.finish_attempt(self.attempt_id, self.session.result, state,
+                                          key_moments=moments_json(self.session), wait_ms=wait_ms)
             except RecordsError as error:
                 self.save_problem = str(error)
                 return False
@@ -215,18 +221,18 @@ class RecordingSession:
             self.save_problem = None
         return True
 
-    def replay_from(self, turn: int) -> "RecordingSession":
+    def replay_from(self, turn: int) -> "AttemptRecorder":
         """Debrief's "replay from turn k": a new attempt with the first `turn` choices
         already played (same state as then), ready for a different reply. It keeps this
         attempt's seed, so every turn shows the replies in the order they were shown."""
         choices = list(self.session.choices)[: max(0, int(turn))]
-        return RecordingSession.start_from_choices(self.store, self.profile, self.session.scenario,
-                                                   self.session.catalog, choices, seed=self.session.seed)
+        return AttemptRecorder.start_from_choices(self.store, self.profile, self.session.scenario,
+                                                  self.session.catalog, choices, seed=self.session.seed)
 
-    def retry(self, seed: int | None = None) -> "RecordingSession":
+    def retry(self, seed: int | None = None) -> "AttemptRecorder":
         """A fresh attempt of the same scenario, shuffled with `seed` (the caller draws it)."""
-        return RecordingSession.start(self.store, self.profile, self.session.scenario, self.session.catalog,
-                                      seed=seed)
+        return AttemptRecorder.start(self.store, self.profile, self.session.scenario, self.session.catalog,
+                                     seed=seed)
 
     def abandon(self) -> None:
         """Quit to the picker: an unfinished attempt is marked abandoned (not offered again)."""
@@ -236,16 +242,13 @@ class RecordingSession:
             except RecordsError as error:
                 self.save_problem = str(error)
 
-    def _save_finish(self) -> None:
-        self.flush()
 
-
-def saving_status(store: Store, play: RecordingSession | None = None) -> str | None:
+def saving_status(store: Store, play: AttemptRecorder | None = None) -> str | None:
     """One line for the corner of the screen when progress is NOT being saved, else None."""
     if store.read_only_reason:
         return f"Progress is not being saved: {store.read_only_reason}."
     if play is not None and play.save_problem:
-        kept = getattr(play, "unsaved_turns", 0)
+        kept = play.unsaved_turns
         if kept:
             return (f"Saving has stopped: {kept} turn{'s are' if kept != 1 else ' is'} not saved yet ("
                     f"{play.save_problem}). They are kept and saved, in order, as soon as saving works again.")

@@ -8,7 +8,7 @@ error type is passed in, so a bad name raises exactly what the start screen catc
     from simulator.ui.profiles import ProfileError
     profiles = RecordsProfileStore(store, error=ProfileError)
 
-Grades come from the attempts that `game_bridge.RecordingSession` saves, so
+Grades come from the attempts that `game_bridge.AttemptRecorder` saves, so
 `record_result` has nothing to add and only exists to satisfy the protocol.
 """
 
@@ -94,4 +94,4 @@ class RecordsProfileStore:
         return {sid: g.best_grade for sid, g in grades.items() if g.best_grade}
 
     def record_result(self, name: str, scenario_id: str, grade: str, overall: float) -> None:
-        """Nothing to do: RecordingSession already saved the finished attempt with its grade."""
+        """Nothing to do: AttemptRecorder already saved the finished attempt with its grade."""

@@ -19,17 +19,20 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import pygame
 
+from simulator.engine.session_protocol import ConversationSession, TurnFeed
 from simulator.paths import DATA_DIR
 from simulator.ui import input as act
 from simulator.ui.face import FaceRenderer
 from simulator.ui.input import Action, InputAdapter
 from simulator.ui.library import ScenarioLibrary
 from simulator.ui.profiles import MemoryProfileStore, ProfileStore
+from simulator.ui.records_link import Records, RecordsOff
 from simulator.ui.scene import Scene, SceneStack
 from simulator.ui.settings import Settings
 from simulator.ui.speech import Speech
 from simulator.ui.text import TextRenderer
 from simulator.ui.theme import Style, ThemeData, load_theme, window_scale
+from simulator.ui.widgets.context import Notice, WidgetContext
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,17 +44,8 @@ MIN_SIZE = (1024, 640)
 IDLE_WAIT_MS = 1000  # longest sleep between checks when nothing happens
 IDLE_POLL_S = 0.016  # headless drivers only: how often to look for input while idle
 FPS = 60
-SessionListener = Callable[[str, Any, Any], None]
-SessionFactory = Callable[..., Any]  # (scenario, catalog, choices, *, seed) -> a Session-like object
+SessionListener = Callable[[str, ConversationSession, Any], None]
 NEW_ATTEMPT = "new attempt"  # App.new_session(seed=...) default: draw a fresh reply-order seed
-
-
-def replay_session(scenario: Any, catalog: Any, choices: list[int], *, seed: int | None = None) -> Any:
-    """The default session factory: a plain engine Session (replies shuffled by `seed`) with
-    `choices` (shown positions) already played."""
-    from simulator.engine.session import Session
-
-    return Session.replay(scenario, catalog, choices, seed=seed)
 
 
 def default_window_size() -> tuple[int, int]:
@@ -94,11 +88,11 @@ class App:
         self.running = False
         self.window: pygame.Surface | None = None
         self.theme: ThemeData | None = None
-        self.style: Style | None = None
-        self.text: TextRenderer | None = None
+        # what widgets draw with (text renderer, style, notice): `style`, `text` and `notice`
+        # below read and write it, so widgets never need the App itself
+        self.ui = WidgetContext()
         self.faces = FaceRenderer()
-        self.notice: tuple[str, str] | None = None  # (message, kind: info|warning|error)
-        self.active_session = None  # the conversation's Session, for current_snapshot()
+        self.active_session: ConversationSession | None = None  # the conversation on screen
         self.active_entry = None
         self.frames = 0
         self.first_frame_at: float | None = None
@@ -106,12 +100,35 @@ class App:
         self._dirty = True
         self._listeners: list[SessionListener] = []
         self._native_wait: Any = None  # event_wait.native_waiter() once looked up (False: none)
-        # Replaceable (e.g. by the records layer, to hand out sessions that save each turn):
-        # (scenario, catalog, choices) -> an object with the Session API.
-        self.session_factory: SessionFactory = replay_session
-        # Optional (the records layer sets it): (live session, scenario, catalog, choices, seed)
-        # -> a session that goes on as the same attempt, for an F5 reload mid-conversation.
-        self.continue_factory: Callable[..., Any] | None = None
+        # Where sessions come from and whether attempts are saved: RecordsOff until
+        # records_link.attach_records puts a RecordsLink here. Never None, so screens ask it
+        # (`records.enabled`, `records.reason`) instead of probing for it.
+        self.records: Records = RecordsOff()
+        # Every reply is played through this feed; the records subscribe to it and save each
+        # TurnPlayed before the next frame (engine/session_protocol.py).
+        self.turns = TurnFeed()
+
+    # ------------------------------------------------------------------ widget context
+    @property
+    def style(self) -> Style | None:
+        return self.ui.style
+
+    @style.setter
+    def style(self, style: Style | None) -> None:
+        self.ui.style = style
+
+    @property
+    def text(self) -> TextRenderer | None:
+        return self.ui.text
+
+    @text.setter
+    def text(self, text: TextRenderer | None) -> None:
+        self.ui.text = text
+
+    @property
+    def notice(self) -> Notice | None:
+        """The banner on screen: (message, kind: info|warning|error), or None."""
+        return self.ui.notice
 
     # ------------------------------------------------------------------ set-up
     def open(self) -> None:
@@ -132,9 +149,9 @@ class App:
         self.text = TextRenderer(self.theme)
         self._rebuild_style()
         self._set_icon()
-        from simulator.ui.scenes.start import StartScene
+        from simulator.ui.scene_registry import make_scene
 
-        self.stack.reset(StartScene(self))
+        self.stack.reset(make_scene("start", self))
         self.stack.apply_pending(self.size)
         self._sync_text_input()
         self.running = True
@@ -223,7 +240,7 @@ class App:
         return new_seed(self.rng) if self.shuffle_replies else None
 
     def new_session(self, entry: Any, choices: list[int] | tuple[int, ...] = (),
-                    seed: int | None | str = NEW_ATTEMPT) -> Any:
+                    seed: int | None | str = NEW_ATTEMPT) -> ConversationSession:
         """A session for a library entry with `choices` (0-based shown positions) already played.
 
         A new attempt gets a fresh seed; a replay or reload passes the old session's `seed`
@@ -232,24 +249,29 @@ class App:
             seed = self.attempt_seed()
         catalog = entry.catalog or self.library.catalog
         live = self.active_session
-        if self.continue_factory is not None and self._continues(live, entry, choices, seed):
+        if live is not None and self._continues(live, entry, choices, seed):
             # F5 re-read the file: same replies in the same order on the same scenario is the
             # same attempt going on, not a new one ("3 attempts" for one play otherwise)
-            return self.continue_factory(live, entry.scenario, catalog, list(choices), seed=seed)
-        return self.session_factory(entry.scenario, catalog, list(choices), seed=seed)
+            return self.records.continue_session(live, entry.scenario, catalog, list(choices), seed=seed)
+        return self.records.new_session(entry.scenario, catalog, list(choices), seed=seed)
 
-    def _continues(self, live: Any, entry: Any, choices: Any, seed: int | None) -> bool:
+    def _continues(self, live: ConversationSession, entry: Any, choices: Any, seed: int | None) -> bool:
         """Is a session for (entry, choices, seed) the live unfinished conversation carried on?"""
-        if live is None or self.active_entry is None or getattr(live, "result", None) is not None:
+        if self.active_entry is None or live.result is not None:
             return False
-        return (Path(self.active_entry.path) == Path(entry.path) and getattr(live, "seed", None) == seed
-                and list(getattr(live, "choices", ())) == list(choices))
+        return (Path(self.active_entry.path) == Path(entry.path) and live.seed == seed
+                and list(live.choices) == list(choices))
+
+    def play_turn(self, session: ConversationSession, index: int) -> Any:
+        """Play reply `index` of `session` through `turns` (the records save it on the way);
+        returns the TurnRecord. ChoiceError passes through and nothing is announced."""
+        return self.turns.play(session, index)
 
     def add_session_listener(self, listener: SessionListener) -> None:
         """`listener(kind, session, entry)`; kinds as in `session_event`."""
         self._listeners.append(listener)
 
-    def session_event(self, kind: str, session: Any, entry: Any) -> None:
+    def session_event(self, kind: str, session: ConversationSession, entry: Any) -> None:
         """Tell listeners about a conversation: start, turn, end, left (back to the picker)
         or closed (window closed mid-way; the snapshot stays in `current_snapshot()`)."""
         if kind == "left":
@@ -270,12 +292,12 @@ class App:
     # ------------------------------------------------------------------ notices
     def notify(self, message: str, kind: str = "info") -> None:
         """Show a banner on the current screen (screens make room for it)."""
-        self.notice = (message, kind)
+        self.ui.notice = (message, kind)
         self._notice_changed()
 
     def clear_notice(self) -> None:
-        if self.notice is not None:
-            self.notice = None
+        if self.ui.notice is not None:
+            self.ui.notice = None
             self._notice_changed()
 
     def _notice_changed(self) -> None:

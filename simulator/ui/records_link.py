@@ -1,92 +1,185 @@
-"""Connects the game to the records database: every conversation saves each turn, an
-unfinished one is offered for resuming, and the picker can open the progress screen.
+"""The game's link to the records: where its sessions come from, who saves their turns, the
+resume offer and the progress screen's data. The app always has one (`App.records`):
 
-    store = open_store(data_dir)                  # simulator.records.game_bridge
     app = App(source, store=RecordsProfileStore(store, error=ProfileError), ...)
-    attach_records(app, store)
+    attach_records(app, store)      # store = simulator.records.game_bridge.open_store(data_dir)
 
-Without `attach_records` the game plays exactly as before (nothing saved).
+Until `attach_records`, `App.records` is `RecordsOff`: sessions are plain engine Sessions,
+nothing is saved, and `reason` says why for the screens that would show records. Attached,
+`RecordsLink` hands out plain Sessions too, each with an `AttemptRecorder` behind it; it
+subscribes to `App.turns` and the recorder saves every `TurnPlayed` of its session before
+the next screen is drawn. No screen asks whether records exist: they read `enabled`/`reason`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
 
+from simulator.engine.session_protocol import ConversationSession, TurnPlayed
+
+if TYPE_CHECKING:
+    from simulator.records.game_bridge import AttemptRecorder
+    from simulator.records.progress import Progress
+    from simulator.ui.app import App
+
+log = logging.getLogger(__name__)
 GUEST = "Guest"
+RECORDS_OFF = "attempts are not being saved on this computer"
+
+
+class Records(Protocol):
+    """What the app and its screens need from the records side (on or off)."""
+
+    enabled: bool  # False: nothing is saved and there is no progress to show
+    reason: str  # why records are off ("" when on), for the trainee
+
+    def new_session(self, scenario: Any, catalog: Any, choices: list[int], *,
+                    seed: int | None = None) -> ConversationSession:
+        """A session with `choices` (shown positions under `seed`) already played."""
+
+    def continue_session(self, live: ConversationSession, scenario: Any, catalog: Any, choices: list[int], *,
+                         seed: int | None = None) -> ConversationSession:
+        """After F5: the re-read scenario replayed to where `live` was, as the same attempt."""
+
+    def offer_resume(self) -> None:
+        """The picker opened for a profile: offer its unfinished attempt (once)."""
+
+    def progress(self) -> "Progress | None":
+        """The trainee's progress, or None when there is none to show."""
+
+
+class RecordsOff:
+    """The records link when nothing is recorded: plain sessions, no resume, no progress."""
+
+    enabled = False
+
+    def __init__(self, reason: str = RECORDS_OFF) -> None:
+        self.reason = reason
+
+    def new_session(self, scenario: Any, catalog: Any, choices: list[int], *,
+                    seed: int | None = None) -> ConversationSession:
+        from simulator.engine.session import Session
+
+        return Session.replay(scenario, catalog, choices, seed=seed)
+
+    def continue_session(self, live: ConversationSession, scenario: Any, catalog: Any, choices: list[int], *,
+                         seed: int | None = None) -> ConversationSession:
+        return self.new_session(scenario, catalog, choices, seed=seed)  # no attempt to go on with
+
+    def offer_resume(self) -> None:
+        return None
+
+    def progress(self) -> None:
+        return None
 
 
 class RecordsLink:
-    """The records side of one App: session factory, listener, resume offer."""
+    """The records side of one App: sessions with an attempt each, turn saving, resume offer."""
 
-    def __init__(self, app: Any, store: Any) -> None:
+    enabled = True
+    reason = ""
+
+    def __init__(self, app: "App", store: Any) -> None:
         self.app = app
         self.store = store
-        self._live = None  # the RecordingSession on screen, to abandon it when replaced
+        self._live: AttemptRecorder | None = None  # the attempt on screen, to abandon it when replaced
+        self._waiting: list[AttemptRecorder] = []  # handed out, not on screen yet
         self._offered_for: set[str] = set()
         self.sender = None  # the background LRS sender (simulator.records.lrs_sender), if configured
-        self._unsaved: list[Any] = []  # sessions with turns a failed save kept in memory
+        self._unsaved: list[AttemptRecorder] = []  # attempts with turns a failed save kept in memory
         self._notices_shown = 0  # store.notices already shown on screen
 
     # -- sessions -----------------------------------------------------------------------
-    def make_session(self, scenario: Any, catalog: Any, choices: list[int], *, seed: int | None = None) -> Any:
-        """App.session_factory: a RecordingSession (reply order from `seed`, stored with the
-        attempt) with `choices` played (and saved)."""
-        from simulator.records.game_bridge import RecordingSession
+    def _profile(self) -> str:
+        return self.app.profile or GUEST
 
-        return RecordingSession.start_from_choices(self.store, self.app.profile or GUEST, scenario, catalog,
-                                                   choices, seed=seed)
+    def _hand_out(self, recorder: "AttemptRecorder") -> ConversationSession:
+        self._waiting.append(recorder)
+        return recorder.session
 
-    def continue_session(self, live: Any, scenario: Any, catalog: Any, choices: list[int], *,
-                         seed: int | None = None) -> Any:
-        """App.continue_factory: after F5, the re-read scenario replayed to where the trainee
-        was, saving into the same attempt (so one play stays one attempt in the history)."""
-        attempt_id = getattr(live, "attempt_id", None)
-        if attempt_id is None:  # nothing on disk to continue: an ordinary new attempt
-            return self.make_session(scenario, catalog, choices, seed=seed)
+    def recorder_for(self, session: ConversationSession | None) -> "AttemptRecorder | None":
+        """The attempt recording `session`, or None when no attempt of this link has it."""
+        for recorder in (self._live, *self._waiting, *self._unsaved):
+            if recorder is not None and recorder.session is session:
+                return recorder
+        return None
+
+    def new_session(self, scenario: Any, catalog: Any, choices: list[int], *,
+                    seed: int | None = None) -> ConversationSession:
+        """A new attempt (reply order from `seed`, stored with it) with `choices` played and
+        saved; its Session is what the screens get."""
+        from simulator.records.game_bridge import AttemptRecorder
+
+        return self._hand_out(AttemptRecorder.start_from_choices(self.store, self._profile(), scenario, catalog,
+                                                                 choices, seed=seed))
+
+    def continue_session(self, live: ConversationSession, scenario: Any, catalog: Any, choices: list[int], *,
+                         seed: int | None = None) -> ConversationSession:
+        """After F5, the re-read scenario replayed to where the trainee was, saving into the
+        same attempt (so one play stays one attempt in the history)."""
+        previous = self.recorder_for(live)
+        if previous is None or previous.attempt_id is None:  # nothing on disk to continue: a new attempt
+            return self.new_session(scenario, catalog, choices, seed=seed)
         from simulator.engine.session import Session
-        from simulator.records.game_bridge import RecordingSession
+        from simulator.records.game_bridge import AttemptRecorder
 
         session = Session.replay(scenario, catalog, choices, seed=seed)
-        return RecordingSession(session, self.store, attempt_id, getattr(live, "profile", None)
-                                or self.app.profile or GUEST)
+        return self._hand_out(AttemptRecorder(session, self.store, previous.attempt_id, previous.profile))
 
-    def on_session(self, kind: str, session: Any, entry: Any) -> None:
+    def on_turn(self, event: TurnPlayed) -> None:
+        """App.turns subscriber: the attempt of the conversation saves the turn, now."""
+        recorder = self.recorder_for(event.session)
+        if recorder is None:
+            return
+        try:
+            recorder.on_turn(event)
+        except Exception:  # a records bug must not end the trainee's conversation
+            log.exception("saving turn %s failed", event.record.turn)
+
+    def on_session(self, kind: str, session: ConversationSession, entry: Any) -> None:
         """Session listener: abandon replaced or left attempts; say when nothing is saved."""
         from simulator.records.game_bridge import TURN_SAVE_WAIT_MS
 
         self.retry_unsaved(wait_ms=TURN_SAVE_WAIT_MS)  # turns a failed save kept: try again, briefly
+        recorder = self.recorder_for(session)
         if kind == "start":
             previous = self._live
-            same_attempt = getattr(previous, "attempt_id", None) is not None and (
-                getattr(previous, "attempt_id", None) == getattr(session, "attempt_id", None))
-            if (previous is not None and previous is not session and not same_attempt
-                    and hasattr(previous, "abandon")):
+            if recorder is not None and recorder in self._waiting:
+                self._waiting.remove(recorder)
+            same_attempt = (previous is not None and recorder is not None and previous.attempt_id is not None
+                            and previous.attempt_id == recorder.attempt_id)
+            if previous is not None and previous is not recorder and not same_attempt:
                 previous.abandon()  # restart / replay: the old attempt will never go on (F5 goes on with it)
-            self._live = session
+            for unused in self._waiting:  # handed out but never shown (a reload that restarted instead)
+                if recorder is None or unused.attempt_id != recorder.attempt_id:
+                    unused.abandon()
+            self._waiting = []
+            self._live = recorder
         elif kind == "left":
-            if hasattr(session, "abandon"):
-                session.abandon()
+            if recorder is not None:
+                recorder.abandon()
             self._live = None
         elif kind == "end":
             self._live = None
         if kind in ("start", "turn"):
-            self._show_status(session)
+            self._show_status(recorder)
         if kind in ("turn", "end") and self.sender is not None:
             self.sender.wake()  # the turn's statement is queued: send it now (returns at once)
-        if getattr(session, "pending", False) and session not in self._unsaved:
-            self._unsaved.append(session)
+        if recorder is not None and recorder.pending and recorder not in self._unsaved:
+            self._unsaved.append(recorder)
 
     def retry_unsaved(self, wait_ms: int | None = None) -> None:
         """Write what earlier failed saves kept (in order); at exit with the normal wait."""
-        for session in list(self._unsaved):
-            if session.flush(wait_ms=wait_ms):
-                self._unsaved.remove(session)
+        for recorder in list(self._unsaved):
+            if recorder.flush(wait_ms=wait_ms):
+                self._unsaved.remove(recorder)
 
-    def _show_status(self, session: Any) -> None:
-        from simulator.records.game_bridge import RecordingSession, saving_status
+    def _show_status(self, recorder: "AttemptRecorder | None") -> None:
+        from simulator.records.game_bridge import saving_status
 
-        status = saving_status(self.store, session if isinstance(session, RecordingSession) else None)
-        notices = getattr(self.store, "notices", [])
+        status = saving_status(self.store, recorder)
+        notices = self.store.notices
         if status is None and len(notices) > self._notices_shown:  # e.g. a removed file written again
             status = notices[-1]
             self._notices_shown = len(notices)
@@ -111,14 +204,16 @@ class RecordsLink:
             decline(self.store, offer)
             self.app.notify(offer.message, "warning")
             return
-        from simulator.ui.scenes.resume import ResumeScene
+        from simulator.ui.scene_registry import make_scene
 
-        self.app.stack.push(ResumeScene(self.app, offer), on_result=lambda choice: self._answered(offer, choice))
+        self.app.stack.push(make_scene("resume", self.app, offer),
+                            on_result=lambda answer: self._answered(offer, answer))
 
-    def _answered(self, offer: Any, choice: Any) -> None:
+    def _answered(self, offer: Any, answer: Any) -> None:
         from simulator.records.game_bridge import ResumeError, decline, resume
+        from simulator.ui.scene_result import ResumeAnswer
 
-        if choice != "resume":
+        if answer is not ResumeAnswer.RESUME:
             decline(self.store, offer)
             return
         entry = next((e for e in self.app.library.entries if e.ok and e.scenario_id == offer.attempt.scenario_id),
@@ -128,41 +223,40 @@ class RecordsLink:
             self.app.notify(f"\u201c{offer.scenario_title}\u201d is no longer available.", "warning")
             return
         try:
-            play = resume(self.store, offer, entry.scenario, entry.catalog or self.app.library.catalog)
+            recorder = resume(self.store, offer, entry.scenario, entry.catalog or self.app.library.catalog)
         except ResumeError as error:
             decline(self.store, offer)
             self.app.notify(f"Sorry, {error}. Starting fresh.", "warning")
             return
-        from simulator.ui.scenes.conversation import ConversationScene
+        from simulator.ui.scene_registry import make_scene
 
-        self.app.stack.push(ConversationScene(self.app, entry, session=play))
+        self.app.stack.push(make_scene("conversation", self.app, entry, session=self._hand_out(recorder)))
 
     # -- progress -----------------------------------------------------------------------
-    def progress(self) -> Any:
+    def progress(self) -> "Progress | None":
         """The Progress (simulator.records.progress) of the current trainee, or None."""
         from simulator.records.game_bridge import load_progress
         from simulator.records.store import RecordsError
 
         try:
-            return load_progress(self.store, self.app.profile or GUEST, catalog=self.app.library.catalog)
+            return load_progress(self.store, self._profile(), catalog=self.app.library.catalog)
         except RecordsError as error:
             self.app.notify(f"Your progress could not be read: {error}", "warning")
             return None
 
 
-def attach_records(app: Any, store: Any) -> RecordsLink:
-    """Route the app's sessions through the records `store` (see the module docstring)."""
+def attach_records(app: "App", store: Any) -> RecordsLink:
+    """Record the app's conversations in the records `store` (see the module docstring)."""
     link = RecordsLink(app, store)
     from simulator.records.lrs_sender import start_background_sender
 
     link.sender = start_background_sender(store)  # stops when the store closes at exit
     store.on_close(link.retry_unsaved)  # the exit path closes the store: a last chance to save
     app.records = link
-    app.session_factory = link.make_session
-    app.continue_factory = link.continue_session
+    app.turns.subscribe(link.on_turn)
     app.add_session_listener(link.on_session)
     problems = [*store.warnings]
-    profiles = app.store
-    if problems and hasattr(profiles, "problem"):
+    profiles = app.store  # a ProfileStore: its `problem` is the start screen's banner
+    if problems:
         profiles.problem = " ".join([*problems, *([profiles.problem] if profiles.problem else [])])
     return link

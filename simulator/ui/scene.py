@@ -4,14 +4,17 @@ A scene handles semantic actions (`handle_event(action) -> bool`), advances anim
 (`update(dt)`, time in seconds) and paints itself (`draw(surface)`, which must not change
 state). Requests to push, pop or replace scenes are queued and applied between frames by
 `SceneStack.apply_pending()`, so a scene never disappears while it is handling an event.
-A pushed scene can hand a result to the scene below through the `on_result` callback.
+A pushed scene hands a typed result (ui/scene_result.py) to the scene below through the
+`on_result` callback; scenes are built by name from ui/scene_registry.py.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import pygame
+
+from simulator.ui.scene_result import CLOSED, RESULT_TYPES, SceneResult
 
 if TYPE_CHECKING:
     from simulator.ui.app import App
@@ -53,7 +56,7 @@ class Scene:
         return False
 
 
-Callback = Callable[[Any], None]
+Callback = Callable[[SceneResult], None]
 
 
 class SceneStack:
@@ -62,24 +65,28 @@ class SceneStack:
     def __init__(self) -> None:
         self._scenes: list[Scene] = []
         self._callbacks: list[Callback | None] = []
-        self._pending: list[tuple[str, Scene | None, Any, Callback | None]] = []
+        self._pending: list[tuple[str, Scene | None, SceneResult, Callback | None]] = []
 
     # -- requests (applied later) --------------------------------------------------------
     def push(self, scene: Scene, on_result: Callback | None = None) -> None:
         """Put `scene` on top; `on_result(result)` runs when it pops."""
-        self._pending.append(("push", scene, None, on_result))
+        self._pending.append(("push", scene, CLOSED, on_result))
 
-    def pop(self, result: Any = None) -> None:
-        """Remove the top scene, giving `result` to whoever pushed it."""
+    def pop(self, result: SceneResult = CLOSED) -> None:
+        """Remove the top scene, giving `result` to whoever pushed it (TypeError unless it is
+        one of ui/scene_result.py's types: no strings for the scene below to guess at)."""
+        if not isinstance(result, RESULT_TYPES):
+            raise TypeError(f"SceneStack.pop({result!r}): a scene's result is one of "
+                            f"{', '.join(t.__name__ for t in RESULT_TYPES)} (simulator/ui/scene_result.py)")
         self._pending.append(("pop", None, result, None))
 
     def replace(self, scene: Scene) -> None:
         """Swap the top scene for `scene` (no result is delivered)."""
-        self._pending.append(("replace", scene, None, None))
+        self._pending.append(("replace", scene, CLOSED, None))
 
     def reset(self, scene: Scene) -> None:
         """Clear the whole stack and show `scene` alone."""
-        self._pending.append(("reset", scene, None, None))
+        self._pending.append(("reset", scene, CLOSED, None))
 
     # -- applying ----------------------------------------------------------------------
     def apply_pending(self, size: tuple[int, int]) -> bool:

@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parents[1]), str(HERE)]
 
 from records_helpers import build_scenario  # noqa: E402
-from simulator.records.game_bridge import RecordingSession  # noqa: E402
+from simulator.records.game_bridge import AttemptRecorder  # noqa: E402
 from simulator.records.store import open_store  # noqa: E402
 from simulator.scenario.catalog import load_catalog  # noqa: E402
 
@@ -24,10 +24,10 @@ def main() -> None:
     data_dir, profile, choices = sys.argv[1], sys.argv[2], [int(c) for c in sys.argv[3].split(",")]
     catalog, _ = load_catalog()
     store = open_store(data_dir)
-    play = RecordingSession.start(store, profile, build_scenario(), catalog)
+    play = AttemptRecorder.start(store, profile, build_scenario(), catalog)
     for choice in choices:
-        play.choose(choice)
-    print(f"played {play.turn} attempt {play.attempt_id}", flush=True)
+        play.feed.play(play.session, choice)
+    print(f"played {play.session.turn} attempt {play.attempt_id}", flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 
 

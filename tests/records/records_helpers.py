@@ -54,10 +54,10 @@ def changed_catalog(catalog, sha: str = "other-rules"):
 
 def record_play(store, scenario, catalog, choices, profile: str = "Ana") -> int:
     """Play `choices` through the game's recording wrapper; returns the attempt id."""
-    from simulator.records.game_bridge import RecordingSession
+    from simulator.records.game_bridge import AttemptRecorder
 
-    play = RecordingSession.start(store, profile, scenario, catalog)
+    play = AttemptRecorder.start(store, profile, scenario, catalog)
     for choice in choices:
-        play.choose(choice)
+        play.feed.play(play.session, choice)
     assert play.save_problem is None
     return play.attempt_id

@@ -98,7 +98,7 @@ def test_the_records_folder_removed_mid_game_is_said_on_screen_and_nothing_is_lo
     finish_line(app)
     press(app, DIGIT_KEYS[0])
     assert app.notice is not None and "was removed while you played" in app.notice[0]
-    attempt_id = app.top.session.attempt_id
+    attempt_id = link.recorder_for(app.top.session).attempt_id  # the attempt behind the session on screen
     from simulator.records.store import open_store
 
     with open_store(data_dir) as again:  # a second reader sees both turns on disk

@@ -12,7 +12,7 @@ import pytest
 
 from records_helpers import build_scenario
 from simulator.engine.session import ChoiceError, Session
-from simulator.records.game_bridge import (RecordingSession, ResumeError, decline, resume, resume_offer,
+from simulator.records.game_bridge import (AttemptRecorder, ResumeError, decline, resume, resume_offer,
                                            saving_status)
 from simulator.records.store import open_store
 
@@ -22,25 +22,25 @@ WORKER = Path(__file__).with_name("game_worker.py")
 
 def test_every_turn_is_saved_as_it_is_played(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         assert store.unfinished_attempt("Ana").turn_count == 0
-        play.choose(0)
-        play.choose(1)
+        play.feed.play(play.session, 0)
+        play.feed.play(play.session, 1)
         saved = store.unfinished_attempt("Ana")
         assert saved.choices == (0, 1)
-        assert saved.snapshot == play.snapshot()
-        assert [t["node_id"] for t in saved.turns] == ["opening", "story"]
-        assert saved.moods[-1] == pytest.approx(play.transcript[-1].mood_after, abs=1e-4)
+        assert saved.snapshot == play.session.snapshot()
+        assert [t["node"] for t in saved.turns] == ["opening", "story"]
+        assert saved.moods[-1] == pytest.approx(play.session.transcript[-1].mood_after, abs=1e-4)
         assert play.save_problem is None and play.saving
 
 
 def test_finishing_records_the_sessions_result(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         for choice in GOOD:
-            play.choose(choice)
+            play.feed.play(play.session, choice)
         attempt = store.attempt(play.attempt_id)
-    result = play.result
+    result = play.session.result
     assert attempt.status == "finished"
     assert (attempt.grade, attempt.overall, attempt.outcome) == (result.grade, result.overall, result.outcome)
     assert attempt.skills == dict(result.skills)
@@ -48,15 +48,25 @@ def test_finishing_records_the_sessions_result(data_dir, scenario, catalog):
     assert attempt.result["passed"] is result.passed and attempt.result["ending_id"] == result.ending_id
 
 
-def test_the_wrapper_behaves_like_the_session(data_dir, scenario, catalog):
+def test_the_recorder_holds_a_plain_session_and_wraps_nothing(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         plain = Session(scenario, catalog)
-        assert (play.node_id, play.customer_line, play.phase) == (plain.node_id, plain.customer_line, plain.phase)
-        assert [o.text for o in play.options] == [o.text for o in plain.options]
+        assert type(play.session) is Session and play.session.snapshot() == plain.snapshot()
+        assert not hasattr(play, "customer_line") and not hasattr(play, "choose")  # no attribute fall-through
         with pytest.raises(ChoiceError):
-            play.choose(7)
+            play.feed.play(play.session, 7)
         assert store.unfinished_attempt("Ana").turn_count == 0  # a refused choice saves nothing
+
+
+def test_a_turn_of_another_conversation_is_not_saved(data_dir, scenario, catalog):
+    from simulator.engine.session_protocol import TurnFeed
+
+    with open_store(data_dir) as store:
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
+        other = Session(scenario, catalog)
+        TurnFeed([play.on_turn]).play(other, 0)  # the same feed, a different conversation
+        assert store.unfinished_attempt("Ana").turn_count == 0 and other.turn == 1
 
 
 def test_killed_mid_scenario_resume_gives_the_same_state_and_result(data_dir, scenario, catalog):
@@ -72,11 +82,11 @@ def test_killed_mid_scenario_resume_gives_the_same_state_and_result(data_dir, sc
         assert "Resume" in offer.message and scenario.title in offer.message
         play = resume(store, offer, scenario, catalog)
         # same turn, same state: the snapshot matches a play-through that was never interrupted
-        assert play.turn == 2 and play.snapshot() == uninterrupted.snapshot()
+        assert play.session.turn == 2 and play.session.snapshot() == uninterrupted.snapshot()
         for choice in GOOD[2:]:
-            play.choose(choice)
+            play.feed.play(play.session, choice)
             uninterrupted.choose(choice)
-        assert play.result == uninterrupted.result
+        assert play.session.result == uninterrupted.result
         stored = store.attempt(offer.attempt.id)
         assert stored.status == "finished" and stored.overall == uninterrupted.result.overall
         assert resume_offer(store, "Ana") is None
@@ -84,8 +94,8 @@ def test_killed_mid_scenario_resume_gives_the_same_state_and_result(data_dir, sc
 
 def test_declining_keeps_the_attempt_as_abandoned(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
-        play.choose(0)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
+        play.feed.play(play.session, 0)
         offer = resume_offer(store, "Ana")
         decline(store, offer)
         assert resume_offer(store, "Ana") is None
@@ -94,20 +104,20 @@ def test_declining_keeps_the_attempt_as_abandoned(data_dir, scenario, catalog):
 
 def test_resume_after_the_scenario_changed_replays_the_choices(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
-        play.choose(0)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
+        play.feed.play(play.session, 0)
         offer = resume_offer(store, "Ana")
     edited = build_scenario(sha="sha-v2")
     with open_store(data_dir) as store:
         resumed = resume(store, offer, edited, catalog)
-        assert resumed.turn == 1 and resumed.node_id == "story"
+        assert resumed.session.turn == 1 and resumed.session.node_id == "story"
 
 
 def test_resume_when_the_saved_path_no_longer_exists_says_why(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         for choice in GOOD[:3]:
-            play.choose(choice)  # now at "recap", which the edited scenario no longer has
+            play.feed.play(play.session, choice)  # now at "recap", which the edited scenario no longer has
         offer = resume_offer(store, "Ana")
         without_recap = build_scenario(sha="sha-v3", with_recap=False)
         with pytest.raises(ResumeError, match="cannot be resumed because the scenario changed"):
@@ -117,23 +127,23 @@ def test_resume_when_the_saved_path_no_longer_exists_says_why(data_dir, scenario
 
 def test_replay_from_a_turn_starts_a_new_attempt_at_that_state(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         for choice in GOOD:
-            play.choose(choice)
+            play.feed.play(play.session, choice)
         again = play.replay_from(2)
         assert again.attempt_id != play.attempt_id
-        assert again.snapshot() == Session.replay(scenario, catalog, GOOD[:2]).snapshot()
+        assert again.session.snapshot() == Session.replay(scenario, catalog, GOOD[:2]).snapshot()
         assert store.attempt(again.attempt_id).choices == (0, 0)
         retry = again.retry()
-        assert retry.turn == 0 and store.count("Ana") == 3
+        assert retry.session.turn == 0 and store.count("Ana") == 3
 
 
 def test_a_failing_save_never_stops_play(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         store._conn.execute("PRAGMA query_only = ON")  # the disk stops accepting writes mid-game
-        play.choose(0)
-        assert play.turn == 1 and not play.saving
+        play.feed.play(play.session, 0)
+        assert play.session.turn == 1 and not play.saving
         assert "could not" in play.save_problem
         assert saving_status(store, play).startswith("Saving has stopped: 1 turn is not saved yet")
 
@@ -142,8 +152,8 @@ def test_a_store_that_saves_nothing_says_so_and_play_works(tmp_path, scenario, c
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with open_store(blocker / "records") as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         for choice in GOOD:
-            play.choose(choice)
-        assert play.result.grade == "A"
+            play.feed.play(play.session, choice)
+        assert play.session.result.grade == "A"
         assert saving_status(store).startswith("Progress is not being saved")

@@ -100,19 +100,19 @@ def _export_turn_numbers(store, tmp_path: Path) -> tuple[list[int], list[int], l
 
 
 def test_turns_that_could_not_be_saved_are_written_in_order_by_the_next_save(tmp_path, scenario, catalog):
-    from simulator.records.game_bridge import RecordingSession, saving_status
+    from simulator.records.game_bridge import AttemptRecorder, saving_status
 
     with open_store(tmp_path / "data") as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
-        play.choose(GOOD[0])
-        play.choose(GOOD[1])
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
+        play.feed.play(play.session, GOOD[0])
+        play.feed.play(play.session, GOOD[1])
         store.connection.execute("PRAGMA query_only = ON")  # disk full at turn 3 …
-        play.choose(GOOD[2])
-        play.choose(GOOD[3])
+        play.feed.play(play.session, GOOD[2])
+        play.feed.play(play.session, GOOD[3])
         assert play.unsaved_turns == 2 and "2 turns are not saved yet" in saving_status(store, play)
         assert store.attempt(play.attempt_id).turn_count == 2
         store.connection.execute("PRAGMA query_only = OFF")  # … freed by turn 5
-        play.choose(GOOD[4])
+        play.feed.play(play.session, GOOD[4])
         assert play.unsaved_turns == 0 and play.save_problem is None and saving_status(store, play) is None
         attempt = store.attempt(play.attempt_id)
         assert attempt.status == "finished" and attempt.choices == tuple(GOOD)
@@ -122,32 +122,32 @@ def test_turns_that_could_not_be_saved_are_written_in_order_by_the_next_save(tmp
 
 
 def test_a_finish_that_could_not_be_saved_is_saved_later(tmp_path, scenario, catalog):
-    from simulator.records.game_bridge import RecordingSession
+    from simulator.records.game_bridge import AttemptRecorder
 
     with open_store(tmp_path / "data") as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         for choice in GOOD[:-1]:
-            play.choose(choice)
+            play.feed.play(play.session, choice)
         store.connection.execute("PRAGMA query_only = ON")
-        play.choose(GOOD[-1])
-        assert play.result is not None and play.pending
+        play.feed.play(play.session, GOOD[-1])
+        assert play.session.result is not None and play.pending
         store.connection.execute("PRAGMA query_only = OFF")
         assert play.flush() and not play.pending
         assert store.attempt(play.attempt_id).status == "finished"
 
 
 def test_another_program_holding_the_write_lock_never_holds_up_a_turn(tmp_path, scenario, catalog):
-    from simulator.records.game_bridge import RecordingSession
+    from simulator.records.game_bridge import AttemptRecorder
 
     db = tmp_path / "records.sqlite3"
     with open_store(db) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
         holder = sqlite3.connect(db, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # another process keeps the write lock
         issued: list[str] = []
         store.connection.set_trace_callback(issued.append)
         try:
-            play.choose(GOOD[0])
+            play.feed.play(play.session, GOOD[0])
             store.connection.set_trace_callback(None)
             busy_wait = store.connection.execute("PRAGMA busy_timeout").fetchone()[0]
             # the save asked SQLite to wait only briefly for the lock (no timing needed to know)
@@ -161,7 +161,7 @@ def test_another_program_holding_the_write_lock_never_holds_up_a_turn(tmp_path, 
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        play.choose(GOOD[1])
+        play.feed.play(play.session, GOOD[1])
         assert play.unsaved_turns == 0
         assert [line["turn"] for line in store.attempt(play.attempt_id).turns] == [1, 2]
     assert busy_wait == 5000  # the short wait applied to the game's turn save only
@@ -170,15 +170,15 @@ def test_another_program_holding_the_write_lock_never_holds_up_a_turn(tmp_path, 
 def test_the_records_folder_deleted_mid_game_is_written_again_with_everything(tmp_path, scenario, catalog):
     import shutil
 
-    from simulator.records.game_bridge import RecordingSession
+    from simulator.records.game_bridge import AttemptRecorder
 
     folder = tmp_path / "data"
     with open_store(folder) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog)
-        play.choose(GOOD[0])
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
+        play.feed.play(play.session, GOOD[0])
         shutil.rmtree(folder)  # someone cleans up the folder while the trainee plays
         for choice in GOOD[1:]:
-            play.choose(choice)
+            play.feed.play(play.session, choice)
         assert play.save_problem is None and store.notices and "was removed" in store.notices[0]
     with open_store(folder) as again:  # after exit: the finished attempt is on disk
         (attempt,) = again.history(full=True)

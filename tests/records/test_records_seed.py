@@ -7,7 +7,7 @@ import dataclasses
 
 from records_helpers import changed_catalog
 from simulator.engine.session import Session
-from simulator.records.game_bridge import RecordingSession, resume, resume_offer
+from simulator.records.game_bridge import AttemptRecorder, resume, resume_offer
 from simulator.records.rescore import rescore_attempt
 from simulator.records.store import open_store
 
@@ -35,46 +35,46 @@ def _positions_of_good(scenario, catalog, seed):
 def test_the_seed_is_stored_with_the_attempt(data_dir, scenario, catalog):
     seed = _seed_that_reorders(scenario, catalog)
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog, seed=seed)
-        play.choose(0)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog, seed=seed)
+        play.feed.play(play.session, 0)
         assert store.unfinished_attempt("Ana").seed == seed
         assert store.history("Ana")[0].seed == seed  # summaries carry it too (re-scoring reads those)
-        plain = RecordingSession.start(store, "Bo", scenario, catalog)
+        plain = AttemptRecorder.start(store, "Bo", scenario, catalog)
         assert store.attempt(plain.attempt_id).seed is None
 
 
 def test_resume_without_a_snapshot_replays_in_the_order_shown(data_dir, scenario, catalog):
     seed = _seed_that_reorders(scenario, catalog)
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog, seed=seed)
-        play.choose(1)
-        play.choose(0)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog, seed=seed)
+        play.feed.play(play.session, 1)
+        play.feed.play(play.session, 0)
         attempt = dataclasses.replace(store.unfinished_attempt("Ana"), snapshot=None)  # forces the replay path
         resumed = resume(store, attempt, scenario, catalog)
-        assert resumed.seed == seed and resumed.options == play.options
-        assert [r.reply_index for r in resumed.transcript] == [r.reply_index for r in play.transcript]
+        assert resumed.session.seed == seed and resumed.session.options == play.session.options
+        assert [r.reply_index for r in resumed.session.transcript] == [r.reply_index for r in play.session.transcript]
         again = resume(store, resume_offer(store, "Ana"), scenario, catalog)  # the snapshot path
-        assert again.seed == seed and again.options == play.options
+        assert again.session.seed == seed and again.session.options == play.session.options
 
 
 def test_replay_from_a_turn_keeps_the_seed(data_dir, scenario, catalog):
     seed = _seed_that_reorders(scenario, catalog)
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog, seed=seed)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog, seed=seed)
         for position in _positions_of_good(scenario, catalog, seed):
-            play.choose(position)
+            play.feed.play(play.session, position)
         again = play.replay_from(1)
-        assert again.seed == seed and again.turn == 1
-        assert again.options == Session.replay(scenario, catalog, [play.choices[0]], seed=seed).options
+        assert again.session.seed == seed and again.session.turn == 1
+        assert again.session.options == Session.replay(scenario, catalog, [play.session.choices[0]], seed=seed).options
         assert store.attempt(again.attempt_id).seed == seed
 
 
 def test_rescoring_replays_in_the_order_shown(data_dir, scenario, catalog):
     seed = _seed_that_reorders(scenario, catalog)
     with open_store(data_dir) as store:
-        play = RecordingSession.start(store, "Ana", scenario, catalog, seed=seed)
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog, seed=seed)
         for position in _positions_of_good(scenario, catalog, seed):
-            play.choose(position)
+            play.feed.play(play.session, position)
         attempt = store.history("Ana", status="finished")[0]
     assert attempt.grade == "A"
     rescored = rescore_attempt(attempt, scenario, changed_catalog(catalog))
@@ -86,6 +86,6 @@ def test_rescoring_replays_in_the_order_shown(data_dir, scenario, catalog):
 
 def test_an_imported_attempt_keeps_its_seed(tmp_path, scenario, catalog):
     with open_store(tmp_path / "a") as one, open_store(tmp_path / "b") as two:
-        attempt_id = RecordingSession.start(one, "Ana", scenario, catalog, seed=77).attempt_id
+        attempt_id = AttemptRecorder.start(one, "Ana", scenario, catalog, seed=77).attempt_id
         copied = two.import_attempt(one.attempt(attempt_id))
         assert two.attempt(copied).seed == 77

@@ -9,13 +9,9 @@ from simulator.ui.layout_log import LayoutLog
 from simulator.ui.text import TextRenderer
 from simulator.ui.theme import Style, load_theme
 from simulator.ui.widgets.base import draw_focus_ring, draw_panel, fit_text
+from simulator.ui.widgets.context import WidgetContext
 from simulator.ui.widgets.scroll import ScrollView
 from tools.layout_check import LoggedSurface, layout_problems, visible_focus_rings
-
-
-class _App:
-    def __init__(self, text, style):
-        self.text, self.style = text, style
 
 
 @pytest.fixture
@@ -67,7 +63,7 @@ def test_cropped_clipped_cut_and_crowded_text_is_flagged(kit):
     surface.set_clip(pygame.Rect(0, 60, 60, 40))
     surface.blit(text.render("Clipped by a clip", style, "body", (0, 0, 0)), (20, 70))
     surface.set_clip(None)
-    fit_text(_App(text, style), "Much too long to fit in forty pixels", "body", 40)
+    fit_text(WidgetContext(text, style), "Much too long to fit in forty pixels", "body", 40)
     surface.blit(text.render("One", style, "body", (0, 0, 0)), (20, 150))
     surface.blit(text.render("Two", style, "body", (0, 0, 0)), (24, 152))
     problems = " | ".join(_problems(surface, log))

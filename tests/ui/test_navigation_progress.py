@@ -93,7 +93,7 @@ def test_trend_charts_label_the_score_axis_and_the_dates(progress_app):
     plain, dated = (pygame.Surface((400, 160)) for _ in range(2))
     for surface, dates in ((plain, ()), (dated, ["2026-11-02T10:00:00Z", "2026-11-20T10:00:00Z"])):
         surface.fill(background)
-        draw_trend_chart(surface, app, rect, [40, 55, 70], dates=dates)
+        draw_trend_chart(surface, app.ui, rect, [40, 55, 70], dates=dates)
     axis = pygame.Rect(rect.x, rect.y, axis_w, rect.height)
     assert _ink(plain, axis, background) > 0  # 0 / 50 / 100 at the left of the plot
     under = pygame.Rect(rect.x + axis_w, rect.bottom - caption_h, rect.width - axis_w, caption_h)

@@ -12,6 +12,7 @@ from simulator.ui import input as act
 from simulator.ui.face import FaceAnimator, FaceRenderer, PortraitImages
 from simulator.ui.input import Action, InputAdapter
 from simulator.ui.scene import Scene, SceneStack
+from simulator.ui.scene_result import ReplayFrom
 from simulator.ui.speech import Speech
 from simulator.ui.text import TextRenderer, clean_text
 from simulator.ui.theme import Style, load_theme, parse_color, window_scale
@@ -167,9 +168,11 @@ def test_scene_changes_wait_for_the_frame_and_results_reach_the_pusher():
     assert stack.top is base
     stack.apply_pending((100, 100))
     assert stack.top is top
-    stack.pop("chosen")
+    with pytest.raises(TypeError, match="scene_result.py"):
+        stack.pop("chosen")  # results are typed values, never strings to compare
+    stack.pop(ReplayFrom(3))
     stack.apply_pending((100, 100))
-    assert stack.top is base and results == ["chosen"] and base.entered == 2
+    assert stack.top is base and results == [ReplayFrom(3)] and base.entered == 2
 
 
 def test_overlays_draw_over_the_scene_below_but_only_the_top_gets_input():

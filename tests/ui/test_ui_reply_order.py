@@ -8,6 +8,7 @@ import pygame
 
 from simulator.engine.shuffle import new_seed
 from simulator.ui.scenes.conversation import PICK_GUARD_S
+from simulator.ui.scene_result import ReplayFrom
 from tools.game_driver import DIGIT_KEYS, click, finish_line, press, scene_name
 
 
@@ -50,7 +51,7 @@ def test_replay_from_a_turn_shows_the_order_that_was_shown(make_app):
     press(app, pygame.K_RETURN)
     debrief = app.top
     assert scene_name(app) == "debrief"
-    debrief.replay_from(2)
+    debrief.replay_from(ReplayFrom(2))  # what the turn picker hands back for turn 2
     app.feed([])  # scene changes apply between frames
     replayed = app.top
     assert scene_name(app) == "conversation" and replayed.session.seed == seed

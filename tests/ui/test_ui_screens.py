@@ -339,21 +339,28 @@ def test_a_store_that_cannot_save_is_announced_on_the_start_screen(make_app):
     assert app.notice is not None and "cannot be saved" in app.notice[0]
 
 
-def test_the_records_layer_can_supply_its_own_sessions(make_app):
-    from simulator.engine.session import Session
+def test_the_records_side_supplies_the_sessions_and_hears_every_turn(make_app):
+    from simulator.ui.records_link import RecordsOff
 
-    made = []
+    made, heard = [], []
 
-    def factory(scenario, catalog, choices, *, seed=None):
-        made.append(list(choices))
-        return Session.replay(scenario, catalog, choices, seed=seed)
+    class Counting(RecordsOff):  # the records side as the app sees it: sessions in, turns out
+        def new_session(self, scenario, catalog, choices, *, seed=None):
+            made.append(list(choices))
+            return super().new_session(scenario, catalog, choices, seed=seed)
 
     app = make_app()
-    app.session_factory = factory
+    app.records = Counting()
+    app.turns.subscribe(heard.append)
     _to_conversation(app)
+    session = app.top.session
     press(app, pygame.K_1)
     assert made == [[]]
+    (event,) = heard  # one TurnPlayed per reply, for the session on screen, with the state after it
+    assert event.session is session and event.record is session.transcript[-1]
+    assert event.snapshot == session.snapshot()
     _play_to_debrief(app)
+    assert [e.record.turn for e in heard] == list(range(1, session.turn + 1))
     press(app, pygame.K_RIGHT)
     press(app, pygame.K_RETURN)
     press(app, pygame.K_2)  # replay from turn 2

@@ -8,6 +8,7 @@ from simulator.ui import input as act
 from simulator.ui.face import mood_axes
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
+from simulator.ui.scene_registry import make_scene
 from simulator.ui.scenes.picker import difficulty_label, persona_label
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.widgets.base import FocusGroup, chip_size, draw_chip, draw_panel
@@ -44,9 +45,7 @@ class BriefingScene(Scene):
             self._start_axes = (0.0, 0.0)
 
     def start(self) -> None:
-        from simulator.ui.scenes.conversation import ConversationScene
-
-        self.app.stack.replace(ConversationScene(self.app, self.entry))
+        self.app.stack.replace(make_scene("conversation", self.app, self.entry))
 
     def back(self) -> None:
         self.app.stack.pop()
@@ -56,16 +55,16 @@ class BriefingScene(Scene):
 
     def layout(self, width: int, height: int) -> None:
         app, style = self.app, self.app.style
-        area = content_rect(app, width, height)
+        area = content_rect(app.ui, width, height)
         gap = style.space("l")
         left_w = max(style.px(280), round(area.width * 0.32))
         self.left = pygame.Rect(area.x, area.y, left_w, area.height)
         self.right = pygame.Rect(self.left.right + gap, area.y, area.width - left_w - gap, area.height)
         pad = style.space("l")
-        button_h = self.start_button.preferred_height(app)
+        button_h = self.start_button.preferred_height(app.ui)
         y = self.right.bottom - pad - button_h
-        w1 = max(self.start_button.preferred_width(app), style.px(220))
-        w2 = max(self.back_button.preferred_width(app), style.px(120))
+        w1 = max(self.start_button.preferred_width(app.ui), style.px(220))
+        w2 = max(self.back_button.preferred_width(app.ui), style.px(120))
         self.start_button.rect = pygame.Rect(self.right.right - pad - w1, y, w1, button_h)
         self.back_button.rect = pygame.Rect(self.start_button.rect.x - style.space("m") - w2, y, w2, button_h)
         self.view.rect = pygame.Rect(self.right.x + pad, self.right.y + pad, self.right.width - 2 * pad,
@@ -113,9 +112,7 @@ class BriefingScene(Scene):
                 self.layout(*self.app.size)
                 self.app.notify("Scenario reloaded from disk.")
             else:
-                from simulator.ui.scenes.diagnostics import DiagnosticsScene
-
-                self.app.stack.replace(DiagnosticsScene(self.app, entry))
+                self.app.stack.replace(make_scene("diagnostics", self.app, entry))
             return True
         if self.view.handle(action):
             return True
@@ -124,7 +121,7 @@ class BriefingScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
         scenario = self.entry.scenario
-        draw_header(surface, app, scenario.title or scenario.id, "Briefing", app.profile or "Guest")
+        draw_header(surface, app.ui, scenario.title or scenario.id, "Briefing", app.profile or "Guest")
         # left: who the customer is
         draw_panel(surface, self.left, style, "surface", "border", radius=style.radius("l"), shadow=True)
         pad = style.space("l")
@@ -132,7 +129,7 @@ class BriefingScene(Scene):
         # the words under the face get their room first; the face takes what is left
         words_h = (style.space("m") + app.text.line_height(style, "caption", "bold")
                    + app.text.line_height(style, "subtitle", "bold") + style.space("s")
-                   + chip_size(app, "X")[1] + style.space("s")
+                   + chip_size(app.ui, "X")[1] + style.space("s")
                    + block_height(app.text, style, len(self._persona_lines), "caption"))
         face_size = max(0, min(self.left.width - 2 * pad, round(self.left.height * 0.45),
                                self.left.height - 2 * pad - words_h))
@@ -148,13 +145,13 @@ class BriefingScene(Scene):
         chips = [persona_label(app, scenario, self.entry.catalog), difficulty_label(scenario.difficulty)]
         cx = x
         for label in chips:
-            w, h = chip_size(app, label)
+            w, h = chip_size(app.ui, label)
             if cx + w > self.left.right - pad:
                 break
-            draw_chip(surface, app, (cx, y), label, style.color("surface_sunken"), style.color("text"),
+            draw_chip(surface, app.ui, (cx, y), label, style.color("surface_sunken"), style.color("text"),
                       border=style.color("border") if style.high_contrast else None)
             cx += w + style.space("s")
-        y += chip_size(app, "X")[1] + style.space("s")
+        y += chip_size(app.ui, "X")[1] + style.space("s")
         draw_lines(surface, app.text, style, self._persona_lines, x, y, "caption",
                    style.color("text_muted"))
         # right: the situation and goals
@@ -171,6 +168,6 @@ class BriefingScene(Scene):
         self.view.draw_bar(surface, style)
         focused = self.focus.focused
         for button in (self.start_button, self.back_button):
-            button.draw(surface, app, focused is button)
-        draw_footer(surface, app, [("Enter", "Start"), ("←→", "Switch button"), ("Esc", "Back"),
+            button.draw(surface, app.ui, focused is button)
+        draw_footer(surface, app.ui, [("Enter", "Start"), ("←→", "Switch button"), ("Esc", "Back"),
                                    ("F5", "Reload file")])

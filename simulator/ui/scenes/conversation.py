@@ -13,11 +13,14 @@ import logging
 
 import pygame
 
+from simulator.engine.session_protocol import ConversationSession
 from simulator.ui import input as act
 from simulator.ui.face import FaceAnimator, PortraitImages, mood_axes
 from simulator.ui.labels import outcome_label, outcome_symbol
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
+from simulator.ui.scene_registry import make_scene
+from simulator.ui.scene_result import FileFixed, PauseChoice, SceneResult
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.widgets.base import FocusGroup, draw_panel, fit_text
 from simulator.ui.widgets.button import Button, ReplyButton
@@ -33,7 +36,7 @@ PICK_GUARD_S = 0.25  # after a line completes, ignore reply picks this long (a d
 class ConversationScene(Scene):
     name = "conversation"
 
-    def __init__(self, app, entry: ScenarioEntry, session=None) -> None:
+    def __init__(self, app, entry: ScenarioEntry, session: ConversationSession | None = None) -> None:
         super().__init__(app)
         self.entry = entry
         self.session = session
@@ -123,7 +126,7 @@ class ConversationScene(Scene):
         """Play reply `index` (0-based among those on screen)."""
         if self.ended or not 0 <= index < len(self.session.options):
             return
-        record = self.session.choose(index)
+        record = self.app.play_turn(self.session, index)  # the records save it before the next frame
         self._last_reply = record.reply_text
         self.app.clear_notice()
         self.app.session_event("turn", self.session, self.entry)
@@ -155,47 +158,48 @@ class ConversationScene(Scene):
 
     # ------------------------------------------------------------------ other screens
     def open_transcript(self) -> None:
-        from simulator.ui.scenes.overlays import TranscriptScene
-
-        self.app.stack.push(TranscriptScene(self.app, self.session))
+        self.app.stack.push(make_scene("transcript", self.app, self.session))
 
     def open_pause(self) -> None:
-        from simulator.ui.scenes.overlays import PauseScene
+        self.app.stack.push(make_scene("pause", self.app), on_result=self._paused)
 
-        self.app.stack.push(PauseScene(self.app), on_result=self._paused)
-
-    def _paused(self, choice) -> None:
-        if choice == "restart":
+    def _paused(self, choice: SceneResult) -> None:
+        if choice is PauseChoice.RESTART:
             self.restart()
-        elif choice == "settings":
-            from simulator.ui.scenes.settings import SettingsScene
+        elif choice is PauseChoice.SETTINGS:
+            self.app.stack.push(make_scene("settings", self.app))
+        elif choice is PauseChoice.QUIT:
+            self.quit()
 
-            self.app.stack.push(SettingsScene(self.app))
-        elif choice == "quit":
-            self.app.speech.stop()
-            self.app.session_event("left", self.session, self.entry)
-            self.app.clear_notice()
-            self.app.stack.pop()
+    def quit(self) -> None:
+        """Back to the scenario list; an unfinished attempt is left (abandoned)."""
+        self.app.speech.stop()
+        self.app.session_event("left", self.session, self.entry)
+        self.app.clear_notice()
+        self.app.stack.pop()
 
     def open_debrief(self) -> None:
-        from simulator.ui.scenes.debrief import DebriefScene
-
         self.app.speech.stop()
         self.app.clear_notice()
-        self.app.stack.replace(DebriefScene(self.app, self.entry, self.session))
+        self.app.stack.replace(make_scene("debrief", self.app, self.entry, self.session))
 
     def reload(self) -> None:
         """F5: re-read the file; continue at the same node, restart, or show the problems."""
         entry = self.app.library.reload_entry(self.entry.path)
         if not entry.ok:
-            from simulator.ui.scenes.diagnostics import DiagnosticsScene
-
-            self.app.stack.push(DiagnosticsScene(
-                self.app, entry, on_fixed=self._continue_with, on_back=lambda: self._paused("quit"),
+            self.app.stack.push(make_scene(
+                "diagnostics", self.app, entry,
                 intro="The scenario file changed and now has problems. Fix them and press F5 to carry on "
-                      "where you were, or go back to the scenario list."))
+                      "where you were, or go back to the scenario list."), on_result=self._diagnosed)
             return
         self._continue_with(entry)
+
+    def _diagnosed(self, result: SceneResult) -> None:
+        """The broken file's screen closed: fixed, carry on; otherwise back to the list."""
+        if isinstance(result, FileFixed):
+            self._continue_with(result.entry)
+        else:
+            self.quit()
 
     def _continue_with(self, entry: ScenarioEntry) -> None:
         old = self.session
@@ -223,8 +227,8 @@ class ConversationScene(Scene):
         if self.session is None:
             return
         app, style = self.app, self.app.style
-        area = content_rect(app, width, height)
-        notice_h = notice_height(app, area.width)
+        area = content_rect(app.ui, width, height)
+        notice_h = notice_height(app.ui, area.width)
         if notice_h:
             area = pygame.Rect(area.x, area.y + notice_h + style.space("s"), area.width,
                                area.height - notice_h - style.space("s"))
@@ -235,7 +239,7 @@ class ConversationScene(Scene):
         pad = style.space("l")
         # left column: portrait, name, mood
         label_h = app.text.line_height(style, "subtitle", "bold") + app.text.line_height(style, "caption")
-        gauge_h = gauge_height(app) if app.settings.show_mood else 0
+        gauge_h = gauge_height(app.ui) if app.settings.show_mood else 0
         face_size = min(self.left.width - 2 * pad, self.left.height - 2 * pad - label_h - gauge_h - style.space("l"))
         face_size = max(style.px(96), face_size)
         # face, name and gauge as one group, centred in the panel
@@ -281,11 +285,11 @@ class ConversationScene(Scene):
         self.reply_view.rect = pygame.Rect(self.right.x - style.px(8), top, self.right.width + style.px(16),
                                            self.right.bottom - top)
         # header buttons
-        button_h = self.menu_button.preferred_height(app) - style.px(8)
+        button_h = self.menu_button.preferred_height(app.ui) - style.px(8)
         header_mid = (style.px(8) + app.text.line_height(style, "subtitle", "bold") + style.space("l") * 2) // 2
         y = max(style.px(4), header_mid - button_h // 2 - style.px(3))
-        w_menu = self.menu_button.preferred_width(app)
-        w_tr = self.transcript_button.preferred_width(app)
+        w_menu = self.menu_button.preferred_width(app.ui)
+        w_tr = self.transcript_button.preferred_width(app.ui)
         self.menu_button.rect = pygame.Rect(width - style.space("xl") - w_menu, y, w_menu, button_h)
         self.transcript_button.rect = pygame.Rect(self.menu_button.rect.x - style.space("s") - w_tr, y, w_tr, button_h)
         # replies (content coordinates; _place scrolls them)
@@ -294,17 +298,17 @@ class ConversationScene(Scene):
         items = self.replies if not self.ended else []
         for reply in items:
             self._reply_base.append(offset)
-            offset += reply.layout(app, self.right.x, 0, self.right.width) + style.space("s")
+            offset += reply.layout(app.ui, self.right.x, 0, self.right.width) + style.space("s")
         if offset + style.px(8) > self.reply_view.rect.height:
             # the list scrolls: narrower cards, so the bar never covers a card's edge or its focus ring
             self._reply_base, offset = [], style.px(8)
             for reply in items:
                 self._reply_base.append(offset)
-                offset += reply.layout(app, self.right.x, 0, self.right.width - style.px(12)) + style.space("s")
+                offset += reply.layout(app.ui, self.right.x, 0, self.right.width - style.px(12)) + style.space("s")
         if self.ended:
-            w = max(self.debrief_button.preferred_width(app), style.px(240))
+            w = max(self.debrief_button.preferred_width(app.ui), style.px(240))
             self.debrief_button.rect = pygame.Rect(self.right.x, self.reply_view.rect.y + style.px(8), w,
-                                                   self.debrief_button.preferred_height(app))
+                                                   self.debrief_button.preferred_height(app.ui))
         self.reply_view.line_step = style.px(40)
         self.reply_view.set_content(offset + style.px(8))
         self._place()
@@ -419,12 +423,12 @@ class ConversationScene(Scene):
         app, session = self.app, self.session
         turn = session.turn if self.ended else session.turn + 1
         right = "Finished" if self.ended else f"Turn {turn}"
-        draw_header(surface, app, self.entry.scenario.title or self.entry.scenario.id, right, "")
+        draw_header(surface, app.ui, self.entry.scenario.title or self.entry.scenario.id, right, "")
         focused = self.focus.focused
-        self.transcript_button.draw(surface, app, focused is self.transcript_button)
-        self.menu_button.draw(surface, app, focused is self.menu_button)
-        area = content_rect(app, *surface.get_size())
-        draw_notice(surface, app, pygame.Rect(area.x, area.y, area.width, 0))
+        self.transcript_button.draw(surface, app.ui, focused is self.transcript_button)
+        self.menu_button.draw(surface, app.ui, focused is self.menu_button)
+        area = content_rect(app.ui, *surface.get_size())
+        draw_notice(surface, app.ui, pygame.Rect(area.x, area.y, area.width, 0))
         self._draw_customer(surface)
         self._draw_bubble(surface)
         self._draw_replies(surface, focused)
@@ -435,7 +439,7 @@ class ConversationScene(Scene):
         else:
             hints = [("1–9", "Reply"), ("↑↓", "Move"), ("Enter", "Choose"), ("T", "Transcript"), ("Esc", "Menu"),
                      ("F5", "Reload")]
-        draw_footer(surface, app, hints)
+        draw_footer(surface, app.ui, hints)
 
     def _draw_customer(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
@@ -449,8 +453,8 @@ class ConversationScene(Scene):
             surface.blit(face, self.face_rect)
         pad = style.space("l")
         y = self.face_rect.bottom + style.space("s")
-        name = app.text.render(fit_text(app, self.entry.scenario.customer.name, "subtitle", self.left.width - 2 * pad,
-                                        "bold"), style, "subtitle", style.color("text"), "bold")
+        shown = fit_text(app.ui, self.entry.scenario.customer.name, "subtitle", self.left.width - 2 * pad, "bold")
+        name = app.text.render(shown, style, "subtitle", style.color("text"), "bold")
         surface.blit(name, (self.left.centerx - name.get_width() // 2, y))
         y += name.get_height()
         persona = self._persona_label()
@@ -458,7 +462,7 @@ class ConversationScene(Scene):
             image = app.text.render(persona, style, "caption", style.color("text_muted"))
             surface.blit(image, (self.left.centerx - image.get_width() // 2, y))
         if app.settings.show_mood:
-            self.gauge_widget.draw(surface, app, self.gauge, self._expression, self.face.valence)
+            self.gauge_widget.draw(surface, app.ui, self.gauge, self._expression, self.face.valence)
 
     def _persona_label(self) -> str:
         catalog = self.entry.catalog or self.app.library.catalog
@@ -507,12 +511,12 @@ class ConversationScene(Scene):
         label = app.text.render(prompt, style, "caption", style.color("text_muted"), "bold")
         surface.blit(label, (self.right.x, self._prompt_y))
         if self.ended:
-            self.debrief_button.draw(surface, app, focused is self.debrief_button)
+            self.debrief_button.draw(surface, app.ui, focused is self.debrief_button)
             return
         with self.reply_view.clip(surface):
             for reply in self.replies:
                 if reply.rect.colliderect(self.reply_view.rect):
-                    reply.draw(surface, app, focused is reply and not typing)
+                    reply.draw(surface, app.ui, focused is reply and not typing)
         if typing and not style.high_contrast:
             veil = self._veil(self.reply_view.rect.size)
             surface.blit(veil, self.reply_view.rect)

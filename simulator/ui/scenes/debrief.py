@@ -15,6 +15,8 @@ from simulator.ui.debrief_model import debrief_for, expression_bands, mood_serie
 from simulator.ui.labels import outcome_label, outcome_symbol
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
+from simulator.ui.scene_registry import make_scene
+from simulator.ui.scene_result import ReplayFrom, SceneResult
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel
 from simulator.ui.widgets.button import Button
@@ -53,26 +55,21 @@ class DebriefScene(Scene):
 
     # -- actions -----------------------------------------------------------------------
     def pick_turn(self) -> None:
-        from simulator.ui.scenes.overlays import TurnPickerScene
+        self.app.stack.push(make_scene("turn_picker", self.app, self.session), on_result=self.replay_from)
 
-        self.app.stack.push(TurnPickerScene(self.app, self.session), on_result=self.replay_from)
-
-    def replay_from(self, turn) -> None:
-        """Continue from the start of `turn` (1-based) with the exact state it had."""
-        if not turn:
-            return
-        from simulator.ui.scenes.conversation import ConversationScene
-
-        choices = list(self.session.choices[: int(turn) - 1])
+    def replay_from(self, picked: SceneResult) -> None:
+        """Continue from the start of the picked turn with the exact state it had."""
+        if not isinstance(picked, ReplayFrom):
+            return  # cancelled
+        turn = picked.turn
+        choices = list(self.session.choices[: turn - 1])
         session = self.app.new_session(self.entry, choices, seed=self.session.seed)  # same order as shown
-        self.app.stack.replace(ConversationScene(self.app, self.entry, session=session))
+        self.app.stack.replace(make_scene("conversation", self.app, self.entry, session=session))
         self.app.notify(f"Replaying from turn {turn}: everything is as it was then. Try another reply.")
 
     def retry(self) -> None:
-        from simulator.ui.scenes.conversation import ConversationScene
-
         self.app.clear_notice()
-        self.app.stack.replace(ConversationScene(self.app, self.entry))
+        self.app.stack.replace(make_scene("conversation", self.app, self.entry))
 
     def pick_another(self) -> None:
         self.app.clear_notice()
@@ -81,12 +78,12 @@ class DebriefScene(Scene):
     # -- layout ------------------------------------------------------------------------
     def layout(self, width: int, height: int) -> None:
         app, style = self.app, self.app.style
-        area = content_rect(app, width, height)
-        button_h = self.retry_button.preferred_height(app)
+        area = content_rect(app.ui, width, height)
+        button_h = self.retry_button.preferred_height(app.ui)
         gap = style.space("l")
         x = area.right
         for button in reversed(self.buttons):
-            w = max(button.preferred_width(app), style.px(150))
+            w = max(button.preferred_width(app.ui), style.px(150))
             button.rect = pygame.Rect(x - w, area.bottom - button_h, w, button_h)
             x -= w + style.space("m")
         body = pygame.Rect(area.x, area.y, area.width, area.height - button_h - style.space("l"))
@@ -113,7 +110,7 @@ class DebriefScene(Scene):
         lines = app.text.wrap(self._summary_text(), style, "caption", width)
         grade_h = self._grade_height()
         skills_h = (app.text.line_height(style, "subtitle", "bold") + style.space("xs")
-                    + skill_bars_height(app, len(self.result.skills)))
+                    + skill_bars_height(app.ui, len(self.result.skills)))
         held_h = (block_height(app.text, style, len(self._held), "caption", "bold") if self._held
                   else app.text.line_height(style, "caption"))
         total = (2 * pad + grade_h + style.space("m") + block_height(app.text, style, len(lines), "caption")
@@ -225,13 +222,13 @@ class DebriefScene(Scene):
     # -- drawing -----------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         app = self.app
-        draw_header(surface, app, "Debrief", self.entry.scenario.title, app.profile or "Guest")
+        draw_header(surface, app.ui, "Debrief", self.entry.scenario.title, app.profile or "Guest")
         self._draw_left(surface)
         self._draw_right(surface)
         focused = self.focus.focused
         for button in self.buttons:
-            button.draw(surface, app, focused is button)
-        draw_footer(surface, app, [("←→", "Choose a button"), ("Enter", "Go"), ("↑↓", "Scroll moments"),
+            button.draw(surface, app.ui, focused is button)
+        draw_footer(surface, app.ui, [("←→", "Choose a button"), ("Enter", "Go"), ("↑↓", "Scroll moments"),
                                    ("Esc", "Scenario list")])
 
     def _draw_left(self, surface: pygame.Surface) -> None:
@@ -248,7 +245,7 @@ class DebriefScene(Scene):
         pad = style.space("l")
         x, y = self.left.x + pad, self.left.y + pad - self.left_view.offset
         size = app.text.line_height(style, "display", "bold") + style.px(20)
-        draw_badge(surface, app, (x + size // 2, y + size // 2), result.grade, style.grade_color(result.grade),
+        draw_badge(surface, app.ui, (x + size // 2, y + size // 2), result.grade, style.grade_color(result.grade),
                    style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                    "display", size)
         tx = x + size + style.space("l")
@@ -265,8 +262,8 @@ class DebriefScene(Scene):
         y += heading.get_height() + style.space("xs")
         skills = [(s, result.skills.get(s, 0)) for s in SKILL_ORDER if s in result.skills]
         skills += [(s, v) for s, v in result.skills.items() if s not in SKILL_ORDER]
-        bars = pygame.Rect(x, y, self.left.width - 2 * pad, skill_bars_height(app, len(skills)))
-        draw_skill_bars(surface, app, bars, skills, round(self.debrief.pass_mark))
+        bars = pygame.Rect(x, y, self.left.width - 2 * pad, skill_bars_height(app.ui, len(skills)))
+        draw_skill_bars(surface, app.ui, bars, skills, round(self.debrief.pass_mark))
         if self._held:
             draw_lines(surface, app.text, style, self._held, x, bars.bottom, "caption", style.color("danger"), "bold")
             return
@@ -280,7 +277,7 @@ class DebriefScene(Scene):
         heading = app.text.render("Mood over the conversation", style, "subtitle", style.color("text"), "bold")
         surface.blit(heading, (self.right.x + pad, self.right.y + pad))
         marks = [(m.turn, str(i)) for i, m in enumerate(self.moments, start=1)]
-        draw_mood_chart(surface, app, self.chart, self.values, self.expressions, self.bands, marks)
+        draw_mood_chart(surface, app.ui, self.chart, self.values, self.expressions, self.bands, marks)
         heading = app.text.render("Key moments", style, "subtitle", style.color("text"), "bold")
         surface.blit(heading, (self.right.x + pad, self.view.rect.y - heading.get_height() - style.space("xs")))
         with self.view.clip(surface):
@@ -290,7 +287,7 @@ class DebriefScene(Scene):
                 top = y
                 x = self.view.rect.x + (badge + style.space("s") if self.moments else 0)
                 if self.moments:
-                    draw_badge(surface, app, (self.view.rect.x + badge // 2, y + badge // 2), str(number),
+                    draw_badge(surface, app.ui, (self.view.rect.x + badge // 2, y + badge // 2), str(number),
                                style.color("text"), style.color("surface"), "caption", badge)
                 for role, weight, color, lines in rows:
                     y = draw_lines(surface, app.text, style, lines, x, y, role, style.color(color), weight)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import pygame
 
 from simulator.ui import input as act
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
+from simulator.ui.scene_result import CLOSED, FileFixed
 from simulator.ui.text import block_height, draw_lines
 from simulator.ui.widgets.base import FocusGroup, draw_panel
 from simulator.ui.widgets.button import Button
@@ -59,16 +59,13 @@ def diagnostics_text(entry: ScenarioEntry, base: Path | None = None) -> str:
 
 
 class DiagnosticsScene(Scene):
-    """Scrollable diagnostics for one file. `on_fixed(entry)` runs when F5 finds it valid."""
+    """Scrollable diagnostics for one file. Pops FileFixed(entry) when F5 finds it valid, CLOSED on Back."""
 
     name = "diagnostics"
 
-    def __init__(self, app, entry: ScenarioEntry, on_fixed: Callable[[ScenarioEntry], None] | None = None,
-                 on_back: Callable[[], None] | None = None, intro: str = "") -> None:
+    def __init__(self, app, entry: ScenarioEntry, intro: str = "") -> None:
         super().__init__(app)
         self.entry = entry
-        self.on_fixed = on_fixed
-        self.on_back = on_back
         self.intro = intro or "This scenario cannot be played until these problems are fixed in its file."
         self.reload_button = Button("Reload file", self.reload, kind="primary", hint="F5", name="reload")
         self.back_button = Button("Back", self.back, hint="Esc", name="back")
@@ -82,29 +79,25 @@ class DiagnosticsScene(Scene):
     def reload(self) -> None:
         entry = self.app.library.reload_entry(self.entry.path)
         if entry.ok:
-            self.app.stack.pop()
-            if self.on_fixed is not None:
-                self.on_fixed(entry)
-            else:
-                self.app.notify(f"{entry.path.name} loads cleanly now.")
+            # the scene below may carry on with it (and say so in its own words, over this)
+            self.app.notify(f"{entry.path.name} loads cleanly now.")
+            self.app.stack.pop(FileFixed(entry))
             return
         self.entry = entry
         self.intro = f"Reloaded {entry.path.name} from disk: it still has the problems below."
         self.layout(*self.app.size)
 
     def back(self) -> None:
-        self.app.stack.pop()
-        if self.on_back is not None:
-            self.on_back()
+        self.app.stack.pop(CLOSED)
 
     def layout(self, width: int, height: int) -> None:
         app, style = self.app, self.app.style
-        self.card = content_rect(app, width, height)
+        self.card = content_rect(app.ui, width, height)
         pad = style.space("l")
-        button_h = self.back_button.preferred_height(app)
+        button_h = self.back_button.preferred_height(app.ui)
         y = self.card.bottom - pad - button_h
-        w1 = max(self.reload_button.preferred_width(app), style.px(170))
-        w2 = max(self.back_button.preferred_width(app), style.px(120))
+        w1 = max(self.reload_button.preferred_width(app.ui), style.px(170))
+        w2 = max(self.back_button.preferred_width(app.ui), style.px(120))
         self.back_button.rect = pygame.Rect(self.card.right - pad - w2, y, w2, button_h)
         self.reload_button.rect = pygame.Rect(self.back_button.rect.x - style.space("m") - w1, y, w1, button_h)
         inner_w = self.card.width - 2 * pad
@@ -135,7 +128,7 @@ class DiagnosticsScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
-        draw_header(surface, app, f"Problems in {self.entry.path.name}",
+        draw_header(surface, app.ui, f"Problems in {self.entry.path.name}",
                     display_path(self.entry.path.parent, self._base()), app.profile or "Guest")
         draw_panel(surface, self.card, style, "surface", "danger", radius=style.radius("l"), border_width=2)
         pad = style.space("l")
@@ -149,5 +142,5 @@ class DiagnosticsScene(Scene):
         self.view.draw_bar(surface, style)
         focused = self.focus.focused
         for button in (self.reload_button, self.back_button):
-            button.draw(surface, app, focused is button)
-        draw_footer(surface, app, [("F5", "Reload after fixing"), ("PgUp/PgDn", "Scroll"), ("Esc", "Back")])
+            button.draw(surface, app.ui, focused is button)
+        draw_footer(surface, app.ui, [("F5", "Reload after fixing"), ("PgUp/PgDn", "Scroll"), ("Esc", "Back")])

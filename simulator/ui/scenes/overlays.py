@@ -7,6 +7,7 @@ import pygame
 from simulator.ui import input as act
 from simulator.ui.labels import expression_label
 from simulator.ui.scene import Scene
+from simulator.ui.scene_result import CLOSED, PauseChoice, ReplayFrom
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.layout_log import log_of
 from simulator.ui.widgets.base import FocusGroup, draw_panel
@@ -16,7 +17,7 @@ from simulator.ui.widgets.scroll import ScrollView
 
 
 class OverlayScene(Scene):
-    """A centred card over a dimmed copy of the screen below. Esc closes (result None)."""
+    """A centred card over a dimmed copy of the screen below. Esc closes (result CLOSED)."""
 
     opaque = False
     title = ""
@@ -36,7 +37,7 @@ class OverlayScene(Scene):
     def layout(self, width: int, height: int) -> None:
         w, h = self.card_size(width, height)
         # centred, and clear of the footer that shows this card's key hints
-        h = min(h, height - 2 * (footer_height(self.app) + self.app.style.space("s")))
+        h = min(h, height - 2 * (footer_height(self.app.ui) + self.app.style.space("s")))
         self.card = pygame.Rect((width - w) // 2, (height - h) // 2, w, h)
 
     def draw_frame(self, surface: pygame.Surface) -> int:
@@ -52,7 +53,7 @@ class OverlayScene(Scene):
         if log is not None:
             log.panel(surface.get_rect(), "dim")
         # The screen below drew its own key hints; cover them with this card's own.
-        draw_footer(surface, self.app, self.hints())
+        draw_footer(surface, self.app.ui, self.hints())
         draw_panel(surface, self.card, style, "surface", "border", radius=style.radius("l"), shadow=False,
                    border_width=2)
         pad = style.space("l")
@@ -62,7 +63,7 @@ class OverlayScene(Scene):
 
 
 class PauseScene(OverlayScene):
-    """Resume, restart, settings or quit to the picker; the choice is the pop result."""
+    """Resume, restart, settings or quit to the picker; the pop result is a PauseChoice."""
 
     name = "pause"
     title = "Paused"
@@ -70,16 +71,17 @@ class PauseScene(OverlayScene):
     def __init__(self, app) -> None:
         super().__init__(app)
         self.buttons = [
-            Button("Resume", lambda: self.app.stack.pop("resume"), kind="primary", hint="Esc", name="resume"),
-            Button("Restart the conversation", lambda: self.app.stack.pop("restart"), name="restart"),
-            Button("Settings", lambda: self.app.stack.pop("settings"), name="settings"),
-            Button("Quit to scenario list", lambda: self.app.stack.pop("quit"), name="quit"),
+            Button("Resume", lambda: self.app.stack.pop(PauseChoice.RESUME), kind="primary", hint="Esc",
+                   name="resume"),
+            Button("Restart the conversation", lambda: self.app.stack.pop(PauseChoice.RESTART), name="restart"),
+            Button("Settings", lambda: self.app.stack.pop(PauseChoice.SETTINGS), name="settings"),
+            Button("Quit to scenario list", lambda: self.app.stack.pop(PauseChoice.QUIT), name="quit"),
         ]
         self.focus = FocusGroup(self.buttons)
 
     def card_size(self, width: int, height: int) -> tuple[int, int]:
         style = self.app.style
-        button_h = self.buttons[0].preferred_height(self.app)
+        button_h = self.buttons[0].preferred_height(self.app.ui)
         title_h = self.app.text.line_height(style, "title", "bold")
         h = 2 * style.space("l") + title_h + style.space("m") + len(self.buttons) * (button_h + style.space("s"))
         return min(style.px(460), width - 40), min(h, height - 40)
@@ -89,14 +91,14 @@ class PauseScene(OverlayScene):
         style = self.app.style
         pad = style.space("l")
         y = self.card.y + pad + self.app.text.line_height(style, "title", "bold") + style.space("m")
-        button_h = self.buttons[0].preferred_height(self.app)
+        button_h = self.buttons[0].preferred_height(self.app.ui)
         for button in self.buttons:
             button.rect = pygame.Rect(self.card.x + pad, y, self.card.width - 2 * pad, button_h)
             y += button_h + style.space("s")
 
     def handle_event(self, action) -> bool:
         if action.kind == act.BACK:
-            self.app.stack.pop("resume")
+            self.app.stack.pop(PauseChoice.RESUME)
             return True
         self.focus.handle(action)
         return True  # modal: nothing reaches the conversation underneath
@@ -105,7 +107,7 @@ class PauseScene(OverlayScene):
         self.draw_frame(surface)
         focused = self.focus.focused
         for button in self.buttons:
-            button.draw(surface, self.app, focused is button)
+            button.draw(surface, self.app.ui, focused is button)
 
 
 class TranscriptScene(OverlayScene):
@@ -134,8 +136,8 @@ class TranscriptScene(OverlayScene):
         super().layout(width, height)
         app, style = self.app, self.app.style
         pad = style.space("l")
-        button_h = self.close.preferred_height(app)
-        w = max(self.close.preferred_width(app), style.px(140))
+        button_h = self.close.preferred_height(app.ui)
+        w = max(self.close.preferred_width(app.ui), style.px(140))
         self.close.rect = pygame.Rect(self.card.right - pad - w, self.card.bottom - pad - button_h, w, button_h)
         top = self.card.y + pad + app.text.line_height(style, "title", "bold") + style.space("m")
         self.view.rect = pygame.Rect(self.card.x + pad, top, self.card.width - 2 * pad,
@@ -183,11 +185,11 @@ class TranscriptScene(OverlayScene):
                 draw_lines(surface, app.text, style, lines, self.view.rect.x, y, role, style.color(color), weight)
                 y += block_height(app.text, style, len(lines), role) + style.space("s")
         self.view.draw_bar(surface, style)
-        self.close.draw(surface, app, self.focus.focused is self.close)
+        self.close.draw(surface, app.ui, self.focus.focused is self.close)
 
 
 class TurnPickerScene(OverlayScene):
-    """Pick a turn to replay from; the pop result is the 1-based turn (None to cancel).
+    """Pick a turn to replay from; the pop result is ReplayFrom(1-based turn), CLOSED to cancel.
 
     Each turn is a card with the customer's line and what you replied, both in full."""
 
@@ -202,9 +204,9 @@ class TurnPickerScene(OverlayScene):
             CardButton([(f"Turn {record.turn}", "caption", "bold", "text_muted"),
                         (f"{name}: “{reflow(record.customer_line)}”", "body", "regular", "text"),
                         (f"You replied: “{reflow(record.reply_text)}”", "body", "regular", "accent")],
-                       lambda t=record.turn: self.app.stack.pop(t), name=f"turn:{record.turn}")
+                       lambda t=record.turn: self.app.stack.pop(ReplayFrom(t)), name=f"turn:{record.turn}")
             for record in session.transcript]
-        self.cancel = Button("Cancel", lambda: self.app.stack.pop(None), hint="Esc", name="cancel")
+        self.cancel = Button("Cancel", lambda: self.app.stack.pop(CLOSED), hint="Esc", name="cancel")
         self.focus = FocusGroup([*self.buttons, self.cancel])
         self.view = ScrollView(keys=True)
         self._base: list[int] = []
@@ -220,8 +222,8 @@ class TurnPickerScene(OverlayScene):
         super().layout(width, height)
         app, style = self.app, self.app.style
         pad = style.space("l")
-        button_h = self.cancel.preferred_height(app)
-        w = max(self.cancel.preferred_width(app), style.px(140))
+        button_h = self.cancel.preferred_height(app.ui)
+        w = max(self.cancel.preferred_width(app.ui), style.px(140))
         self.cancel.rect = pygame.Rect(self.card.right - pad - w, self.card.bottom - pad - button_h, w, button_h)
         top = self.card.y + pad + app.text.line_height(style, "title", "bold") + style.space("m")
         self.view.rect = pygame.Rect(self.card.x + pad - style.px(8), top - style.px(8),
@@ -231,12 +233,12 @@ class TurnPickerScene(OverlayScene):
         self._base, y = [], style.px(8)
         for button in self.buttons:
             self._base.append(y)
-            y += button.layout(app, 0, 0, width_in) + style.space("s")
+            y += button.layout(app.ui, 0, 0, width_in) + style.space("s")
         if y + style.px(8) > self.view.rect.height:  # it scrolls: keep the cards clear of the bar
             self._base, y = [], style.px(8)
             for button in self.buttons:
                 self._base.append(y)
-                y += button.layout(app, 0, 0, width_in - style.px(12)) + style.space("s")
+                y += button.layout(app.ui, 0, 0, width_in - style.px(12)) + style.space("s")
         self.view.line_step = button_h
         self.view.set_content(y + style.px(8))
         self._place()
@@ -252,10 +254,10 @@ class TurnPickerScene(OverlayScene):
 
     def handle_event(self, action) -> bool:
         if action.kind == act.BACK:
-            self.app.stack.pop(None)
+            self.app.stack.pop(CLOSED)
             return True
         if action.kind == act.CHOOSE and 1 <= action.number <= len(self.buttons):
-            self.app.stack.pop(action.number)
+            self.app.stack.pop(ReplayFrom(action.number))
             return True
         if action.kind in (act.SCROLL, act.PAGE_UP, act.PAGE_DOWN, act.HOME, act.END):
             self.view.handle(action)
@@ -275,6 +277,6 @@ class TurnPickerScene(OverlayScene):
         with self.view.clip(surface):
             for button in self.buttons:
                 if button.rect.colliderect(self.view.rect):
-                    button.draw(surface, app, focused is button)
+                    button.draw(surface, app.ui, focused is button)
         self.view.draw_bar(surface, app.style)
-        self.cancel.draw(surface, app, focused is self.cancel)
+        self.cancel.draw(surface, app.ui, focused is self.cancel)

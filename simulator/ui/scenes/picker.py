@@ -14,6 +14,7 @@ from simulator.scenario.rubric_terms import rubric_terms
 from simulator.scenario.sources import USER
 from simulator.ui.library import LibrarySection, ScenarioEntry, open_in_file_manager
 from simulator.ui.scene import Scene
+from simulator.ui.scene_registry import make_scene
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.widgets.base import (FocusGroup, chip_size, draw_badge, draw_chip, draw_focus_ring,
                                        draw_panel, fit_text)
@@ -65,7 +66,7 @@ class PickerScene(Scene):
         self._grades: dict[str, str] = {}
         # Only when attempts are recorded (records_link.attach_records): P or this button.
         self.progress_button = (Button("Your progress", self.open_progress, hint="P", name="progress")
-                                if getattr(app, "records", None) is not None else None)
+                                if app.records.enabled else None)
         # Section headings (several sources only): (section, rect in content coordinates).
         self._headings: list[tuple[LibrarySection, pygame.Rect]] = []
         self._content: dict = {}  # id(card) -> (title lines, description lines, chip rows)
@@ -79,32 +80,24 @@ class PickerScene(Scene):
     def enter(self) -> None:
         self.app.ensure_library()
         self.refresh()
-        records = getattr(self.app, "records", None)
-        if records is not None:
-            records.offer_resume()  # an unfinished conversation of this trainee: ask once
+        self.app.records.offer_resume()  # an unfinished conversation of this trainee: ask once (if recorded)
 
     def open_progress(self) -> None:
         if self.progress_button is None:
             return
-        from simulator.ui.scenes.progress import ProgressScene
-
         self.app.clear_notice()
-        self.app.stack.push(ProgressScene(self.app))
+        self.app.stack.push(make_scene("progress", self.app))
 
     def open_settings(self) -> None:
-        from simulator.ui.scenes.settings import SettingsScene
-
         self.app.clear_notice()
-        self.app.stack.push(SettingsScene(self.app))
+        self.app.stack.push(make_scene("settings", self.app))
 
     def open_trainee(self) -> None:
         """Rename or delete the trainee playing (a card over the picker)."""
         if self.trainee_button is None or not self.app.profile:
             return
-        from simulator.ui.scenes.trainee import TraineeScene
-
         self.app.clear_notice()
-        self.app.stack.push(TraineeScene(self.app), on_result=lambda _result: self.refresh())
+        self.app.stack.push(make_scene("trainee", self.app), on_result=lambda _result: self.refresh())
 
     @property
     def top_buttons(self) -> list[Button]:
@@ -143,14 +136,7 @@ class PickerScene(Scene):
 
     def open(self, entry: ScenarioEntry) -> None:
         self.app.clear_notice()
-        if entry.ok:
-            from simulator.ui.scenes.briefing import BriefingScene
-
-            self.app.stack.push(BriefingScene(self.app, entry))
-        else:
-            from simulator.ui.scenes.diagnostics import DiagnosticsScene
-
-            self.app.stack.push(DiagnosticsScene(self.app, entry))
+        self.app.stack.push(make_scene("briefing" if entry.ok else "diagnostics", self.app, entry))
 
     def reload(self) -> None:
         self.app.library.load()
@@ -170,14 +156,14 @@ class PickerScene(Scene):
 
     def layout(self, width: int, height: int) -> None:
         style = self.app.style
-        self.area = content_rect(self.app, width, height)
+        self.area = content_rect(self.app.ui, width, height)
         notice_h = self._notice_height()
         top_buttons = self.top_buttons
         if top_buttons:  # rows at the top right: [Rename or delete N] [Settings S] [Open folder O] [Your progress P]
             right, row_y = self.area.right, self.area.y + notice_h
-            button_h = max(b.preferred_height(self.app) for b in top_buttons)
+            button_h = max(b.preferred_height(self.app.ui) for b in top_buttons)
             for button in reversed(top_buttons):
-                width = min(button.preferred_width(self.app), self.area.width)
+                width = min(button.preferred_width(self.app.ui), self.area.width)
                 if right - width < self.area.x:  # large text on a narrow window: another row
                     right, row_y = self.area.right, row_y + button_h + style.space("s")
                 button.rect = pygame.Rect(right - width, row_y, width, button_h)
@@ -257,13 +243,13 @@ class PickerScene(Scene):
         chip_rows: list[list[str]] = [[]]
         room, used = width - 2 * pad, 0
         for label in chips:
-            w, _ = chip_size(app, label)
+            w, _ = chip_size(app.ui, label)
             if chip_rows[-1] and used + w > room:
                 chip_rows.append([])
                 used = 0
             chip_rows[-1].append(label)
             used += w + style.space("s")
-        chip_h = chip_size(app, "Xy")[1]
+        chip_h = chip_size(app.ui, "Xy")[1]
         self._content[id(card)] = (title_lines, body_lines, chip_rows)
         title_h = block_height(app.text, style, len(title_lines), "subtitle", "bold", 1.05)
         words = (title_h + style.space("s") + block_height(app.text, style, len(body_lines), "body")
@@ -298,7 +284,7 @@ class PickerScene(Scene):
                                                                       + style.px(2))
 
     def _notice_height(self) -> int:
-        height = notice_height(self.app, self.area.width)
+        height = notice_height(self.app.ui, self.area.width)
         return height + self.app.style.space("m") if height else 0
 
     def _place(self) -> None:
@@ -371,9 +357,9 @@ class PickerScene(Scene):
         where = f"from {source.name}/" if source.is_dir() else f"from {source.name}"
         if len(app.library.sections) > 1:
             where = f"in {len(app.library.sections)} places"
-        draw_header(surface, app, "Choose a scenario", f"{count} scenario{'s' if count != 1 else ''} {where}",
+        draw_header(surface, app.ui, "Choose a scenario", f"{count} scenario{'s' if count != 1 else ''} {where}",
                     app.profile or "Guest")
-        draw_notice(surface, app, pygame.Rect(self.area.x, self.area.y, self.area.width, 0))
+        draw_notice(surface, app.ui, pygame.Rect(self.area.x, self.area.y, self.area.width, 0))
         if not self.cards:
             self._draw_empty(surface)
         focused = self.focus.focused
@@ -385,14 +371,14 @@ class PickerScene(Scene):
                     self._draw_card(surface, card, focused is card)
         self.view.draw_bar(surface, style)
         for button in self.top_buttons:
-            button.draw(surface, app, False)
+            button.draw(surface, app.ui, False)
         hints = [("←→↑↓", "Move"), ("Enter", "Open"), ("Esc", "Back"), ("F5", "Reload files")]
         if self.progress_button is not None:
             hints.append(("P", "Progress"))
         if self.folder_button is not None:
             hints.append(("O", "Open your folder"))
         hints.append(("S", "Settings"))
-        draw_footer(surface, app, hints)
+        draw_footer(surface, app.ui, hints)
 
     def _draw_heading(self, surface: pygame.Surface, section: LibrarySection, rect: pygame.Rect) -> None:
         if not rect.colliderect(self.view.rect):
@@ -402,7 +388,7 @@ class PickerScene(Scene):
         counted = app.text.render(f"{count} scenario{'s' if count != 1 else ''}", style, "caption",
                                   style.color("text_muted"))
         title_w = max(1, rect.width - counted.get_width() - style.space("m"))
-        title = app.text.render(fit_text(app, section.label, "subtitle", title_w, "bold"), style, "subtitle",
+        title = app.text.render(fit_text(app.ui, section.label, "subtitle", title_w, "bold"), style, "subtitle",
                                 style.color("text"), "bold")
         surface.blit(title, (rect.x, rect.y))
         surface.blit(counted, (rect.x + title.get_width() + style.space("m"),
@@ -444,21 +430,21 @@ class PickerScene(Scene):
         y += style.space("s") - round(app.text.line_height(style, "subtitle", "bold") * 0.05)
         color = style.color("danger") if broken else style.color("text_muted")
         draw_lines(surface, app.text, style, lines, x, y, "body", color)
-        chip_h = chip_size(app, "Xy")[1]
+        chip_h = chip_size(app.ui, "Xy")[1]
         chip_y = rect.bottom - pad - len(chip_rows) * (chip_h + style.space("xs")) + style.space("xs")
         for row in chip_rows:
             cx = x
             for label in row:
                 if broken:
-                    draw_chip(surface, app, (cx, chip_y), label, style.color("danger_soft"), style.color("danger"),
+                    draw_chip(surface, app.ui, (cx, chip_y), label, style.color("danger_soft"), style.color("danger"),
                               border=style.color("danger"))
                 elif label == TUTORIAL_CHIP:  # the one chip that says "begin here"
-                    draw_chip(surface, app, (cx, chip_y), label, style.color("accent"), style.color("accent_text"),
+                    draw_chip(surface, app.ui, (cx, chip_y), label, style.color("accent"), style.color("accent_text"),
                               border=style.color("border") if style.high_contrast else None)
                 else:
-                    draw_chip(surface, app, (cx, chip_y), label, style.color("surface_sunken"), style.color("text"),
+                    draw_chip(surface, app.ui, (cx, chip_y), label, style.color("surface_sunken"), style.color("text"),
                               border=style.color("border") if style.high_contrast else None)
-                cx += chip_size(app, label)[0] + style.space("s")
+                cx += chip_size(app.ui, label)[0] + style.space("s")
             chip_y += chip_h + style.space("xs")
         if focused:
             draw_focus_ring(surface, rect, style, style.radius("l"))
@@ -467,11 +453,11 @@ class PickerScene(Scene):
                     broken: bool) -> None:
         app, style = self.app, self.app.style
         if broken:
-            draw_badge(surface, app, center, "!", style.color("danger"), style.color("text_inverse"), "title", size)
+            draw_badge(surface, app.ui, center, "!", style.color("danger"), style.color("text_inverse"), "title", size)
             return
         grade = self._grades.get(entry.scenario_id)
         if grade:
-            draw_badge(surface, app, center, grade, style.grade_color(grade),
+            draw_badge(surface, app.ui, center, grade, style.grade_color(grade),
                        style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                        "title", size)
             # "Best" only for a passing grade: an F is where they are, not a best

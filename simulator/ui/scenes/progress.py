@@ -1,7 +1,8 @@
 """Progress screen: what to practise next, best and latest grade per scenario, skill trends.
 
 Opened from the picker (P or the "Your progress" button); Esc goes back. The data comes from
-`simulator.records.progress.load_progress` through `app.records` (see records_link.py).
+`simulator.records.progress.load_progress` through `app.records` (see records_link.py); with
+records off the advice panel says why (`app.records.reason`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ class ProgressScene(Scene):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        link = getattr(app, "records", None)
-        self.progress = link.progress() if link is not None else None
+        self.progress = app.records.progress()
         self.back = Button("Back to scenarios", lambda: self.app.stack.pop(), kind="secondary", hint="Esc",
                            name="back")
         self.focus = FocusGroup([self.back])
@@ -46,7 +46,8 @@ class ProgressScene(Scene):
     def _advice_text(self) -> str:
         progress = self.progress
         if progress is None:
-            return "Progress is not available: attempts are not being saved on this computer."
+            reason = self.app.records.reason or "it could not be read"
+            return f"Progress is not available: {reason}."
         if progress.focus is None:
             return "Finish a conversation to see which skill to practise next."
         return progress.focus.message
@@ -61,16 +62,16 @@ class ProgressScene(Scene):
     # -- layout --------------------------------------------------------------------------
     def layout(self, width: int, height: int) -> None:
         app, style = self.app, self.app.style
-        self.area = content_rect(app, width, height)
-        top = self.area.y + (notice_height(app, self.area.width) + style.space("m")
-                             if notice_height(app, self.area.width) else 0)
+        self.area = content_rect(app.ui, width, height)
+        top = self.area.y + (notice_height(app.ui, self.area.width) + style.space("m")
+                             if notice_height(app.ui, self.area.width) else 0)
         pad = style.space("l")
         self._advice_lines = app.text.wrap(self._advice_text(), style, "body", self.area.width - 2 * pad)[:3]
         advice_h = (2 * pad + app.text.line_height(style, "caption", "bold") + style.space("xs")
                     + block_height(app.text, style, len(self._advice_lines), "body"))
         self.advice = pygame.Rect(self.area.x, top, self.area.width, advice_h)
-        button_h = self.back.preferred_height(app)
-        self.back.rect = pygame.Rect(self.area.x, self.area.bottom - button_h, self.back.preferred_width(app),
+        button_h = self.back.preferred_height(app.ui)
+        self.back.rect = pygame.Rect(self.area.x, self.area.bottom - button_h, self.back.preferred_width(app.ui),
                                      button_h)
         body_top = self.advice.bottom + style.space("l")
         body_bottom = self.back.rect.y - style.space("m")
@@ -122,16 +123,16 @@ class ProgressScene(Scene):
         progress = self.progress
         subtitle = (f"{progress.finished} finished of {progress.attempts} attempt{'s' if progress.attempts != 1 else ''}"
                     if progress is not None else "")
-        draw_header(surface, app, "Your progress", subtitle, app.profile or "Guest")
-        draw_notice(surface, app, pygame.Rect(self.area.x, self.area.y, self.area.width, 0))
+        draw_header(surface, app.ui, "Your progress", subtitle, app.profile or "Guest")
+        draw_notice(surface, app.ui, pygame.Rect(self.area.x, self.area.y, self.area.width, 0))
         self._draw_advice(surface)
         self._draw_table(surface)
         self._draw_trends(surface)
-        self.back.draw(surface, app, self.focus.focused is self.back)
+        self.back.draw(surface, app.ui, self.focus.focused is self.back)
         hints = [("Esc", "Back"), ("P", "Close progress")]
         if self.rows_view.scrollable:
             hints.insert(0, ("↑↓", "Scroll grades"))
-        draw_footer(surface, app, hints)
+        draw_footer(surface, app.ui, hints)
 
     def _draw_advice(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
@@ -181,7 +182,7 @@ class ProgressScene(Scene):
             if y + row_h < view.rect.y or y > view.rect.bottom:
                 y += row_h
                 continue
-            name = fit_text(app, title_text, "body", name_w, "bold")
+            name = fit_text(app.ui, title_text, "body", name_w, "bold")
             surface.blit(app.text.render(name, style, "body", style.color("text"), "bold"), (x, y))
             count = app.text.render(f"{attempts} attempt{'s' if attempts != 1 else ''}", style, "caption",
                                     style.color("text_muted"))
@@ -189,7 +190,7 @@ class ProgressScene(Scene):
             for grade, cx in ((best, col_best), (latest, col_latest)):
                 center = (cx + col_w // 2, y + badge // 2)
                 if grade:
-                    draw_badge(surface, app, center, grade, style.grade_color(grade),
+                    draw_badge(surface, app.ui, center, grade, style.grade_color(grade),
                                style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                                "body", badge)
                 else:
@@ -222,11 +223,11 @@ class ProgressScene(Scene):
                 direction = DIRECTION.get(trend.direction, "")
                 if direction:
                     detail += f" · {direction}"
-                detail = fit_text(app, detail, "caption", label_w - style.space("s"))
+                detail = fit_text(app.ui, detail, "caption", label_w - style.space("s"))
                 surface.blit(app.text.render(detail, style, "caption", style.color("text_muted")),
                              (x, y + app.text.line_height(style, "body", "bold") - style.px(2)))
                 chart = pygame.Rect(x + label_w, y, rect.right - pad - x - label_w, max(caption_h, chart_h))
-                draw_trend_chart(surface, app, chart, [p.score for p in trend.points],
+                draw_trend_chart(surface, app.ui, chart, [p.score for p in trend.points],
                                  dates=[p.finished_at for p in trend.points])
                 y += step
         self.trends_view.draw_bar(surface, style)

@@ -111,12 +111,12 @@ class SettingsScene(Scene):
 
     def layout(self, width: int, height: int) -> None:
         app, style = self.app, self.app.style
-        area = content_rect(app, width, height)
+        area = content_rect(app.ui, width, height)
         card_w = min(style.px(820), area.width)
         self.card = pygame.Rect(area.centerx - card_w // 2, area.y, card_w, area.height)
         pad = style.space("l")
-        button_h = self.done.preferred_height(app)
-        done_w = max(self.done.preferred_width(app), style.px(160))
+        button_h = self.done.preferred_height(app.ui)
+        done_w = max(self.done.preferred_width(app.ui), style.px(160))
         self.done.rect = pygame.Rect(self.card.right - pad - done_w, self.card.bottom - pad - button_h, done_w, button_h)
         # the viewport reaches almost to the card's edge, so its scroll bar sits clear of the rows' focus ring
         self.view.rect = pygame.Rect(self.card.x + style.px(2), self.card.y + pad // 2,
@@ -220,7 +220,7 @@ class SettingsScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
         profile = app.profile or "Guest"
-        draw_header(surface, app, "Settings", "", profile)
+        draw_header(surface, app.ui, "Settings", "", profile)
         draw_panel(surface, self.card, style, "surface", "border", radius=style.radius("l"), shadow=True)
         focused = self.focus.focused
         with self.view.clip(surface):
@@ -234,8 +234,8 @@ class SettingsScene(Scene):
         elif app.store.problem:
             note = app.text.render(app.store.problem, style, "caption", style.color("danger"))
             surface.blit(note, (self.card.x + style.space("l"), self.done.rect.centery - note.get_height() // 2))
-        self.done.draw(surface, app, focused is self.done)
-        draw_footer(surface, app, [("↑↓", "Choose a setting"), ("←→", "Change"), ("Enter", "Next value"),
+        self.done.draw(surface, app.ui, focused is self.done)
+        draw_footer(surface, app.ui, [("↑↓", "Choose a setting"), ("←→", "Change"), ("Enter", "Next value"),
                                    ("Esc", "Done")])
 
     def _draw_row(self, surface: pygame.Surface, row: SettingRow, focused: bool) -> None:

@@ -7,6 +7,7 @@ import pygame
 from simulator.ui import input as act
 from simulator.ui.profiles import ProfileError
 from simulator.ui.scene import Scene
+from simulator.ui.scene_registry import make_scene
 from simulator.ui.text import block_height, draw_lines
 from simulator.ui.widgets.base import FocusGroup, draw_badge, draw_panel
 from simulator.ui.widgets.button import Button
@@ -58,9 +59,7 @@ class StartScene(Scene):
     def _choose(self, name: str) -> None:
         self.app.select_profile(name)
         self.app.clear_notice()
-        from simulator.ui.scenes.picker import PickerScene
-
-        self.app.stack.push(PickerScene(self.app))
+        self.app.stack.push(make_scene("picker", self.app))
 
     def _create(self, typed: str) -> None:
         try:
@@ -76,9 +75,7 @@ class StartScene(Scene):
         self._choose(name)
 
     def _open_settings(self) -> None:
-        from simulator.ui.scenes.settings import SettingsScene
-
-        self.app.stack.push(SettingsScene(self.app))
+        self.app.stack.push(make_scene("settings", self.app))
 
     def _quit(self) -> None:
         self.app.running = False
@@ -106,14 +103,14 @@ class StartScene(Scene):
     def layout(self, width: int, height: int) -> None:
         app, style = self.app, self.app.style
         margin = style.space("xl")
-        bottom = height - footer_height(app)
+        bottom = height - footer_height(app.ui)
         self.hero = pygame.Rect(0, 0, round(width * 0.44), bottom)
         card_w = min(style.px(520), width - self.hero.width - 2 * margin)
         card_x = self.hero.right + (width - self.hero.right - card_w) // 2
         pad = style.space("l")
         title_h = app.text.line_height(style, "title", "bold")
         caption_h = app.text.line_height(style, "caption")
-        button_h = Button("x", lambda: None).preferred_height(app)
+        button_h = Button("x", lambda: None).preferred_height(app.ui)
         gap = style.space("s")
         # As tall as its content (room for up to six names), centred; long lists scroll.
         rows = max(2, min(6, len(self.profile_buttons)))
@@ -129,7 +126,7 @@ class StartScene(Scene):
         self.settings.rect = pygame.Rect(inner_x, row_y, half, button_h)
         self.quit.rect = pygame.Rect(inner_x + half + gap, row_y, inner_w - half - gap, button_h)
         field_y = row_y - style.space("l") - caption_h - button_h
-        add_w = min(self.add.preferred_width(app), inner_w // 2)
+        add_w = min(self.add.preferred_width(app.ui), inner_w // 2)
         self.field.rect = pygame.Rect(inner_x, field_y, inner_w - add_w - gap, button_h)
         self.add.rect = pygame.Rect(self.field.rect.right + gap, field_y, add_w, button_h)
         self._new_caption_y = field_y - caption_h - style.space("xs")
@@ -146,7 +143,7 @@ class StartScene(Scene):
     def _place_profiles(self) -> None:
         """Put profile buttons at their on-screen (scrolled) positions, keeping focus in view."""
         style = self.app.style
-        button_h = Button("x", lambda: None).preferred_height(self.app)
+        button_h = Button("x", lambda: None).preferred_height(self.app.ui)
         step = button_h + style.space("s")
         focused = self.focus.focused
         if focused in self.profile_buttons:
@@ -196,24 +193,24 @@ class StartScene(Scene):
         focused = self.focus.focused
         with self.list_view.clip(surface):
             for button in self.profile_buttons:
-                button.draw(surface, app, focused is button)
+                button.draw(surface, app.ui, focused is button)
         if not self.profile_buttons:
             empty = app.text.render("No trainees yet.", style, "body", style.color("text_muted"))
             surface.blit(empty, (x, self.list_view.rect.y + style.px(8)))
         self.list_view.draw_bar(surface, style)
         caption = app.text.render("New trainee", style, "caption", style.color("text_muted"), "bold")
         surface.blit(caption, (x, self._new_caption_y))
-        self.field.draw(surface, app, focused is self.field)
-        self.add.draw(surface, app, focused is self.add)
+        self.field.draw(surface, app.ui, focused is self.field)
+        self.add.draw(surface, app.ui, focused is self.add)
         if self.error:
             error = app.text.render(self.error, style, "caption", style.color("danger"), "bold")
             surface.blit(error, (x, self.field.rect.bottom + style.space("xs")))
-        self.settings.draw(surface, app, focused is self.settings)
-        self.quit.draw(surface, app, focused is self.quit)
+        self.settings.draw(surface, app.ui, focused is self.settings)
+        self.quit.draw(surface, app.ui, focused is self.quit)
         notice_rect = pygame.Rect(self.card.x, self.card.bottom + style.space("s"), self.card.width, 0)
-        draw_notice(surface, app, notice_rect)
+        draw_notice(surface, app.ui, notice_rect)
         hints = [("↑↓", "Move"), ("Enter", "Choose"), ("Tab", "Next"), ("F11", "Full screen")]
-        draw_footer(surface, app, hints)
+        draw_footer(surface, app.ui, hints)
 
     def _draw_hero(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
@@ -252,7 +249,7 @@ class StartScene(Scene):
         y = draw_lines(surface, app.text, style, tagline, rect.x + margin, y, "subtitle", style.color("header_muted"))
         y += style.space("xl") - style.px(8)
         for number, ((heading, _), detail_lines) in enumerate(zip(STEPS, details), start=1):
-            draw_badge(surface, app, (rect.x + margin + badge // 2, y + badge // 2), str(number),
+            draw_badge(surface, app.ui, (rect.x + margin + badge // 2, y + badge // 2), str(number),
                        style.color("accent") if not style.high_contrast else style.color("header_text"),
                        style.color("accent_text") if not style.high_contrast else style.color("header"),
                        "body", badge)

@@ -11,6 +11,8 @@ import pygame
 
 from simulator.ui import input as act
 from simulator.ui.profiles import ProfileError
+from simulator.ui.scene_registry import make_scene
+from simulator.ui.scene_result import CLOSED, TraineeChange
 from simulator.ui.scenes.overlays import OverlayScene
 from simulator.ui.text import block_height, draw_lines
 from simulator.ui.widgets.base import FocusGroup
@@ -30,7 +32,7 @@ class TraineeScene(OverlayScene):
         self.field.value = self.trainee
         self.rename = Button("Rename", lambda: self._rename(self.field.value), kind="primary", name="rename")
         self.delete = Button("Delete this trainee…", self._ask, kind="danger", name="delete")
-        self.close = Button("Close", lambda: self.app.stack.pop(None), kind="ghost", hint="Esc", name="close")
+        self.close = Button("Close", lambda: self.app.stack.pop(CLOSED), kind="ghost", hint="Esc", name="close")
         self.keep = Button("Delete, keep their attempts in the records", lambda: self._delete(True),
                            kind="danger", name="delete-keep")
         self.remove = Button("Delete with all their attempts", lambda: self._delete(False), kind="danger",
@@ -71,7 +73,7 @@ class TraineeScene(OverlayScene):
             self.app.profile = new
             self.app.store.remember_last(new)
             self.app.notify(f"Renamed {self.trainee} to {new}.")
-        self.app.stack.pop("renamed")
+        self.app.stack.pop(TraineeChange.RENAMED)
 
     def _ask(self) -> None:
         self.confirming, self.error = True, ""
@@ -90,9 +92,7 @@ class TraineeScene(OverlayScene):
         self.app.store.delete_profile(name, keep_history=keep_history)
         self.app.profile = None
         self.app.requested_profile = None  # else the start screen would open (and re-create) them again
-        from simulator.ui.scenes.start import StartScene
-
-        self.app.stack.reset(StartScene(self.app))
+        self.app.stack.reset(make_scene("start", self.app))
         kept = "Their attempts stay in the records." if keep_history else "Their attempts were removed."
         self.app.notify(f"Deleted {name}. {kept}")
 
@@ -105,7 +105,7 @@ class TraineeScene(OverlayScene):
         app, style = self.app, self.app.style
         w = min(style.px(560), width - 40)
         pad = style.space("l")
-        button_h = self.rename.preferred_height(app)
+        button_h = self.rename.preferred_height(app.ui)
         lines = self._text_lines(w - 2 * pad)
         h = (2 * pad + app.text.line_height(style, "title", "bold") + style.space("m")
              + block_height(app.text, style, len(lines), "body") + style.space("m")
@@ -119,14 +119,14 @@ class TraineeScene(OverlayScene):
         lines = self._text_lines(self.card.width - 2 * pad)
         y = (self.card.y + pad + app.text.line_height(style, "title", "bold") + style.space("m")
              + block_height(app.text, style, len(lines), "body") + style.space("m"))
-        button_h = self.rename.preferred_height(app)
+        button_h = self.rename.preferred_height(app.ui)
         for item in self.buttons:
             item.rect = pygame.Rect(self.card.x + pad, y, self.card.width - 2 * pad, button_h)
             y += button_h + style.space("s")
 
     def handle_event(self, action) -> bool:
         if action.kind == act.BACK:
-            self._back() if self.confirming else self.app.stack.pop(None)
+            self._back() if self.confirming else self.app.stack.pop(CLOSED)
             return True
         if self.wants_text_input and self.field.handle(action):
             if self.error:
@@ -148,4 +148,4 @@ class TraineeScene(OverlayScene):
                    "body", color)
         focused = self.focus.focused
         for item in self.buttons:
-            item.draw(surface, app, focused is item)
+            item.draw(surface, app.ui, focused is item)

@@ -12,6 +12,7 @@ from simulator.ui.theme import Color, Style
 
 if TYPE_CHECKING:
     from simulator.ui.input import Action
+    from simulator.ui.widgets.context import WidgetContext
 
 
 def draw_panel(surface: pygame.Surface, rect: pygame.Rect, style: Style, fill: str | Color = "surface",
@@ -46,11 +47,11 @@ def draw_focus_ring(surface: pygame.Surface, rect: pygame.Rect, style: Style, ra
         log.focus_ring(rect, ring)
 
 
-def draw_badge(surface: pygame.Surface, app, center: tuple[int, int], label: str, fill: Color,
+def draw_badge(surface: pygame.Surface, ui: "WidgetContext", center: tuple[int, int], label: str, fill: Color,
                text_color: Color, role: str = "label", diameter: int | None = None) -> pygame.Rect:
     """A round badge with a short label (reply numbers, grades)."""
-    style = app.style
-    image = app.text.render(label, style, role, text_color, "bold")
+    style = ui.style
+    image = ui.text.render(label, style, role, text_color, "bold")
     size = diameter or max(image.get_height(), image.get_width() + style.px(10))
     rect = pygame.Rect(0, 0, size, size)
     rect.center = center
@@ -59,11 +60,11 @@ def draw_badge(surface: pygame.Surface, app, center: tuple[int, int], label: str
     return rect
 
 
-def draw_chip(surface: pygame.Surface, app, topleft: tuple[int, int], label: str, fill: Color,
+def draw_chip(surface: pygame.Surface, ui: "WidgetContext", topleft: tuple[int, int], label: str, fill: Color,
               text_color: Color, role: str = "caption", border: Color | None = None) -> pygame.Rect:
     """A pill-shaped label; returns its rectangle."""
-    style = app.style
-    image = app.text.render(label, style, role, text_color, "bold")
+    style = ui.style
+    image = ui.text.render(label, style, role, text_color, "bold")
     pad_x, pad_y = style.px(10), style.px(3)
     rect = pygame.Rect(topleft, (image.get_width() + 2 * pad_x, image.get_height() + 2 * pad_y))
     pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 2)
@@ -73,9 +74,9 @@ def draw_chip(surface: pygame.Surface, app, topleft: tuple[int, int], label: str
     return rect
 
 
-def chip_size(app, label: str, role: str = "caption") -> tuple[int, int]:
-    style = app.style
-    image = app.text.render(label, style, role, (0, 0, 0), "bold")
+def chip_size(ui: "WidgetContext", label: str, role: str = "caption") -> tuple[int, int]:
+    style = ui.style
+    image = ui.text.render(label, style, role, (0, 0, 0), "bold")
     return image.get_width() + 2 * style.px(10), image.get_height() + 2 * style.px(3)
 
 
@@ -189,23 +190,23 @@ class FocusGroup:
         return False
 
 
-def fit_text(app, text: str, role: str, width: int, weight: str = "regular") -> str:
+def fit_text(ui: "WidgetContext", text: str, role: str, width: int, weight: str = "regular") -> str:
     """`text` shortened with an ellipsis so one line fits `width` pixels."""
-    px = app.style.font_px(role)
+    px = ui.style.font_px(role)
     from simulator.ui.text import clean_text
 
     text = clean_text(text).replace("\n", " ")
-    if app.text.measure(text, px, weight) <= width:
+    if ui.text.measure(text, px, weight) <= width:
         return text
     lo, hi = 0, len(text)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if app.text.measure(text[:mid].rstrip() + "…", px, weight) <= width:
+        if ui.text.measure(text[:mid].rstrip() + "…", px, weight) <= width:
             lo = mid
         else:
             hi = mid - 1
-    if app.text.log is not None:
-        app.text.log.truncated.append(text)
+    if ui.text.log is not None:
+        ui.text.log.truncated.append(text)
     return text[:lo].rstrip() + "…"
 
 

@@ -11,7 +11,7 @@ from simulator.ui.theme import mix
 from simulator.ui.widgets.base import draw_badge, draw_focus_ring, draw_panel, fit_text
 
 if TYPE_CHECKING:
-    from simulator.ui.app import App
+    from simulator.ui.widgets.context import WidgetContext
 
 
 _FILLS = {"primary": ("accent", "accent_text", "accent"), "danger": ("danger", "text_inverse", "danger"),
@@ -39,16 +39,16 @@ class Button:
         if self.enabled:
             self.on_press()
 
-    def preferred_width(self, app: "App") -> int:
-        style = app.style
-        width = app.text.measure(self.label, style.font_px("label"), "bold") + 2 * style.space("l")
+    def preferred_width(self, ui: "WidgetContext") -> int:
+        style = ui.style
+        width = ui.text.measure(self.label, style.font_px("label"), "bold") + 2 * style.space("l")
         if self.hint:
-            width += app.text.measure(self.hint, style.font_px("caption")) + style.space("m")
+            width += ui.text.measure(self.hint, style.font_px("caption")) + style.space("m")
         return width
 
-    def preferred_height(self, app: "App") -> int:
-        style = app.style
-        return app.text.line_height(style, "label", "bold") + 2 * style.space("m") - style.px(2)
+    def preferred_height(self, ui: "WidgetContext") -> int:
+        style = ui.style
+        return ui.text.line_height(style, "label", "bold") + 2 * style.space("m") - style.px(2)
 
     def colors(self, style, focused: bool = False) -> tuple:
         """(fill or None, label colour, key-hint colour) for this kind and state."""
@@ -65,17 +65,17 @@ class Button:
         # primary button measured 3.3:1); regular weight beside the bold label sets it apart.
         return fill, text_color, text_color
 
-    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False) -> None:
-        style = app.style
+    def draw(self, surface: pygame.Surface, ui: "WidgetContext", focused: bool = False) -> None:
+        style = ui.style
         border_name = _FILLS.get(self.kind, _FILLS["secondary"])[2]
         fill, text_color, hint_color = self.colors(style, focused)
         if fill is not None:
             draw_panel(surface, self.rect, style, fill, border_name if self.enabled else "border",
                        radius=style.radius("s"), shadow=self.kind == "primary" and self.enabled)
-        label = fit_text(app, self.label, "label", self.rect.width - style.space("m") * 2, "bold")
-        image = app.text.render(label, style, "label", text_color, "bold")
+        label = fit_text(ui, self.label, "label", self.rect.width - style.space("m") * 2, "bold")
+        image = ui.text.render(label, style, "label", text_color, "bold")
         if self.hint and self.enabled:
-            hint = app.text.render(self.hint, style, "caption", hint_color)
+            hint = ui.text.render(self.hint, style, "caption", hint_color)
             x = self.rect.x + (self.rect.width - image.get_width() - hint.get_width() - style.space("s")) // 2
             surface.blit(image, (x, self.rect.centery - image.get_height() // 2))
             surface.blit(hint, (x + image.get_width() + style.space("s"), self.rect.centery - hint.get_height() // 2))
@@ -105,43 +105,43 @@ class ReplyButton:
         if self.enabled:
             self.on_press()
 
-    def _text_width(self, app: "App", width: int) -> int:
-        style = app.style
-        return width - self._badge_size(app) - style.space("m") * 3
+    def _text_width(self, ui: "WidgetContext", width: int) -> int:
+        style = ui.style
+        return width - self._badge_size(ui) - style.space("m") * 3
 
-    def _badge_size(self, app: "App") -> int:
-        return app.text.line_height(app.style, "reply", "bold") + app.style.px(6)
+    def _badge_size(self, ui: "WidgetContext") -> int:
+        return ui.text.line_height(ui.style, "reply", "bold") + ui.style.px(6)
 
-    def layout(self, app: "App", x: int, y: int, width: int, max_lines: int = 6) -> int:
+    def layout(self, ui: "WidgetContext", x: int, y: int, width: int, max_lines: int = 6) -> int:
         """Place the button at (x, y) with `width`; returns its height."""
-        style = app.style
-        lines = app.text.wrap(self.text, style, "reply", self._text_width(app, width))
+        style = ui.style
+        lines = ui.text.wrap(self.text, style, "reply", self._text_width(ui, width))
         if len(lines) > max_lines:  # never overflow: the full text is in the transcript
-            lines = lines[: max_lines - 1] + (fit_text(app, " ".join(lines[max_lines - 1:]), "reply",
-                                                       self._text_width(app, width)),)
+            lines = lines[: max_lines - 1] + (fit_text(ui, " ".join(lines[max_lines - 1:]), "reply",
+                                                       self._text_width(ui, width)),)
         self._lines = lines
-        text_h = block_height(app.text, style, len(lines), "reply", line_gap=1.12)
-        height = max(text_h, self._badge_size(app)) + style.space("m") * 2 - style.px(4)
+        text_h = block_height(ui.text, style, len(lines), "reply", line_gap=1.12)
+        height = max(text_h, self._badge_size(ui)) + style.space("m") * 2 - style.px(4)
         self.rect = pygame.Rect(x, y, width, height)
         return height
 
-    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False, chosen: bool = False) -> None:
-        style = app.style
+    def draw(self, surface: pygame.Surface, ui: "WidgetContext", focused: bool = False, chosen: bool = False) -> None:
+        style = ui.style
         fill = style.color("hover") if focused else style.color("surface")
         if chosen:
             fill = style.color("pressed")
         border = "accent" if focused else "border"
         draw_panel(surface, self.rect, style, fill, border, radius=style.radius("m"),
                    border_width=2 if focused else 1)
-        size = self._badge_size(app)
+        size = self._badge_size(ui)
         pad = style.space("m")
         badge_fill = style.color("accent") if focused else style.color("surface_sunken")
         badge_text = style.color("accent_text") if focused else style.color("text")
-        draw_badge(surface, app, (self.rect.x + pad + size // 2, self.rect.y + pad - style.px(2) + size // 2),
+        draw_badge(surface, ui, (self.rect.x + pad + size // 2, self.rect.y + pad - style.px(2) + size // 2),
                    str(self.number), badge_fill, badge_text, "reply", size)
-        text_h = block_height(app.text, style, len(self._lines), "reply", line_gap=1.12)
+        text_h = block_height(ui.text, style, len(self._lines), "reply", line_gap=1.12)
         top = self.rect.y + max(pad - style.px(2), (self.rect.height - text_h) // 2)
-        draw_lines(surface, app.text, style, self._lines, self.rect.x + pad * 2 + size, top, "reply",
+        draw_lines(surface, ui.text, style, self._lines, self.rect.x + pad * 2 + size, top, "reply",
                    style.color("text"), line_gap=1.12)
         if focused:
             draw_focus_ring(surface, self.rect, style, style.radius("m"))
@@ -167,24 +167,24 @@ class CardButton:
         if self.enabled:
             self.on_press()
 
-    def layout(self, app: "App", x: int, y: int, width: int) -> int:
-        style = app.style
+    def layout(self, ui: "WidgetContext", x: int, y: int, width: int) -> int:
+        style = ui.style
         pad = style.space("m")
-        self._wrapped = [(app.text.wrap(text, style, role, width - 2 * pad, weight), role, weight, color)
+        self._wrapped = [(ui.text.wrap(text, style, role, width - 2 * pad, weight), role, weight, color)
                          for text, role, weight, color in self.rows]
-        height = 2 * pad + sum(block_height(app.text, style, len(lines), role, weight) + style.space("xs")
+        height = 2 * pad + sum(block_height(ui.text, style, len(lines), role, weight) + style.space("xs")
                                for lines, role, weight, _ in self._wrapped) - style.space("xs")
         self.rect = pygame.Rect(x, y, width, height)
         return height
 
-    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False) -> None:
-        style = app.style
+    def draw(self, surface: pygame.Surface, ui: "WidgetContext", focused: bool = False) -> None:
+        style = ui.style
         draw_panel(surface, self.rect, style, "hover" if focused else "surface", "accent" if focused else "border",
                    radius=style.radius("m"), border_width=2 if focused else 1)
         pad = style.space("m")
         y = self.rect.y + pad
         for lines, role, weight, color in self._wrapped:
-            draw_lines(surface, app.text, style, lines, self.rect.x + pad, y, role, style.color(color), weight)
-            y += block_height(app.text, style, len(lines), role, weight) + style.space("xs")
+            draw_lines(surface, ui.text, style, lines, self.rect.x + pad, y, role, style.color(color), weight)
+            y += block_height(ui.text, style, len(lines), role, weight) + style.space("xs")
         if focused:
             draw_focus_ring(surface, self.rect, style, style.radius("m"))

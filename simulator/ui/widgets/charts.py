@@ -11,30 +11,30 @@ from simulator.ui.theme import mix
 from simulator.ui.widgets.base import draw_badge
 
 if TYPE_CHECKING:
-    from simulator.ui.app import App
+    from simulator.ui.widgets.context import WidgetContext
 
 
 
-def skill_bars_height(app: "App", count: int) -> int:
-    style = app.style
-    return count * (app.text.line_height(style, "body") + style.space("s")) + style.space("s")
+def skill_bars_height(ui: "WidgetContext", count: int) -> int:
+    style = ui.style
+    return count * (ui.text.line_height(style, "body") + style.space("s")) + style.space("s")
 
 
-def draw_skill_bars(surface: pygame.Surface, app: "App", rect: pygame.Rect,
+def draw_skill_bars(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.Rect,
                     skills: Sequence[tuple[str, int]], pass_mark: int = 80) -> None:
     """One row per skill: name, a bar 0..100 with a tick at the pass mark, and the number."""
-    style = app.style
-    row_h = app.text.line_height(style, "body") + style.space("s")
-    label_w = max(app.text.measure(skill_label(s), style.font_px("body"), "bold") for s, _ in skills) \
+    style = ui.style
+    row_h = ui.text.line_height(style, "body") + style.space("s")
+    label_w = max(ui.text.measure(skill_label(s), style.font_px("body"), "bold") for s, _ in skills) \
         + style.space("m") if skills else 0
-    value_w = app.text.measure("100", style.font_px("body"), "bold") + style.space("s")
+    value_w = ui.text.measure("100", style.font_px("body"), "bold") + style.space("s")
     bar_x = rect.x + label_w
     bar_w = max(style.px(40), rect.width - label_w - value_w - style.space("s"))
     bar_h = max(style.px(10), row_h // 2)
     y = rect.y + style.space("xs")
     for skill, value in skills:
         value = max(0, min(100, int(value)))
-        label = app.text.render(skill_label(skill), style, "body", style.color("text"), "bold")
+        label = ui.text.render(skill_label(skill), style, "body", style.color("text"), "bold")
         surface.blit(label, (rect.x, y + (row_h - label.get_height()) // 2))
         track = pygame.Rect(bar_x, y + (row_h - bar_h) // 2, bar_w, bar_h)
         pygame.draw.rect(surface, style.color("bar_track"), track, border_radius=bar_h // 2)
@@ -49,12 +49,12 @@ def draw_skill_bars(surface: pygame.Surface, app: "App", rect: pygame.Rect,
         tick_x = track.x + round(bar_w * pass_mark / 100)
         pygame.draw.line(surface, style.color("text"), (tick_x, track.y - style.px(3)),
                          (tick_x, track.bottom + style.px(2)), max(1, style.px(2)))
-        number = app.text.render(str(value), style, "body", style.color("text"), "bold")
+        number = ui.text.render(str(value), style, "body", style.color("text"), "bold")
         surface.blit(number, (rect.right - number.get_width(), y + (row_h - number.get_height()) // 2))
         y += row_h
 
 
-def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, values: Sequence[float],
+def draw_mood_chart(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.Rect, values: Sequence[float],
                     expressions: Sequence[str], bands: Sequence[tuple[str, float, float]],
                     marks: Sequence[tuple[int, str]] = ()) -> None:
     """Mood (valence -1..1) at the start and after each turn, over labelled expression bands.
@@ -62,11 +62,11 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
     `values[0]` is the starting mood, `values[t]` the mood after turn t; `expressions` the
     label at each point; `marks` (turn, label) pins numbered key moments on the line.
     """
-    style = app.style
+    style = ui.style
     pad = style.space("s")
-    label_w = max((app.text.measure(name.capitalize(), style.font_px("caption")) for name, _, _ in bands),
+    label_w = max((ui.text.measure(name.capitalize(), style.font_px("caption")) for name, _, _ in bands),
                   default=0) + style.space("m")
-    axis_h = app.text.line_height(style, "caption") + style.space("xs")
+    axis_h = ui.text.line_height(style, "caption") + style.space("xs")
     plot = pygame.Rect(rect.x + label_w, rect.y + pad, rect.width - label_w - pad, rect.height - pad - axis_h)
     if plot.width < 20 or plot.height < 20:
         return
@@ -94,7 +94,7 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
         if not style.high_contrast:
             tint = mix(style.color("surface"), style.mood_color(name), 0.12)
         pygame.draw.rect(surface, tint, band)
-        label = app.text.render(name.capitalize(), style, "caption", style.color("text_muted"))
+        label = ui.text.render(name.capitalize(), style, "caption", style.color("text_muted"))
         top = band.centery - label.get_height() // 2
         # bands are drawn bottom-up: skip a label that would overlap the one below it
         if top + label.get_height() <= last_label_top and band.height >= label.get_height() * 0.6:
@@ -106,7 +106,7 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
     last_right = -1
     gap = style.space("xs")
     for t in range(len(values)):
-        label = app.text.render("Start" if t == 0 else str(t), style, "caption", style.color("text_muted"))
+        label = ui.text.render("Start" if t == 0 else str(t), style, "caption", style.color("text_muted"))
         x = x_of(t) - label.get_width() // 2
         if t == 0:
             x = plot.x
@@ -128,11 +128,11 @@ def draw_mood_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, valu
     for turn, label in marks:
         if 0 <= turn < len(points):
             x, y = points[turn]
-            size = app.text.line_height(style, "caption") + style.px(4)
+            size = ui.text.line_height(style, "caption") + style.px(4)
             cy = y - size if y - size - size // 2 > plot.y else y + size
             # inside the plot, so a badge never sits on the turn numbers under it
             cy = max(plot.y + size // 2, min(plot.bottom - size // 2 - 1, cy))
-            draw_badge(surface, app, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)
+            draw_badge(surface, ui, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)
 
 
 def short_date(stamp: str) -> str:
@@ -146,7 +146,7 @@ def short_date(stamp: str) -> str:
     return f"{day.day} {day.strftime('%b')}"
 
 
-def draw_trend_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, values: Sequence[float],
+def draw_trend_chart(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.Rect, values: Sequence[float],
                      low: float = 0.0, high: float = 100.0, dates: Sequence[str] = ()) -> None:
     """A small line chart of scores (oldest first) on a fixed low..high scale, with a
     mid-line, so several skills drawn side by side compare at a glance.
@@ -154,9 +154,9 @@ def draw_trend_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, val
     The score axis is labelled (low, middle, high) at the left; with `dates` (ISO
     timestamps, one per value) and room for a line under the plot, the first and last
     attempt's dates are written below it, so the chart says when as well as how much."""
-    style = app.style
-    caption_h = app.text.line_height(style, "caption")
-    axis_w = app.text.measure(f"{high:.0f}", style.font_px("caption")) + 2 * style.space("xs")
+    style = ui.style
+    caption_h = ui.text.line_height(style, "caption")
+    axis_w = ui.text.measure(f"{high:.0f}", style.font_px("caption")) + 2 * style.space("xs")
     show_dates = bool(values) and bool(dates) and rect.height >= 2 * caption_h + style.px(12)
     frame = pygame.Rect(rect.x + axis_w, rect.y, rect.width - axis_w, rect.height - (caption_h if show_dates else 0))
     pygame.draw.rect(surface, style.color("surface_sunken"), frame, border_radius=style.radius("s"))
@@ -172,20 +172,20 @@ def draw_trend_chart(surface: pygame.Surface, app: "App", rect: pygame.Rect, val
     if frame.height >= 3 * caption_h:
         ticks.append(((low + high) / 2, mid - caption_h // 2))
     for value, top in ticks:
-        label = app.text.render(f"{value:.0f}", style, "caption", style.color("text_muted"))
+        label = ui.text.render(f"{value:.0f}", style, "caption", style.color("text_muted"))
         surface.blit(label, (frame.x - style.space("xs") - label.get_width(), top))
     if not values:
-        label = app.text.render("No finished attempts yet", style, "caption", style.color("text_muted"))
+        label = ui.text.render("No finished attempts yet", style, "caption", style.color("text_muted"))
         surface.blit(label, (plot.centerx - label.get_width() // 2, plot.centery - label.get_height() // 2))
         return
     if show_dates:
         first, last = short_date(dates[0]), short_date(dates[-1])
         y = frame.bottom
-        left = app.text.render(first, style, "caption", style.color("text_muted")) if first else None
+        left = ui.text.render(first, style, "caption", style.color("text_muted")) if first else None
         if left is not None:
             surface.blit(left, (frame.x, y))
         if last and (last != first or len(values) > 1):
-            right = app.text.render(last, style, "caption", style.color("text_muted"))
+            right = ui.text.render(last, style, "caption", style.color("text_muted"))
             x = frame.right - right.get_width()
             if left is None or x >= frame.x + left.get_width() + style.space("s"):
                 surface.blit(right, (x, y))

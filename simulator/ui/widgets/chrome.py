@@ -10,7 +10,7 @@ from simulator.ui.layout_log import log_of
 from simulator.ui.widgets.base import chip_size, draw_chip, fit_text
 
 if TYPE_CHECKING:
-    from simulator.ui.app import App
+    from simulator.ui.widgets.context import WidgetContext
 
 
 def _cover(surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -21,31 +21,31 @@ def _cover(surface: pygame.Surface, rect: pygame.Rect) -> None:
         log.panel(rect)  # and the text drawn on them sits on them
 
 
-def header_height(app: "App") -> int:
-    style = app.style
-    return app.text.line_height(style, "subtitle", "bold") + style.space("l") * 2 - style.px(6)
+def header_height(ui: "WidgetContext") -> int:
+    style = ui.style
+    return ui.text.line_height(style, "subtitle", "bold") + style.space("l") * 2 - style.px(6)
 
 
-def footer_height(app: "App") -> int:
-    style = app.style
-    return app.text.line_height(style, "caption") + style.space("m") * 2
+def footer_height(ui: "WidgetContext") -> int:
+    style = ui.style
+    return ui.text.line_height(style, "caption") + style.space("m") * 2
 
 
-def content_rect(app: "App", width: int, height: int) -> pygame.Rect:
+def content_rect(ui: "WidgetContext", width: int, height: int) -> pygame.Rect:
     """The area between header and footer, inside the page margins."""
-    style = app.style
+    style = ui.style
     margin = style.space("xl")
-    top = header_height(app) + style.space("l")
-    bottom = height - footer_height(app) - style.space("m")
+    top = header_height(ui) + style.space("l")
+    bottom = height - footer_height(ui) - style.space("m")
     return pygame.Rect(margin, top, width - 2 * margin, max(10, bottom - top))
 
 
-def draw_header(surface: pygame.Surface, app: "App", title: str, subtitle: str = "",
+def draw_header(surface: pygame.Surface, ui: "WidgetContext", title: str, subtitle: str = "",
                 right: str = "") -> None:
     """The dark band at the top: screen title, an optional subtitle and a chip on the right."""
-    style = app.style
+    style = ui.style
     width = surface.get_width()
-    height = header_height(app)
+    height = header_height(ui)
     pygame.draw.rect(surface, style.color("header"), (0, 0, width, height))
     _cover(surface, pygame.Rect(0, 0, width, height))
     if style.high_contrast:
@@ -53,28 +53,28 @@ def draw_header(surface: pygame.Surface, app: "App", title: str, subtitle: str =
     margin = style.space("xl")
     right_w = 0
     if right:
-        cw, ch = chip_size(app, right)
+        cw, ch = chip_size(ui, right)
         right_w = cw + style.space("m")
-        draw_chip(surface, app, (width - margin - cw, (height - ch) // 2), right,
+        draw_chip(surface, ui, (width - margin - cw, (height - ch) // 2), right,
                   style.color("accent") if not style.high_contrast else style.color("header"),
                   style.color("accent_text") if not style.high_contrast else style.color("header_text"),
                   border=style.color("border") if style.high_contrast else None)
-    title_img = app.text.render(fit_text(app, title, "subtitle", width - 2 * margin - right_w, "bold"),
+    title_img = ui.text.render(fit_text(ui, title, "subtitle", width - 2 * margin - right_w, "bold"),
                                 style, "subtitle", style.color("header_text"), "bold")
     surface.blit(title_img, (margin, (height - title_img.get_height()) // 2))
     if subtitle:
         x = margin + title_img.get_width() + style.space("l")
         room = width - margin - right_w - x
         if room > style.px(80):
-            sub = app.text.render(fit_text(app, subtitle, "body", room), style, "body", style.color("header_muted"))
+            sub = ui.text.render(fit_text(ui, subtitle, "body", room), style, "body", style.color("header_muted"))
             surface.blit(sub, (x, (height - sub.get_height()) // 2 + style.px(2)))
 
 
-def draw_footer(surface: pygame.Surface, app: "App", hints: Sequence[tuple[str, str]]) -> None:
+def draw_footer(surface: pygame.Surface, ui: "WidgetContext", hints: Sequence[tuple[str, str]]) -> None:
     """Key hints along the bottom: each key in a key-cap box, then what it does."""
-    style = app.style
+    style = ui.style
     width, height = surface.get_size()
-    bar_h = footer_height(app)
+    bar_h = footer_height(ui)
     top = height - bar_h
     pygame.draw.rect(surface, style.color("surface"), (0, top, width, bar_h))
     _cover(surface, pygame.Rect(0, top, width, bar_h))
@@ -82,8 +82,8 @@ def draw_footer(surface: pygame.Surface, app: "App", hints: Sequence[tuple[str, 
     x = style.space("xl")
     pad = style.px(6)
     for key, label in hints:
-        key_img = app.text.render(key, style, "caption", style.color("text"), "bold")
-        label_img = app.text.render(label, style, "caption", style.color("text_muted"))
+        key_img = ui.text.render(key, style, "caption", style.color("text"), "bold")
+        label_img = ui.text.render(label, style, "caption", style.color("text_muted"))
         needed = key_img.get_width() + 2 * pad + style.space("xs") + label_img.get_width()
         if x + needed > width - style.space("xl"):
             break
@@ -97,37 +97,37 @@ def draw_footer(surface: pygame.Surface, app: "App", hints: Sequence[tuple[str, 
         x += label_img.get_width() + style.space("l")
 
 
-def notice_height(app: "App", width: int) -> int:
+def notice_height(ui: "WidgetContext", width: int) -> int:
     """Height `draw_notice` will take at this width (0 when there is no notice)."""
-    if app.notice is None:
+    if ui.notice is None:
         return 0
     from simulator.ui.text import block_height
 
-    style = app.style
-    lines = app.text.wrap(app.notice[0], style, "body", width - 3 * style.space("m"))[:3]
-    return block_height(app.text, style, len(lines), "body") + 2 * style.space("s")
+    style = ui.style
+    lines = ui.text.wrap(ui.notice[0], style, "body", width - 3 * style.space("m"))[:3]
+    return block_height(ui.text, style, len(lines), "body") + 2 * style.space("s")
 
 
-def draw_notice(surface: pygame.Surface, app: "App", rect: pygame.Rect) -> int:
+def draw_notice(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.Rect) -> int:
     """The current notice (if any) as a banner at the top of `rect`; returns its height."""
-    if app.notice is None:
+    if ui.notice is None:
         return 0
-    message, kind = app.notice
-    style = app.style
+    message, kind = ui.notice
+    style = ui.style
     fills = {"error": ("danger_soft", "danger"), "warning": ("warning_soft", "warning"),
              "info": ("accent_soft", "accent")}
     fill, edge = fills.get(kind, fills["info"])
     from simulator.ui.text import block_height, draw_lines
 
     pad = style.space("m")
-    lines = app.text.wrap(message, style, "body", rect.width - 3 * pad)[:3]
-    height = block_height(app.text, style, len(lines), "body") + 2 * style.space("s")
+    lines = ui.text.wrap(message, style, "body", rect.width - 3 * pad)[:3]
+    height = block_height(ui.text, style, len(lines), "body") + 2 * style.space("s")
     box = pygame.Rect(rect.x, rect.y, rect.width, height)
     pygame.draw.rect(surface, style.color(fill), box, border_radius=style.radius("s"))
     pygame.draw.rect(surface, style.color(edge), (box.x, box.y, style.px(5), box.height),
                      border_top_left_radius=style.radius("s"), border_bottom_left_radius=style.radius("s"))
     if style.high_contrast:
         pygame.draw.rect(surface, style.color(edge), box, 2, border_radius=style.radius("s"))
-    draw_lines(surface, app.text, style, lines, box.x + 2 * pad, box.y + style.space("s"), "body",
+    draw_lines(surface, ui.text, style, lines, box.x + 2 * pad, box.y + style.space("s"), "body",
                style.color("text"))
     return height

@@ -11,12 +11,12 @@ from simulator.ui.labels import expression_label
 from simulator.ui.theme import Style
 
 if TYPE_CHECKING:
-    from simulator.ui.app import App
+    from simulator.ui.widgets.context import WidgetContext
 
 
-def gauge_height(app: "App") -> int:
-    style = app.style
-    return app.text.line_height(style, "label", "bold") + style.px(32) + app.text.line_height(style, "caption")
+def gauge_height(ui: "WidgetContext") -> int:
+    style = ui.style
+    return ui.text.line_height(style, "label", "bold") + style.px(32) + ui.text.line_height(style, "caption")
 
 
 class MoodGauge:
@@ -27,9 +27,10 @@ class MoodGauge:
     def __init__(self) -> None:
         self._bar: tuple | None = None  # ((size, palette), surface)
 
-    def draw(self, surface: pygame.Surface, app: "App", rect: pygame.Rect, expression: str, valence: float) -> None:
-        style = app.style
-        label = app.text.render(f"Mood: {expression_label(expression)}", style, "label", style.color("text"), "bold")
+    def draw(self, surface: pygame.Surface, ui: "WidgetContext", rect: pygame.Rect, expression: str,
+             valence: float) -> None:
+        style = ui.style
+        label = ui.text.render(f"Mood: {expression_label(expression)}", style, "label", style.color("text"), "bold")
         surface.blit(label, (rect.centerx - label.get_width() // 2, rect.y))
         bar = pygame.Rect(rect.x, rect.y + label.get_height() + style.px(14), rect.width, style.px(10))
         surface.blit(self._scale(style, bar.size), bar)
@@ -39,8 +40,8 @@ class MoodGauge:
         pygame.draw.polygon(surface, style.color("text"), [(x, bar.bottom - 2), (x - size, bar.y - size),
                                                           (x + size, bar.y - size)])
         pygame.draw.line(surface, style.color("text"), (x, bar.y), (x, bar.bottom + style.px(3)), max(2, style.px(3)))
-        low = app.text.render("Furious", style, "caption", style.color("text_muted"))
-        high = app.text.render("Delighted", style, "caption", style.color("text_muted"))
+        low = ui.text.render("Furious", style, "caption", style.color("text_muted"))
+        high = ui.text.render("Delighted", style, "caption", style.color("text_muted"))
         surface.blit(low, (bar.x, bar.bottom + style.px(4)))
         surface.blit(high, (bar.right - high.get_width(), bar.bottom + style.px(4)))
 

@@ -11,7 +11,7 @@ from simulator.ui.text import clean_text
 from simulator.ui.widgets.base import draw_focus_ring, draw_panel
 
 if TYPE_CHECKING:
-    from simulator.ui.app import App
+    from simulator.ui.widgets.context import WidgetContext
     from simulator.ui.input import Action
 
 
@@ -40,15 +40,15 @@ class TextField:
             return True
         return False
 
-    def draw(self, surface: pygame.Surface, app: "App", focused: bool = False) -> None:
-        style = app.style
+    def draw(self, surface: pygame.Surface, ui: "WidgetContext", focused: bool = False) -> None:
+        style = ui.style
         draw_panel(surface, self.rect, style, "surface", "accent" if focused else "border",
                    radius=style.radius("s"), border_width=2 if focused else 1)
         pad = style.space("m")
         if self.value:
-            image = app.text.render(self.value, style, "body", style.color("text"))
+            image = ui.text.render(self.value, style, "body", style.color("text"))
         else:
-            image = app.text.render(self.placeholder, style, "body", style.color("text_muted"))
+            image = ui.text.render(self.placeholder, style, "body", style.color("text_muted"))
         room = self.rect.width - 2 * pad
         y = self.rect.centery - image.get_height() // 2
         # Show the end of a long name: that is where the caret is.

@@ -22,6 +22,9 @@ customer is not attacking you" is not shown.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +39,9 @@ MAX_COSTS = 3
 MIN_SWING = 0.05  # smaller mood changes are not worth a trainee's attention
 MIN_REGRET = 5.0  # points of best reachable score a reply must lose to be a key moment
 BEAM = 32  # prefixes kept per depth below one reply (all of them while there are fewer)
+DECIMALS = 4  # the JSON form's rounding: the run document's, so every copy reads the same
+RECENT = 4  # play-throughs whose key moments are kept (see _Recent)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +53,10 @@ class BetterReply:
     note: str  # the scenario's coaching note for that reply
     best_overall: float  # best final overall reachable after it, every skill at the floor
     chosen_best: float  # the same for the reply that was picked (-1: no continuation keeps the floor)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "text": self.text, "note": self.note,
+                "best_overall": _round(self.best_overall), "chosen_best": _round(self.chosen_best)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,15 @@ class KeyMoment:
     points: float  # evidence points this turn (negative = cost)
     regret: float  # best reachable overall lost by this reply (0 when none)
     provokes: tuple[str, ...]  # what the customer did at this node (insult, threat, ...)
+
+    def to_json(self) -> dict[str, Any]:
+        """The moment as plain JSON types: what `run --format json` prints under `key_moments`
+        and the records keep with a finished attempt (floats to DECIMALS, so all agree)."""
+        return {"turn": self.turn, "headline": self.headline, "customer_line": self.customer_line,
+                "said": self.said, "number": self.number, "coaching": self.coaching, "rule": self.rule,
+                "rules": list(self.rules), "better": None if self.better is None else self.better.to_json(),
+                "mood_change": _round(self.mood_change), "points": _round(self.points),
+                "regret": _round(self.regret), "provokes": list(self.provokes)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,12 +288,65 @@ def _label(expression: str) -> str:
     return expression.replace("_", " ").replace("-", " ").capitalize()
 
 
+class _Recent:
+    """The key moments of the last few play-throughs, by what decides them: the scenario and
+    catalog objects, the reply-order seed and the choices. The game asks twice for the same
+    play-through (to save the finished attempt, then for the debrief screen) and the
+    look-ahead takes a tenth of a second or more; the moments are a function of those inputs
+    alone, so the second answer is the first one. Each entry holds its scenario and catalog,
+    so their ids cannot be reused while it is kept."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, tuple[Any, Any, tuple[KeyMoment, ...]]] = OrderedDict()
+
+    @staticmethod
+    def _key(session: Any) -> tuple:
+        return id(session.scenario), id(session.catalog), session.seed, tuple(session.choices)
+
+    def get(self, session: Any) -> tuple[KeyMoment, ...] | None:
+        key = self._key(session)
+        hit = self._items.get(key)
+        if hit is None or hit[0] is not session.scenario or hit[1] is not session.catalog:
+            return None
+        self._items.move_to_end(key)
+        return hit[2]
+
+    def put(self, session: Any, moments: tuple[KeyMoment, ...]) -> None:
+        self._items[self._key(session)] = (session.scenario, session.catalog, moments)
+        self._items.move_to_end(self._key(session))
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+_recent = _Recent(RECENT)
+
+
 def key_moments(session: Any, look: Lookahead | None = None) -> tuple[KeyMoment, ...]:
-    """The turns worth discussing, in turn order (at most MAX_MOMENTS)."""
-    transcript = session.transcript
-    if not transcript:
+    """The turns worth discussing, in turn order (at most MAX_MOMENTS): the one list the
+    debrief screen, `run --format json` and the records' exports all show."""
+    if not session.transcript:
         return ()
-    look = look if look is not None else Lookahead(session)
+    moments = _recent.get(session) if look is None else None
+    if moments is None:
+        moments = _key_moments(session, look if look is not None else Lookahead(session))
+        _recent.put(session, moments)
+    return moments
+
+
+def moments_json(session: Any) -> list[dict[str, Any]] | None:
+    """The key moments as JSON (`KeyMoment.to_json`), or None when the look-ahead fails (a
+    scenario edited under a resumed attempt, say): saving a finished attempt must never
+    depend on it. The failure is logged."""
+    try:
+        return [moment.to_json() for moment in key_moments(session)]
+    except Exception:  # the caller saves the attempt whatever the analysis hits
+        log.exception("the key moments could not be worked out; the attempt is saved without them")
+        return None
+
+
+def _key_moments(session: Any, look: Lookahead) -> tuple[KeyMoment, ...]:
+    transcript = session.transcript
     result = session.result
     evidence = list(result.evidence) if result is not None else [e for r in transcript for e in r.evidence]
     found = {r.turn: turn_alternatives(look, session, r.turn) for r in transcript}
@@ -335,11 +407,29 @@ def skill_standings(session: Any) -> tuple[tuple[SkillStanding, ...], float | No
     return tuple(out), floor, float(pass_mark)
 
 
-def build_debrief(session: Any) -> Debrief:
-    """Everything the debrief shows for a finished (or stopped) session."""
+def scores_only(session: Any) -> Debrief:
+    """The debrief without key moments: the skills, what held the grade back, the verdict."""
     standings, floor, pass_mark = skill_standings(session)
     held = tuple(s.label for s in standings if s.status == "below floor")
     result = session.result
     passed = bool(result is not None and result.passed and not held)
-    return Debrief(moments=key_moments(session), skills=standings, held_back_by=held, floor=floor,
-                   pass_mark=pass_mark, passed=passed)
+    return Debrief(moments=(), skills=standings, held_back_by=held, floor=floor, pass_mark=pass_mark, passed=passed)
+
+
+def build_debrief(session: Any) -> Debrief:
+    """Everything the debrief shows for a finished (or stopped) session."""
+    return dataclasses.replace(scores_only(session), moments=key_moments(session))
+
+
+def debrief_or_scores(session: Any) -> Debrief:
+    """`build_debrief`; if the look-ahead fails (a scenario edited under a resumed attempt,
+    say) the scores without key moments, so the debrief always opens. The failure is logged."""
+    try:
+        return build_debrief(session)
+    except Exception:  # the debrief must open whatever the analysis hits
+        log.exception("the debrief analysis failed; showing the scores only")
+        return scores_only(session)
+
+
+def _round(value: float) -> float:
+    return round(float(value), DECIMALS) + 0.0  # + 0.0: no -0.0 in the JSON

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.engine.debrief import key_moments
 from simulator.engine.session import Phase, Session
 
 IN_PROGRESS = "in_progress"  # `phase` when the choices ran out before an ending
@@ -30,7 +31,8 @@ def tidy(value: Any) -> Any:
 
 
 def run_document(session: Session) -> dict[str, Any]:
-    """Everything about a play-through: transcript, outcome, score and evidence.
+    """Everything about a play-through: transcript, outcome, score, evidence and the key
+    moments (`engine.debrief.key_moments`, the ones the debrief screen shows).
 
     When the session has not ended, `phase` is "in_progress", `outcome` and `ending` are
     null, the score is the provisional score so far (`provisional: true`) and `waiting`
@@ -66,6 +68,8 @@ def run_document(session: Session) -> dict[str, Any]:
         "seed": session.seed,  # reply-order seed (None: the file's order)
         "turns": [record.to_json() for record in session.transcript],
         "evidence": [e.as_json() for e in card["evidence"]],
+        # the debrief's key moments, as the game's debrief screen and the records' exports list them
+        "key_moments": [moment.to_json() for moment in key_moments(session)],
         "waiting": None if ended else {
             "turn": session.turn + 1, "node": session.node_id, "customer_line": session.customer_line,
             "expression": session.expression, "options": [o.to_json() for o in session.options]},

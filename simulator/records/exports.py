@@ -1,5 +1,6 @@
 """Attempt history as files a team lead can use: CSV (one row per attempt), JSON (everything
-except the engine's internal snapshot) and xAPI statements (see xapi.py).
+except the engine's internal snapshot: each turn in the engine's compact turn encoding, and
+a finished attempt's key moments as the debrief showed them) and xAPI statements (xapi.py).
 
 The CSV and JSON written here are also what `customer-sim report` reads back, so both
 carry the attempt's uid: merging the same export twice counts each attempt once.
@@ -86,7 +87,9 @@ def json_record_text(row: AttemptRow) -> str:
         "started_at": attempt.started_at, "finished_at": attempt.finished_at,
         "outcome": attempt.outcome, "grade": attempt.grade, "overall": attempt.overall,
         "passed": result.get("passed") if isinstance(result, dict) else None, "skills": dict(attempt.skills),
-        "choices": list(attempt.choices), "seed": attempt.seed})  # choices are positions under this seed
+        "choices": list(attempt.choices), "seed": attempt.seed,  # choices are positions under this seed
+        # the debrief's key moments, as the game showed them (null: not recorded, or unfinished)
+        "key_moments": result.get("key_moments") if isinstance(result, dict) else None})
     return f'{head[:-1]},"turns":{row.turns_json},"moods":{row.moods_json},"evidence":{row.evidence_json}}}'
 
 

@@ -332,9 +332,11 @@ class Store:
                 self._queue_statement(conn, attempt_id, position, now)
 
     def finish_attempt(self, attempt_id: int, result: Any, snapshot: Mapping | None = None, *,
-                       wait_ms: int | None = None) -> None:
+                       key_moments: list | None = None, wait_ms: int | None = None) -> None:
         """Mark the attempt finished with the session's Result (skills, overall, grade,
-        outcome, evidence, ending_id, ending_text, passed, caps, note).
+        outcome, evidence, ending_id, ending_text, passed, caps, note) and the debrief's key
+        moments (`engine.debrief.moments_json`; None: not known), kept with the result for
+        the exports.
 
         The session snapshot is dropped: a finished attempt is fully described by its
         choices (the session is deterministic) and its compact transcript, which keeps a
@@ -343,6 +345,8 @@ class Store:
         evidence = [_compact_evidence(item) for item in field(result, "evidence") or ()]
         extra = {key: to_jsonable(field(result, key)) for key in ("ending_id", "ending_text", "passed", "caps", "note")
                  if field(result, key) is not None}
+        if key_moments is not None:
+            extra["key_moments"] = to_jsonable(list(key_moments))
         now = self._clock()
         overall = field(result, "overall")
         with self._write(wait_ms) as conn:

@@ -1,33 +1,19 @@
 """What the debrief screen shows, from a finished session (no pygame here).
 
 The teaching itself (key moments, the better reply judged by the best final score still
-reachable, the skill that held the grade back) is decided in `simulator.engine.debrief`;
-this module adds the chart data and keeps the screen alive if that analysis fails.
+reachable, the skill that held the grade back, and the scores-only fallback when that
+analysis fails) is decided in `simulator.engine.debrief`, the same code `run --format json`
+and the records' exports use; this module adds only the chart data.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from simulator.engine.debrief import BetterReply, Debrief, KeyMoment, build_debrief, skill_standings
+from simulator.engine.debrief import BetterReply, Debrief, KeyMoment
+from simulator.engine.debrief import debrief_or_scores as debrief_for
 
 __all__ = ["BetterReply", "Debrief", "KeyMoment", "debrief_for", "mood_series", "expression_bands"]
-log = logging.getLogger(__name__)
-
-
-def debrief_for(session: Any) -> Debrief:
-    """The engine's debrief; if the look-ahead fails (a scenario edited under a resumed
-    attempt, say) the screen still shows the skills, without key moments."""
-    try:
-        return build_debrief(session)
-    except Exception:  # the debrief must open whatever the analysis hits
-        log.exception("the debrief analysis failed; showing the scores only")
-        standings, floor, pass_mark = skill_standings(session)
-        held = tuple(s.label for s in standings if s.status == "below floor")
-        result = session.result
-        return Debrief(moments=(), skills=standings, held_back_by=held, floor=floor, pass_mark=pass_mark,
-                       passed=bool(result is not None and result.passed and not held))
 
 
 def mood_series(session: Any) -> tuple[list[float], list[str]]:

@@ -5,6 +5,7 @@ floor is never shown as passed, and no generic lesson contradicts the scene."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 
@@ -161,3 +162,43 @@ def test_the_look_ahead_finds_the_analysers_best_score_on_every_shipped_scenario
         assert overall == best.overall, path.name
         if all(score >= look.floor for score in best.skills.values()):
             assert keeps, path.name  # the best path keeps the floor, so the look-ahead must see one that does
+
+
+def test_key_moments_as_json_carry_every_field_rounded(catalog, format_tour):
+    played = Session.replay(format_tour, catalog, [1, 1, 1, 1])  # the walk-out
+    moments = key_moments(played)
+    as_json = [m.to_json() for m in moments]
+    assert json.loads(json.dumps(as_json)) == as_json
+    for moment, value in zip(moments, as_json):
+        assert set(value) == {f.name for f in dataclasses.fields(moment)}
+        assert value["turn"] == moment.turn and value["rules"] == list(moment.rules)
+        assert value["mood_change"] == round(moment.mood_change, 4)
+        if moment.better is not None:
+            assert value["better"]["text"] == moment.better.text
+            assert value["better"]["best_overall"] == round(moment.better.best_overall, 4)
+    assert any(v["better"] for v in as_json)
+
+
+def test_the_same_play_through_is_looked_ahead_once(catalog, format_tour, monkeypatch):
+    from simulator.engine import debrief
+
+    first = key_moments(Session.replay(format_tour, catalog, [1, 1, 0, 0]))
+    monkeypatch.setattr(debrief, "Lookahead", None)  # a second search would fail now
+    assert key_moments(Session.replay(format_tour, catalog, [1, 1, 0, 0])) is first
+    edited = dataclasses.replace(format_tour)  # equal content, another object: not the same inputs
+    assert debrief.moments_json(Session.replay(edited, catalog, [1, 1, 0, 0])) is None
+
+
+def test_a_failing_look_ahead_still_gives_the_scores_and_saves_without_moments(catalog, format_tour, monkeypatch):
+    from simulator.engine import debrief
+
+    played = Session.replay(_shoes(), catalog, [1])
+
+    def broken(session):
+        raise KeyError("a node the transcript names is gone")
+
+    monkeypatch.setattr(debrief, "Lookahead", broken)
+    shown = debrief.debrief_or_scores(played)
+    assert shown.moments == () and shown == debrief.scores_only(played)
+    assert {"Listening", "Empathy"} <= set(shown.held_back_by) and not shown.passed
+    assert debrief.moments_json(played) is None

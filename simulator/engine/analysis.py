@@ -250,7 +250,7 @@ def _grow_beam(tree: PlayTree, width: int, budget: Budget | None = None) -> str:
             return "memory budget"
         level = _children(tree, level)
         if level.size > 2 * width:
-            scores = np.array([tree.provisional_overall(i) for i in level.tolist()])
+            scores = tree.provisional_overalls(level)
             order = np.lexsort((level, scores))  # by score, ties by id: deterministic
             level = np.unique(np.concatenate([level[order[:width]], level[order[-width:]]]))
     return ""

@@ -31,7 +31,6 @@ from simulator.engine.batch_step import BATCH_FIELDS, Stepper
 from simulator.scenario.graph import finishing_ids
 
 MB = 1 << 20
-TRACKER_BYTES = 1_536  # a rubric tracker of an unfinished prefix: measured 1.1-1.4 KB, rounded up
 TREE_SHARE = 0.50  # of the budget: the scored tree (random play, exhaustive/beam search)
 SWEEP_SHARE = 0.35  # the unscored sweep's frontier and skeleton; the rest: the model, numpy temporaries
 GROWTH_SLACK = 1.5  # growing copies the arrays into double the room: 1.5 x on average
@@ -69,9 +68,12 @@ def row_bytes(stepper: Stepper) -> int:
 
 
 def tree_row_bytes(stepper: Stepper) -> int:
-    """Array bytes per scored-tree prefix: the state and the tree's own columns."""
+    """Array bytes per scored-tree prefix: the state, its rubric state and the tree's own columns."""
+    from simulator.engine.rubric_rows import row_bytes as rubric_row_bytes
+
     own = 8 + 2 + 8 * stepper.max_replies + 8 + 1 + 2 * 5  # parent, choice, children, overall, grade, skills
-    return row_bytes(stepper) + own
+    rubric = stepper.compiled.rubric
+    return row_bytes(stepper) + own + rubric_row_bytes(rubric.arrays, rubric.pending_slots)
 
 
 @dataclass

@@ -3,10 +3,11 @@
 Every play-through is a path from the root of a tree whose nodes are *prefixes* (the choices
 made so far). A prefix is stepped exactly once, however many play-throughs share it, and
 all the prefixes one turn deeper are stepped together by `batch_step.Stepper` (the engine's
-own batch mood arithmetic, one row per prefix). The score comes from the engine's own
-`RubricTracker`, one per prefix, fed the same `TurnFacts` the session feeds it. The tests
-replay play-throughs through `Session` and check outcome, overall, grade, skills and the
-final mood vector are identical.
+own batch mood arithmetic, one row per prefix) and scored together by the rubric's own rule
+units (`rubric_rules.score_turn`, the code the session's tracker runs with n = 1), on a
+rubric state kept per prefix (`rubric_rows.RubricRows`). The tests replay play-throughs
+through `Session` and check outcome, overall, grade, skills and the final mood vector are
+identical.
 
 Seeded random play grows only the prefixes it visits; the scored exhaustive search and the
 beam search in `analysis` grow the rest.
@@ -16,14 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine.analysis_budget import (DEFAULT_TREE_BYTES, GROWTH_SLACK, INITIAL_BYTES, TRACKER_BYTES,
-                                              BudgetExceeded, step_rows)
+from simulator.engine.analysis_budget import (DEFAULT_TREE_BYTES, GROWTH_SLACK, INITIAL_BYTES, BudgetExceeded,
+                                              step_rows)
 from simulator.engine.batch_step import (BATCH_FIELDS, BY_ENDING, NO_REPLY, REASONS, TURN_LIMIT_HIT, Batch,
                                          Stepper, skill_chances)
 from simulator.engine.compiled import CompiledScenario, compile_scenario
-from simulator.engine.rubric import RubricTracker, TurnFacts, reply_facts
+from simulator.engine.rubric import reply_facts
+from simulator.engine.rubric_rows import NO_OUTCOME, ROW_FIELDS, RubricRows, fresh_rows, reply_table
+from simulator.engine.rubric_rules import score_finish, score_turn, totals
 from simulator.scenario.catalog_model import Catalog
-from simulator.scenario.model import OUTCOMES, SKILLS, Scenario
+from simulator.scenario.model import SKILLS, Scenario
 
 __all__ = ["PlayTree", "BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "skill_chances"]
 _GROW = 2.0
@@ -45,33 +48,38 @@ class PlayTree:
         self.stepper = stepper = Stepper(scenario, catalog, self.compiled)
         self.node_ids, self.ending_ids = stepper.node_ids, stepper.ending_ids
         self.replies, self.max_replies = stepper.replies, stepper.max_replies
-        self._nodes = [scenario.nodes[node_id] for node_id in self.node_ids]  # by node index, for the rubric
-        self.grade_letters: tuple[str, ...] = tuple(letter for letter, _ in self.compiled.rubric.grades)
-        self._grade_of = {letter: i for i, letter in enumerate(self.grade_letters)}
-        self._trackers: dict[int, RubricTracker] = {}  # rubric state of unfinished prefixes
-        self._facts: dict[tuple[int, int, int, bool], TurnFacts] = {}  # frozen, so safe to share
+        self.rubric = rubric = self.compiled.rubric
+        self.grade_letters: tuple[str, ...] = tuple(letter for letter, _ in rubric.grades)
+        # every reply of the scenario as one rubric table; reply_row[node, reply] is its row
+        nodes = [scenario.nodes[node_id] for node_id in self.node_ids]
+        self.reply_row = np.zeros((max(1, len(nodes)), self.max_replies), dtype=np.int64)
+        facts = []
+        for i, node in enumerate(nodes):
+            for j, reply in enumerate(node.replies):
+                self.reply_row[i, j] = len(facts)
+                facts.append(reply_facts(node, reply, 0, False))
+        self.table = reply_table(rubric.arrays, facts)
         # The memory budget (analysis_budget.Budget.tree_bytes). Every tree has one, so that no
         # caller can grow a tree past it by accident; `analyse` sets its own.
         self.max_bytes: int | None = DEFAULT_TREE_BYTES
         root = stepper.root()
-        row = sum(getattr(root, name)[:1].nbytes for name in BATCH_FIELDS) + 8 * self.max_replies + 40
-        self._allocate(root, max(16, min(1024, INITIAL_BYTES // row)))  # wide nodes: fewer rows up front
-        self._store(np.array([0]), root)
+        marks = fresh_rows(rubric.arrays, 1, rubric.pending_slots)
+        row = (sum(getattr(root, name)[:1].nbytes for name in BATCH_FIELDS) + 8 * self.max_replies + 40
+               + sum(getattr(marks, name)[:1].nbytes for name in ROW_FIELDS))
+        self._allocate(root, marks, max(16, min(1024, INITIAL_BYTES // row)))  # wide nodes: fewer rows up front
+        self._store(np.array([0]), root, marks)
         self.size = 1
-        tracker = self.compiled.rubric.tracker()
         if root.ended[0]:  # Session.__init__: no reply at the start ends it at once
-            tracker.finish(OUTCOMES[int(root.outcome[0])])
-            self._score(0, tracker, OUTCOMES[int(root.outcome[0])])
-        else:
-            self._trackers[0] = tracker
+            self._finish(np.array([0]), marks, root.outcome[:1])
 
     # ------------------------------------------------------------------ storage
-    def _allocate(self, like: Batch, capacity: int) -> None:
+    def _allocate(self, like: Batch, marks: RubricRows, capacity: int) -> None:
         self.size = 0
         self.capacity = capacity
         for name in BATCH_FIELDS:
             sample = getattr(like, name)
             setattr(self, name, np.zeros((capacity, *sample.shape[1:]), dtype=sample.dtype))
+        self.marks = marks.take(np.zeros(capacity, dtype=np.int64))  # the rubric state of each prefix
         self.parent = np.full(capacity, -1, dtype=np.int64)
         self.choice = np.full(capacity, -1, dtype=np.int16)
         self.children = np.full((capacity, self.max_replies), -1, dtype=np.int64)
@@ -79,17 +87,16 @@ class PlayTree:
         self.grade = np.zeros(capacity, dtype=np.int8)
         self.skills = np.zeros((capacity, len(SKILLS)), dtype=np.int16)
         self._arrays = (*BATCH_FIELDS, "parent", "choice", "children", "overall", "grade", "skills")
-        self.row_bytes = sum(getattr(self, name)[:1].nbytes for name in self._arrays)
+        self.row_bytes = (sum(getattr(self, name)[:1].nbytes for name in self._arrays)
+                          + sum(getattr(self.marks, name)[:1].nbytes for name in ROW_FIELDS))
 
     def _reserve(self, extra: int) -> None:
         """Room for `extra` more prefixes; BudgetExceeded (nothing changed) past `max_bytes`.
 
-        The budget covers the arrays (with the copy growing makes) and a rubric tracker per
-        unfinished prefix, the two things that grow with the tree."""
+        The budget covers the arrays, the rubric state's among them, with the copy growing makes."""
         needed = self.size + extra
         if self.max_bytes is not None:
-            trackers = (len(self._trackers) + extra) * TRACKER_BYTES
-            most = int((self.max_bytes - trackers) / (self.row_bytes * GROWTH_SLACK))
+            most = int(self.max_bytes / (self.row_bytes * GROWTH_SLACK))
             if needed > most:
                 raise BudgetExceeded(f"{needed:,} prefixes needed, the memory budget allows {max(most, 0):,}")
         if needed <= self.capacity:
@@ -103,11 +110,17 @@ class PlayTree:
                           dtype=old.dtype)
             new[:self.size] = old[:self.size]
             setattr(self, name, new)
+        for name in ROW_FIELDS:
+            old = getattr(self.marks, name)
+            new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+            new[:self.size] = old[:self.size]
+            setattr(self.marks, name, new)
         self.capacity = capacity
 
-    def _store(self, ids: np.ndarray, batch: Batch) -> None:
+    def _store(self, ids: np.ndarray, batch: Batch, marks: RubricRows) -> None:
         for name in BATCH_FIELDS:
             getattr(self, name)[ids] = getattr(batch, name)
+        self.marks.put(ids, marks)
 
     def truncate(self, size: int) -> None:
         """Forget every prefix grown after the first `size` (to free room for a smaller retry)."""
@@ -117,8 +130,6 @@ class PlayTree:
         self.children[self.parent[dropped], self.choice[dropped]] = -1
         self.children[dropped] = -1  # the rows are reused: no stale child pointers
         self.parent[dropped], self.choice[dropped] = -1, -1
-        for tree_node in [t for t in self._trackers if t >= size]:
-            del self._trackers[tree_node]
         self.size = size
 
     def states(self, ids: np.ndarray) -> Batch:
@@ -148,70 +159,37 @@ class PlayTree:
             return np.zeros(0, dtype=np.int64)
         self._reserve(n)  # first: a refusal leaves the tree as it was
         child = self.stepper.step(self.states(parents), choices)
+        marks = self.marks.take(parents)
+        score_turn(self.rubric, marks, self.table, self.reply_row[self.loc[parents], child.reply],
+                   child.depth.astype(np.int64), child.ended)
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
-        self._store(ids, child)
+        self._store(ids, child, marks)
         self.parent[ids] = parents
         self.choice[ids] = choices
         self.children[parents, choices] = ids
-        self._score_turns(ids, parents)
+        ended = np.nonzero(child.ended)[0]
+        if ended.size:
+            self._finish(ids[ended], marks.take(ended), child.outcome[ended])
         return ids
 
-    def _score_turns(self, ids: np.ndarray, parents: np.ndarray) -> None:
-        """The rubric, one prefix at a time, through the engine's own tracker.
-
-        A parent's tracker is copied for each child, except that the last child grown in a
-        batch for a parent whose options are then all grown takes it over (nobody else will
-        need it: it is dropped from the cache).
-        """
-        complete = (self.children[parents] >= 0).sum(axis=1) == self.n_options[parents]
-        last = np.zeros(len(ids), dtype=bool)
-        _, last_index = np.unique(parents[::-1], return_index=True)
-        last[len(ids) - 1 - last_index] = True
-        takes_over = (complete & last).tolist()
-        ended = self.ended[ids].tolist()
-        outcome = self.outcome[ids].tolist()
-        facts_cache = self._facts
-        columns = zip(ids.tolist(), parents.tolist(), self.loc[parents].tolist(), self.reply[ids].tolist(),
-                      self.depth[ids].tolist())
-        for k, (child, parent, node, r, turn) in enumerate(columns):
-            if takes_over[k]:
-                tracker = self._tracker_for(parent)
-                del self._trackers[parent]
-            else:
-                tracker = self._tracker_for(parent).copy()
-            key = (node, r, turn, ended[k])
-            facts = facts_cache.get(key)
-            if facts is None:
-                facts = facts_cache[key] = reply_facts(self._nodes[node], self.replies[node][r], turn, ended[k])
-            tracker.add_turn(facts)
-            if ended[k]:
-                name = OUTCOMES[outcome[k]]
-                tracker.finish(name)
-                self._score(child, tracker, name)
-            else:
-                self._trackers[child] = tracker
-
-    def _score(self, tree_node: int, tracker: RubricTracker, outcome: str) -> None:
-        overall, grade, skills = tracker.totals(outcome)
-        self.overall[tree_node] = overall
-        self.grade[tree_node] = self._grade_of[grade]
-        self.skills[tree_node] = [skills[s] for s in SKILLS]
-
-    def _tracker_for(self, tree_node: int) -> RubricTracker:
-        """The rubric state after this prefix (rebuilt from the path if it was dropped)."""
-        tracker = self._trackers.get(tree_node)
-        if tracker is not None:
-            return tracker
-        tracker = self.compiled.rubric.tracker()
-        for turn, (node, r) in enumerate(self.path_replies(tree_node), start=1):
-            tracker.add_turn(reply_facts(self._nodes[node], self.replies[node][r], turn, False))
-        self._trackers[tree_node] = tracker
-        return tracker
+    def _finish(self, ids: np.ndarray, marks: RubricRows, outcome: np.ndarray) -> None:
+        """Score the prefixes that ended (ids), from their rubric state (marks, one row each)."""
+        outcome = outcome.astype(np.int64)
+        score_finish(self.rubric, marks, outcome)
+        self.marks.put(ids, marks)
+        overall, _, grade, skills, _ = totals(self.rubric, marks, outcome)
+        self.overall[ids] = overall
+        self.grade[ids] = grade
+        self.skills[ids] = skills
 
     def provisional_overall(self, tree_node: int) -> float:
         """The overall score so far of an unfinished prefix (no ending rules applied)."""
-        return float(self._tracker_for(tree_node).totals(None)[0])
+        return float(self.provisional_overalls(np.array([tree_node]))[0])
+
+    def provisional_overalls(self, ids: np.ndarray) -> np.ndarray:
+        """`provisional_overall` of many prefixes at once."""
+        return totals(self.rubric, self.marks.take(ids), np.full(len(ids), NO_OUTCOME))[0]
 
     def follow(self, choices) -> int:
         """The tree node reached by these 0-based choices from the opening, grown as needed."""

@@ -24,15 +24,17 @@ time); `Rubric.score` is the same thing as a pure function over a finished list 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
+
 # the values are defined with the facts; imported here so callers keep one import
 from simulator.engine.rubric_facts import Evidence, Scorecard, TurnFacts, reply_facts, resolution_reachable
 from simulator.engine.rubric_schema import rubric_problems
-from simulator.engine.rubric_rules import FINISH_RULES, TURN_RULES, Pending, mark_first_fix
+from simulator.engine.rubric_rows import RubricArrays, RubricRows, ReplyTable, fresh_rows, outcome_index, reply_table
+from simulator.engine.rubric_rules import score_finish, score_turn, totals
 from simulator.scenario.catalog_model import Act, Catalog
 from simulator.scenario.model import SKILLS
 
@@ -43,11 +45,6 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 class RubricError(ValueError):
     """rubric.yaml does not describe a usable rubric; the message lists every problem."""
-
-
-def _round_half_up(value: float, digits: int = 0) -> float:
-    scale = 10 ** digits
-    return math.floor(value * scale + 0.5) / scale
 
 
 # ----------------------------------------------------------------------------- the compiled rubric
@@ -75,6 +72,19 @@ class Rubric:
     persona: str = ""  # the customer's persona this rubric was compiled for ("" = none)
     persona_rules: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)  # personas.yaml `scoring:` of that persona
     resolution_reachable: bool = False
+    arrays: RubricArrays | None = None  # the numbers and act lists as arrays (built by compile_rubric)
+    pending_slots: int = 1  # refusals that can wait for an alternative at once (two_roads window + 1)
+    _tables: dict = field(default_factory=dict)  # one-reply tables the session's tracker reuses
+
+    def table_for(self, facts: TurnFacts) -> ReplyTable:
+        """The one-row reply table of these facts (cached: a session meets the same replies again)."""
+        key = (facts.acts, facts.reply_text, facts.skills, facts.note, facts.provokes, facts.hand_off_right)
+        table = self._tables.get(key)
+        if table is None:
+            if len(self._tables) > 4096:  # a long-lived rubric re-scoring many records: stay bounded
+                self._tables.clear()
+            table = self._tables[key] = reply_table(self.arrays, [facts])
+        return table
 
     def tracker(self) -> "RubricTracker":
         """A fresh tracker for one conversation."""
@@ -119,11 +129,14 @@ def compile_rubric(catalog: Catalog, persona: str = "", *, resolution_reachable:
     penalties = {a.id: -abs(float(penalty_table.get(a.id, penalty_table.get("default", -20))))
                  for a in catalog.acts.values() if a.polarity == "negative"}
     caps = data.get("caps", {})
+    weights = {s: float(skills[s]["weight"]) for s in SKILLS}
+    targets = {s: (float(skills[s]["target"]) if "target" in skills[s] else None) for s in SKILLS}
+    starts = {s: float(skills[s].get("start", 0)) for s in SKILLS}
     return Rubric(
         acts=catalog.acts,
-        weights={s: float(skills[s]["weight"]) for s in SKILLS},
-        targets={s: (float(skills[s]["target"]) if "target" in skills[s] else None) for s in SKILLS},
-        starts={s: float(skills[s].get("start", 0)) for s in SKILLS},
+        weights=weights,
+        targets=targets,
+        starts=starts,
         labels={s: str(skills[s].get("label", s)) for s in SKILLS},
         grades=tuple((str(k), float(v)) for k, v in data["grades"].items()),
         pass_grade=str(data["pass_grade"]),
@@ -138,310 +151,81 @@ def compile_rubric(catalog: Catalog, persona: str = "", *, resolution_reachable:
         persona=persona,
         persona_rules=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in scoring.items()}),
         resolution_reachable=resolution_reachable,
+        arrays=RubricArrays(catalog.acts, credits, penalties, starts, targets, weights),
+        pending_slots=int(data.get("rules", {}).get("two_roads", {}).get("window", 1)) + 1,
     )
 
 
 # ----------------------------------------------------------------------------- scoring
 
 
-@dataclass(slots=True)
 class RubricTracker:
-    """Scores one conversation turn by turn. Feed `add_turn` in order, then `finish`."""
+    """Scores one conversation turn by turn: the n = 1 view of `rubric_rows.RubricRows`,
+    scored by the same rule units as the analyser's many rows, with the evidence written.
+    Feed `add_turn` in order, then `finish`."""
 
-    rubric: Rubric
-    evidence: list[Evidence] = field(default_factory=list)
-    credited: set[str] = field(default_factory=set)  # acts whose credit was already given
-    seen: set[str] = field(default_factory=set)  # every act used so far
-    gained: dict[str, float] = field(default_factory=dict)  # credit points counted per skill
-    apologies: int = 0
-    fix_checked: bool = False
-    close_checked: bool = False
-    pending: list[Pending] = field(default_factory=list)
-    critical: list[tuple[int, str]] = field(default_factory=list)  # (turn, act)
-    provocations: list[float] = field(default_factory=list)  # share of calm kept at each provocation met
-    empathy_turns: int = 0  # persona empathy_loop: empathy turns before the first solution
-    solution_seen: bool = False
-    last_turn: int = 0
-    last_text: str = ""
-    finished: bool = False
-    raw: dict[str, float] = field(default_factory=dict)  # start + evidence points so far, per skill touched
+    __slots__ = ("rubric", "rows", "evidence")
+
+    def __init__(self, rubric: Rubric, rows: RubricRows | None = None, evidence: list[Evidence] | None = None) -> None:
+        self.rubric = rubric
+        self.rows = rows if rows is not None else fresh_rows(rubric.arrays, 1, rubric.pending_slots)
+        self.evidence: list[Evidence] = evidence if evidence is not None else []
 
     def copy(self) -> "RubricTracker":
-        """A copy that can go on scoring without touching this one (the analyser's prefix tree
-        copies a parent's tracker for each child). Containers are copied one level: their items
-        (Evidence, Pending, tuples) are never changed in place. `tests/engine/test_rubric.py`
-        checks every field is named here."""
-        return RubricTracker(
-            self.rubric, self.evidence.copy(), self.credited.copy(), self.seen.copy(), self.gained.copy(),
-            self.apologies, self.fix_checked, self.close_checked, self.pending.copy(), self.critical.copy(),
-            self.provocations.copy(), self.empathy_turns, self.solution_seen, self.last_turn, self.last_text,
-            self.finished, self.raw.copy())
+        """A copy that can go on scoring without touching this one."""
+        return RubricTracker(self.rubric, self.rows.copy(), self.evidence.copy())
 
-    def _record(self, out: list[Evidence]) -> None:
-        """Keep the evidence and the running skill totals (summed in evidence order, from the
-        skill's start, exactly as a sum over the whole list would be)."""
-        self.evidence.extend(out)
-        raw, starts = self.raw, self.rubric.starts
-        for item in out:
-            raw[item.skill] = raw.get(item.skill, starts[item.skill]) + item.points
+    @property
+    def finished(self) -> bool:
+        return bool(self.rows.finished[0])
 
-    # -- evidence helpers
-    def _credit(self, out: list[Evidence], turn: int, skill: str, units: float, rule: str,
-                message: str, text: str, keep_zero: bool = False) -> None:
-        target = self.rubric.targets[skill]
-        if target is None or units <= 0:
-            if keep_zero:
-                out.append(Evidence(turn, skill, 0.0, rule, message, text))
-            return
-        self._gain(out, turn, skill, 100.0 * units / target, rule, message, text, keep_zero)
-
-    def _gain(self, out: list[Evidence], turn: int, skill: str, points: float, rule: str,
-              message: str, text: str, keep_zero: bool = False) -> None:
-        room = 100.0 - self.rubric.starts[skill] - self.gained.get(skill, 0.0)
-        counted = min(points, max(room, 0.0))
-        if counted <= 0:
-            # the skill is already full; a kept order rule is still worth showing in the debrief
-            if keep_zero:
-                out.append(Evidence(turn, skill, 0.0, rule, message, text))
-            return
-        self.gained[skill] = self.gained.get(skill, 0.0) + counted
-        out.append(Evidence(turn, skill, counted, rule, message, text))
-
-    @staticmethod
-    def _lose(out: list[Evidence], turn: int, skill: str, points: float, rule: str, message: str,
-              text: str) -> None:
-        if points < 0:
-            out.append(Evidence(turn, skill, float(points), rule, message, text))
+    @property
+    def raw(self) -> dict[str, float]:
+        """Start + every point so far, per skill."""
+        return {s: float(v) for s, v in zip(SKILLS, self.rows.raw[0].tolist())}
 
     def add_turn(self, facts: TurnFacts) -> list[Evidence]:
         """Score one reply; returns the evidence this turn produced (some may name earlier turns)."""
         if self.finished:
             raise RuntimeError("add_turn() after finish(): the conversation was already scored")
+        table = self.rubric.table_for(facts)
         out: list[Evidence] = []
-        rubric, rules = self.rubric, self.rubric.rules
-        turn, text, acts = facts.turn, facts.reply_text, facts.acts
-        here = set(acts)
-
-        # a hand-off the scenario marks right is not a mistake; every other negative act is
-        hand_off = rules.get("hand_off")
-        free = set(hand_off.get("acts", ())) if hand_off is not None and facts.hand_off_right else set()
-        negatives = [a for a in acts if a in rubric.penalties and a not in free]
-        # a reply that does anything negative earns nothing from its positive acts: the order
-        # rules below see only what the reply really did (`effective`)
-        mixed = rules.get("mixed_reply") if negatives else None
-        if mixed is not None:
-            effective = {a for a in here if a not in rubric.credits}
-        else:
-            effective = here
-
-        # the persona's empathy loop: sympathy beyond what this customer wants earns nothing
-        loop = self._empathy_loop(here)
-        withheld = set(loop.get("empathy_acts", ())) if loop is not None else set()
-
-        # acts: credit once per positive act, every negative act costs
-        for act_id in acts:
-            act = rubric.acts.get(act_id)
-            if act is None or act.skill is None:
-                continue
-            if act.polarity == "positive" and act_id not in self.credited:
-                if act_id in withheld:
-                    continue  # the empathy_loop evidence below says why
-                if mixed is not None:
-                    if rubric.targets[act.skill] is not None:  # it would have earned points
-                        worst = rubric.acts[negatives[0]].label
-                        out.append(Evidence(turn, act.skill, 0.0, "mixed_reply", str(
-                            mixed.get("message", "No credit for {act}.")).replace("{act}", act.label)
-                            .replace("{negative}", worst), text))
-                    continue
-                self.credited.add(act_id)
-                self._credit(out, turn, act.skill, rubric.credits.get(act_id, 0.0), f"credit:{act_id}",
-                             f"{act.label}.", text)
-            elif act.polarity == "negative":
-                if act_id in free:
-                    out.append(Evidence(turn, act.skill, 0.0, "hand_off_right",
-                                        str(hand_off.get("right", "A hand-off the scenario marks as right.")), text))
-                else:
-                    self._lose(out, turn, act.skill, rubric.penalties.get(act_id, 0.0), f"penalty:{act_id}",
-                               f"{act.label}: {act.lesson}", text)
-            if act.critical:
-                self.critical.append((turn, act_id))
-
-        self._provocation(out, facts, here, effective, bool(negatives))
-        self._persona_rules(out, facts, here, loop)
-
-        # the reply's explicit skill points
-        for skill, points in facts.skills:
-            message = facts.note or "Extra points the scenario gives for this reply."
-            if points > 0:
-                self._gain(out, turn, skill, float(points), "reply_skills", message, text)
-            else:
-                self._lose(out, turn, skill, float(points), "reply_skills", message, text)
-
-        here = effective  # from here on, the order rules (rubric_rules.TURN_RULES, in order)
-        for rule_id, rule in TURN_RULES:
-            spec = rules.get(rule_id)
-            if spec is not None:
-                rule(self, out, facts, here, spec)
-        mark_first_fix(self, here, rules)
-
-        self.seen |= here
-        self.last_turn, self.last_text = turn, text
-        self._record(out)
+        score_turn(self.rubric, self.rows, table, _ZERO, np.array([facts.turn], dtype=np.int64),
+                   np.array([facts.ends]), out)
+        self.evidence.extend(out)
         return out
-
-    def _provocation(self, out: list[Evidence], facts: TurnFacts, here: set[str], effective: set[str],
-                     negative: bool) -> None:
-        """Calm by opportunity: a provoking node is answered, let pass or mirrored.
-
-        Calm's credit part is 100 x the mean share kept over the provocations met (100 while
-        untested); the evidence carries the change this turn made to it, so the points still
-        add up to the score (see rubric.yaml, rules.provocation).
-        """
-        spec = self.rubric.rules.get("provocation")
-        if spec is None or not facts.provokes:
-            return
-        persona = self.rubric.persona_rules.get("provocation", _EMPTY)
-        kinds = " and ".join(facts.provokes)
-        extra = 0.0
-        if here & set(spec.get("mirror_acts", ())):
-            kept, rule, message = 0.0, "provocation_mirrored", spec.get("mirrored", "Answered in kind.")
-            extra = -abs(float(persona.get("mirror_points", spec.get("mirror_points", 0))))
-        elif effective & set(spec.get("answer_acts", ())) and not negative:
-            kept, rule, message = 1.0, "provocation_answered", spec.get("met", "Stayed composed.")
-        else:
-            kept = float(persona.get("let_pass_keeps", spec["let_pass_keeps"]))
-            rule, message = "provocation_let_pass", spec.get("let_pass", "Let the provocation pass.")
-        before = sum(self.provocations) / len(self.provocations) if self.provocations else 1.0
-        self.provocations.append(kept)
-        after = sum(self.provocations) / len(self.provocations)
-        points = round(100.0 * (after - before), 9) + extra
-        message = str(message).replace("{kinds}", kinds)
-        if persona.get("message") and rule != "provocation_answered":
-            message += " " + str(persona["message"])
-        out.append(Evidence(facts.turn, spec["skill"], points, rule, message, facts.reply_text))
-
-    def _empathy_loop(self, here: set[str]) -> Mapping[str, Any] | None:
-        """The persona's empathy_loop rule when this reply is one empathy turn too many before
-        the first solution (counting it), else None."""
-        spec = self.rubric.persona_rules.get("empathy_loop")
-        if spec is None or self.solution_seen:
-            return None
-        if here & set(spec.get("solution_acts", ())):
-            self.solution_seen = True
-            return None
-        if here & set(spec.get("empathy_acts", ())):
-            self.empathy_turns += 1
-            if self.empathy_turns > int(spec.get("allowed", 1)):
-                return spec
-        return None
-
-    def _persona_rules(self, out: list[Evidence], facts: TurnFacts, here: set[str],
-                       loop: Mapping[str, Any] | None) -> None:
-        """The customer's persona's own scoring rules (personas.yaml `scoring:`)."""
-        rules = self.rubric.persona_rules
-        if not rules:
-            return
-        turn, text = facts.turn, facts.reply_text
-        if loop is not None:
-            self._lose(out, turn, loop["skill"], -abs(float(loop["points"])), "empathy_loop",
-                       str(loop.get("message", "empathy_loop")), text)
-        spec = rules.get("act_penalties")
-        if spec is not None:
-            for act_id in facts.acts:
-                for skill, points in spec.get("acts", {}).get(act_id, {}).items():
-                    label = self.rubric.acts[act_id].label if act_id in self.rubric.acts else act_id
-                    self._lose(out, turn, skill, -abs(float(points)), f"persona_penalty:{act_id}",
-                               f"{label}: {spec.get('message', '')}".strip(), text)
-        spec = rules.get("promise_needs_proof")
-        if spec is not None and here & set(spec.get("promise_acts", ())) \
-                and not here & set(spec.get("proof_acts", ())):
-            self._lose(out, turn, spec["skill"], -abs(float(spec["points"])), "promise_needs_proof",
-                       str(spec.get("message", "promise_needs_proof")), text)
-        spec = rules.get("unprovoked")
-        if spec is not None and not facts.provokes and here & set(spec.get("acts", ())):
-            self._lose(out, turn, spec["skill"], -abs(float(spec["points"])), "unprovoked",
-                       str(spec.get("message", "unprovoked")), text)
 
     def finish(self, outcome: str) -> list[Evidence]:
         """Apply the rules that need the ending; returns the evidence they produced."""
         if self.finished:
             return []
-        self.finished = True
         out: list[Evidence] = []
-        rules = self.rubric.rules
-        for rule_id, rule in FINISH_RULES:
-            spec = rules.get(rule_id)
-            if spec is not None:
-                rule(self, out, outcome, spec)
-        self._record(out)
+        score_finish(self.rubric, self.rows, np.array([outcome_index(outcome)]), out)
+        self.evidence.extend(out)
         return out
 
-    def _skills(self) -> dict[str, int]:
-        starts, raw = self.rubric.starts, self.raw
-        return {s: int(_round_half_up(min(100.0, max(0.0, raw.get(s, starts[s]))))) for s in SKILLS}
-
-    def _capped(self, skills: Mapping[str, int], outcome: str | None,
-                caps: list[str] | None) -> tuple[float, float, tuple[str, ...]]:
-        """(overall after caps, overall before caps, skills held under the floor); the caps'
-        messages go to `caps` unless it is None (the analyser only needs the numbers)."""
-        rubric = self.rubric
-        total_weight = sum(rubric.weights.values())
-        weighted = sum(rubric.weights[s] * skills[s] for s in SKILLS) / total_weight
-        uncapped = _round_half_up(weighted, 1)
-        overall = uncapped
-        held: tuple[str, ...] = ()
-        if outcome is not None and rubric.floor is not None:  # in progress, follow-up has not had its turn
-            held = tuple(s for s in SKILLS if skills[s] < rubric.floor)
-        if held:
-            spec = rubric.floor_cap or {}
-            if caps is not None:
-                names = [rubric.labels[s] for s in held]
-                listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-                caps.append(str(spec.get("message", "{skills} below the floor of {floor}: no pass."))
-                            .replace("{skills}", listed).replace("{floor}", f"{rubric.floor:g}"))
-            if "max_overall" in spec:
-                overall = min(overall, float(spec["max_overall"]))
-        if outcome == "escalated" and rubric.resolution_reachable and rubric.escalation_cap is not None:
-            spec = rubric.escalation_cap
-            limit = float(spec["max_overall"])
-            if caps is not None:
-                caps.append(str(spec.get("message", "An avoidable escalation caps the overall at {max}."))
-                            .replace("{max}", f"{limit:g}"))
-            overall = min(overall, limit)
-        if self.critical and rubric.critical_cap is not None:
-            turn, act_id = self.critical[0]
-            limit = float(rubric.critical_cap["max_overall"])
-            if caps is not None:
-                label = rubric.acts[act_id].label if act_id in rubric.acts else act_id
-                caps.append(str(rubric.critical_cap.get("message", "Critical act caps the overall at {max}."))
-                            .replace("{act}", label).replace("{turn}", str(turn)).replace("{max}", f"{limit:g}"))
-            overall = min(overall, limit)
-        if outcome is not None and outcome in rubric.outcome_caps:
-            spec = rubric.outcome_caps[outcome]
-            limit = float(spec["max_overall"])
-            if caps is not None:
-                caps.append(str(spec.get("message", "The outcome caps the overall at {max}."))
-                            .replace("{max}", f"{limit:g}"))
-            overall = min(overall, limit)
-        return overall, uncapped, held
-
     def totals(self, outcome: str | None) -> tuple[float, str, dict[str, int]]:
-        """(overall, grade, skills) exactly as `scorecard(outcome)` has them, without building
-        the evidence list and the caps' messages (the analyser scores every prefix)."""
-        skills = self._skills()
-        overall, _, _ = self._capped(skills, outcome, None)
-        return overall, self.rubric.grade_for(overall), skills
+        """(overall, grade, skills) exactly as `scorecard(outcome)` has them, without the
+        evidence list and the caps' messages."""
+        overall, _, grade, skills, _ = totals(self.rubric, self.rows, np.array([outcome_index(outcome)]))
+        return (float(overall[0]), self.rubric.grades[int(grade[0])][0],
+                {s: int(v) for s, v in zip(SKILLS, skills[0].tolist())})
 
     def scorecard(self, outcome: str | None) -> Scorecard:
         """Skills, overall, grade and caps from the evidence so far (outcome None: in progress)."""
         rubric = self.rubric
-        skills = self._skills()
         caps: list[str] = []
-        overall, uncapped, held = self._capped(skills, outcome, caps)
+        overall, uncapped, grade, skills, held = totals(rubric, self.rows, np.array([outcome_index(outcome)]), caps)
+        held_back = tuple(s for s, on in zip(SKILLS, held[0].tolist()) if on)
         ordered = tuple(sorted(self.evidence, key=lambda e: e.turn))  # stable: emission order within a turn
-        return Scorecard(skills=skills, overall=overall, grade=rubric.grade_for(overall),
-                         passed=rubric.passes(overall) and not held, evidence=ordered, caps=tuple(caps),
-                         uncapped_overall=uncapped, held_back_by=held)
+        value = float(overall[0])
+        return Scorecard(skills={s: int(v) for s, v in zip(SKILLS, skills[0].tolist())}, overall=value,
+                         grade=rubric.grades[int(grade[0])][0], passed=rubric.passes(value) and not held_back,
+                         evidence=ordered, caps=tuple(caps), uncapped_overall=float(uncapped[0]),
+                         held_back_by=held_back)
+
+
+_ZERO = np.zeros(1, dtype=np.int64)
 
 
 def score_turns(rubric: Rubric, turns: Sequence[TurnFacts], outcome: str | None) -> Scorecard:

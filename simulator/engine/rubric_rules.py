@@ -1,148 +1,580 @@
-"""The rubric's order rules, one small function each, registered under their rubric.yaml id.
+"""The rubric's rules, one small unit each, registered under their rubric.yaml id; every unit
+scores n conversations at once.
 
-`RubricTracker.add_turn` runs `TURN_RULES` in order on every reply (after the per-act credits
-and penalties, the provocation rule and the persona's rules), and `finish` runs
-`FINISH_RULES`; a rule whose id is missing from rubric.yaml's `rules:` is off. Every number,
-act list and message comes from the rule's settings (`spec`); the keys each rule accepts are
-listed in `rubric_schema.RULE_KEYS`, which checks the file. A new order rule is a function
-here, an entry in the registry and its keys in RULE_KEYS.
+A turn is scored by `score_turn`: what the reply earns at all (hand_off, mixed_reply, the
+persona's empathy loop), then the per-act credits and penalties, the provocation rule, the
+persona's rules, the reply's explicit points, and `TURN_RULES` in order; `score_finish` runs
+`FINISH_RULES` at the end. A rule whose id is missing from rubric.yaml's `rules:` is off.
+Every number, act list and message comes from the rule's settings (`spec`); the keys each
+rule accepts are listed in `rubric_schema.RULE_KEYS`, which checks the file. A new rule is a
+function here, an entry in a registry and its keys in RULE_KEYS.
+
+The state is `rubric_rows.RubricRows` (one row per conversation). The session is the n = 1
+case: it passes an evidence list (`log`) and every unit writes the evidence its points came
+from, with the message; the analyser passes none and only the numbers move. Points are added
+in the order the evidence is produced, so both give the same totals to the last bit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 
-from simulator.engine.rubric_facts import Evidence, TurnFacts
+import numpy as np
 
-if TYPE_CHECKING:
-    from simulator.engine.rubric import RubricTracker
+from simulator.engine.rubric_facts import Evidence
+from simulator.engine.rubric_rows import NO_OUTCOME, ReplyTable, RubricArrays, RubricRows
+from simulator.scenario.model import OUTCOMES, SKILLS
 
 Spec = Mapping[str, Any]
-TurnRule = Callable[["RubricTracker", list, TurnFacts, set, Spec], None]
-FinishRule = Callable[["RubricTracker", list, str, Spec], None]
 FIRST_FIX_RULES = ("feel_before_fix", "listen_before_solve")  # judged at the first fix, together
+_EMPTY: Spec = {}
 
 
-@dataclass(slots=True)
-class Pending:
-    """A refusal still waiting for its alternative (offer two roads)."""
+class Turn:
+    """One reply scored for rows of a `RubricRows`: the facts as arrays, and the three ways a
+    rule moves points (credit units, gain points, lose points), each writing its evidence
+    when a log is kept."""
 
-    turn: int
-    deadline: int
-    reply_text: str
+    def __init__(self, rubric: Any, rows: RubricRows, table: ReplyTable, reply: np.ndarray, turn: np.ndarray,
+                 ends: np.ndarray, log: list[Evidence] | None) -> None:
+        self.rubric, self.arrays = rubric, rubric.arrays
+        self.st, self.table, self.reply, self.turn, self.ends, self.log = rows, table, reply, turn, ends, log
+        self.n = len(reply)
+        if log is not None and self.n != 1:
+            raise ValueError("evidence is written for one conversation at a time")
+        self.here = table.here[reply]  # (n, width) the acts of the reply
+        self.effective = self.here  # what the reply really did (mixed_reply may take credit acts out)
+        self.negative = np.zeros(self.n, dtype=bool)  # the reply did something negative (not a right hand-off)
+        self.free = np.zeros_like(self.here)  # negative acts that cost nothing (a right hand-off)
+        self.withheld = np.zeros_like(self.here)  # positive acts that earn nothing this turn (empathy loop)
 
+    # -- reading
+    def mask(self, spec: Spec, key: str) -> np.ndarray:
+        return self.arrays.rule_mask(spec, key)
 
-def _before_fix(rule_id: str, before_key: str) -> TurnRule:
-    """feel before fix / listen before solve: at the first fix, was a `before_key` act seen?"""
-    def rule(tracker: "RubricTracker", out: list[Evidence], facts: TurnFacts, here: set[str], spec: Spec) -> None:
-        if tracker.fix_checked or not here & set(spec.get("fix_acts", ())):
-            return
-        if (tracker.seen | here) & set(spec.get(before_key, ())):
-            tracker._credit(out, facts.turn, spec["skill"], float(spec.get("credit", 0)), rule_id,
-                            spec.get("met", rule_id), facts.reply_text, keep_zero="met" in spec)
+    def any_of(self, acts: np.ndarray, spec: Spec, key: str) -> np.ndarray:
+        """(n,) rows whose act set (n, width) meets the spec's act list `key`."""
+        return (acts & self.mask(spec, key)).any(axis=1)
+
+    def text(self) -> str:
+        return self.arrays.texts[self.table.text_ids[self.reply[0]]]
+
+    # -- moving points (mask: the rows it applies to)
+    def credit(self, mask: np.ndarray, skill: int, units: float | np.ndarray, rule: str, message: Any,
+               *, turn: np.ndarray | None = None, text: str | None = None, keep_zero: bool = False) -> None:
+        """Credit units towards a skill's target (a skill without one earns nothing)."""
+        target = self.arrays.targets[skill]
+        units = np.broadcast_to(np.asarray(units, dtype=np.float64), (self.n,))
+        if np.isnan(target):
+            earn = np.zeros(self.n, dtype=bool)
         else:
-            tracker._lose(out, facts.turn, spec["skill"], float(spec.get("points", 0)), rule_id,
-                          spec.get("broken", rule_id), facts.reply_text)
+            earn = mask & (units > 0)
+        if self.log is not None and mask[0] and not earn[0] and keep_zero:
+            self._write(turn, skill, 0.0, rule, message, text)
+        if earn.any():
+            self.gain(earn, skill, 100.0 * units / (target if not np.isnan(target) else 1.0), rule, message,
+                      turn=turn, text=text, keep_zero=keep_zero)
+
+    def gain(self, mask: np.ndarray, skill: int | np.ndarray, points: float | np.ndarray, rule: str, message: Any,
+             *, turn: np.ndarray | None = None, text: str | None = None, keep_zero: bool = False) -> None:
+        """Points towards a skill, counted only up to its 100 (credits never buy back a loss)."""
+        rows = np.nonzero(mask)[0]
+        if not rows.size:
+            return
+        st = self.st
+        skill_rows = np.broadcast_to(np.asarray(skill), (self.n,))[rows]
+        points_rows = np.broadcast_to(np.asarray(points, dtype=np.float64), (self.n,))[rows]
+        gained = st.gained[rows, skill_rows]
+        room = 100.0 - self.arrays.starts[skill_rows] - gained
+        counted = np.minimum(points_rows, np.maximum(room, 0.0))
+        ok = counted > 0
+        st.gained[rows[ok], skill_rows[ok]] = gained[ok] + counted[ok]
+        st.raw[rows[ok], skill_rows[ok]] += counted[ok]
+        if self.log is not None and (ok[0] or keep_zero):
+            self._write(turn, int(skill_rows[0]), float(counted[0]) if ok[0] else 0.0, rule, message, text)
+
+    def lose(self, mask: np.ndarray, skill: int | np.ndarray, points: float | np.ndarray, rule: str, message: Any,
+             *, turn: np.ndarray | None = None, text: str | None = None) -> None:
+        """Points off a skill (only negative points count)."""
+        points = np.broadcast_to(np.asarray(points, dtype=np.float64), (self.n,))
+        rows = np.nonzero(mask & (points < 0))[0]
+        if not rows.size:
+            return
+        skill_rows = np.broadcast_to(np.asarray(skill), (self.n,))[rows]
+        self.st.raw[rows, skill_rows] += points[rows]
+        if self.log is not None:
+            self._write(turn, int(skill_rows[0]), float(points[0]), rule, message, text)
+
+    def note(self, mask: np.ndarray, skill: int, rule: str, message: Any) -> None:
+        """Evidence worth 0 points: a rule that touched the reply without moving the score."""
+        if self.log is not None and mask[0]:
+            self._write(None, skill, 0.0, rule, message, None)
+
+    def _write(self, turn: np.ndarray | None, skill: int, points: float, rule: str, message: Any,
+               text: str | None) -> None:
+        """One evidence line (n = 1 only). `message` may be a callable, built only here."""
+        turn_no = int(self.turn[0] if turn is None else turn[0])
+        self.log.append(Evidence(turn_no, SKILLS[skill], points, rule, str(message() if callable(message)
+                                                                            else message),
+                                 self.text() if text is None else text))
+
+
+def skill_index(spec: Spec) -> int:
+    return SKILLS.index(spec["skill"])
+
+
+# ----------------------------------------------------------------------------- what a reply earns at all
+
+
+def hand_off(t: Turn, spec: Spec) -> None:
+    """A hand-off the scenario marks right is not a mistake; every other negative act is."""
+    t.free = t.mask(spec, "acts")[None, :] & t.table.hand_off_right[t.reply][:, None]
+
+
+def mixed_reply(t: Turn, spec: Spec) -> None:
+    """A reply that does anything negative earns nothing from its positive acts: the rules
+    after this see only what the reply really did."""
+    t.effective = np.where(t.negative[:, None], t.here & ~t.arrays.credit_mask, t.here)
+
+
+def empathy_loop(t: Turn, spec: Spec) -> None:
+    """Persona: empathy turns before the first solution, beyond `allowed`, earn nothing for
+    their empathy acts (the loss is scored with the persona's rules)."""
+    st = t.st
+    open_ = ~st.solution_seen
+    solved = open_ & t.any_of(t.here, spec, "solution_acts")
+    st.solution_seen |= solved
+    sympathy = open_ & ~solved & t.any_of(t.here, spec, "empathy_acts")
+    st.empathy_turns += sympathy
+    t.looping = sympathy & (st.empathy_turns > int(spec.get("allowed", 1)))
+    t.withheld = t.mask(spec, "empathy_acts")[None, :] & t.looping[:, None]
+
+
+# ----------------------------------------------------------------------------- acts, provocation, persona
+
+
+def acts_credit_and_penalty(t: Turn) -> None:
+    """Credit once per positive act, every negative act costs, in the reply's act order."""
+    a, st, rubric = t.arrays, t.st, t.rubric
+    mixed = t.rubric.rules.get("mixed_reply") is not None
+    everyone = np.arange(t.n)
+    for slot in range(t.table.acts.shape[1]):
+        act = t.table.acts[t.reply, slot]
+        valid = act >= 0
+        act = np.maximum(act, 0)
+        skill = a.skill_of[act]
+        valid &= skill >= 0
+        if not valid.any():
+            continue
+        skill = np.maximum(skill, 0)
+        fresh = valid & a.positive[act] & ~st.credited[everyone, act]
+        withheld = fresh & t.withheld[everyone, act]
+        no_credit = fresh & ~withheld & t.negative & mixed
+        earns = fresh & ~withheld & ~no_credit
+        if t.log is not None:
+            act_id = a.act_ids[int(act[0])]
+            label = rubric.acts[act_id].label
+            if no_credit[0] and not np.isnan(a.targets[skill[0]]):
+                worst = rubric.acts[a.act_ids[_first_negative(t)]].label
+                spec = rubric.rules["mixed_reply"]
+                t.note(no_credit, int(skill[0]), "mixed_reply", str(spec.get("message", "No credit for {act}."))
+                       .replace("{act}", label).replace("{negative}", worst))
+        st.credited[everyone[earns], act[earns]] = True
+        for s in np.unique(skill[earns]).tolist():
+            on = earns & (skill == s)
+            t.credit(on, s, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
+        negative = valid & a.negative[act]
+        free = negative & t.free[everyone, act]
+        if t.log is not None and free[0]:
+            spec = rubric.rules["hand_off"]
+            t.note(free, int(skill[0]), "hand_off_right",
+                   str(spec.get("right", "A hand-off the scenario marks as right.")))
+        costs = negative & ~free
+        for s in np.unique(skill[costs]).tolist():
+            on = costs & (skill == s)
+            t.lose(on, s, a.penalty[act], _rule("penalty:", t, act), _label(t, act, "{label}: {lesson}"))
+        first = valid & a.critical[act] & ~withheld & ~no_credit & (st.critical_turn == 0)
+        st.critical_turn[first] = t.turn[first]
+        st.critical_act[first] = act[first]
+
+
+def _first_negative(t: Turn) -> int:
+    """Row 0's first negative act (not a right hand-off) in the reply's order."""
+    a = t.arrays
+    for act in t.table.acts[t.reply[0]].tolist():
+        if act >= 0 and a.penalty_mask[act] and not t.free[0, act]:
+            return act
+    raise ValueError("mixed_reply without a negative act")
+
+
+def _rule(prefix: str, t: Turn, act: np.ndarray) -> str:
+    return prefix + t.arrays.act_ids[int(act[0])] if t.log is not None else prefix
+
+
+def _label(t: Turn, act: np.ndarray, pattern: str) -> Callable[[], str]:
+    def text() -> str:
+        found = t.rubric.acts[t.arrays.act_ids[int(act[0])]]
+        return pattern.replace("{label}", found.label).replace("{lesson}", str(found.lesson))
+    return text
+
+
+def provocation(t: Turn, spec: Spec) -> None:
+    """Calm by opportunity: a provoking node is answered, let pass or mirrored.
+
+    Calm's credit part is 100 x the mean share kept over the provocations met (100 while
+    untested); the evidence carries the change this turn made to it, so the points still
+    add up to the score (see rubric.yaml, rules.provocation)."""
+    met = t.table.provokes[t.reply]
+    if not met.any():
+        return
+    st = t.st
+    persona = t.rubric.persona_rules.get("provocation", _EMPTY)
+    mirrored = met & t.any_of(t.here, spec, "mirror_acts")
+    answered = met & ~mirrored & t.any_of(t.effective, spec, "answer_acts") & ~t.negative
+    let_pass = float(persona.get("let_pass_keeps", spec["let_pass_keeps"]))
+    kept = np.where(mirrored, 0.0, np.where(answered, 1.0, let_pass))
+    extra = np.where(mirrored, -abs(float(persona.get("mirror_points", spec.get("mirror_points", 0)))), 0.0)
+    before = np.where(st.provoked > 0, st.kept / np.maximum(st.provoked, 1), 1.0)
+    st.kept[met] += kept[met]
+    st.provoked[met] += 1
+    after = st.kept / np.maximum(st.provoked, 1)
+    change = 100.0 * (after - before)
+    # Python's round to 9 places (not numpy's, which rounds a scaled copy) on each distinct change
+    values, inverse = np.unique(change[met], return_inverse=True)
+    rounded = np.zeros(t.n)
+    rounded[met] = np.array([round(v, 9) for v in values.tolist()])[inverse.ravel()]
+    points = rounded + extra
+    skill = skill_index(spec)
+    t.st.raw[met, skill] += points[met]
+    if t.log is not None and met[0]:
+        kinds = " and ".join(t.table.kinds[t.reply[0]])
+        if mirrored[0]:
+            rule, message = "provocation_mirrored", spec.get("mirrored", "Answered in kind.")
+        elif answered[0]:
+            rule, message = "provocation_answered", spec.get("met", "Stayed composed.")
+        else:
+            rule, message = "provocation_let_pass", spec.get("let_pass", "Let the provocation pass.")
+        message = str(message).replace("{kinds}", kinds)
+        if persona.get("message") and rule != "provocation_answered":
+            message += " " + str(persona["message"])
+        t._write(None, skill, float(points[0]), rule, message, None)
+
+
+def persona_empathy_loop(t: Turn, spec: Spec) -> None:
+    t.lose(t.looping, skill_index(spec), -abs(float(spec["points"])), "empathy_loop",
+           str(spec.get("message", "empathy_loop")))
+
+
+def act_penalties(t: Turn, spec: Spec) -> None:
+    """These acts also cost these skills, on top of their own penalty (every use counts)."""
+    a = t.arrays
+    table = spec.get("acts", {})
+    for slot in range(t.table.acts.shape[1]):
+        act = t.table.acts[t.reply, slot]
+        for act_id, costs in table.items():
+            if act_id not in a.act_index:
+                continue
+            on = act == a.act_index[act_id]
+            if not on.any():
+                continue
+            label = t.rubric.acts[act_id].label
+            for skill, points in costs.items():
+                t.lose(on, SKILLS.index(skill), -abs(float(points)), f"persona_penalty:{act_id}",
+                       f"{label}: {spec.get('message', '')}".strip())
+
+
+def promise_needs_proof(t: Turn, spec: Spec) -> None:
+    on = t.any_of(t.here, spec, "promise_acts") & ~t.any_of(t.here, spec, "proof_acts")
+    t.lose(on, skill_index(spec), -abs(float(spec["points"])), "promise_needs_proof",
+           str(spec.get("message", "promise_needs_proof")))
+
+
+def unprovoked(t: Turn, spec: Spec) -> None:
+    on = ~t.table.provokes[t.reply] & t.any_of(t.here, spec, "acts")
+    t.lose(on, skill_index(spec), -abs(float(spec["points"])), "unprovoked", str(spec.get("message", "unprovoked")))
+
+
+def reply_skills(t: Turn) -> None:
+    """The reply's explicit `skills:` points, in the order the scenario lists them."""
+    default = "Extra points the scenario gives for this reply."
+    for slot in range(t.table.skill_index.shape[1]):
+        skill = t.table.skill_index[t.reply, slot]
+        points = t.table.skill_points[t.reply, slot]
+        valid = skill >= 0
+        if not valid.any():
+            continue
+        message = (lambda: t.table.notes[t.reply[0]] or default)
+        for s in np.unique(skill[valid]).tolist():
+            on = valid & (skill == s)
+            t.gain(on & (points > 0), s, points, "reply_skills", message)
+            t.lose(on & (points <= 0), s, points, "reply_skills", message)
+
+
+# ----------------------------------------------------------------------------- the order rules
+
+
+def _before_fix(rule_id: str, before_key: str) -> Callable[[Turn, Spec], None]:
+    """feel before fix / listen before solve: at the first fix, was a `before_key` act seen?"""
+    def rule(t: Turn, spec: Spec) -> None:
+        at_fix = ~t.st.fix_checked & t.any_of(t.effective, spec, "fix_acts")
+        if not at_fix.any():
+            return
+        ready = at_fix & t.any_of(t.st.seen | t.effective, spec, before_key)
+        skill = skill_index(spec)
+        t.credit(ready, skill, float(spec.get("credit", 0)), rule_id, spec.get("met", rule_id),
+                 keep_zero="met" in spec)
+        t.lose(at_fix & ~ready, skill, float(spec.get("points", 0)), rule_id, spec.get("broken", rule_id))
     return rule
 
 
-def mark_first_fix(tracker: "RubricTracker", here: set[str], rules: Mapping[str, Spec]) -> None:
-    """After both first-fix rules have looked at this reply: was it the first fix?"""
-    if any(here & set(rules.get(r, {}).get("fix_acts", ())) for r in FIRST_FIX_RULES):
-        tracker.fix_checked = True
-
-
-def one_sorry(tracker: "RubricTracker", out: list[Evidence], facts: TurnFacts, here: set[str], spec: Spec) -> None:
+def one_sorry(t: Turn, spec: Spec) -> None:
     """One sorry, then solve: every apology past `limit` costs."""
-    apology_acts = set(spec.get("apology_acts", ()))
-    for act_id in facts.acts:
-        if act_id in apology_acts and act_id in here:
-            tracker.apologies += 1
-            if tracker.apologies > int(spec.get("limit", 2)):
-                message = spec.get("broken", "Too many apologies.").replace("{count}", str(tracker.apologies))
-                tracker._lose(out, facts.turn, spec["skill"], float(spec.get("points", 0)), "one_sorry", message,
-                              facts.reply_text)
+    st, apology = t.st, t.mask(spec, "apology_acts")
+    everyone = np.arange(t.n)
+    for slot in range(t.table.acts.shape[1]):
+        act = t.table.acts[t.reply, slot]
+        valid = act >= 0
+        act = np.maximum(act, 0)
+        sorry = valid & apology[act] & t.effective[everyone, act]
+        if not sorry.any():
+            continue
+        st.apologies += sorry
+        over = sorry & (st.apologies > int(spec.get("limit", 2)))
+        count = int(st.apologies[0])
+        t.lose(over, skill_index(spec), float(spec.get("points", 0)), "one_sorry",
+               lambda: spec.get("broken", "Too many apologies.").replace("{count}", str(count)))
 
 
-def two_roads(tracker: "RubricTracker", out: list[Evidence], facts: TurnFacts, here: set[str], spec: Spec) -> None:
+def two_roads(t: Turn, spec: Spec) -> None:
     """Offer two roads: a refusal needs an alternative in this reply or within `window` replies."""
-    turn, text = facts.turn, facts.reply_text
-    alternatives = set(spec.get("alternative_acts", ()))
-    if here & alternatives:
-        for waiting in tracker.pending:
-            tracker._credit(out, waiting.turn, spec["skill"], float(spec.get("credit", 0)), "two_roads",
-                            spec.get("met", "two_roads"), waiting.reply_text, keep_zero="met" in spec)
-        tracker.pending.clear()
-    else:
-        still = []
-        for waiting in tracker.pending:
-            if turn >= waiting.deadline:
-                tracker._lose(out, waiting.turn, spec["skill"], float(spec.get("points", 0)), "two_roads",
-                              spec.get("broken", "two_roads"), waiting.reply_text)
-            else:
-                still.append(waiting)
-        tracker.pending = still
-    if here & set(spec.get("refusal_acts", ())):
-        if here & alternatives:
-            tracker._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), "two_roads",
-                            spec.get("met", "two_roads"), text, keep_zero="met" in spec)
-        else:
-            tracker.pending.append(Pending(turn, turn + int(spec.get("window", 1)), text))
+    st, skill, turn = t.st, skill_index(spec), t.turn
+    credit, points = float(spec.get("credit", 0)), float(spec.get("points", 0))
+    met, broken = spec.get("met", "two_roads"), spec.get("broken", "two_roads")
+    alternative = t.any_of(t.effective, spec, "alternative_acts")
+    slots = st.pending_turn.shape[1]
+    for slot in range(slots):  # oldest first
+        waiting = st.pending_turn[:, slot] > 0
+        text = _pending_text(t, slot)
+        t.credit(waiting & alternative, skill, credit, "two_roads", met, turn=st.pending_turn[:, slot], text=text,
+                 keep_zero="met" in spec)
+        late = waiting & ~alternative & (turn >= st.pending_deadline[:, slot])
+        t.lose(late, skill, points, "two_roads", broken, turn=st.pending_turn[:, slot], text=text)
+        st.pending_turn[late | (waiting & alternative), slot] = 0
+    _compact_pending(st)
+    refusal = t.any_of(t.effective, spec, "refusal_acts")
+    t.credit(refusal & alternative, skill, credit, "two_roads", met, keep_zero="met" in spec)
+    waits = np.nonzero(refusal & ~alternative)[0]
+    if waits.size:
+        free = (st.pending_turn[waits] > 0).sum(axis=1)
+        if (free >= slots).any():  # cannot happen with the slots `pending_slots` sizes; kept as a guard
+            raise RuntimeError("two_roads: more refusals waiting than the rubric state has room for")
+        st.pending_turn[waits, free] = turn[waits]
+        st.pending_deadline[waits, free] = turn[waits] + int(spec.get("window", 1))
+        st.pending_reply[waits, free] = t.table.text_ids[t.reply[waits]]
 
 
-def recap_check_close(tracker: "RubricTracker", out: list[Evidence], facts: TurnFacts, here: set[str],
-                      spec: Spec) -> None:
+def _pending_text(t: Turn, slot: int) -> str | None:
+    if t.log is None or t.st.pending_turn[0, slot] <= 0:
+        return None
+    return t.arrays.texts[int(t.st.pending_reply[0, slot])]
+
+
+def _compact_pending(st: RubricRows) -> None:
+    """Waiting refusals to the front of their rows, oldest first (free slots hold turn 0)."""
+    order = np.argsort(st.pending_turn <= 0, axis=1, kind="stable")
+    for name in ("pending_turn", "pending_deadline", "pending_reply"):
+        setattr(st, name, np.take_along_axis(getattr(st, name), order, axis=1))
+
+
+def recap_check_close(t: Turn, spec: Spec) -> None:
     """Recap, check, close: judged at the first closing reply."""
-    if tracker.close_checked:
+    st = t.st
+    closing = t.any_of(t.effective, spec, "close_acts") | (t.ends & t.any_of(t.effective, spec, "final_close_acts"))
+    closing &= ~st.close_checked
+    if not closing.any():
         return
-    closing = here & set(spec.get("close_acts", ()))
-    if facts.ends:
-        closing |= here & set(spec.get("final_close_acts", ()))
-    if not closing:
-        return
-    turn, text = facts.turn, facts.reply_text
-    tracker.close_checked = True
-    so_far = tracker.seen | here
-    recapped = bool(so_far & set(spec.get("recap_acts", ())))
-    checked = bool(so_far & set(spec.get("check_acts", ())))
-    if recapped and checked:
-        tracker._credit(out, turn, spec["skill"], float(spec.get("credit", 0)), "recap_check_close",
-                        spec.get("met", "recap_check_close"), text, keep_zero="met" in spec)
-    if not recapped:
-        tracker._lose(out, turn, spec["skill"], float(spec.get("points", 0)), "recap_check_close",
-                      spec.get("no_recap", "Closed without a recap."), text)
-    if not checked:
-        tracker._lose(out, turn, spec["skill"], float(spec.get("points", 0)), "recap_check_close",
-                      spec.get("no_check", "Closed without checking for anything else."), text)
+    st.close_checked |= closing
+    so_far = st.seen | t.effective
+    recapped = t.any_of(so_far, spec, "recap_acts")
+    checked = t.any_of(so_far, spec, "check_acts")
+    skill, points = skill_index(spec), float(spec.get("points", 0))
+    t.credit(closing & recapped & checked, skill, float(spec.get("credit", 0)), "recap_check_close",
+             spec.get("met", "recap_check_close"), keep_zero="met" in spec)
+    t.lose(closing & ~recapped, skill, points, "recap_check_close", spec.get("no_recap", "Closed without a recap."))
+    t.lose(closing & ~checked, skill, points, "recap_check_close",
+           spec.get("no_check", "Closed without checking for anything else."))
 
 
-def two_roads_at_end(tracker: "RubricTracker", out: list[Evidence], outcome: str, spec: Spec) -> None:
+def mark_first_fix(t: Turn) -> None:
+    """After both first-fix rules have looked at this reply: was it the first fix?"""
+    rules = t.rubric.rules
+    for rule_id in FIRST_FIX_RULES:
+        spec = rules.get(rule_id)
+        if spec is not None:
+            t.st.fix_checked |= t.any_of(t.effective, spec, "fix_acts")
+
+
+# ----------------------------------------------------------------------------- at the end
+
+
+class Finish:
+    """The end of rows' conversations, for the rules that need the outcome."""
+
+    def __init__(self, rubric: Any, rows: RubricRows, outcome: np.ndarray, log: list[Evidence] | None) -> None:
+        self.rubric, self.arrays, self.st, self.outcome, self.log = rubric, rubric.arrays, rows, outcome, log
+        self.n = len(outcome)
+
+    def lose(self, mask: np.ndarray, skill: int, points: float, rule: str, message: str, turn: np.ndarray,
+             text_ids: np.ndarray) -> None:
+        if points >= 0 or not mask.any():
+            return
+        self.st.raw[mask, skill] += points
+        if self.log is not None and mask[0]:
+            text = self.arrays.texts[int(text_ids[0])] if text_ids[0] >= 0 else ""
+            self.log.append(Evidence(int(turn[0]), SKILLS[skill], points, rule, message, text))
+
+
+def two_roads_at_end(f: Finish, spec: Spec) -> None:
     """A refusal still waiting for its alternative when the conversation ends costs."""
-    for waiting in tracker.pending:
-        tracker._lose(out, waiting.turn, spec["skill"], float(spec.get("points", 0)), "two_roads",
-                      spec.get("broken", "two_roads"), waiting.reply_text)
-    tracker.pending.clear()
+    st = f.st
+    for slot in range(st.pending_turn.shape[1]):
+        f.lose(st.pending_turn[:, slot] > 0, skill_index(spec), float(spec.get("points", 0)), "two_roads",
+               spec.get("broken", "two_roads"), st.pending_turn[:, slot], st.pending_reply[:, slot])
+    st.pending_turn[:] = 0
 
 
-def recap_before_end(tracker: "RubricTracker", out: list[Evidence], outcome: str, spec: Spec) -> None:
+def recap_before_end(f: Finish, spec: Spec) -> None:
     """Ending in one of `outcomes` without ever recapping costs, at the last reply."""
-    if outcome in spec.get("outcomes", ()) and not tracker.seen & set(spec.get("recap_acts", ())):
-        tracker._lose(out, tracker.last_turn, spec["skill"], float(spec.get("points", 0)), "recap_before_end",
-                      spec.get("broken", "recap_before_end"), tracker.last_text)
+    wanted = [OUTCOMES.index(o) for o in spec.get("outcomes", ()) if o in OUTCOMES]
+    on = np.isin(f.outcome, wanted) & ~(f.st.seen & f.arrays.rule_mask(spec, "recap_acts")).any(axis=1)
+    f.lose(on, skill_index(spec), float(spec.get("points", 0)), "recap_before_end",
+           spec.get("broken", "recap_before_end"), f.st.last_turn, f.st.last_reply)
 
+
+# ----------------------------------------------------------------------------- the registries and the turn
 
 # rubric.yaml rule id -> the unit that scores it, in the order they run on a reply
-TURN_RULES: tuple[tuple[str, TurnRule], ...] = (
+TURN_RULES: tuple[tuple[str, Callable[[Turn, Spec], None]], ...] = (
     ("feel_before_fix", _before_fix("feel_before_fix", "feel_acts")),
     ("listen_before_solve", _before_fix("listen_before_solve", "listen_acts")),
     ("one_sorry", one_sorry),
     ("two_roads", two_roads),
     ("recap_check_close", recap_check_close),
 )
-FINISH_RULES: tuple[tuple[str, FinishRule], ...] = (
+FINISH_RULES: tuple[tuple[str, Callable[[Finish, Spec], None]], ...] = (
     ("two_roads", two_roads_at_end),
     ("recap_before_end", recap_before_end),
 )
-# rules the tracker applies itself, before the order rules: they decide what a reply earns at all
+# rules that decide what a reply earns at all, before the acts are scored
 TRACKER_RULES = ("provocation", "mixed_reply", "hand_off")
+# the persona's rules (personas.yaml `scoring:`), after the provocation rule
+PERSONA_RULES: tuple[tuple[str, Callable[[Turn, Spec], None]], ...] = (
+    ("empathy_loop", persona_empathy_loop),
+    ("act_penalties", act_penalties),
+    ("promise_needs_proof", promise_needs_proof),
+    ("unprovoked", unprovoked),
+)
+
+
+def score_turn(rubric: Any, rows: RubricRows, table: ReplyTable, reply: np.ndarray, turn: np.ndarray,
+               ends: np.ndarray, log: list[Evidence] | None = None) -> None:
+    """Score one reply in every row: row i picked table row reply[i] at turn[i] (ends[i]: the
+    reply ended the conversation). `log` (n = 1 only) receives the evidence."""
+    t = Turn(rubric, rows, table, reply, turn, ends, log)
+    rules, persona = rubric.rules, rubric.persona_rules
+    if rules.get("hand_off") is not None:
+        hand_off(t, rules["hand_off"])
+    t.negative = (t.here & t.arrays.penalty_mask & ~t.free).any(axis=1)
+    if rules.get("mixed_reply") is not None:
+        mixed_reply(t, rules["mixed_reply"])
+    t.looping = np.zeros(t.n, dtype=bool)
+    if persona.get("empathy_loop") is not None:
+        empathy_loop(t, persona["empathy_loop"])
+    acts_credit_and_penalty(t)
+    if rules.get("provocation") is not None:
+        provocation(t, rules["provocation"])
+    for rule_id, rule in PERSONA_RULES:
+        if persona.get(rule_id) is not None:
+            rule(t, persona[rule_id])
+    reply_skills(t)
+    for rule_id, rule in TURN_RULES:
+        spec = rules.get(rule_id)
+        if spec is not None:
+            rule(t, spec)
+    mark_first_fix(t)
+    rows.seen |= t.effective
+    rows.last_turn[:] = turn
+    rows.last_reply[:] = table.text_ids[reply]
+
+
+def score_finish(rubric: Any, rows: RubricRows, outcome: np.ndarray, log: list[Evidence] | None = None) -> None:
+    """Apply the rules that need the ending (outcome: OUTCOMES indices) to every row."""
+    f = Finish(rubric, rows, outcome, log)
+    for rule_id, rule in FINISH_RULES:
+        spec = rubric.rules.get(rule_id)
+        if spec is not None:
+            rule(f, spec)
+    rows.finished[:] = True
+
+
+def round_half_up(values: np.ndarray, digits: int = 0) -> np.ndarray:
+    scale = 10 ** digits
+    return np.floor(values * scale + 0.5) / scale
+
+
+def totals(rubric: Any, rows: RubricRows, outcome: np.ndarray,
+           caps: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(overall after caps, overall before caps, grade index, skills (n, 5) int, held (n, 5)
+    bool: under the floor) for every row; outcome NO_OUTCOME = in progress (no floor, no
+    outcome caps). The caps' messages go to `caps` (n = 1) unless it is None."""
+    a = rubric.arrays
+    skills = round_half_up(np.minimum(100.0, np.maximum(0.0, rows.raw))).astype(np.int64)
+    weighted = np.zeros(len(outcome))
+    for i, weight in enumerate(a.weights):  # summed in skill order, as a sum over SKILLS would be
+        weighted = weighted + weight * skills[:, i]
+    uncapped = round_half_up(weighted / a.total_weight, 1)
+    overall = uncapped.copy()
+    finished = outcome != NO_OUTCOME
+    held = np.zeros_like(skills, dtype=bool)
+    if rubric.floor is not None:
+        held = (skills < rubric.floor) & finished[:, None]
+        below = held.any(axis=1)
+        spec = rubric.floor_cap or {}
+        if caps is not None and below[0]:
+            names = [rubric.labels[s] for s, on in zip(SKILLS, held[0]) if on]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            caps.append(str(spec.get("message", "{skills} below the floor of {floor}: no pass."))
+                        .replace("{skills}", listed).replace("{floor}", f"{rubric.floor:g}"))
+        if "max_overall" in spec:
+            overall = np.where(below, np.minimum(overall, float(spec["max_overall"])), overall)
+    if rubric.resolution_reachable and rubric.escalation_cap is not None:
+        spec = rubric.escalation_cap
+        limit = float(spec["max_overall"])
+        escalated = outcome == OUTCOMES.index("escalated")
+        if caps is not None and escalated[0]:
+            caps.append(str(spec.get("message", "An avoidable escalation caps the overall at {max}."))
+                        .replace("{max}", f"{limit:g}"))
+        overall = np.where(escalated, np.minimum(overall, limit), overall)
+    if rubric.critical_cap is not None:
+        limit = float(rubric.critical_cap["max_overall"])
+        critical = rows.critical_turn > 0
+        if caps is not None and critical[0]:
+            act_id = a.act_ids[int(rows.critical_act[0])]
+            label = rubric.acts[act_id].label if act_id in rubric.acts else act_id
+            caps.append(str(rubric.critical_cap.get("message", "Critical act caps the overall at {max}."))
+                        .replace("{act}", label).replace("{turn}", str(int(rows.critical_turn[0])))
+                        .replace("{max}", f"{limit:g}"))
+        overall = np.where(critical, np.minimum(overall, limit), overall)
+    for name, spec in rubric.outcome_caps.items():
+        if name not in OUTCOMES:
+            continue
+        limit = float(spec["max_overall"])
+        hit = outcome == OUTCOMES.index(name)
+        if caps is not None and hit[0]:
+            caps.append(str(spec.get("message", "The outcome caps the overall at {max}.")).replace("{max}", f"{limit:g}"))
+        overall = np.where(hit, np.minimum(overall, limit), overall)
+    lowest = np.array([low for _, low in rubric.grades])
+    grade = np.full(len(outcome), len(lowest) - 1, dtype=np.int64)
+    for i in range(len(lowest) - 1, -1, -1):  # the first (best) grade whose lowest score is met
+        grade = np.where(overall >= lowest[i], i, grade)
+    return overall, uncapped, grade, skills, held

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import numpy as np
 import pytest
 
 from simulator.engine.rubric import RubricTracker, TurnFacts, compile_rubric
@@ -28,13 +29,15 @@ def rubric(catalog):
 
 
 def test_copy_names_every_field(rubric):
+    from simulator.engine.rubric_rows import ROW_FIELDS
+
     tracker = _fed(rubric, 5)
     clone = tracker.copy()
-    for spec in fields(RubricTracker):
-        original, copied = getattr(tracker, spec.name), getattr(clone, spec.name)
-        assert copied == original, spec.name
-        if isinstance(original, (list, set, dict)):
-            assert copied is not original, f"{spec.name} is shared between a tracker and its copy"
+    assert clone.evidence == tracker.evidence and clone.evidence is not tracker.evidence
+    for name in ROW_FIELDS:  # every array of the rubric state is copied, none shared
+        original, copied = getattr(tracker.rows, name), getattr(clone.rows, name)
+        assert (copied == original).all(), name
+        assert not np.shares_memory(copied, original), f"{name} is shared between a tracker and its copy"
 
 
 def test_copy_scores_on_alone(rubric):

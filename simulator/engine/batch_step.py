@@ -1,76 +1,55 @@
-"""One turn for many conversations at once, exactly as `Session.choose` plays it.
+"""The one step function: a turn played in every row of a `ConversationState` at once.
 
-A `Batch` holds one conversation state per row (node on screen, mood, act uses, grievance,
-visited nodes, turn, the replies shown). `Stepper.step(parents, choices)` plays one reply in
-every row together: the mood arithmetic goes through the engine's own batch functions
-(`mood.reply_effect`, `mood.advance`, `mood.expression_index`, `mood.within`), which ENGINE
-guarantees give each row byte-identical results to the session's one-row calls; conditions
-and triggers are evaluated on the arrays with the same inclusive bounds as
-`conditions.holds`. The rubric is not applied here (see `batch_play.PlayTree`): the parts of
-the analysis that only need *where* conversations go run without it, several times faster.
+`Stepper.step(parents, choices)` plays one reply in every row together, and `Session.choose`
+is the same call with one row: every rule of a turn lives here, once, in this order:
+  1. the reply's mood effect and the mood step (`mood.reply_effect`, `mood.advance`: each
+     row byte-identical to stepping it alone), act uses, the grievance, turn += 1;
+  2. the first trigger in file order whose condition holds redirects the reply, judged on
+     the new mood and uses and on the nodes seen *before* entering the target;
+  3. an ending ends the row; otherwise the target node is entered (`enter`): it counts as
+     visited from then on (so it is visible to its own replies' conditions), the replies it
+     shows are those whose `when` holds (none shown -> unresolved), and a row still going
+     after TURN_LIMIT turns ends as unresolved. The opening (`root`) is entered the same way.
+Conditions of both kinds go through one evaluator, `conditions.ConditionTable`. Skill
+chances (which skills a screen gives a chance to show) are counted per screen here too.
 
-Mirrors `Session.choose` step for step (see session.py): mood step -> uses/grievance ->
-turn += 1 -> first trigger that holds (visited = before entering the target) -> ending, or
-enter the node (visited += node; no reply shown -> unresolved; turn limit -> unresolved).
+The rubric is not applied here (see `batch_play.PlayTree` and `Session`): the parts of the
+analysis that only need *where* conversations go run without it, several times faster.
+`Batch` is the conversation state (engine/state.py) under its older name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import weakref
 
 import numpy as np
 
 from simulator.engine import mood as mood_model
 from simulator.engine.compiled import CompiledScenario
-from simulator.engine.conditions import CompiledCondition
-from simulator.engine.session import TURN_LIMIT, UNRESOLVED
+from simulator.engine.conditions import ConditionTable
+from simulator.engine.state import (BY_ENDING, NO_REPLY, NOT_SEEN, REASONS, STATE_FIELDS, TURN_LIMIT_HIT,
+                                    UNRESOLVED, UNRESOLVED_INDEX, ConversationState, StateLayout)
 from simulator.scenario.catalog_model import Catalog
+from simulator.scenario.limits import TURN_LIMIT
 from simulator.scenario.model import OUTCOMES, SKILLS, Reply, Scenario
 
-# Why a play-through ended: at an ending the author wrote, or because the engine stopped it.
-BY_ENDING, NO_REPLY, TURN_LIMIT_HIT = 0, 1, 2
-REASONS = ("ending", "no reply available", f"{TURN_LIMIT}-turn limit")
-UNRESOLVED_INDEX = OUTCOMES.index(UNRESOLVED)
-
-
-@dataclass
-class Batch:
-    """Conversation states, one per row. `loc` is the node on screen (or where the engine
-    stopped); `ending` is -1 or the ending reached; `reply` is the reply index that led here
-    (-1 at the opening); `chances` counts, per skill, the turns so far that offered a chance
-    to show it and `screen_chances` what the screen now on offer adds."""
-
-    loc: np.ndarray  # (n,) int32 index into Stepper.node_ids
-    mood: np.ndarray  # (n, dims) float64
-    uses: np.ndarray  # (n, acts + 1) int16: times each act was used (last column: padding, always 0)
-    grievance: np.ndarray  # (n,) bool: still open
-    visited: np.ndarray  # (n, watched) bool: only nodes some condition asks about (Stepper.visit_column)
-    depth: np.ndarray  # (n,) int16: turns taken
-    ending: np.ndarray  # (n,) int32
-    ended: np.ndarray  # (n,) bool
-    reason: np.ndarray  # (n,) int8: BY_ENDING / NO_REPLY / TURN_LIMIT_HIT (when ended)
-    outcome: np.ndarray  # (n,) int8 index into OUTCOMES (when ended)
-    n_options: np.ndarray  # (n,) int16
-    option_reply: np.ndarray  # (n, max_replies) int16: option -> reply index, -1 padding
-    reply: np.ndarray  # (n,) int16
-    screen_chances: np.ndarray  # (n, skills) int16
-    chances: np.ndarray  # (n, skills) int16
-
-    def take(self, rows: np.ndarray) -> "Batch":
-        """A new batch with the given rows (copies)."""
-        return Batch(**{name: getattr(self, name)[rows] for name in BATCH_FIELDS})
-
-    def __len__(self) -> int:
-        return len(self.loc)
-
-
-BATCH_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Batch))
+Batch = ConversationState  # the name the analyser modules know it by
+BATCH_FIELDS = STATE_FIELDS
+__all__ = ["Batch", "BATCH_FIELDS", "BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "TURN_LIMIT",
+           "UNRESOLVED", "UNRESOLVED_INDEX", "Stepper", "session_stepper", "skill_chances", "reply_skill_sets"]
+_DENSE_SCREENS = 1 << 20  # up to this many possible screens, skill chances are a table lookup
 
 
 class Stepper:
-    """A scenario compiled into arrays, and the batch version of one session turn."""
+    """A scenario compiled into arrays, and the step that plays one turn for many rows.
 
-    def __init__(self, scenario: Scenario, catalog: Catalog, compiled: CompiledScenario) -> None:
+    `watch_all` gives every node a `visited` column (what a session shows as its visited
+    list); by default only the nodes some condition names get one, since a (rows x nodes)
+    table would make an 8,000-node file need gigabytes for an answer nobody asks for.
+    """
+
+    def __init__(self, scenario: Scenario, catalog: Catalog, compiled: CompiledScenario, *,
+                 watch_all: bool = False) -> None:
         self.scenario, self.catalog, self.compiled = scenario, catalog, compiled
         self.model = model = compiled.mood
         nodes = list(scenario.nodes.values())
@@ -91,7 +70,7 @@ class Stepper:
         self.reply_next = np.zeros((n_nodes, self.max_replies), dtype=np.int64)
         for i, cs in enumerate(creplies):
             for j, creply in enumerate(cs):
-                if not creply.explicit and creply.rows:  # the session pads explicit replies to one zero row
+                if not creply.explicit and creply.rows:  # an explicit `mood:` replaces the acts' effect
                     self.reply_rows[i, j, :len(creply.rows)] = creply.rows
                 self.reply_base[i, j] = creply.base
                 self.reply_progress[i, j] = creply.progress
@@ -99,28 +78,64 @@ class Stepper:
                 for row in creply.rows:
                     self.reply_uses[i, j, row] += 1
                 self.reply_next[i, j] = self._code(self.replies[i][j].next)
+
+        # Conditions, in one table: the triggers first (file order), then each node's
+        # conditional replies, node by node (cond_start/cond_count say where a node's are).
         self.reply_always = np.zeros((n_nodes, self.max_replies), dtype=bool)
-        self.conditional: list[tuple[int, int, CompiledCondition]] = []
+        conditions = [condition for condition, _ in compiled.triggers]
+        self.trigger_goto = np.array([self._code(goto) for _, goto in compiled.triggers], dtype=np.int64)
+        self.n_triggers = len(conditions)
+        self.cond_start = np.zeros(max(1, n_nodes), dtype=np.int64)
+        self.cond_count = np.zeros(max(1, n_nodes), dtype=np.int64)
+        slots = [-1] * self.n_triggers
         for i, node in enumerate(nodes):
+            self.cond_start[i] = len(conditions)
             for j, condition in enumerate(compiled.conditions[node.id]):
                 if condition is None:
                     self.reply_always[i, j] = True
                 else:
-                    self.conditional.append((i, j, condition))
-        self.triggers = [(condition, self._code(goto)) for condition, goto in compiled.triggers]
-        # Only nodes a `visited` / `not_visited` condition names get a column: a (prefixes x nodes)
-        # table would make an 8,000-node file need gigabytes for an answer nobody asks for.
-        watched = sorted({self.node_index[node_id]
-                          for condition in [c for _, _, c in self.conditional] + [c for c, _ in self.triggers]
-                          for node_id in (*condition.visited, *condition.not_visited)
-                          if node_id in self.node_index})
+                    conditions.append(condition)
+                    slots.append(j)
+            self.cond_count[i] = len(conditions) - self.cond_start[i]
+        self.cond_slot = np.array(slots, dtype=np.intp)
+        self.has_conditional = len(conditions) > self.n_triggers
+        named = {node_id for condition in conditions for node_id in (*condition.visited, *condition.not_visited)}
+        watched = [i for i, node_id in enumerate(self.node_ids) if watch_all or node_id in named]
         self.visit_column = np.full(max(1, n_nodes), -1, dtype=np.int64)
         self.visit_column[watched] = np.arange(len(watched))
         self.visit_width = max(1, len(watched))
+        self.table = ConditionTable(conditions, model, {self.node_ids[i]: k for k, i in enumerate(watched)})
+        self.layout = StateLayout(node_ids=self.node_ids, ending_ids=self.ending_ids, dimensions=model.dimensions,
+                                  acts=model.acts, watched=tuple(self.node_ids[i] for i in watched),
+                                  max_replies=self.max_replies)
+        # one spare entry at the end, so the -1 of rows that reached no ending indexes something
         self.ending_outcome = np.array([OUTCOMES.index(e.outcome) if e.outcome in OUTCOMES else UNRESOLVED_INDEX
-                                        for e in scenario.endings.values()], dtype=np.int8)
+                                        for e in scenario.endings.values()] + [0], dtype=np.int8)
+
+        # Skill chances depend only on the screen (node, which replies are shown). A screen is
+        # numbered by its node's first screen plus a bit per conditional reply shown.
         self._skill_sets = [[reply_skill_sets(reply, catalog) for reply in replies] for replies in self.replies]
+        counts = self.cond_count[:n_nodes]
+        self._dense = bool(counts.max(initial=0) < 30) and int((1 << counts).sum()) <= _DENSE_SCREENS
+        if self._dense:
+            self.slot_weight = np.zeros((max(1, n_nodes), self.max_replies), dtype=np.int64)
+            for i in range(n_nodes):
+                for bit, j in enumerate(self.cond_slot[self.cond_start[i]:self.cond_start[i] + counts[i]]):
+                    self.slot_weight[i, j] = 1 << bit
+            sizes = 1 << counts
+            self.screen_base = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            self._screen_chances = np.zeros((max(1, int(sizes.sum())), len(SKILLS)), dtype=np.int16)
+            self._screen_known = np.zeros(len(self._screen_chances), dtype=bool)
         self._chance_memo: dict[tuple[int, ...], np.ndarray] = {}  # (node, shown flags...) -> chances
+        self._root: ConversationState | None = None
+        self._slots = np.arange(self.max_replies)
+        flat = n_nodes * self.max_replies
+        self._flat_rows = self.reply_rows.reshape(flat, width)
+        self._flat_base = self.reply_base.reshape(flat, dims)
+        self._flat_progress = self.reply_progress.reshape(flat)
+        self._flat_keeps = ~self.reply_resolves.reshape(flat)  # the grievance stays open
+        self._flat_uses = self.reply_uses.reshape(flat, n_rows)
+        self._flat_next = self.reply_next.reshape(flat)
 
     def _code(self, target: str) -> int:
         """Node index (>= 0) or -1 - ending index; unknown ids cannot pass the loader."""
@@ -131,133 +146,145 @@ class Stepper:
         raise ValueError(f"unknown node or ending {target!r}")
 
     # ------------------------------------------------------------------ stepping
-    def root(self) -> Batch:
-        """The opening, as `Session.__init__` sets it up (ended at once if no reply is shown)."""
-        model, n_nodes = self.model, len(self.node_ids)
-        start = self.node_index[self.scenario.start]
-        visited = np.zeros((1, self.visit_width), dtype=bool)
-        if self.visit_column[start] >= 0:
-            visited[0, self.visit_column[start]] = True
-        batch = Batch(
-            loc=np.array([start], dtype=np.int32), mood=model.start[None, :].copy(),
-            uses=np.zeros((1, len(model.acts) + 1), dtype=np.int16), grievance=np.ones(1, dtype=bool),
-            visited=visited, depth=np.zeros(1, dtype=np.int16), ending=np.full(1, -1, dtype=np.int32),
-            ended=np.zeros(1, dtype=bool), reason=np.zeros(1, dtype=np.int8), outcome=np.zeros(1, dtype=np.int8),
-            n_options=np.zeros(1, dtype=np.int16), option_reply=np.full((1, self.max_replies), -1, dtype=np.int16),
-            reply=np.full(1, -1, dtype=np.int16), screen_chances=np.zeros((1, len(SKILLS)), dtype=np.int16),
-            chances=np.zeros((1, len(SKILLS)), dtype=np.int16))
-        self._set_options(batch, np.array([0]))
-        if batch.n_options[0] == 0:
-            batch.ended[0], batch.reason[0], batch.outcome[0] = True, NO_REPLY, UNRESOLVED_INDEX
-        return batch
+    def root(self) -> ConversationState:
+        """The opening: the start node entered at turn 0 (ended at once if it shows no reply)."""
+        if self._root is None:
+            state = ConversationState.empty(1, self.layout)
+            state.loc[0] = self.node_index[self.scenario.start]
+            state.mood[0] = self.model.start
+            self.enter(state, np.array([0]), mood_model.expression_index(self.model, state.mood))
+            self._root = state
+        return self._root.copy()
 
-    def step(self, parents: Batch, choices: np.ndarray) -> Batch:
+    def step(self, parents: ConversationState, choices: np.ndarray) -> ConversationState:
         """Row k of the result: parents row k after picking its 0-based option choices[k]."""
         model = self.model
         n = len(parents)
-        at = parents.loc.astype(np.int64)
-        reply = parents.option_reply[np.arange(n), choices].astype(np.int64)
-        rows = self.reply_rows[at, reply]
-        counts = np.take_along_axis(parents.uses, rows, axis=1)
-        effect = mood_model.reply_effect(model, self.reply_base[at, reply], rows, counts)
-        mood = mood_model.advance(model, parents.mood, parents.grievance, effect, self.reply_progress[at, reply])
-        uses = parents.uses + self.reply_uses[at, reply]
-        grievance = parents.grievance & ~self.reply_resolves[at, reply]
-        depth = parents.depth + 1
-
-        # the first trigger that holds, judged before the target is entered (as the session does)
-        target = self.reply_next[at, reply].copy()
-        if self.triggers:
-            expression = mood_model.expression_index(model, mood)
-            used = uses > 0
-            undecided = np.ones(n, dtype=bool)
-            for condition, goto in self.triggers:
-                hit = undecided & self.holds(condition, mood, expression, parents.visited, used)
-                target[hit] = goto
-                undecided &= ~hit
+        at = parents.loc
+        every = np.arange(n)
+        reply = parents.option_reply[every, choices]
+        key = at * self.max_replies + reply  # (node, reply) as one flat index into the reply tables
+        rows = self._flat_rows[key]
+        counts = parents.uses[every[:, None], rows]
+        effect = mood_model.reply_effect(model, self._flat_base[key], rows, counts)
+        mood = mood_model.advance(model, parents.mood, parents.grievance, effect, self._flat_progress[key])
+        uses = parents.uses + self._flat_uses[key]
+        expression = mood_model.expression_index(model, mood)
+        target, trigger = self._redirect(mood, expression, parents.visited, uses, self._flat_next[key])
         to_node = target >= 0
-        visited = parents.visited.copy()
-        entered = np.nonzero(to_node)[0]
-        columns = self.visit_column[target[entered]]
-        watched = columns >= 0
-        visited[entered[watched], columns[watched]] = True
         ending = np.where(to_node, -1, -1 - target).astype(np.int32)
-        outcome = np.zeros(n, dtype=np.int8)
-        outcome[~to_node] = self.ending_outcome[ending[~to_node]]
-        child = Batch(
-            loc=np.where(to_node, target, at).astype(np.int32), mood=mood, uses=uses, grievance=grievance,
-            visited=visited, depth=depth, ending=ending, ended=~to_node, reason=np.zeros(n, dtype=np.int8),
-            outcome=outcome, n_options=np.zeros(n, dtype=np.int16),
-            option_reply=np.full((n, self.max_replies), -1, dtype=np.int16), reply=reply.astype(np.int16),
-            screen_chances=np.zeros((n, len(SKILLS)), dtype=np.int16),
+        child = ConversationState(
+            loc=np.where(to_node, target, at).astype(np.int32), mood=mood, uses=uses,
+            grievance=parents.grievance & self._flat_keeps[key], visited=parents.visited.copy(),
+            depth=parents.depth + 1, ending=ending, ended=~to_node, reason=np.zeros(n, dtype=np.int8),
+            outcome=np.where(to_node, 0, self.ending_outcome[ending]).astype(np.int8),
+            n_options=np.zeros(n, dtype=np.int16), option_reply=np.full((n, self.max_replies), -1, dtype=np.int16),
+            reply=reply, trigger=trigger, screen_chances=np.zeros((n, len(SKILLS)), dtype=np.int16),
             chances=parents.chances + parents.screen_chances)
+        entered = np.flatnonzero(to_node)
         if entered.size:
-            self._set_options(child, entered)
-            stuck = entered[child.n_options[entered] == 0]
-            child.ended[stuck], child.reason[stuck] = True, NO_REPLY
-            long = entered[(child.n_options[entered] > 0) & (depth[entered] >= TURN_LIMIT)]
-            child.ended[long], child.reason[long] = True, TURN_LIMIT_HIT
-            child.outcome[np.concatenate([stuck, long])] = UNRESOLVED_INDEX
+            self.enter(child, entered, expression[entered])
         return child
 
-    # ------------------------------------------------------------------ conditions
-    def holds(self, condition: CompiledCondition, moods: np.ndarray, expression: np.ndarray,
-              visited: np.ndarray, used: np.ndarray) -> np.ndarray:
-        """`conditions.holds` for a batch: moods (n, dims), expression (n,) label indices,
-        visited (n, watched) (see `visit_column`) and used (n, acts+1) bools."""
-        model = self.model
-        ok = np.ones(len(moods), dtype=bool)
-        if condition.has_mood:
-            ok &= mood_model.within(moods, condition.lower, condition.upper)
-        if condition.expression:
-            wanted = [i for i, label in enumerate(model.expressions) if label in condition.expression]
-            ok &= np.isin(expression, wanted)
-        for node_id in condition.visited:
-            ok &= visited[:, self.visit_column[self.node_index[node_id]]] if node_id in self.node_index else False
-        for node_id in condition.not_visited:
-            if node_id in self.node_index:
-                ok &= ~visited[:, self.visit_column[self.node_index[node_id]]]
-        for act in condition.acts_used:
-            ok &= used[:, model.act_index[act]] if act in model.act_index else False
-        for act in condition.acts_not_used:
-            if act in model.act_index:
-                ok &= ~used[:, model.act_index[act]]
-        if condition.threshold is not None:
-            lower, upper = model.thresholds[condition.threshold]
-            ok &= mood_model.within(moods, lower, upper)
-        return ok
+    def _redirect(self, mood: np.ndarray, expression: np.ndarray, visited: np.ndarray, uses: np.ndarray,
+                  target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(target, trigger): the first trigger in file order that holds sends the row to its
+        goto (judged before the target is entered), else the reply's own `next` stands."""
+        if not self.n_triggers:
+            return target, np.full(len(target), -1, dtype=np.int16)
+        features = self.table.features(mood, expression, visited, uses)
+        hit = self.table.holds(features[:, None, :], slice(0, self.n_triggers))  # (n, triggers)
+        fired = hit.any(axis=1)
+        first = hit.argmax(axis=1)
+        return (np.where(fired, self.trigger_goto[first], target),
+                np.where(fired, first, -1).astype(np.int16))
 
-    def _set_options(self, batch: Batch, rows: np.ndarray) -> None:
+    def enter(self, state: ConversationState, rows: np.ndarray, expression: np.ndarray | None = None) -> None:
+        """Rows `rows` arrive at their `loc`: the node counts as visited from now on, its replies
+        are shown (conditions applied), and a row with none shown, or past the turn limit,
+        ends as unresolved. `expression`: the label index of each of those rows' mood, if known."""
+        if expression is None:
+            expression = mood_model.expression_index(self.model, state.mood[rows])
+        columns = self.visit_column[state.loc[rows]]  # -1 (not watched) writes its own value back
+        seen = state.visited[rows, columns]
+        state.visited[rows, columns] = np.where((columns >= 0) & (seen == NOT_SEEN), state.depth[rows], seen)
+        self._set_options(state, rows, expression)
+        none_shown = state.n_options[rows] == 0
+        stop = none_shown | (state.depth[rows] >= TURN_LIMIT)
+        if stop.any():
+            stopped = rows[stop]
+            state.ended[stopped], state.outcome[stopped] = True, UNRESOLVED_INDEX
+            state.reason[stopped] = np.where(none_shown[stop], NO_REPLY, TURN_LIMIT_HIT)  # no reply shown comes first
+
+    def _set_options(self, state: ConversationState, rows: np.ndarray, expression: np.ndarray) -> None:
         """Fill in the replies shown (file order, conditions applied) and their skill chances."""
-        locs = batch.loc[rows]
+        locs = state.loc[rows]
         shown = self.reply_always[locs]  # replies without `when` are always shown
-        if self.conditional:
-            moods = batch.mood[rows]
-            expression = mood_model.expression_index(self.model, moods)
-            used = batch.uses[rows] > 0
-            visited = batch.visited[rows]
-            order = np.argsort(locs, kind="stable")
-            bounds = np.searchsorted(locs[order], np.arange(len(self.node_ids) + 1))
-            for node, slot, condition in self.conditional:
-                members = order[bounds[node]:bounds[node + 1]]
-                if members.size:
-                    shown[members, slot] = self.holds(condition, moods[members], expression[members],
-                                                      visited[members], used[members])
+        if self.has_conditional:
+            counts = self.cond_count[locs]
+            total = int(counts.sum())
+            if total:  # one (row, condition) pair per conditional reply on each row's node
+                pair_row = np.repeat(np.arange(len(rows)), counts)
+                pair_cond = np.arange(total) + np.repeat(self.cond_start[locs] - (np.cumsum(counts) - counts), counts)
+                features = self.table.features(state.mood[rows], expression, state.visited[rows], state.uses[rows])
+                shown[pair_row, self.cond_slot[pair_cond]] = self.table.holds(features[pair_row], pair_cond)
         count = shown.sum(axis=1)
         table = np.argsort(~shown, axis=1, kind="stable")  # shown replies first, in file order
-        batch.n_options[rows] = count
-        batch.option_reply[rows] = np.where(np.arange(self.max_replies) < count[:, None], table, -1)
-        # skill chances depend only on (node, which replies are shown): one lookup per distinct screen
-        screens, inverse = np.unique(np.column_stack([locs, shown]), axis=0, return_inverse=True)
-        found = np.empty((len(screens), len(SKILLS)), dtype=np.int16)
-        for k, screen in enumerate(screens.tolist()):
-            key = tuple(screen)
-            row = self._chance_memo.get(key)
-            if row is None:
-                sets = [self._skill_sets[key[0]][j] for j, on in enumerate(key[1:]) if on]
-                row = self._chance_memo[key] = skill_chances(sets)
-            found[k] = row
-        batch.screen_chances[rows] = found[inverse.ravel()]
+        state.n_options[rows] = count
+        state.option_reply[rows] = np.where(self._slots < count[:, None], table, -1)
+        state.screen_chances[rows] = self._chances(locs, shown)
+
+    def _chances(self, locs: np.ndarray, shown: np.ndarray) -> np.ndarray:
+        """`skill_chances` of each (node, replies shown) screen, computed once per distinct screen."""
+        if self._dense:
+            ids = self.screen_base[locs] + (shown * self.slot_weight[locs]).sum(axis=1)
+            new = ~self._screen_known[ids]
+            if new.any():
+                _, first = np.unique(ids[new], return_index=True)
+                for k in np.flatnonzero(new)[first].tolist():
+                    self._screen_chances[ids[k]] = self._chances_of(int(locs[k]), shown[k])
+                    self._screen_known[ids[k]] = True
+            return self._screen_chances[ids]
+        screens, where, inverse = np.unique(np.column_stack([locs, shown]), axis=0, return_index=True,
+                                            return_inverse=True)
+        found = np.array([self._chances_of(int(locs[k]), shown[k]) for k in where.tolist()], dtype=np.int16)
+        return found.reshape(len(screens), len(SKILLS))[inverse.ravel()]
+
+    def _chances_of(self, node: int, shown: np.ndarray) -> np.ndarray:
+        key = (node, *shown.tolist())
+        row = self._chance_memo.get(key)
+        if row is None:
+            row = self._chance_memo[key] = skill_chances([self._skill_sets[node][j] for j in np.flatnonzero(shown)])
+        return row
+
+    def screen_chances_of(self, node_id: str, reply_indices) -> np.ndarray:
+        """The skill chances of node `node_id` showing these replies (a stored transcript's turn)."""
+        node = self.node_index[node_id]
+        shown = np.zeros(self.max_replies, dtype=bool)
+        shown[[j for j in reply_indices if 0 <= j < len(self.replies[node])]] = True
+        return self._chances_of(node, shown)
+
+    def load(self, data) -> ConversationState:
+        """`ConversationState.from_json` for this scenario, with the replies on screen
+        re-computed for today's file (rows still going whose node shows none now end)."""
+        state = ConversationState.from_json(self.layout, data)
+        going = np.flatnonzero(~state.ended)
+        if going.size:
+            self.enter(state, going, mood_model.expression_index(self.model, state.mood[going]))
+        return state
+
+
+_SESSION_STEPPERS: "weakref.WeakKeyDictionary[CompiledScenario, Stepper]" = weakref.WeakKeyDictionary()
+
+
+def session_stepper(scenario: Scenario, catalog: Catalog, compiled: CompiledScenario) -> Stepper:
+    """The stepper sessions of this compiled scenario share (every node watched, so a session
+    can list what it visited), built on first use."""
+    stepper = _SESSION_STEPPERS.get(compiled)
+    if stepper is None or stepper.scenario is not scenario or stepper.catalog is not catalog:
+        stepper = Stepper(scenario, catalog, compiled, watch_all=True)
+        _SESSION_STEPPERS[compiled] = stepper
+    return stepper
 
 
 def reply_skill_sets(reply: Reply, catalog: Catalog) -> tuple[frozenset[str], frozenset[str]]:

@@ -17,7 +17,7 @@ from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import Scenario
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)  # sessions cache their stepper by it
 class CompiledScenario:
     scenario_id: str
     mood: MoodModel

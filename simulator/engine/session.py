@@ -6,7 +6,11 @@ screen (`options`), `choose(i)`, the running `transcript`, the `result`, and
 `snapshot()` / `restore()` to a versioned JSON-able dict that names nodes by id (so a save
 survives edits to the scenario, as Ren'Py's and ink's do).
 
-Content (`Scenario`, `Catalog`) is frozen; everything that changes lives here. Nothing is
+Content (`Scenario`, `Catalog`) is frozen. What changes is a one-row `ConversationState`
+(engine/state.py) moved on by the one step function, `batch_step.Stepper.step`, that the
+analyser uses for many rows at once: every rule of a turn (triggers, conditions, visited, the
+turn limit, skill chances) is written there and only there. The session adds what a person
+playing needs: the reply order, the transcript, the rubric tracker and the messages. Nothing is
 random: the same scenario, seed and choices give the same transcript, byte for byte. The
 `seed` only decides the order replies are shown in (see shuffle.py); None shows authored order.
 """
@@ -20,16 +24,15 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from simulator.engine import mood as mood_model
+from simulator.engine.batch_step import session_stepper
 from simulator.engine.compiled import CompiledScenario, compile_scenario
-from simulator.engine.conditions import ConversationFacts, holds
 from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, TurnFacts, reply_facts
 from simulator.engine.shuffle import check_seed, display_order
+from simulator.engine.state import BY_ENDING, NOT_SEEN, NO_REPLY, TURN_LIMIT_HIT, UNRESOLVED, ConversationState
 from simulator.engine.turn_record import ReplyOption, SnapshotError, TurnRecord  # SnapshotError: re-exported
 from simulator.scenario.catalog_model import Catalog
-from simulator.scenario.model import Ending, Node, Scenario
-
-TURN_LIMIT = 60  # a conversation this long is going round in circles: end it as unresolved
-UNRESOLVED = "unresolved"
+from simulator.scenario.limits import TURN_LIMIT  # re-exported: the engine's callers import it from here
+from simulator.scenario.model import OUTCOMES, SKILLS, Ending, Node, Scenario
 
 
 class Phase(str, Enum):
@@ -82,7 +85,7 @@ class SessionState:
 
 
 class Session:
-    """One play-through of a scenario. See the module docstring and the team brief."""
+    """One play-through of a scenario: the n = 1 view of `ConversationState` (see the module docstring)."""
 
     SNAPSHOT_VERSION = 2  # the snapshot format this session writes (engine/snapshot.py VERSION)
 
@@ -97,26 +100,18 @@ class Session:
         self._scenario = scenario
         self._catalog = catalog
         self._compiled = compiled if compiled is not None else compile_scenario(scenario, catalog)
-        model = self._compiled.mood
-        self._node_id = scenario.start
-        self._turn = 0
-        self._mood = model.start.copy()
-        self._uses: dict[int, int] = {}
-        self._grievance_open = True
-        self._visited: list[str] = []
+        self._stepper = session_stepper(scenario, catalog, self._compiled)
+        self._state: ConversationState = self._stepper.root()
         self._choices: list[int] = []
         self._transcript: list[TurnRecord] = []
         self._tracker: RubricTracker = self._compiled.rubric.tracker()
-        self._phase = Phase.AWAITING_REPLY
-        self._outcome: str | None = None
-        self._ending_id: str | None = None
-        self._note = ""
         self._options: tuple[ReplyOption, ...] | None = None
+        self._picks: tuple[int, ...] = ()  # shown position -> option index of the state row
         self._result: Result | None = None
         self._restore_note = ""
-        self._expression_of: np.ndarray | None = None  # the vector `_expression` was computed for
+        self._expression_of: np.ndarray | None = None  # the mood array `_expression` was computed for
         self._expression = ""
-        self._enter(scenario.start)
+        self._settle()
         if self._phase is Phase.ENDED:
             self._tracker.finish(UNRESOLVED)
 
@@ -150,12 +145,13 @@ class Session:
     @property
     def turn(self) -> int:
         """Turns taken so far."""
-        return self._turn
+        return int(self._state.depth[0])
 
     @property
     def node_id(self) -> str:
         """The node on screen; after an ending, the ending's id."""
-        return self._node_id
+        ending = int(self._state.ending[0])
+        return self._stepper.ending_ids[ending] if ending >= 0 else self._stepper.node_ids[int(self._state.loc[0])]
 
     @property
     def choices(self) -> tuple[int, ...]:
@@ -165,27 +161,34 @@ class Session:
     @property
     def visited(self) -> tuple[str, ...]:
         """Node ids seen so far, in first-seen order (includes the node on screen)."""
-        return tuple(self._visited)
+        turns = self._state.visited[0]
+        seen = np.flatnonzero(turns != NOT_SEEN)
+        return tuple(self._stepper.layout.watched[k] for k in seen[np.argsort(turns[seen], kind="stable")].tolist())
 
     @property
     def acts_used(self) -> frozenset[str]:
-        model = self._compiled.mood
-        return frozenset(model.acts[row] for row, n in self._uses.items() if n > 0)
+        acts = self._compiled.mood.acts
+        return frozenset(acts[row] for row in np.flatnonzero(self._state.uses[0, :len(acts)]).tolist())
+
+    @property
+    def skill_chances(self) -> dict[str, int]:
+        """Per skill, how many turns so far gave a chance to show it (what the analyser counts)."""
+        return dict(zip(SKILLS, self._state.chances[0].tolist()))
 
     @property
     def mood(self) -> dict[str, float]:
-        return self._compiled.mood.as_dict(self._mood)
+        return self._compiled.mood.as_dict(self._state.mood[0])
 
     @property
     def mood_vector(self) -> np.ndarray:
-        return self._mood.copy()
+        return self._state.mood[0].copy()
 
     @property
     def expression(self) -> str:
-        # cached per mood vector: the line, the options and the triggers all ask for it
-        if self._expression_of is not self._mood:
-            self._expression = mood_model.expression(self._compiled.mood, self._mood)
-            self._expression_of = self._mood
+        # cached per mood array: the line, the options and the record all ask for it
+        if self._expression_of is not self._state.mood:
+            self._expression = mood_model.expression(self._compiled.mood, self._state.mood[0])
+            self._expression_of = self._state.mood
         return self._expression
 
     @property
@@ -195,7 +198,7 @@ class Session:
         After an ending this is the ending's text; when the engine ended the conversation
         it is the line of the node it stopped at.
         """
-        target = self._scenario.target(self._node_id)
+        target = self._scenario.target(self.node_id)
         if isinstance(target, Ending):
             return target.text
         if isinstance(target, Node):
@@ -208,7 +211,12 @@ class Session:
         if self._phase is Phase.ENDED:
             return ()
         if self._options is None:
-            self._options = self._available(self._node_id)
+            state = self._state
+            shown = state.option_reply[0, :int(state.n_options[0])].tolist()
+            replies = self._stepper.replies[int(state.loc[0])]
+            self._picks = display_order(self._seed, self.turn + 1, len(shown))
+            self._options = tuple(ReplyOption(position + 1, replies[shown[k]].text, replies[shown[k]].acts, shown[k])
+                                  for position, k in enumerate(self._picks))
         return self._options
 
     @property
@@ -240,98 +248,65 @@ class Session:
         if self._phase is Phase.ENDED:
             raise ChoiceError(
                 f"choose({i!r}): the conversation has already ended (outcome {self._outcome}) after "
-                f"{self._turn} turn(s); start a new Session or restore an earlier snapshot")
+                f"{self.turn} turn(s); start a new Session or restore an earlier snapshot")
         options = self.options
         if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
             raise ChoiceError(f"choose() takes a 0-based int index into .options, got {i!r}")
         if not 0 <= i < len(options):
             raise ChoiceError(
-                f"choose({i}): turn {self._turn + 1} at node {self._node_id!r} shows {len(options)} "
+                f"choose({i}): turn {self.turn + 1} at node {self.node_id!r} shows {len(options)} "
                 f"repl{'y' if len(options) == 1 else 'ies'}; pick an index from 0 to {len(options) - 1}")
         i = int(i)
         option = options[i]
-        compiled, model = self._compiled, self._compiled.mood
-        node = self._scenario.nodes[self._node_id]
+        model = self._compiled.mood
+        node = self._scenario.nodes[self.node_id]
         reply = node.replies[option.reply_index]
-        creply = compiled.replies[self._node_id][option.reply_index]
         line, expression_before = self.customer_line, self.expression
-        before = self._mood
+        before = self._state.mood[0]
 
-        self._mood = mood_model.step(model, before, creply, self._uses, self._grievance_open)
-        for row in creply.rows:
-            self._uses[row] = self._uses.get(row, 0) + 1
-        if creply.resolves:
-            self._grievance_open = False
-        self._turn += 1
+        self._state = self._stepper.step(self._state, np.array([self._picks[i]]))  # the one step function
         self._choices.append(i)
-
-        trigger_index, target = self._fired_trigger()
-        if trigger_index is None:
-            target = reply.next
         self._options = None
-        if target in self._scenario.endings:
-            ending = self._scenario.endings[target]
-            self._stop(ending.outcome, ending.id, "", target)
-        else:
-            self._enter(target)
-            if self._phase is Phase.AWAITING_REPLY and self._turn >= TURN_LIMIT:
-                self._stop(UNRESOLVED, None, (
-                    f"The conversation reached the {TURN_LIMIT}-turn limit without an ending, so it ends "
-                    f"as unresolved. The scenario probably loops; check its `next` links."), target)
+        self._settle()
+        trigger = int(self._state.trigger[0])
+        target = self.node_id
+        turn = self.turn
         ended = self._phase is Phase.ENDED
-        evidence = self._tracker.add_turn(reply_facts(node, reply, self._turn, ended))
+        evidence = self._tracker.add_turn(reply_facts(node, reply, turn, ended))
         if ended:
             evidence = evidence + self._tracker.finish(self._outcome or UNRESOLVED)
         record = TurnRecord(
-            turn=self._turn, node_id=node.id, customer_line=line, expression_before=expression_before,
+            turn=turn, node_id=node.id, customer_line=line, expression_before=expression_before,
             options=options, choice=i, reply_index=option.reply_index, reply_text=reply.text, acts=reply.acts,
             note=reply.note, skills=reply.skills, mood_before=model.as_dict(before),
-            mood_after=model.as_dict(self._mood), expression_after=self.expression, trigger=trigger_index,
-            next_id=target, ended=ended, evidence=tuple(evidence))
+            mood_after=model.as_dict(self._state.mood[0]), expression_after=self.expression,
+            trigger=None if trigger < 0 else trigger, next_id=target, ended=ended, evidence=tuple(evidence))
         self._transcript.append(record)
         return record
 
-    def _facts(self) -> ConversationFacts:
-        return ConversationFacts(mood=self._mood, expression=self.expression, visited=frozenset(self._visited),
-                                 acts_used=self.acts_used)
-
-    def _fired_trigger(self) -> tuple[int | None, str]:
-        """The first trigger (file order) whose condition holds after this reply."""
-        facts = self._facts()
-        for index, (condition, goto) in enumerate(self._compiled.triggers):
-            if holds(condition, self._compiled.mood, facts):
-                return index, goto
-        return None, ""
-
-    def _available(self, node_id: str) -> tuple[ReplyOption, ...]:
-        node = self._scenario.nodes[node_id]
-        facts = self._facts()
-        available = [index for index, condition in enumerate(self._compiled.conditions[node_id])
-                     if condition is None or holds(condition, self._compiled.mood, facts)]
-        order = display_order(self._seed, self._turn + 1, len(available))
-        return tuple(ReplyOption(position + 1, node.replies[available[k]].text, node.replies[available[k]].acts,
-                                 available[k])
-                     for position, k in enumerate(order))
-
-    def _enter(self, node_id: str) -> None:
-        """Arrive at a node; if it offers no reply in this state, end as unresolved."""
-        self._node_id = node_id
-        self._options = None
-        if node_id not in self._visited:
-            self._visited.append(node_id)
-        if not self.options:
-            self._stop(UNRESOLVED, None, (
-                f"Node {node_id!r} has no reply available in this state (every reply's `when` condition "
-                f"is false), so the conversation ends here as unresolved. This is a scenario error: give "
-                f"the node a reply without `when`."), node_id)
-
-    def _stop(self, outcome: str, ending_id: str | None, note: str, node_id: str) -> None:
-        """Mark the conversation over (the caller settles the rubric)."""
-        self._phase = Phase.ENDED
-        self._outcome, self._ending_id, self._note = outcome, ending_id, note
-        self._node_id = node_id
-        self._options = None
+    def _settle(self) -> None:
+        """Phase, outcome, ending and the engine's note, read off the state the step left."""
+        state = self._state
         self._result = None
+        if not state.ended[0]:
+            self._phase, self._outcome, self._ending_id, self._note = Phase.AWAITING_REPLY, None, None, ""
+            return
+        self._phase = Phase.ENDED
+        reason = int(state.reason[0])
+        if reason == BY_ENDING:
+            ending = self._scenario.endings[self._stepper.ending_ids[int(state.ending[0])]]
+            self._outcome, self._ending_id, self._note = ending.outcome, ending.id, ""
+        elif reason == NO_REPLY:
+            self._outcome, self._ending_id = UNRESOLVED, None
+            self._note = (
+                f"Node {self.node_id!r} has no reply available in this state (every reply's `when` condition "
+                f"is false), so the conversation ends here as unresolved. This is a scenario error: give "
+                f"the node a reply without `when`.")
+        else:
+            self._outcome, self._ending_id = UNRESOLVED, None
+            self._note = (
+                f"The conversation reached the {TURN_LIMIT}-turn limit without an ending, so it ends "
+                f"as unresolved. The scenario probably loops; check its `next` links.")
 
     # ------------------------------------------------------------------ saving and replaying
     @classmethod
@@ -349,11 +324,13 @@ class Session:
     def state(self) -> SessionState:
         """The changing state as plain values (what a snapshot stores)."""
         model = self._compiled.mood
+        uses = self._state.uses[0].tolist()
         return SessionState(
-            seed=self._seed, phase=self._phase, node_id=self._node_id, turn=self._turn,
-            mood=model.as_dict(self._mood), act_uses={model.acts[row]: n for row, n in sorted(self._uses.items())},
-            grievance_open=self._grievance_open, visited=tuple(self._visited), choices=tuple(self._choices),
-            transcript=tuple(self._transcript), outcome=self._outcome, ending_id=self._ending_id, note=self._note)
+            seed=self._seed, phase=self._phase, node_id=self.node_id, turn=self.turn,
+            mood=model.as_dict(self._state.mood[0]),
+            act_uses={act: n for act, n in zip(model.acts, uses) if n}, grievance_open=bool(self._state.grievance[0]),
+            visited=self.visited, choices=tuple(self._choices), transcript=tuple(self._transcript),
+            outcome=self._outcome, ending_id=self._ending_id, note=self._note)
 
     def snapshot(self) -> dict[str, Any]:
         """The full state as a JSON-able dict (versioned; nodes named by id)."""
@@ -375,20 +352,47 @@ class Session:
     def _adopt(self, state: SessionState, restore_note: str) -> None:
         """Take over a checked `state` (from `read_snapshot`, which has matched its acts, mood
         dimensions and nodes to this scenario and catalog)."""
-        model, scenario = self._compiled.mood, self._scenario
-        self._seed = state.seed
-        self._node_id, self._turn = state.node_id, state.turn
-        self._mood = np.array([state.mood[d] for d in model.dimensions], dtype=np.float64)
+        model, scenario, stepper = self._compiled.mood, self._scenario, self._stepper
+        row = ConversationState.empty(1, stepper.layout)
+        last = state.transcript[-1] if state.transcript else None
+        if state.node_id in stepper.node_index:
+            row.loc[0] = stepper.node_index[state.node_id]
+        else:  # ended at an ending: the row stays where the last reply was chosen
+            row.ending[0] = stepper.ending_index.get(state.node_id, -1)
+            row.loc[0] = stepper.node_index.get(last.node_id if last else "", stepper.node_index[scenario.start])
+        row.mood[0] = [state.mood[d] for d in model.dimensions]
+        for act, n in state.act_uses.items():
+            row.uses[0, model.act_index[act]] = n
+        row.grievance[0] = state.grievance_open
+        row.depth[0] = state.turn
+        # a snapshot keeps the order nodes were first seen in, not the turns: the order is what shows
+        for position, node_id in enumerate(state.visited):
+            if node_id in stepper.node_index:
+                row.visited[0, stepper.visit_column[stepper.node_index[node_id]]] = position
+        if last is not None:
+            row.reply[0], row.trigger[0] = last.reply_index, -1 if last.trigger is None else last.trigger
+        # like the rubric, skill chances follow from the screens shown: rebuilt, not stored
+        for record in state.transcript:
+            if record.node_id in stepper.node_index:
+                row.chances[0] += stepper.screen_chances_of(record.node_id, [o.reply_index for o in record.options])
+        if state.phase is Phase.ENDED:
+            row.ended[0] = True
+            row.reason[0] = BY_ENDING if state.ending_id else TURN_LIMIT_HIT if state.turn >= TURN_LIMIT else NO_REPLY
+            row.outcome[0] = OUTCOMES.index(state.outcome) if state.outcome in OUTCOMES else OUTCOMES.index(UNRESOLVED)
+        else:
+            stepper.enter(row, np.array([0]))  # re-checks that the node still offers a reply after edits
+        self._state = row
         self._expression_of = None
-        self._uses = {model.act_index[act]: n for act, n in state.act_uses.items()}
-        self._grievance_open = state.grievance_open
-        self._visited = list(state.visited)
+        self._seed = state.seed
         self._choices = list(state.choices)
         self._transcript = list(state.transcript)
-        self._phase, self._outcome, self._ending_id, self._note = state.phase, state.outcome, state.ending_id, state.note
         self._options = None
-        self._result = None
         self._restore_note = restore_note
+        if state.phase is Phase.ENDED:
+            self._phase, self._outcome, self._ending_id, self._note = Phase.ENDED, state.outcome, state.ending_id, state.note
+            self._result = None
+        else:
+            self._settle()
         # the rubric is a pure function of the turns played: rebuild it rather than trust stored numbers
         tracker = self._compiled.rubric.tracker()
         for record in state.transcript:
@@ -401,11 +405,7 @@ class Session:
                                        hand_off_right=reply.hand_off_right if reply else False))
         self._tracker = tracker
         if self._phase is Phase.ENDED:
-            tracker.finish(state.outcome)
-        else:
-            self._enter(self._node_id)  # re-checks that the node still offers a reply after edits
-            if self._phase is Phase.ENDED:
-                tracker.finish(self._outcome)
+            tracker.finish(self._outcome)
 
 
 def pick_line(node: Node, expression: str, scale: Sequence[str]) -> str:

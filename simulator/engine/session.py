@@ -176,6 +176,16 @@ class Session:
         return dict(zip(SKILLS, self._state.chances[0].tolist()))
 
     @property
+    def conversation(self) -> ConversationState:
+        """A copy of the one-row conversation state this session is a view of."""
+        return self._state.copy()
+
+    @property
+    def stepper(self):
+        """The step function (and layout) this session plays through: `batch_step.Stepper`."""
+        return self._stepper
+
+    @property
     def mood(self) -> dict[str, float]:
         return self._compiled.mood.as_dict(self._state.mood[0])
 

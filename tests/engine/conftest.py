@@ -1,7 +1,8 @@
 """Fixtures for the engine tests: the real catalog, the format tour, hand-built scenarios,
 and the `start` fixture that runs every session test twice — once directly and once
 through a snapshot -> json.dumps -> json.loads -> restore round trip after every turn
-(ink's trick: if saving loses anything, some session test notices).
+(ink's trick: if saving loses anything, some session test notices). The round trip also
+writes the session's `ConversationState` as JSON and loads it back field for field.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from simulator.engine.session import Session
+from simulator.engine.state import STATE_FIELDS
 from simulator.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +52,14 @@ class RoundTripSession:
         assert json.dumps(restored.snapshot(), sort_keys=True) == text, "snapshot did not survive a round trip"
         assert restored.options == session.options and restored.customer_line == session.customer_line
         assert restored.result == session.result
+        # the conversation state's own JSON names nodes and acts by id and loads back the same
+        stepper = session.stepper
+        loaded = stepper.load(json.loads(json.dumps(session.conversation.to_json(stepper.layout))))
+        mine = session.conversation
+        screen = {"n_options", "option_reply", "screen_chances"}  # only rows still going have a screen
+        for name in STATE_FIELDS:
+            if not (name in screen and mine.ended[0]):
+                assert np.array_equal(getattr(loaded, name), getattr(mine, name)), name
         return restored
 
     def choose(self, i):

@@ -5,6 +5,7 @@ References here are deliberately naive: one `Session` per play-through, driven t
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from pathlib import Path
@@ -14,8 +15,11 @@ import pytest
 
 from simulator.engine.analysis import random_play
 from simulator.engine.batch_play import BY_ENDING, NO_REPLY, TURN_LIMIT_HIT, PlayTree
+from simulator.engine.batch_step import Stepper
+from simulator.engine.compiled import compile_scenario
 from simulator.engine.session import TURN_LIMIT, Phase, Session
-from simulator.scenario.model import (OUTCOMES, Bound, Condition, Customer, Ending, LineVariant, Node, Reply,
+from simulator.engine.state import STATE_FIELDS
+from simulator.scenario.model import (OUTCOMES, SKILLS, Bound, Condition, Customer, Ending, LineVariant, Node, Reply,
                                       Scenario, Trigger)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,3 +203,83 @@ def test_random_scenarios_cover_the_engines_stops(random_trees):
         conditions_hidden |= bool((tree.n_options[going] < written).any())
     assert reasons == {BY_ENDING, NO_REPLY, TURN_LIMIT_HIT}
     assert conditions_hidden
+
+
+# ----------------------------------------------------------------------------- n = 1 against n = many, row for row
+
+
+def _batch_against_sessions(scenario, catalog, runs: int, seed: int, json_each_turn: bool = False) -> set:
+    """Play `runs` seeded random play-throughs as ONE batch of the step function (every node
+    watched) and each one again as its own Session; every row must equal its Session: outcome,
+    ending, final mood, visited (in first-seen order), turn, triggers fired and skill chances.
+    With `json_each_turn` the batch is written to JSON and loaded back before every turn.
+    Returns the reasons the rows ended, for the coverage check."""
+    compiled = compile_scenario(scenario, catalog)
+    stepper = Stepper(scenario, catalog, compiled, watch_all=True)
+    draws = np.random.default_rng(seed).random((runs, TURN_LIMIT))
+    state = stepper.root().take(np.zeros(runs, dtype=np.int64))
+    picked = [[] for _ in range(runs)]
+    fired = [[] for _ in range(runs)]
+    for turn in range(TURN_LIMIT):
+        if json_each_turn:
+            state = stepper.load(json.loads(json.dumps(state.to_json(stepper.layout))))
+        going = np.flatnonzero(~state.ended)
+        if not going.size:
+            break
+        options = np.minimum((draws[going, turn] * state.n_options[going]).astype(np.int64),
+                             state.n_options[going] - 1)
+        child = stepper.step(state.take(going), options)
+        for name in STATE_FIELDS:
+            getattr(state, name)[going] = getattr(child, name)
+        for row, option, trigger in zip(going.tolist(), options.tolist(), child.trigger.tolist()):
+            picked[row].append(option)
+            fired[row].append(None if trigger < 0 else trigger)
+    assert state.ended.all()
+    for k in range(runs):
+        session = Session.replay(scenario, catalog, picked[k], compiled=compiled)
+        where = (scenario.id, k, picked[k])
+        assert session.phase is Phase.ENDED, where
+        ending = int(state.ending[k])
+        assert session.result.ending_id == (stepper.ending_ids[ending] if ending >= 0 else None), where
+        assert session.result.outcome == OUTCOMES[int(state.outcome[k])], where
+        assert session.mood_vector.tobytes() == state.mood[k].tobytes(), where
+        assert session.turn == int(state.depth[k]) == len(picked[k]), where
+        seen = np.flatnonzero(state.visited[k] >= 0)
+        order = seen[np.argsort(state.visited[k][seen], kind="stable")]
+        assert session.visited == tuple(stepper.layout.watched[i] for i in order), where
+        assert session.skill_chances == dict(zip(SKILLS, state.chances[k].tolist())), where
+        assert [record.trigger for record in session.transcript] == fired[k], where
+    return set(state.reason.tolist())
+
+
+@pytest.mark.parametrize("path", [ROOT / "tests" / "fixtures" / "scenarios" / "format_tour.yaml", *SHIPPED],
+                         ids=lambda p: p.stem)
+def test_every_shipped_scenario_row_for_row(path, catalog):
+    _batch_against_sessions(_load(path, catalog), catalog, runs=120, seed=5)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_scenarios_row_for_row(seed, catalog):
+    _batch_against_sessions(_random_scenario(seed, catalog), catalog, runs=60, seed=seed,
+                            json_each_turn=seed % 3 == 0)
+
+
+def test_the_format_tour_row_for_row_through_json_every_turn(catalog, format_tour):
+    _batch_against_sessions(format_tour, catalog, runs=60, seed=2, json_each_turn=True)
+
+
+def test_the_row_for_row_checks_meet_every_stop(catalog):
+    reasons = set()
+    for seed in SEEDS:
+        reasons |= _batch_against_sessions(_random_scenario(seed, catalog), catalog, runs=20, seed=seed)
+    assert reasons == {BY_ENDING, NO_REPLY, TURN_LIMIT_HIT}
+
+
+def test_the_analysers_skill_chances_are_the_sessions(catalog):
+    """The scored tree's chances per play-through (what the quality gates read) are Session's."""
+    for seed in SEEDS[:10]:
+        scenario = _random_scenario(seed, catalog)
+        tree = PlayTree(scenario, catalog)
+        for leaf in sorted(set(random_play(tree, 100, seed).tolist()))[:20]:
+            session = Session.replay(scenario, catalog, tree.path(leaf))
+            assert session.skill_chances == dict(zip(SKILLS, tree.chances[leaf].tolist())), (seed, leaf)

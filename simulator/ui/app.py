@@ -22,6 +22,7 @@ import pygame
 from simulator.engine.session_protocol import ConversationSession, TurnFeed
 from simulator.paths import DATA_DIR
 from simulator.ui import input as act
+from simulator.ui.conversation_events import ConversationEvent
 from simulator.ui.face import FaceRenderer
 from simulator.ui.input import Action, InputAdapter
 from simulator.ui.library import ScenarioLibrary
@@ -44,7 +45,7 @@ MIN_SIZE = (1024, 640)
 IDLE_WAIT_MS = 1000  # longest sleep between checks when nothing happens
 IDLE_POLL_S = 0.016  # headless drivers only: how often to look for input while idle
 FPS = 60
-SessionListener = Callable[[str, ConversationSession, Any], None]
+SessionListener = Callable[[ConversationEvent, ConversationSession, Any], None]
 NEW_ATTEMPT = "new attempt"  # App.new_session(seed=...) default: draw a fresh reply-order seed
 
 
@@ -268,13 +269,14 @@ class App:
         return self.turns.play(session, index)
 
     def add_session_listener(self, listener: SessionListener) -> None:
-        """`listener(kind, session, entry)`; kinds as in `session_event`."""
+        """`listener(kind, session, entry)`, kind a ConversationEvent (ui/conversation_events.py)."""
         self._listeners.append(listener)
 
-    def session_event(self, kind: str, session: ConversationSession, entry: Any) -> None:
-        """Tell listeners about a conversation: start, turn, end, left (back to the picker)
-        or closed (window closed mid-way; the snapshot stays in `current_snapshot()`)."""
-        if kind == "left":
+    def session_event(self, kind: ConversationEvent, session: ConversationSession, entry: Any) -> None:
+        """Tell listeners about the conversation on screen (ConversationEvent: start, turn, end,
+        left - back to the picker - or closed: the window closed, `current_snapshot()` keeps it)."""
+        kind = ConversationEvent(kind)  # ValueError for a kind no listener knows
+        if kind is ConversationEvent.LEFT:
             self.active_session, self.active_entry = None, None
         else:
             self.active_session, self.active_entry = session, entry
@@ -446,7 +448,7 @@ class App:
         self.running = False
         self.speech.stop()
         if self.active_session is not None:
-            self.session_event("closed", self.active_session, self.active_entry)
+            self.session_event(ConversationEvent.CLOSED, self.active_session, self.active_entry)
 
     # ------------------------------------------------------------------ test & bench helpers
     def feed(self, events: Iterable[pygame.event.Event], dt: float = 1 / 60) -> None:

@@ -17,6 +17,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
 from simulator.engine.session_protocol import ConversationSession, TurnPlayed
+from simulator.ui.conversation_events import ConversationEvent
 
 if TYPE_CHECKING:
     from simulator.records.game_bridge import AttemptRecorder
@@ -137,13 +138,13 @@ class RecordsLink:
         except Exception:  # a records bug must not end the trainee's conversation
             log.exception("saving turn %s failed", event.record.turn)
 
-    def on_session(self, kind: str, session: ConversationSession, entry: Any) -> None:
+    def on_session(self, kind: ConversationEvent, session: ConversationSession, entry: Any) -> None:
         """Session listener: abandon replaced or left attempts; say when nothing is saved."""
         from simulator.records.game_bridge import TURN_SAVE_WAIT_MS
 
         self.retry_unsaved(wait_ms=TURN_SAVE_WAIT_MS)  # turns a failed save kept: try again, briefly
         recorder = self.recorder_for(session)
-        if kind == "start":
+        if kind is ConversationEvent.START:
             previous = self._live
             if recorder is not None and recorder in self._waiting:
                 self._waiting.remove(recorder)
@@ -156,15 +157,15 @@ class RecordsLink:
                     unused.abandon()
             self._waiting = []
             self._live = recorder
-        elif kind == "left":
+        elif kind is ConversationEvent.LEFT:
             if recorder is not None:
                 recorder.abandon()
             self._live = None
-        elif kind == "end":
+        elif kind is ConversationEvent.END:
             self._live = None
-        if kind in ("start", "turn"):
+        if kind in (ConversationEvent.START, ConversationEvent.TURN):
             self._show_status(recorder)
-        if kind in ("turn", "end") and self.sender is not None:
+        if kind in (ConversationEvent.TURN, ConversationEvent.END) and self.sender is not None:
             self.sender.wake()  # the turn's statement is queued: send it now (returns at once)
         if recorder is not None and recorder.pending and recorder not in self._unsaved:
             self._unsaved.append(recorder)

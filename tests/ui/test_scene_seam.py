@@ -75,3 +75,16 @@ def test_without_records_the_app_says_why_and_the_picker_offers_no_progress(make
     assert scene_name(app) == "picker" and app.top.progress_button is None
     progress = make_scene("progress", app)
     assert progress.progress is None and app.records.reason in progress._advice_text()
+
+
+def test_conversation_events_are_typed_and_unknown_kinds_refused(make_app):
+    from simulator.ui.conversation_events import ConversationEvent
+
+    app = make_app()
+    heard = []
+    app.add_session_listener(lambda kind, session, entry: heard.append(kind))
+    with pytest.raises(ValueError):
+        app.session_event("started", None, None)  # a typo reaches no listener
+    assert heard == []
+    app.session_event("left", None, None)  # the value itself is accepted, and handed on typed
+    assert heard == [ConversationEvent.LEFT] and heard[0] is ConversationEvent.LEFT

@@ -15,6 +15,7 @@ import pygame
 
 from simulator.engine.session_protocol import ConversationSession
 from simulator.ui import input as act
+from simulator.ui.conversation_events import ConversationEvent
 from simulator.ui.face import FaceAnimator, PortraitImages, mood_axes
 from simulator.ui.labels import outcome_label, outcome_symbol
 from simulator.ui.library import ScenarioEntry
@@ -78,9 +79,9 @@ class ConversationScene(Scene):
                 self.session = self._new_session()
                 if self.session is None:
                     return
-                self.app.session_event("start", self.session, self.entry)
+                self.app.session_event(ConversationEvent.START, self.session, self.entry)
             else:
-                self.app.session_event("start", self.session, self.entry)
+                self.app.session_event(ConversationEvent.START, self.session, self.entry)
                 if self.session.transcript:
                     self._last_reply = self.session.transcript[-1].reply_text
             self._show_current(animate=True)
@@ -129,12 +130,12 @@ class ConversationScene(Scene):
         record = self.app.play_turn(self.session, index)  # the records save it before the next frame
         self._last_reply = record.reply_text
         self.app.clear_notice()
-        self.app.session_event("turn", self.session, self.entry)
+        self.app.session_event(ConversationEvent.TURN, self.session, self.entry)
         result = self.session.result
         if result is not None:
             if self.app.profile:
                 self.app.store.record_result(self.app.profile, self.entry.scenario_id, result.grade, result.overall)
-            self.app.session_event("end", self.session, self.entry)
+            self.app.session_event(ConversationEvent.END, self.session, self.entry)
         self._show_current(animate=True)
 
     def restart(self) -> None:
@@ -143,7 +144,7 @@ class ConversationScene(Scene):
             return
         self.session = session
         self._last_reply = ""
-        self.app.session_event("start", session, self.entry)
+        self.app.session_event(ConversationEvent.START, session, self.entry)
         self._show_current(animate=True)
 
     def replace_session(self, session, message: str = "") -> None:
@@ -151,7 +152,7 @@ class ConversationScene(Scene):
         self.session = session
         transcript = session.transcript
         self._last_reply = transcript[-1].reply_text if transcript else ""
-        self.app.session_event("start", session, self.entry)
+        self.app.session_event(ConversationEvent.START, session, self.entry)
         self._show_current(animate=False)
         if message:
             self.app.notify(message)
@@ -174,7 +175,7 @@ class ConversationScene(Scene):
     def quit(self) -> None:
         """Back to the scenario list; an unfinished attempt is left (abandoned)."""
         self.app.speech.stop()
-        self.app.session_event("left", self.session, self.entry)
+        self.app.session_event(ConversationEvent.LEFT, self.session, self.entry)
         self.app.clear_notice()
         self.app.stack.pop()
 

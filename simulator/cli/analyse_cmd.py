@@ -102,6 +102,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 when any quality gate fails")
     parser.add_argument("--random-only", action="store_true",
                         help="only the seeded random-play distribution (the same numbers as the full report)")
+    parser.add_argument("--jobs", type=_count(1, "--jobs"), default=0, metavar="N",
+                        help="scenarios analysed at once, one process each (default: the usable cores, at "
+                             "most 4); each may use --memory-limit")
     parser.add_argument("--watch", action="store_true",
                         help="analyse again each time a file is saved, until Ctrl-C")
 
@@ -142,31 +145,38 @@ def _run_once(args: argparse.Namespace) -> int:
         played = print_random_only(args, loaded)
         return EXIT_OK if played and not failed else EXIT_FAILED
     several = len(args.scenarios) > 1 or any(Path(p).is_dir() for p in args.scenarios)
+    from simulator.cli.analyse_jobs import Outcome, default_jobs, run_all
+
+    def work(scenario):
+        def analyse_one() -> Outcome:
+            stage = "not analysed"
+            try:
+                analysis, tree = analyse_with_tree(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
+                                                   tree_limit=args.tree_limit, sweep_limit=args.sweep_limit,
+                                                   all_paths=args.paths, memory_limit_mb=args.memory_limit,
+                                                   time_limit=args.time_limit)
+                stage = "the quality gates were not judged"
+                report = judge(scenario, analysis, tree, diagnostics=loaded.diagnostics,
+                               min_skill_chances=args.min_skill_chances)
+            except BudgetExceeded as error:  # too big to play even in samples within --memory-limit
+                return Outcome(error=f"customer-sim analyse: {scenario.path}: {stage} within --memory-limit "
+                                     f"{args.memory_limit} MB ({error}); raise --memory-limit or make the "
+                                     f"scenario smaller")
+            except ValueError as error:  # the scenario and the data files disagree in a way the loader missed
+                return Outcome(error=f"customer-sim analyse: {scenario.path}: {error}")
+            return Outcome(analysis, report)  # the play tree stays behind: one scenario's tree at a time
+        return analyse_one
+
+    jobs = getattr(args, "jobs", 0) or default_jobs(len(loaded.scenarios))
     results = []
-    for scenario in loaded.scenarios:
-        stage = "not analysed"
-        try:
-            analysis, tree = analyse_with_tree(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
-                                               tree_limit=args.tree_limit, sweep_limit=args.sweep_limit,
-                                               all_paths=args.paths, memory_limit_mb=args.memory_limit,
-                                               time_limit=args.time_limit)
-            stage = "the quality gates were not judged"
-            report = judge(scenario, analysis, tree, diagnostics=loaded.diagnostics,
-                           min_skill_chances=args.min_skill_chances)
-        except BudgetExceeded as error:  # too big to play even in samples within --memory-limit
-            print(f"customer-sim analyse: {scenario.path}: {stage} within --memory-limit "
-                  f"{args.memory_limit} MB ({error}); raise --memory-limit or make the scenario smaller",
-                  file=sys.stderr)
+    for outcome in run_all([work(scenario) for scenario in loaded.scenarios], jobs):
+        if outcome.error:
+            print(outcome.error, file=sys.stderr, flush=True)
             failed = True
             continue
-        except ValueError as error:  # the scenario and the data files disagree in a way the loader missed
-            print(f"customer-sim analyse: {scenario.path}: {error}", file=sys.stderr)
-            failed = True
-            continue
-        del tree  # one scenario's play tree at a time
-        results.append((analysis, report))
+        results.append((outcome.analysis, outcome.report))
         if args.format == "text":
-            print(render_text(analysis, report), flush=True)
+            print(render_text(outcome.analysis, outcome.report), flush=True)
     if args.check and any(report.failures for _, report in results):
         failed = True
 

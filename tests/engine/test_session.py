@@ -98,6 +98,27 @@ def test_triggers_beat_an_ending_in_next(start):
     assert s.result.outcome == "escalated"
 
 
+def test_triggers_are_judged_before_the_target_is_entered(start):
+    # the reply leads to b; a trigger asking "b not seen yet" must still see b unseen
+    sc = scenario([node("a", [reply("On to b.", ["invite"], "b")]),
+                   node("b", [reply("Done.", ["offer-solution"], "done")])],
+                  triggers=[trigger("happy", not_visited=["b"], visited=["a"])])
+    s = start(sc, [0])
+    assert s.transcript[0].trigger == 0 and s.result.ending_id == "happy" and s.visited == ("a",)
+
+
+def test_skill_chances_count_the_screens_played(start):
+    # turn 1 offers an empathy-earning reply and a calm-losing one beside a clean one; turn 2 only solutions
+    sc = scenario([node("a", [reply("I'm sorry.", ["apologize"], "b"), reply("Calm down.", ["dismiss"], "b"),
+                              reply("Go on.", ["invite"], "b")]),
+                   node("b", [reply("Fixed.", ["offer-solution"], "done")])])
+    s = start(sc, [1])
+    first = dict(s.skill_chances)
+    s.choose(0)
+    assert sum(first.values()) >= 2 and first["solutions"] == 0
+    assert s.skill_chances["solutions"] == first["solutions"] + 1
+
+
 def test_a_node_with_no_available_reply_ends_unresolved(start):
     sc = scenario([node("a", [reply("Go on.", ["invite"], "b")]),
                    node("b", [reply("Only if calm.", ["offer-solution"], "done", when=when(expression=["delighted"]))])])

@@ -275,13 +275,24 @@ def expression_index(model: MoodModel, states: np.ndarray) -> np.ndarray:
     """Index into `model.expressions` of the first label whose bounds hold; batch (n, dims) -> (n,).
 
     A state no label covers gets the last (best) label, as mood.yaml's last label is meant
-    as the catch-all. All labels are checked in one broadcast (comparisons are exact, so
-    this agrees with checking them one by one).
+    as the catch-all. Only the finite sides of a label's bounds are compared (a side at
+    -inf/+inf always holds), label by label from the worst; a row keeps the first label it
+    meets. This agrees with checking every side of every label, and the analyser calls it
+    for millions of rows.
     """
-    states = np.atleast_2d(states)[:, None, :]
-    hits = ((states >= model.expression_lower) & (states <= model.expression_upper)).all(axis=2)
-    hits[:, -1] = True  # the catch-all
-    return np.argmax(hits, axis=1)
+    states = np.atleast_2d(states)
+    labels = len(model.expressions)
+    found = np.full(len(states), labels - 1, dtype=np.int64)
+    open_ = np.ones(len(states), dtype=bool)
+    for i in range(labels - 1):  # the last label is the catch-all
+        hit = open_.copy()
+        for d in np.nonzero(np.isfinite(model.expression_lower[i]))[0].tolist():
+            hit &= states[:, d] >= model.expression_lower[i, d]
+        for d in np.nonzero(np.isfinite(model.expression_upper[i]))[0].tolist():
+            hit &= states[:, d] <= model.expression_upper[i, d]
+        found[hit] = i
+        open_ &= ~hit
+    return found
 
 
 def expression(model: MoodModel, state: np.ndarray) -> str:

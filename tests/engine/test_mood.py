@@ -201,3 +201,19 @@ def test_batched_format_tour_matches_the_session_byte_for_byte(catalog, format_t
             assert states[i].tobytes() == expected.tobytes()
     assert any(r.explicit for s in sessions for r in
                [compiled.replies[t.node_id][t.reply_index] for t in s.transcript])  # covers explicit `mood:`
+
+
+def test_expression_index_agrees_with_checking_every_side_of_every_label(reasonable):
+    """The fast path compares only finite sides; on states at, between and past every bound it
+    picks what the full (n, labels, dims) comparison picks."""
+    model = reasonable
+    rng = np.random.default_rng(7)
+    states = rng.uniform(model.lower - 0.2, model.upper + 0.2, size=(20_000, len(model.dimensions)))
+    finite = np.concatenate([model.expression_lower[np.isfinite(model.expression_lower)],
+                             model.expression_upper[np.isfinite(model.expression_upper)]])
+    assert finite.size, "the labels have bounds to test"
+    states[:5_000] = rng.choice(finite, size=(5_000, len(model.dimensions)))  # exactly on the edges
+    full = ((states[:, None, :] >= model.expression_lower) & (states[:, None, :] <= model.expression_upper)).all(axis=2)
+    full[:, -1] = True
+    assert (mood.expression_index(model, states) == np.argmax(full, axis=1)).all()
+    assert len(set(mood.expression_index(model, states).tolist())) == len(model.expressions)

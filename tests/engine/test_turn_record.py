@@ -38,7 +38,13 @@ def test_the_compact_form_is_the_full_one_without_what_the_scenario_or_the_neigh
     full, compact = record.to_json(), record.to_json(compact=True)
     assert compact == compact_json(full)
     assert set(compact) == set(full) - set(COMPACT_OMITS)
-    assert {"node", "next", "choice", "reply_index", "reply_text", "acts", "expression_after"} <= set(compact)
+    # the shapes pinned: what snapshots and `run` write, and what the records keep per turn
+    assert list(full) == ["turn", "node", "customer_line", "expression_before", "options", "choice", "reply_index",
+                          "reply_text", "acts", "note", "skills", "mood_before", "mood_after", "expression_after",
+                          "trigger", "next", "ended", "evidence"]
+    assert list(compact) == ["turn", "node", "customer_line", "choice", "reply_index", "reply_text", "acts",
+                             "expression_after", "trigger", "next", "evidence"]
+    assert list(full["options"][0]) == ["number", "text", "acts", "reply_index"]
     assert compact["evidence"] and all("reply" not in e for e in compact["evidence"])
     assert [{**e, "reply": record.reply_text} for e in compact["evidence"]] == full["evidence"]
     assert compact_json(compact) == compact  # compacting twice changes nothing

@@ -421,7 +421,11 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
     budget = plan(tree.stepper, memory_limit_mb=memory_limit_mb, time_limit=time_limit, sweep_limit=sweep_limit)
     tree.max_bytes = budget.tree_bytes
     notes = BudgetReport(memory_limit_mb, time_limit, budget.row, budget.tree_rows, budget.frontier_rows)
-    swept = sweep(tree.stepper, budget.sweep_limit, max_frontier=budget.frontier_rows, deadline=budget.deadline)
+    # While the whole tree fits --tree-limit the sweep hands its states to the scored tree, so
+    # a small scenario is stepped once: the sweep's proofs and every scored play-through
+    swept = sweep(tree.stepper, budget.sweep_limit, max_frontier=budget.frontier_rows, deadline=budget.deadline,
+                  adopt=tree.adopt, adopt_limit=min(tree_limit, budget.tree_rows), abandon=tree.forget_adopted)
+    tree.score_adopted()
     if swept.complete:
         notes.proven.append(f"reachability, dead ends and skill chances: all {swept.prefixes:,} prefixes")
     else:

@@ -66,9 +66,11 @@ class PlayTree:
         marks = fresh_rows(rubric.arrays, 1, rubric.pending_slots)
         row = (sum(getattr(root, name)[:1].nbytes for name in BATCH_FIELDS) + 8 * self.max_replies + 40
                + sum(getattr(marks, name)[:1].nbytes for name in ROW_FIELDS))
-        self._allocate(root, marks, max(16, min(1024, INITIAL_BYTES // row)))  # wide nodes: fewer rows up front
+        self._first_capacity = max(16, min(1024, INITIAL_BYTES // row))  # wide nodes: fewer rows up front
+        self._allocate(root, marks, self._first_capacity)
         self._store(np.array([0]), root, marks)
         self.size = 1
+        self._unscored = 0  # adopted prefixes below this id are not scored yet (see adopt)
         if root.ended[0]:  # Session.__init__: no reply at the start ends it at once
             self._finish(np.array([0]), marks, root.outcome[:1])
 
@@ -182,6 +184,56 @@ class PlayTree:
         self.overall[ids] = overall
         self.grade[ids] = grade
         self.skills[ids] = skills
+
+    # ------------------------------------------------------------------ taking over a sweep
+    def adopt(self, parents: np.ndarray, choices: np.ndarray, children: Batch) -> bool:
+        """Take over states the sweep stepped (`play_sweep.sweep(adopt=...)`): the children of
+        (parent, option) pairs, in the sweep's id order, which is then this tree's. They are
+        scored later, all at once (`score_adopted`), so a sweep that outgrows the tree has
+        cost no rubric work. False (nothing stored) when the memory budget has no room."""
+        n = len(parents)
+        try:
+            self._reserve(n)
+        except BudgetExceeded:
+            return False
+        ids = np.arange(self.size, self.size + n, dtype=np.int64)
+        self.size += n
+        for name in BATCH_FIELDS:
+            getattr(self, name)[ids] = getattr(children, name)
+        self.parent[ids] = parents
+        self.choice[ids] = choices
+        self.children[parents, choices] = ids
+        self._unscored = max(self._unscored, self.size)
+        return True
+
+    def forget_adopted(self) -> None:
+        """The sweep outgrew the tree: back to the opening alone, and the room given back."""
+        self._unscored = 0
+        self.truncate(1)
+        keep = min(self.capacity, self._first_capacity)
+        for name in self._arrays:
+            setattr(self, name, getattr(self, name)[:keep].copy())
+        for name in ROW_FIELDS:
+            setattr(self.marks, name, getattr(self.marks, name)[:keep].copy())
+        self.capacity = keep
+
+    def score_adopted(self) -> None:
+        """Score every adopted prefix, one depth at a time (ids are breadth first)."""
+        start, end = 1, self._unscored
+        self._unscored = 0
+        while start < end:
+            depth = self.depth[start]
+            stop = start + int(np.searchsorted(self.depth[start:end], depth, side="right"))
+            ids = np.arange(start, stop, dtype=np.int64)
+            parents = self.parent[ids]
+            marks = self.marks.take(parents)
+            score_turn(self.rubric, marks, self.table, self.reply_row[self.loc[parents], self.reply[ids]],
+                       self.depth[ids].astype(np.int64), self.ended[ids])
+            self.marks.put(ids, marks)
+            ended = np.nonzero(self.ended[ids])[0]
+            if ended.size:
+                self._finish(ids[ended], marks.take(ended), self.outcome[ids[ended]])
+            start = stop
 
     def provisional_overall(self, tree_node: int) -> float:
         """The overall score so far of an unfinished prefix (no ending rules applied)."""

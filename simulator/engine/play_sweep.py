@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -86,13 +87,22 @@ class _Skeleton:
         return tuple(reversed(out))
 
 
+Adopt = Callable[[np.ndarray, np.ndarray, Batch], bool]
+
+
 def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
-          deadline: float | None = None) -> SweepResult:
+          deadline: float | None = None, adopt: Adopt | None = None, adopt_limit: int = 0,
+          abandon: Callable[[], None] | None = None) -> SweepResult:
     """Enumerate every play-through (up to `limit` prefixes) and summarise what play can do.
 
     `max_frontier` bounds the unfinished prefixes kept for the next depth (memory) and
     `deadline` (a `time.monotonic()` value) the time; past either, or past `limit`, the result
-    is not complete and `cut` says why. Chunks are never larger than the frontier bound."""
+    is not complete and `cut` says why. Chunks are never larger than the frontier bound.
+
+    `adopt(parent ids, options, children)` is handed every stepped chunk, in id order, while
+    the whole tree so far fits `adopt_limit` prefixes (the scored tree takes the states over
+    instead of stepping them again); before the first depth that would not fit, or when it
+    returns False (no room), `abandon()` is called once and nothing more is handed over."""
     chunk = min(CHUNK, step_rows(stepper.max_replies))
     if max_frontier is not None:
         chunk = max(1, min(chunk, max_frontier))
@@ -135,11 +145,22 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
     if root.ended[0]:
         account(root, np.array([0]), 0)
     frontier, frontier_ids, depth, next_id = root, np.array([0], dtype=np.int64), 0, 1
+    adopting = adopt is not None
+
+    def stop_adopting() -> None:
+        nonlocal adopting
+        if adopting:
+            adopting = False
+            if abandon is not None:
+                abandon()
+
     while len(frontier) and result.complete:
         depth += 1
         next_states: list[Batch] = []
         next_ids: list[np.ndarray] = []
         counts = frontier.n_options.astype(np.int64)
+        if adopting and result.prefixes + int(counts.sum()) > adopt_limit:
+            stop_adopting()
         rows = np.repeat(np.arange(len(frontier)), counts)
         options = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         kept = 0
@@ -156,6 +177,8 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
             next_id += len(part_rows)
             result.prefixes += len(part_rows)
             skeleton.add(depth, frontier_ids[part_rows], part_options)
+            if adopting and not adopt(frontier_ids[part_rows], part_options, children):
+                stop_adopting()
             account(children, ids, depth)
             going = np.nonzero(~children.ended)[0]
             kept += len(going)
@@ -165,6 +188,8 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
             next_states.append(children.take(going))
             next_ids.append(ids[going])
         skeleton.close_depth(depth, next_id)
+        if not result.complete:
+            stop_adopting()
         if next_states:
             frontier = Batch(**{name: np.concatenate([getattr(b, name) for b in next_states])
                                 for name in BATCH_FIELDS})

@@ -71,3 +71,43 @@ def test_enough_random_scenarios_are_small_enough_to_compare(catalog):
 def test_the_limit_stops_the_sweep(catalog, format_tour):
     swept = sweep(PlayTree(format_tour, catalog).stepper, 10)
     assert not swept.complete and swept.prefixes <= 10
+
+
+def _scored_paths(tree: PlayTree) -> dict:
+    leaves = tree.leaves()
+    return {tuple(tree.path(int(leaf))): (float(tree.overall[leaf]), int(tree.grade[leaf]),
+                                          tuple(tree.skills[leaf].tolist()), int(tree.outcome[leaf]))
+            for leaf in leaves}
+
+
+def test_a_tree_that_adopts_the_sweep_scores_what_a_grown_tree_scores(catalog):
+    compared = 0
+    for seed in range(40):
+        scenario = _random_scenario(seed, catalog)
+        grown = PlayTree(scenario, catalog)
+        if not _grow_all(grown, 50_000):
+            continue  # too large to grow in full here
+        adopted = PlayTree(scenario, catalog)
+        swept = sweep(adopted.stepper, 200_000, adopt=adopted.adopt, adopt_limit=200_000,
+                      abandon=adopted.forget_adopted)
+        adopted.score_adopted()
+        assert swept.complete and adopted.size == grown.size == swept.prefixes, seed
+        assert _scored_paths(adopted) == _scored_paths(grown), seed
+        assert (adopted.marks.raw[:adopted.size] == grown.marks.raw[:grown.size]).all(), seed
+        compared += 1
+        if compared == 6:
+            break
+    assert compared == 6, "too few random scenarios small enough to compare"
+
+
+def test_a_sweep_that_outgrows_the_tree_leaves_only_the_opening(catalog):
+    scenario = next(s for s in map(lambda k: _random_scenario(k, catalog), range(40))
+                    if 10 < sweep(PlayTree(s, catalog).stepper, 50_000).prefixes < 50_000)
+    tree = PlayTree(scenario, catalog)
+    abandoned = []
+    swept = sweep(tree.stepper, 200_000, adopt=tree.adopt, adopt_limit=3,
+                  abandon=lambda: (abandoned.append(True), tree.forget_adopted()))
+    tree.score_adopted()
+    assert swept.complete and swept.prefixes > 3
+    assert abandoned == [True] and tree.size == 1 and (tree.children[0] == -1).all()
+    assert _grow_all(tree, 200_000) and _scored_paths(tree)  # it grows and scores as any tree

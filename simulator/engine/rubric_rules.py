@@ -59,51 +59,68 @@ class Turn:
     def text(self) -> str:
         return self.arrays.texts[self.table.text_ids[self.reply[0]]]
 
-    # -- moving points (mask: the rows it applies to)
-    def credit(self, mask: np.ndarray, skill: int, units: float | np.ndarray, rule: str, message: Any,
+    # -- moving points (mask: the rows it applies to; skill and points: one value or one per row)
+    def credit(self, mask: np.ndarray, skill: int | np.ndarray, units: float | np.ndarray, rule: str, message: Any,
                *, turn: np.ndarray | None = None, text: str | None = None, keep_zero: bool = False) -> None:
         """Credit units towards a skill's target (a skill without one earns nothing)."""
-        target = self.arrays.targets[skill]
-        units = np.broadcast_to(np.asarray(units, dtype=np.float64), (self.n,))
-        if np.isnan(target):
-            earn = np.zeros(self.n, dtype=bool)
-        else:
-            earn = mask & (units > 0)
-        if self.log is not None and mask[0] and not earn[0] and keep_zero:
-            self._write(turn, skill, 0.0, rule, message, text)
-        if earn.any():
-            self.gain(earn, skill, 100.0 * units / (target if not np.isnan(target) else 1.0), rule, message,
-                      turn=turn, text=text, keep_zero=keep_zero)
+        rows = _rows(mask)
+        if not rows.size:
+            return
+        skill_rows, units_rows = _at(skill, rows), _at(units, rows)
+        target = self.arrays.targets[skill_rows]
+        earn = np.broadcast_to((units_rows > 0) & ~np.isnan(target), rows.shape)
+        if self.log is not None and not earn[0] and keep_zero:
+            self._write(turn, int(skill_rows if _ndim(skill_rows) == 0 else skill_rows[0]), 0.0, rule, message,
+                        text)
+        if earn.all():
+            self._gain(rows, skill_rows, 100.0 * units_rows / target, rule, message, turn, text, keep_zero)
+        elif earn.any():
+            keep = _rows(earn)
+            self._gain(rows[keep], _at(skill_rows, keep), 100.0 * _at(units_rows, keep) / _at(target, keep),
+                       rule, message, turn, text, keep_zero)
 
     def gain(self, mask: np.ndarray, skill: int | np.ndarray, points: float | np.ndarray, rule: str, message: Any,
              *, turn: np.ndarray | None = None, text: str | None = None, keep_zero: bool = False) -> None:
         """Points towards a skill, counted only up to its 100 (credits never buy back a loss)."""
-        rows = np.nonzero(mask)[0]
-        if not rows.size:
-            return
+        rows = _rows(mask)
+        if rows.size:
+            self._gain(rows, _at(skill, rows), _at(points, rows), rule, message, turn, text, keep_zero)
+
+    def _gain(self, rows: np.ndarray, skill: int | np.ndarray, points: float | np.ndarray, rule: str, message: Any,
+              turn: np.ndarray | None, text: str | None, keep_zero: bool) -> None:
         st = self.st
-        skill_rows = np.broadcast_to(np.asarray(skill), (self.n,))[rows]
-        points_rows = np.broadcast_to(np.asarray(points, dtype=np.float64), (self.n,))[rows]
-        gained = st.gained[rows, skill_rows]
-        room = 100.0 - self.arrays.starts[skill_rows] - gained
-        counted = np.minimum(points_rows, np.maximum(room, 0.0))
+        gained = st.gained[rows, skill]
+        room = 100.0 - self.arrays.starts[skill] - gained
+        counted = np.minimum(points, np.maximum(room, 0.0))
         ok = counted > 0
-        st.gained[rows[ok], skill_rows[ok]] = gained[ok] + counted[ok]
-        st.raw[rows[ok], skill_rows[ok]] += counted[ok]
+        if ok.all():
+            st.gained[rows, skill] = gained + counted
+            st.raw[rows, skill] += counted
+        elif ok.any():
+            keep = _rows(ok)
+            st.gained[rows[keep], _at(skill, keep)] = gained[keep] + counted[keep]
+            st.raw[rows[keep], _at(skill, keep)] += counted[keep]
         if self.log is not None and (ok[0] or keep_zero):
-            self._write(turn, int(skill_rows[0]), float(counted[0]) if ok[0] else 0.0, rule, message, text)
+            first = int(skill if _ndim(skill) == 0 else skill[0])
+            self._write(turn, first, float(counted[0]) if ok[0] else 0.0, rule, message, text)
 
     def lose(self, mask: np.ndarray, skill: int | np.ndarray, points: float | np.ndarray, rule: str, message: Any,
              *, turn: np.ndarray | None = None, text: str | None = None) -> None:
         """Points off a skill (only negative points count)."""
-        points = np.broadcast_to(np.asarray(points, dtype=np.float64), (self.n,))
-        rows = np.nonzero(mask & (points < 0))[0]
+        if _ndim(points) == 0:
+            if points >= 0:
+                return
+            rows = _rows(mask)
+        else:
+            rows = _rows(mask & (points < 0))
         if not rows.size:
             return
-        skill_rows = np.broadcast_to(np.asarray(skill), (self.n,))[rows]
-        self.st.raw[rows, skill_rows] += points[rows]
+        skill_rows, points_rows = _at(skill, rows), _at(points, rows)
+        self.st.raw[rows, skill_rows] += points_rows
         if self.log is not None:
-            self._write(turn, int(skill_rows[0]), float(points[0]), rule, message, text)
+            first = int(skill_rows if _ndim(skill_rows) == 0 else skill_rows[0])
+            self._write(turn, first, float(points_rows if _ndim(points_rows) == 0 else points_rows[0]), rule,
+                        message, text)
 
     def note(self, mask: np.ndarray, skill: int, rule: str, message: Any) -> None:
         """Evidence worth 0 points: a rule that touched the reply without moving the score."""
@@ -117,6 +134,20 @@ class Turn:
         self.log.append(Evidence(turn_no, SKILLS[skill], points, rule, str(message() if callable(message)
                                                                             else message),
                                  self.text() if text is None else text))
+
+
+def _at(value: Any, rows: np.ndarray) -> Any:
+    """A per-row array's values at `rows`; a single value as it is."""
+    return value[rows] if isinstance(value, np.ndarray) and value.ndim else value
+
+
+def _rows(mask: np.ndarray) -> np.ndarray:
+    """The indices where a 1-d mask is true (np.flatnonzero without its wrapper)."""
+    return mask.nonzero()[0]
+
+
+def _ndim(value: Any) -> int:
+    return value.ndim if isinstance(value, np.ndarray) else 0
 
 
 def skill_index(spec: Spec) -> int:
@@ -180,9 +211,7 @@ def acts_credit_and_penalty(t: Turn) -> None:
                 t.note(no_credit, int(skill[0]), "mixed_reply", str(spec.get("message", "No credit for {act}."))
                        .replace("{act}", label).replace("{negative}", worst))
         st.credited[everyone[earns], act[earns]] = True
-        for s in np.unique(skill[earns]).tolist():
-            on = earns & (skill == s)
-            t.credit(on, s, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
+        t.credit(earns, skill, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
         negative = valid & a.negative[act]
         free = negative & t.free[everyone, act]
         if t.log is not None and free[0]:
@@ -190,9 +219,7 @@ def acts_credit_and_penalty(t: Turn) -> None:
             t.note(free, int(skill[0]), "hand_off_right",
                    str(spec.get("right", "A hand-off the scenario marks as right.")))
         costs = negative & ~free
-        for s in np.unique(skill[costs]).tolist():
-            on = costs & (skill == s)
-            t.lose(on, s, a.penalty[act], _rule("penalty:", t, act), _label(t, act, "{label}: {lesson}"))
+        t.lose(costs, skill, a.penalty[act], _rule("penalty:", t, act), _label(t, act, "{label}: {lesson}"))
         first = valid & a.critical[act] & ~withheld & ~no_credit & (st.critical_turn == 0)
         st.critical_turn[first] = t.turn[first]
         st.critical_act[first] = act[first]
@@ -240,9 +267,12 @@ def provocation(t: Turn, spec: Spec) -> None:
     after = st.kept / np.maximum(st.provoked, 1)
     change = 100.0 * (after - before)
     # Python's round to 9 places (not numpy's, which rounds a scaled copy) on each distinct change
-    values, inverse = np.unique(change[met], return_inverse=True)
     rounded = np.zeros(t.n)
-    rounded[met] = np.array([round(v, 9) for v in values.tolist()])[inverse.ravel()]
+    if t.n <= 16:
+        rounded[met] = [round(v, 9) for v in change[met].tolist()]
+    else:
+        values, inverse = np.unique(change[met], return_inverse=True)
+        rounded[met] = np.array([round(v, 9) for v in values.tolist()])[inverse.ravel()]
     points = rounded + extra
     skill = skill_index(spec)
     t.st.raw[met, skill] += points[met]
@@ -304,10 +334,9 @@ def reply_skills(t: Turn) -> None:
         if not valid.any():
             continue
         message = (lambda: t.table.notes[t.reply[0]] or default)
-        for s in np.unique(skill[valid]).tolist():
-            on = valid & (skill == s)
-            t.gain(on & (points > 0), s, points, "reply_skills", message)
-            t.lose(on & (points <= 0), s, points, "reply_skills", message)
+        skill = np.maximum(skill, 0)
+        t.gain(valid & (points > 0), skill, points, "reply_skills", message)
+        t.lose(valid & (points <= 0), skill, points, "reply_skills", message)
 
 
 # ----------------------------------------------------------------------------- the order rules

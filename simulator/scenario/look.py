@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-import yaml
-
 from simulator import paths
 
 LOOK_FIELDS = ("age", "hair_style", "hair_colour", "skin_tone", "facial_hair", "glasses", "clothing")
@@ -59,6 +57,8 @@ def looks_file() -> Path:
 def vocabulary() -> LookVocabulary:
     """looks.yaml, read once. The file ships with the program; a broken one is a bug, so it
     fails loudly here rather than producing a half-drawn face."""
+    import yaml  # here, not at the top: the engine imports this module and never reads YAML itself
+
     raw = yaml.safe_load(looks_file().read_text(encoding="utf-8"))
     table = {field: {str(k): dict(v or {}) for k, v in raw["fields"][field].items()} for field in LOOK_FIELDS}
     return LookVocabulary(values=table)

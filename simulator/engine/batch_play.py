@@ -81,48 +81,77 @@ class PlayTree:
         for name in BATCH_FIELDS:
             sample = getattr(like, name)
             setattr(self, name, np.zeros((capacity, *sample.shape[1:]), dtype=sample.dtype))
-        self.marks = marks.take(np.zeros(capacity, dtype=np.int64))  # the rubric state of each prefix
-        self.parent = np.full(capacity, -1, dtype=np.int64)
+        # The rubric state of each prefix, in arrays of their own: a tree that took its states
+        # over from the sweep is scored a depth at a time and never needs them all at once
+        # (`marked` says which rows hold one; a missing one is rebuilt from the path).
+        self.marks = marks.take(np.zeros(capacity, dtype=np.int64))
+        self.marks_capacity = capacity
+        self.marked = np.zeros(capacity, dtype=bool)
+        self.parent = np.full(capacity, -1, dtype=np.int32)
         self.choice = np.full(capacity, -1, dtype=np.int16)
-        self.children = np.full((capacity, self.max_replies), -1, dtype=np.int64)
+        self.children = np.full((capacity, self.max_replies), -1, dtype=np.int32)
         self.overall = np.zeros(capacity, dtype=np.float64)
         self.grade = np.zeros(capacity, dtype=np.int8)
         self.skills = np.zeros((capacity, len(SKILLS)), dtype=np.int16)
-        self._arrays = (*BATCH_FIELDS, "parent", "choice", "children", "overall", "grade", "skills")
-        self.row_bytes = (sum(getattr(self, name)[:1].nbytes for name in self._arrays)
-                          + sum(getattr(self.marks, name)[:1].nbytes for name in ROW_FIELDS))
+        self._arrays = (*BATCH_FIELDS, "marked", "parent", "choice", "children", "overall", "grade", "skills")
+        self.state_bytes = sum(getattr(self, name)[:1].nbytes for name in self._arrays)
+        self.mark_bytes = sum(getattr(self.marks, name)[:1].nbytes for name in ROW_FIELDS)
+        self.row_bytes = self.state_bytes + self.mark_bytes
 
-    def _reserve(self, extra: int) -> None:
-        """Room for `extra` more prefixes; BudgetExceeded (nothing changed) past `max_bytes`.
+    def _reserve(self, extra: int, *, marks: bool = True) -> None:
+        """Room for `extra` more prefixes (and their rubric state, unless `marks` is False);
+        BudgetExceeded (nothing changed) past `max_bytes`.
 
         The budget covers the arrays, the rubric state's among them, with the copy growing makes."""
         needed = self.size + extra
+        marked_rows = needed if marks else self.marks_capacity
         if self.max_bytes is not None:
-            most = int(self.max_bytes / (self.row_bytes * GROWTH_SLACK))
+            room = self.max_bytes / GROWTH_SLACK - marked_rows * self.mark_bytes
+            most = int(room / self.state_bytes)
             if needed > most:
                 raise BudgetExceeded(f"{needed:,} prefixes needed, the memory budget allows {max(most, 0):,}")
-        if needed <= self.capacity:
-            return
-        capacity = max(needed, int(self.capacity * _GROW))
-        if self.max_bytes is not None:
-            capacity = min(capacity, max(needed, most))
-        for name in self._arrays:
-            old = getattr(self, name)
-            new = np.full((capacity, *old.shape[1:]), -1 if name in ("parent", "choice", "children") else 0,
-                          dtype=old.dtype)
-            new[:self.size] = old[:self.size]
-            setattr(self, name, new)
-        for name in ROW_FIELDS:
-            old = getattr(self.marks, name)
-            new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
-            new[:self.size] = old[:self.size]
-            setattr(self.marks, name, new)
-        self.capacity = capacity
+        if needed > self.capacity:
+            capacity = max(needed, int(self.capacity * _GROW))
+            if self.max_bytes is not None:
+                capacity = min(capacity, max(needed, most))
+            for name in self._arrays:
+                old = getattr(self, name)
+                new = np.full((capacity, *old.shape[1:]), -1 if name in ("parent", "choice", "children") else 0,
+                              dtype=old.dtype)
+                new[:self.size] = old[:self.size]
+                setattr(self, name, new)
+            self.capacity = capacity
+        if marks and needed > self.marks_capacity:
+            capacity = max(needed, min(self.capacity, int(self.marks_capacity * _GROW)))
+            for name in ROW_FIELDS:
+                old = getattr(self.marks, name)
+                new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+                new[:self.marks_capacity] = old
+                setattr(self.marks, name, new)
+            self.marks_capacity = capacity
 
     def _store(self, ids: np.ndarray, batch: Batch, marks: RubricRows) -> None:
         for name in BATCH_FIELDS:
             getattr(self, name)[ids] = getattr(batch, name)
         self.marks.put(ids, marks)
+        self.marked[ids] = True
+
+    def _marks_of(self, ids: np.ndarray) -> RubricRows:
+        """The rubric state after these prefixes; any not kept is rebuilt by scoring its path
+        again (a tree taken over from the sweep keeps none)."""
+        missing = np.unique(ids[~self.marked[ids]])
+        if missing.size:
+            self._reserve(0)
+            for tree_node in missing.tolist():
+                chain = self.path_nodes(tree_node)
+                marks = self.marks.take(np.array([0]))
+                for parent, child in zip(chain, chain[1:]):
+                    score_turn(self.rubric, marks, self.table,
+                               self.reply_row[self.loc[parent:parent + 1], self.reply[child:child + 1]],
+                               self.depth[child:child + 1].astype(np.int64), self.ended[child:child + 1])
+                self.marks.put(np.array([tree_node]), marks)
+                self.marked[tree_node] = True
+        return self.marks.take(ids)
 
     def truncate(self, size: int) -> None:
         """Forget every prefix grown after the first `size` (to free room for a smaller retry)."""
@@ -161,7 +190,7 @@ class PlayTree:
             return np.zeros(0, dtype=np.int64)
         self._reserve(n)  # first: a refusal leaves the tree as it was
         child = self.stepper.step(self.states(parents), choices)
-        marks = self.marks.take(parents)
+        marks = self._marks_of(parents)
         score_turn(self.rubric, marks, self.table, self.reply_row[self.loc[parents], child.reply],
                    child.depth.astype(np.int64), child.ended)
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
@@ -180,6 +209,7 @@ class PlayTree:
         outcome = outcome.astype(np.int64)
         score_finish(self.rubric, marks, outcome)
         self.marks.put(ids, marks)
+        self.marked[ids] = True
         overall, _, grade, skills, _ = totals(self.rubric, marks, outcome)
         self.overall[ids] = overall
         self.grade[ids] = grade
@@ -193,7 +223,7 @@ class PlayTree:
         cost no rubric work. False (nothing stored) when the memory budget has no room."""
         n = len(parents)
         try:
-            self._reserve(n)
+            self._reserve(n, marks=False)
         except BudgetExceeded:
             return False
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
@@ -203,6 +233,7 @@ class PlayTree:
         self.parent[ids] = parents
         self.choice[ids] = choices
         self.children[parents, choices] = ids
+        self.marked[ids] = False
         self._unscored = max(self._unscored, self.size)
         return True
 
@@ -213,26 +244,31 @@ class PlayTree:
         keep = min(self.capacity, self._first_capacity)
         for name in self._arrays:
             setattr(self, name, getattr(self, name)[:keep].copy())
-        for name in ROW_FIELDS:
-            setattr(self.marks, name, getattr(self.marks, name)[:keep].copy())
         self.capacity = keep
 
     def score_adopted(self) -> None:
-        """Score every adopted prefix, one depth at a time (ids are breadth first)."""
+        """Score every adopted prefix, one depth at a time (ids are breadth first): each depth's
+        rubric state is made from the one before and then let go, so the rubric costs one
+        depth of rows in memory; the tree keeps the scores of the prefixes that ended."""
         start, end = 1, self._unscored
         self._unscored = 0
+        before, before_start = self.marks.take(np.array([0])), 0
         while start < end:
             depth = self.depth[start]
             stop = start + int(np.searchsorted(self.depth[start:end], depth, side="right"))
             ids = np.arange(start, stop, dtype=np.int64)
-            parents = self.parent[ids]
-            marks = self.marks.take(parents)
+            parents = self.parent[ids].astype(np.int64)
+            marks = before.take(parents - before_start)
             score_turn(self.rubric, marks, self.table, self.reply_row[self.loc[parents], self.reply[ids]],
                        self.depth[ids].astype(np.int64), self.ended[ids])
-            self.marks.put(ids, marks)
             ended = np.nonzero(self.ended[ids])[0]
             if ended.size:
-                self._finish(ids[ended], marks.take(ended), self.outcome[ids[ended]])
+                finished = marks.take(ended)
+                outcome = self.outcome[ids[ended]].astype(np.int64)
+                score_finish(self.rubric, finished, outcome)
+                overall, _, grade, skills, _ = totals(self.rubric, finished, outcome)
+                self.overall[ids[ended]], self.grade[ids[ended]], self.skills[ids[ended]] = overall, grade, skills
+            before, before_start = marks, start
             start = stop
 
     def provisional_overall(self, tree_node: int) -> float:
@@ -241,7 +277,7 @@ class PlayTree:
 
     def provisional_overalls(self, ids: np.ndarray) -> np.ndarray:
         """`provisional_overall` of many prefixes at once."""
-        return totals(self.rubric, self.marks.take(ids), np.full(len(ids), NO_OUTCOME))[0]
+        return totals(self.rubric, self._marks_of(ids), np.full(len(ids), NO_OUTCOME))[0]
 
     def follow(self, choices) -> int:
         """The tree node reached by these 0-based choices from the opening, grown as needed."""

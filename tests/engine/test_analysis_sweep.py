@@ -93,7 +93,10 @@ def test_a_tree_that_adopts_the_sweep_scores_what_a_grown_tree_scores(catalog):
         adopted.score_adopted()
         assert swept.complete and adopted.size == grown.size == swept.prefixes, seed
         assert _scored_paths(adopted) == _scored_paths(grown), seed
-        assert (adopted.marks.raw[:adopted.size] == grown.marks.raw[:grown.size]).all(), seed
+        # the adopted tree keeps no rubric state; rebuilt from the path it is the grown tree's
+        going = np.nonzero(~adopted.ended[:adopted.size])[0]  # (an ended row's state also has the finish)
+        some = going[:: max(1, going.size // 50)]
+        assert (adopted._marks_of(some).raw == grown.marks.raw[some]).all(), seed
         compared += 1
         if compared == 6:
             break

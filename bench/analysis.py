@@ -4,6 +4,10 @@ Budget (DESIGN.md): 10,000 seeded random play-throughs of the largest shipped sc
 <= 0.5 s, with results identical to the session engine for the same seeds. Each timing is a
 cold start on a fresh play tree (compiling the scenario and growing every prefix the
 play-throughs visit) after one warm-up run, the median of REPEATS runs.
+
+Issue 9's budgets, as whole processes: `customer-sim analyse scenarios/` in <= 1.5 s and
+<= 150 MB peak (the largest process: a folder is shared out between worker processes, each
+with its own tree), and importing the engine <= 0.1 s beyond numpy's own import.
 """
 
 from __future__ import annotations
@@ -19,6 +23,44 @@ SEED = 0
 REPEATS = 5
 BUDGET_SECONDS = 0.5
 CHECKED = 200  # play-throughs replayed one by one through Session
+LIBRARY_SECONDS, LIBRARY_MB, IMPORT_SECONDS = 1.5, 150, 0.1
+ROOT = Path(__file__).resolve().parent.parent
+# Runs a command and prints its wall time and the peak resident size of its largest process
+# (the command's own or a worker's: RUSAGE_CHILDREN covers every waited-for descendant).
+_MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - started
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done.returncode)
+"""
+
+
+def whole_process(*command: str, repeats: int = 3) -> tuple[float, float, int]:
+    """(median wall seconds, largest peak MB, last exit code) of a command, run `repeats` times."""
+    import subprocess
+    import sys
+
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+        runs.append((float(out[0]), float(out[1]), int(out[2])))
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+def import_cost(repeats: int = 5) -> tuple[float, float]:
+    """(median seconds to import numpy alone, median seconds to import the engine's analyser),
+    each in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    def timed(module: str) -> float:
+        code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+        return float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                    check=True).stdout)
+    return (statistics.median(timed("numpy") for _ in range(repeats)),
+            statistics.median(timed("simulator.engine.analysis") for _ in range(repeats)))
 
 
 def _catalog():
@@ -97,8 +139,17 @@ def run() -> list[tuple]:
     from simulator.engine.batch_play import PlayTree
     from simulator.engine.play_sweep import sweep
 
+    import sys
+
     catalog = _catalog()
     rows: list[tuple] = []
+    seconds, peak, code = whole_process(sys.executable, "-m", "simulator", "analyse", "scenarios/")
+    rows.append(("customer-sim analyse scenarios/ (whole process, every gate)", seconds, "s", LIBRARY_SECONDS,
+                 seconds <= LIBRARY_SECONDS and code == 0))
+    rows.append(("  peak memory, largest process", peak, "MB", LIBRARY_MB, peak <= LIBRARY_MB))
+    numpy_s, engine_s = import_cost()
+    rows.append(("import simulator.engine.analysis beyond numpy's own import", engine_s - numpy_s, "s",
+                 IMPORT_SECONDS, engine_s - numpy_s <= IMPORT_SECONDS))
     shipped = _shipped(catalog)
     timed = [(time_random_play(s, catalog, repeats=3 if i else REPEATS), s) for i, s in enumerate(shipped)]
     targets = []

@@ -37,7 +37,7 @@ Batch = ConversationState  # the name the analyser modules know it by
 BATCH_FIELDS = STATE_FIELDS
 __all__ = ["Batch", "BATCH_FIELDS", "BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "TURN_LIMIT",
            "UNRESOLVED", "UNRESOLVED_INDEX", "Stepper", "session_stepper", "skill_chances", "reply_skill_sets"]
-_DENSE_SCREENS = 1 << 20  # up to this many possible screens, skill chances are a table lookup
+_DENSE_CELLS = 1 << 23  # screens x (widest node + 8) up to this, a screen's options are a table lookup
 
 
 class Stepper:
@@ -67,7 +67,7 @@ class Stepper:
         self.reply_progress = np.zeros((n_nodes, self.max_replies), dtype=bool)
         self.reply_resolves = np.zeros((n_nodes, self.max_replies), dtype=bool)
         self.reply_uses = np.zeros((n_nodes, self.max_replies, n_rows), dtype=np.int16)
-        self.reply_next = np.zeros((n_nodes, self.max_replies), dtype=np.int64)
+        self.reply_next = np.zeros((n_nodes, self.max_replies), dtype=np.int32)
         for i, cs in enumerate(creplies):
             for j, creply in enumerate(cs):
                 if not creply.explicit and creply.rows:  # an explicit `mood:` replaces the acts' effect
@@ -83,7 +83,7 @@ class Stepper:
         # conditional replies, node by node (cond_start/cond_count say where a node's are).
         self.reply_always = np.zeros((n_nodes, self.max_replies), dtype=bool)
         conditions = [condition for condition, _ in compiled.triggers]
-        self.trigger_goto = np.array([self._code(goto) for _, goto in compiled.triggers], dtype=np.int64)
+        self.trigger_goto = np.array([self._code(goto) for _, goto in compiled.triggers], dtype=np.int32)
         self.n_triggers = len(conditions)
         self.cond_start = np.zeros(max(1, n_nodes), dtype=np.int64)
         self.cond_count = np.zeros(max(1, n_nodes), dtype=np.int64)
@@ -112,25 +112,29 @@ class Stepper:
         self.ending_outcome = np.array([OUTCOMES.index(e.outcome) if e.outcome in OUTCOMES else UNRESOLVED_INDEX
                                         for e in scenario.endings.values()] + [0], dtype=np.int8)
 
-        # Skill chances depend only on the screen (node, which replies are shown). A screen is
-        # numbered by its node's first screen plus a bit per conditional reply shown.
+        # What a node shows depends only on the screen (node, which replies are shown): how
+        # many options, which reply each is, the skill chances. A screen is numbered by its
+        # node's first screen plus a bit per conditional reply shown; with few enough screens
+        # those answers are tables filled in the first time a screen comes up.
         self._skill_sets = [[reply_skill_sets(reply, catalog) for reply in replies] for replies in self.replies]
         counts = self.cond_count[:n_nodes]
-        self._dense = bool(counts.max(initial=0) < 30) and int((1 << counts).sum()) <= _DENSE_SCREENS
+        sizes = 1 << np.minimum(counts, 62)
+        self._dense = bool(counts.max(initial=0) < 30) and int(sizes.sum()) * (self.max_replies + 8) <= _DENSE_CELLS
         if self._dense:
-            self.slot_weight = np.zeros((max(1, n_nodes), self.max_replies), dtype=np.int64)
+            self.cond_weight = np.zeros(len(conditions), dtype=np.float64)  # the bit of each conditional reply
             for i in range(n_nodes):
-                for bit, j in enumerate(self.cond_slot[self.cond_start[i]:self.cond_start[i] + counts[i]]):
-                    self.slot_weight[i, j] = 1 << bit
-            sizes = 1 << counts
+                self.cond_weight[self.cond_start[i]:self.cond_start[i] + counts[i]] = 1 << np.arange(counts[i])
             self.screen_base = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-            self._screen_chances = np.zeros((max(1, int(sizes.sum())), len(SKILLS)), dtype=np.int16)
-            self._screen_known = np.zeros(len(self._screen_chances), dtype=bool)
+            screens = max(1, int(sizes.sum()))
+            self._screen_known = np.zeros(screens, dtype=bool)
+            self._screen_count = np.zeros(screens, dtype=np.int16)
+            self._screen_options = np.full((screens, self.max_replies), -1, dtype=np.int16)
+            self._screen_chances = np.zeros((screens, len(SKILLS)), dtype=np.int16)
         self._chance_memo: dict[tuple[int, ...], np.ndarray] = {}  # (node, shown flags...) -> chances
         self._root: ConversationState | None = None
-        self._slots = np.arange(self.max_replies)
         flat = n_nodes * self.max_replies
         self._flat_rows = self.reply_rows.reshape(flat, width)
+        self._flat_acts = (self._flat_rows != model.pad_row).sum(axis=1)  # act rows summed (the rest is padding)
         self._flat_base = self.reply_base.reshape(flat, dims)
         self._flat_progress = self.reply_progress.reshape(flat)
         self._flat_keeps = ~self.reply_resolves.reshape(flat)  # the grievance stays open
@@ -158,33 +162,54 @@ class Stepper:
 
     def step(self, parents: ConversationState, choices: np.ndarray) -> ConversationState:
         """Row k of the result: parents row k after picking its 0-based option choices[k]."""
+        return self.step_from(parents, None, choices)
+
+    def step_from(self, parents: ConversationState, rows: np.ndarray | None,
+                  choices: np.ndarray) -> ConversationState:
+        """Row k of the result: parents row rows[k] (None: row k) after picking its 0-based
+        option choices[k]. Only what a turn reads is gathered from the parents, so a caller
+        stepping many children of a few parents need not copy whole parent rows first."""
         model = self.model
-        n = len(parents)
-        at = parents.loc
-        every = np.arange(n)
-        reply = parents.option_reply[every, choices]
+        if rows is None:
+            n = len(parents)
+            reply = parents.option_reply[np.arange(n), choices]
+            at, before, mood, grievance = parents.loc, parents.uses, parents.mood, parents.grievance
+            visited, depth = parents.visited.copy(), parents.depth
+            chances = parents.chances + parents.screen_chances
+        else:
+            n = len(rows)
+            reply = parents.option_reply[rows, choices]
+            at, before, mood, grievance = parents.loc[rows], parents.uses[rows], parents.mood[rows], parents.grievance[rows]
+            visited, depth = parents.visited[rows], parents.depth[rows]
+            chances = parents.chances[rows] + parents.screen_chances[rows]
         key = at * self.max_replies + reply  # (node, reply) as one flat index into the reply tables
-        rows = self._flat_rows[key]
-        counts = parents.uses[every[:, None], rows]
-        effect = mood_model.reply_effect(model, self._flat_base[key], rows, counts)
-        mood = mood_model.advance(model, parents.mood, parents.grievance, effect, self._flat_progress[key])
-        uses = parents.uses + self._flat_uses[key]
+        mood = mood_model.advance(model, mood, grievance, self._effect(key, before),
+                                  self._flat_progress[key])
+        uses = before + self._flat_uses[key]
         expression = mood_model.expression_index(model, mood)
-        target, trigger = self._redirect(mood, expression, parents.visited, uses, self._flat_next[key])
+        target, trigger = self._redirect(mood, expression, visited, uses, self._flat_next[key])
         to_node = target >= 0
-        ending = np.where(to_node, -1, -1 - target).astype(np.int32)
+        ending = np.maximum(-1 - target, -1)  # -1 - target for an ending, -1 for a node
         child = ConversationState(
-            loc=np.where(to_node, target, at).astype(np.int32), mood=mood, uses=uses,
-            grievance=parents.grievance & self._flat_keeps[key], visited=parents.visited.copy(),
-            depth=parents.depth + 1, ending=ending, ended=~to_node, reason=np.zeros(n, dtype=np.int8),
-            outcome=np.where(to_node, 0, self.ending_outcome[ending]).astype(np.int8),
+            loc=np.where(to_node, target, at), mood=mood, uses=uses,
+            grievance=grievance & self._flat_keeps[key], visited=visited,
+            depth=depth + 1, ending=ending, ended=~to_node, reason=np.zeros(n, dtype=np.int8),
+            outcome=self.ending_outcome[ending],  # a node's -1 reads the spare 0
             n_options=np.zeros(n, dtype=np.int16), option_reply=np.full((n, self.max_replies), -1, dtype=np.int16),
             reply=reply, trigger=trigger, screen_chances=np.zeros((n, len(SKILLS)), dtype=np.int16),
-            chances=parents.chances + parents.screen_chances)
+            chances=chances)
         entered = np.flatnonzero(to_node)
         if entered.size:
             self.enter(child, entered, expression[entered])
         return child
+
+    def _effect(self, key: np.ndarray, uses: np.ndarray) -> np.ndarray:
+        """`mood.reply_effect` of each row's reply given the act uses before it, over the slots
+        some reply of the batch fills (the rest is padding, which adds exact zeros)."""
+        width = int(self._flat_acts[key].max()) if len(key) else 0
+        act_rows = self._flat_rows[key, :width] if width < self._flat_rows.shape[1] else self._flat_rows[key]
+        counts = uses[np.arange(len(key))[:, None], act_rows]
+        return mood_model.reply_effect(self.model, self._flat_base[key], act_rows, counts)
 
     def _redirect(self, mood: np.ndarray, expression: np.ndarray, visited: np.ndarray, uses: np.ndarray,
                   target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,11 +218,8 @@ class Stepper:
         if not self.n_triggers:
             return target, np.full(len(target), -1, dtype=np.int16)
         features = self.table.features(mood, expression, visited, uses)
-        hit = self.table.holds(features[:, None, :], slice(0, self.n_triggers))  # (n, triggers)
-        fired = hit.any(axis=1)
-        first = hit.argmax(axis=1)
-        return (np.where(fired, self.trigger_goto[first], target),
-                np.where(fired, first, -1).astype(np.int16))
+        first = self.table.first_holding(features, 0, self.n_triggers)
+        return np.where(first >= 0, self.trigger_goto[first], target), first
 
     def enter(self, state: ConversationState, rows: np.ndarray, expression: np.ndarray | None = None) -> None:
         """Rows `rows` arrive at their `loc`: the node counts as visited from now on, its replies
@@ -205,21 +227,24 @@ class Stepper:
         ends as unresolved. `expression`: the label index of each of those rows' mood, if known."""
         if expression is None:
             expression = mood_model.expression_index(self.model, state.mood[rows])
-        columns = self.visit_column[state.loc[rows]]  # -1 (not watched) writes its own value back
+        locs = state.loc[rows]
+        columns = self.visit_column[locs]  # -1 (not watched) writes its own value back
         seen = state.visited[rows, columns]
         state.visited[rows, columns] = np.where((columns >= 0) & (seen == NOT_SEEN), state.depth[rows], seen)
-        self._set_options(state, rows, expression)
-        none_shown = state.n_options[rows] == 0
+        count, options, chances = self._screens(state, rows, locs, expression)
+        state.n_options[rows], state.option_reply[rows], state.screen_chances[rows] = count, options, chances
+        none_shown = count == 0
         stop = none_shown | (state.depth[rows] >= TURN_LIMIT)
         if stop.any():
             stopped = rows[stop]
             state.ended[stopped], state.outcome[stopped] = True, UNRESOLVED_INDEX
             state.reason[stopped] = np.where(none_shown[stop], NO_REPLY, TURN_LIMIT_HIT)  # no reply shown comes first
 
-    def _set_options(self, state: ConversationState, rows: np.ndarray, expression: np.ndarray) -> None:
-        """Fill in the replies shown (file order, conditions applied) and their skill chances."""
-        locs = state.loc[rows]
-        shown = self.reply_always[locs]  # replies without `when` are always shown
+    def _screens(self, state: ConversationState, rows: np.ndarray, locs: np.ndarray,
+                 expression: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(options shown, option -> reply table, skill chances) of each row's screen: which of
+        its node's replies are shown (conditions applied) decides all three (`_screen`)."""
+        held = pair_row = pair_cond = None
         if self.has_conditional:
             counts = self.cond_count[locs]
             total = int(counts.sum())
@@ -227,28 +252,42 @@ class Stepper:
                 pair_row = np.repeat(np.arange(len(rows)), counts)
                 pair_cond = np.arange(total) + np.repeat(self.cond_start[locs] - (np.cumsum(counts) - counts), counts)
                 features = self.table.features(state.mood[rows], expression, state.visited[rows], state.uses[rows])
-                shown[pair_row, self.cond_slot[pair_cond]] = self.table.holds(features[pair_row], pair_cond)
-        count = shown.sum(axis=1)
-        table = np.argsort(~shown, axis=1, kind="stable")  # shown replies first, in file order
-        state.n_options[rows] = count
-        state.option_reply[rows] = np.where(self._slots < count[:, None], table, -1)
-        state.screen_chances[rows] = self._chances(locs, shown)
-
-    def _chances(self, locs: np.ndarray, shown: np.ndarray) -> np.ndarray:
-        """`skill_chances` of each (node, replies shown) screen, computed once per distinct screen."""
+                held = self.table.holds(features[pair_row], pair_cond)
         if self._dense:
-            ids = self.screen_base[locs] + (shown * self.slot_weight[locs]).sum(axis=1)
+            ids = self.screen_base[locs]
+            if held is not None:
+                ids = ids + np.bincount(pair_row[held], weights=self.cond_weight[pair_cond[held]],
+                                        minlength=len(rows)).astype(np.int64)
             new = ~self._screen_known[ids]
             if new.any():
-                _, first = np.unique(ids[new], return_index=True)
-                for k in np.flatnonzero(new)[first].tolist():
-                    self._screen_chances[ids[k]] = self._chances_of(int(locs[k]), shown[k])
-                    self._screen_known[ids[k]] = True
-            return self._screen_chances[ids]
+                for screen in np.unique(ids[new]).tolist():
+                    node = int(np.searchsorted(self.screen_base, screen, side="right")) - 1
+                    bits, shown = screen - int(self.screen_base[node]), self.reply_always[node].copy()
+                    start = int(self.cond_start[node])
+                    for bit, j in enumerate(self.cond_slot[start:start + int(self.cond_count[node])].tolist()):
+                        shown[j] = bool(bits >> bit & 1)
+                    self._screen_count[screen], self._screen_options[screen], self._screen_chances[screen] = \
+                        self._screen(node, shown)
+                    self._screen_known[screen] = True
+            return self._screen_count[ids], self._screen_options[ids], self._screen_chances[ids]
+        shown = self.reply_always[locs]  # replies without `when` are always shown
+        if held is not None:
+            shown[pair_row, self.cond_slot[pair_cond]] = held
         screens, where, inverse = np.unique(np.column_stack([locs, shown]), axis=0, return_index=True,
                                             return_inverse=True)
-        found = np.array([self._chances_of(int(locs[k]), shown[k]) for k in where.tolist()], dtype=np.int16)
-        return found.reshape(len(screens), len(SKILLS))[inverse.ravel()]
+        found = [self._screen(int(locs[k]), shown[k]) for k in where.tolist()]
+        inverse = inverse.ravel()
+        return (np.array([f[0] for f in found], dtype=np.int16)[inverse],
+                np.array([f[1] for f in found], dtype=np.int16).reshape(len(screens), -1)[inverse],
+                np.array([f[2] for f in found], dtype=np.int16).reshape(len(screens), -1)[inverse])
+
+    def _screen(self, node: int, shown: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+        """One screen: how many replies it shows, option -> reply index (the shown replies in
+        file order, -1 padding) and its skill chances."""
+        order = np.flatnonzero(shown)
+        options = np.full(self.max_replies, -1, dtype=np.int16)
+        options[:len(order)] = order
+        return len(order), options, self._chances_of(node, shown)
 
     def _chances_of(self, node: int, shown: np.ndarray) -> np.ndarray:
         key = (node, *shown.tolist())

@@ -70,6 +70,10 @@ class ConditionTable:
     `not_visited` "at most 0", an expression list caps the labels it does not name at 0, and
     a part that can never hold (a node or act the scenario does not have) is a lower bound of
     +inf. So `holds` is one `within` over arrays, whatever mix of parts and however many rows.
+
+    Only the features some condition bounds are kept (a mood side at -inf/+inf, a 1/0 feature
+    bounded by [0, 1], always holds): a scenario's conditions name a few dimensions, labels
+    and nodes, and the analyser judges them for millions of rows.
     """
 
     def __init__(self, conditions: Sequence[CompiledCondition], model: MoodModel,
@@ -80,63 +84,102 @@ class ConditionTable:
                               if node in visit_column}, key=lambda node: visit_column[node])
         named_acts = sorted({act for c in conditions for act in (*c.acts_used, *c.acts_not_used)
                              if act in model.act_index}, key=lambda act: model.act_index[act])
-        self.labels = len(model.expressions) if any(c.expression for c in conditions) else 0
-        self.visit_columns = np.array([visit_column[node] for node in named_nodes], dtype=np.intp)
-        self.act_rows = np.array([model.act_index[act] for act in named_acts], dtype=np.intp)
+        labels = len(model.expressions) if any(c.expression for c in conditions) else 0
         dims = len(model.dimensions)
-        node_at = {node: dims + self.labels + i for i, node in enumerate(named_nodes)}
-        act_at = {act: dims + self.labels + len(named_nodes) + i for i, act in enumerate(named_acts)}
-        width = dims + self.labels + len(named_nodes) + len(named_acts)
-        self.lower = np.zeros((len(conditions), width))
-        self.upper = np.ones((len(conditions), width))
+        node_at = {node: dims + labels + i for i, node in enumerate(named_nodes)}
+        act_at = {act: dims + labels + len(named_nodes) + i for i, act in enumerate(named_acts)}
+        width = dims + labels + len(named_nodes) + len(named_acts)
+        lower = np.zeros((len(conditions), width))
+        upper = np.ones((len(conditions), width))
         for c, condition in enumerate(conditions):
-            lower, upper = condition.lower.copy(), condition.upper.copy()
+            low, high = condition.lower.copy(), condition.upper.copy()
             if condition.threshold is not None:
                 t_lower, t_upper = model.thresholds[condition.threshold]
-                lower, upper = np.maximum(lower, t_lower), np.minimum(upper, t_upper)
-            self.lower[c, :dims], self.upper[c, :dims] = lower, upper
+                low, high = np.maximum(low, t_lower), np.minimum(high, t_upper)
+            lower[c, :dims], upper[c, :dims] = low, high
             if condition.expression:
                 for i, label in enumerate(model.expressions):
                     if label not in condition.expression:
-                        self.upper[c, dims + i] = 0.0
+                        upper[c, dims + i] = 0.0
             never = False
             for node in condition.visited:
                 never |= node not in node_at
                 if node in node_at:
-                    self.lower[c, node_at[node]] = 1.0
+                    lower[c, node_at[node]] = 1.0
             for node in condition.not_visited:
                 if node in node_at:
-                    self.upper[c, node_at[node]] = 0.0
+                    upper[c, node_at[node]] = 0.0
             for act in condition.acts_used:
                 never |= act not in act_at
                 if act in act_at:
-                    self.lower[c, act_at[act]] = 1.0
+                    lower[c, act_at[act]] = 1.0
             for act in condition.acts_not_used:
                 if act in act_at:
-                    self.upper[c, act_at[act]] = 0.0
+                    upper[c, act_at[act]] = 0.0
             if never:
-                self.lower[c, 0] = np.inf
+                lower[c, 0] = np.inf
+        # the features worth computing: those some condition bounds on a side that can fail
+        trivial_low = np.concatenate([np.full(dims, -np.inf), np.zeros(width - dims)])
+        trivial_high = np.concatenate([np.full(dims, np.inf), np.ones(width - dims)])
+        low_sides, high_sides = lower > trivial_low, upper < trivial_high
+        kept = np.flatnonzero((low_sides | high_sides).any(axis=0))
+        self.mood_columns = kept[kept < dims]
+        self.label_ids = kept[(kept >= dims) & (kept < dims + labels)] - dims
+        self.visit_columns = np.array([visit_column[named_nodes[j - dims - labels]] for j in kept.tolist()
+                                       if dims + labels <= j < dims + labels + len(named_nodes)], dtype=np.intp)
+        self.act_rows = np.array([model.act_index[named_acts[j - dims - labels - len(named_nodes)]]
+                                  for j in kept.tolist() if j >= dims + labels + len(named_nodes)], dtype=np.intp)
+        self.lower, self.upper = lower[:, kept], upper[:, kept]
+        # per condition, the sides that can fail: (feature, bound) pairs, for `first_holding`
+        self._sides = [(tuple(np.flatnonzero(low_sides[c, kept]).tolist()),
+                        tuple(self.lower[c, low_sides[c, kept]].tolist()),
+                        tuple(np.flatnonzero(high_sides[c, kept]).tolist()),
+                        tuple(self.upper[c, high_sides[c, kept]].tolist())) for c in range(len(conditions))]
 
     def __len__(self) -> int:
         return len(self.lower)
 
     def features(self, moods: np.ndarray, expression: np.ndarray, visited: np.ndarray,
                  uses: np.ndarray) -> np.ndarray:
-        """(n, width) features: moods (n, dims), expression (n,) label indices, visited (n, columns)
+        """(n, kept features): moods (n, dims), expression (n,) label indices, visited (n, columns)
         first-entry turns (< 0: not entered), uses (n, acts + 1) counts."""
-        parts = [moods]
-        if self.labels:
-            parts.append(expression[:, None] == np.arange(self.labels))
+        parts = []
+        if self.mood_columns.size:
+            parts.append(moods[:, self.mood_columns])
+        if self.label_ids.size:
+            parts.append(expression[:, None] == self.label_ids)
         if self.visit_columns.size:
             parts.append(visited[:, self.visit_columns] >= 0)
         if self.act_rows.size:
             parts.append(uses[:, self.act_rows] > 0)
-        return np.concatenate(parts, axis=1) if len(parts) > 1 else moods
+        if len(parts) == 1:
+            return parts[0].astype(np.float64, copy=False)
+        return np.concatenate(parts, axis=1, dtype=np.float64) if parts else np.zeros((len(moods), 0))
 
     def holds(self, features: np.ndarray, conditions) -> np.ndarray:
         """Whether condition `conditions[k]` holds for `features[k]` (numpy broadcasting: pass
         features[:, None, :] and a slice of conditions for every row against each)."""
         return within(features, self.lower[conditions], self.upper[conditions])
+
+    def first_holding(self, features: np.ndarray, start: int, stop: int) -> np.ndarray:
+        """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds
+        as `holds`; each condition compares only its sides that can fail, and only for the
+        rows no earlier condition has claimed."""
+        first = np.full(len(features), -1, dtype=np.int16)
+        if len(features) * (stop - start) <= 64:  # a few rows: one `holds` costs fewer calls
+            hit = self.holds(features[:, None, :], slice(start, stop))
+            fired = hit.any(axis=1)
+            first[fired] = start + hit[fired].argmax(axis=1)
+            return first
+        for c in range(start, stop):
+            low, lows, high, highs = self._sides[c]
+            hit = first < 0
+            for j, v in zip(low, lows):
+                hit &= features[:, j] >= v
+            for j, v in zip(high, highs):
+                hit &= features[:, j] <= v
+            first[hit] = c
+        return first
 
 
 def holds(condition: CompiledCondition, model: MoodModel, facts: ConversationFacts) -> bool:

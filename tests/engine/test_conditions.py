@@ -83,3 +83,48 @@ def test_conditions_read_a_copy_free_vector(model):
     before = f.mood.copy()
     evaluate(when(mood={"trust": (0.1, 0.9)}, threshold="walk_out"), model, f)
     np.testing.assert_array_equal(f.mood, before)
+
+
+def _mixed_table(model):
+    from simulator.engine.conditions import ConditionTable
+
+    conditions = [when(mood={"trust": (0.2, None)}, acts_not_used=["hide-behind-policy"]),
+                  when(expression=["angry", "furious"], visited=["story"]),
+                  when(threshold="walk_out"),
+                  when(not_visited=["options"], acts_used=["acknowledge"], mood={"pleasure": (None, 0.1)}),
+                  when(visited=["nowhere"]),  # names a node the table does not have: never holds
+                  when()]
+    return ConditionTable([compile_condition(c, model) for c in conditions], model,
+                          {"story": 0, "options": 1})
+
+
+@pytest.mark.parametrize("rows", [1, 3, 500])  # a few rows take one `holds`, many go condition by condition
+def test_first_holding_is_the_first_condition_holds_accepts(model, rows):
+    table = _mixed_table(model)
+    rng = np.random.default_rng(3)
+    moods = model.lower + rng.random((rows, len(model.dimensions))) * (model.upper - model.lower)
+    moods[::4, model.dimensions.index("patience")] = 0.0  # the walk-out threshold's edge, inclusive
+    expression = mood.expression_index(model, moods)
+    visited = np.where(rng.random((rows, 2)) < 0.5, -1, 3).astype(np.int16)
+    uses = (rng.random((rows, len(model.acts) + 1)) < 0.3).astype(np.int16)
+    uses[:, -1] = 0
+    features = table.features(moods, expression, visited, uses)
+    every = table.holds(features[:, None, :], slice(0, len(table)))
+    for start, stop in [(0, len(table)), (0, 4), (1, 3)]:
+        part = every[:, start:stop]
+        expected = np.where(part.any(axis=1), start + part.argmax(axis=1), -1)
+        assert (table.first_holding(features, start, stop) == expected).all()
+    assert not every[:, 4].any() and every[:, 5].all()
+    assert 0 < every[:, :4].sum() < every[:, :4].size  # the cases are mixed, not all one way
+
+
+def test_the_table_keeps_only_the_features_some_condition_bounds(model):
+    table = _mixed_table(model)
+    low, high = model.thresholds["walk_out"]
+    walk_out = {d for i, d in enumerate(model.dimensions) if np.isfinite(low[i]) or np.isfinite(high[i])}
+    # the node no table column stands for is "never": a lower bound of +inf on the first dimension
+    expected = {"trust", "pleasure", model.dimensions[0]} | walk_out
+    assert {model.dimensions[d] for d in table.mood_columns.tolist()} == expected
+    assert len(table.label_ids) == len(model.expressions) - 2  # labels outside ["angry", "furious"] are capped
+    assert table.visit_columns.tolist() == [0, 1]
+    assert table.lower.shape[1] == len(expected) + len(model.expressions) - 2 + 2 + 2  # two acts named

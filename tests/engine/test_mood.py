@@ -119,7 +119,7 @@ def test_batch_rows_are_byte_identical_to_single_steps(catalog):
     model = mood.compile_mood(catalog, "confused")
     rng = np.random.default_rng(7)
     acts = list(model.acts)
-    n, turns = 64, 12
+    n, turns = 200, 12  # over 64 rows, a slot few replies fill is added only where it holds an act
     states = np.repeat(model.start[None, :], n, axis=0)
     singles = [model.start.copy() for _ in range(n)]
     uses = np.zeros((n, len(acts) + 1), dtype=np.intp)

@@ -191,8 +191,14 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
         if not result.complete:
             stop_adopting()
         if next_states:
-            frontier = Batch(**{name: np.concatenate([getattr(b, name) for b in next_states])
-                                for name in BATCH_FIELDS})
+            frontier = None  # this depth is stepped: let it go before the next one is joined
+            columns = {}
+            for name in BATCH_FIELDS:  # field by field, each chunk's copy freed as it is joined
+                columns[name] = np.concatenate([getattr(b, name) for b in next_states])
+                for b in next_states:
+                    setattr(b, name, None)
+            next_states.clear()
+            frontier = Batch(**columns)
             frontier_ids = np.concatenate(next_ids)
         else:
             break

@@ -162,7 +162,9 @@ def _game():
 
 def _serve(app) -> None:
     """Let the window's own events (expose, focus) through, as the real loop would."""
-    app.pump()
+    import pygame
+
+    app.feed(pygame.event.get())
     app.settle()
 
 

@@ -455,10 +455,6 @@ class App:
         """Process these events as one frame (tests)."""
         self.process(list(events), dt)
 
-    def pump(self, dt: float = 1 / 60) -> None:
-        """Process whatever is in pygame's event queue as one frame."""
-        self.process(pygame.event.get(), dt)
-
     def advance(self, seconds: float, dt: float = 1 / 60) -> None:
         """Let `seconds` of animation pass in frames of `dt`."""
         steps = max(1, round(seconds / dt))

@@ -6,7 +6,7 @@ an idle game costs almost no CPU; while text types or the face eases it runs at 
 frames per second with `dt` from the real clock.
 
 Tests and benchmarks drive the same code without `run()`: `open()`, then `feed(events)` /
-`pump()` / `advance(seconds)` process events and frames deterministically.
+`advance(seconds)` process events and frames deterministically.
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ from simulator.scenario.model import SKILLS, Scenario
 
 __all__ = ["PlayTree", "BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "skill_chances"]
 _GROW = 2.0
+# State fields only stepping a prefix further reads: kept, with the rubric state, only where a
+# prefix may still grow (the `marked` rows); the reports and gates read the others.
+GROWTH_FIELDS = ("uses", "visited", "grievance")
+TREE_FIELDS = tuple(name for name in BATCH_FIELDS if name not in GROWTH_FIELDS)
 
 
 class PlayTree:
@@ -78,13 +82,16 @@ class PlayTree:
     def _allocate(self, like: Batch, marks: RubricRows, capacity: int) -> None:
         self.size = 0
         self.capacity = capacity
-        for name in BATCH_FIELDS:
+        for name in TREE_FIELDS:
             sample = getattr(like, name)
             setattr(self, name, np.zeros((capacity, *sample.shape[1:]), dtype=sample.dtype))
-        # The rubric state of each prefix, in arrays of their own: a tree that took its states
-        # over from the sweep is scored a depth at a time and never needs them all at once
-        # (`marked` says which rows hold one; a missing one is rebuilt from the path).
+        # What a prefix needs to grow further - its rubric state and GROWTH_FIELDS - lives in
+        # arrays of its own: a tree that took its states over from the sweep is scored a depth
+        # at a time and keeps none (`marked` says which rows hold it; a missing one is rebuilt
+        # by playing the path again).
         self.marks = marks.take(np.zeros(capacity, dtype=np.int64))
+        self.growth = {name: np.zeros((capacity, *getattr(like, name).shape[1:]), dtype=getattr(like, name).dtype)
+                       for name in GROWTH_FIELDS}
         self.marks_capacity = capacity
         self.marked = np.zeros(capacity, dtype=bool)
         self.parent = np.full(capacity, -1, dtype=np.int32)
@@ -93,14 +100,15 @@ class PlayTree:
         self.overall = np.zeros(capacity, dtype=np.float64)
         self.grade = np.zeros(capacity, dtype=np.int8)
         self.skills = np.zeros((capacity, len(SKILLS)), dtype=np.int16)
-        self._arrays = (*BATCH_FIELDS, "marked", "parent", "choice", "children", "overall", "grade", "skills")
+        self._arrays = (*TREE_FIELDS, "marked", "parent", "choice", "children", "overall", "grade", "skills")
         self.state_bytes = sum(getattr(self, name)[:1].nbytes for name in self._arrays)
-        self.mark_bytes = sum(getattr(self.marks, name)[:1].nbytes for name in ROW_FIELDS)
+        self.mark_bytes = (sum(getattr(self.marks, name)[:1].nbytes for name in ROW_FIELDS)
+                           + sum(array[:1].nbytes for array in self.growth.values()))
         self.row_bytes = self.state_bytes + self.mark_bytes
 
     def _reserve(self, extra: int, *, marks: bool = True) -> None:
-        """Room for `extra` more prefixes (and their rubric state, unless `marks` is False);
-        BudgetExceeded (nothing changed) past `max_bytes`.
+        """Room for `extra` more prefixes (and what they need to grow, unless `marks` is
+        False); BudgetExceeded (nothing changed) past `max_bytes`.
 
         The budget covers the arrays, the rubric state's among them, with the copy growing makes."""
         needed = self.size + extra
@@ -128,29 +136,43 @@ class PlayTree:
                 new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
                 new[:self.marks_capacity] = old
                 setattr(self.marks, name, new)
+            for name, old in self.growth.items():
+                new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+                new[:self.marks_capacity] = old
+                self.growth[name] = new
             self.marks_capacity = capacity
 
     def _store(self, ids: np.ndarray, batch: Batch, marks: RubricRows) -> None:
-        for name in BATCH_FIELDS:
+        for name in TREE_FIELDS:
             getattr(self, name)[ids] = getattr(batch, name)
+        for name, array in self.growth.items():
+            array[ids] = getattr(batch, name)
         self.marks.put(ids, marks)
         self.marked[ids] = True
 
-    def _marks_of(self, ids: np.ndarray) -> RubricRows:
-        """The rubric state after these prefixes; any not kept is rebuilt by scoring its path
-        again (a tree taken over from the sweep keeps none)."""
+    def _rebuild(self, ids: np.ndarray) -> None:
+        """Give these prefixes what they need to grow again, by playing their paths from the
+        opening: the engine's own step and rubric, so it is what growing them stored."""
         missing = np.unique(ids[~self.marked[ids]])
-        if missing.size:
-            self._reserve(0)
-            for tree_node in missing.tolist():
-                chain = self.path_nodes(tree_node)
-                marks = self.marks.take(np.array([0]))
-                for parent, child in zip(chain, chain[1:]):
-                    score_turn(self.rubric, marks, self.table,
-                               self.reply_row[self.loc[parent:parent + 1], self.reply[child:child + 1]],
-                               self.depth[child:child + 1].astype(np.int64), self.ended[child:child + 1])
-                self.marks.put(np.array([tree_node]), marks)
-                self.marked[tree_node] = True
+        if not missing.size:
+            return
+        self._reserve(0)
+        for tree_node in missing.tolist():
+            chain = self.path_nodes(tree_node)
+            state, marks = self.stepper.root(), self.marks.take(np.array([0]))
+            for parent, child in zip(chain, chain[1:]):
+                state = self.stepper.step(state, self.choice[child:child + 1].astype(np.int64))
+                score_turn(self.rubric, marks, self.table,
+                           self.reply_row[self.loc[parent:parent + 1], self.reply[child:child + 1]],
+                           self.depth[child:child + 1].astype(np.int64), self.ended[child:child + 1])
+            for name, array in self.growth.items():
+                array[tree_node] = getattr(state, name)[0]
+            self.marks.put(np.array([tree_node]), marks)
+            self.marked[tree_node] = True
+
+    def _marks_of(self, ids: np.ndarray) -> RubricRows:
+        """The rubric state after these prefixes (rebuilt where the tree keeps none)."""
+        self._rebuild(ids)
         return self.marks.take(ids)
 
     def truncate(self, size: int) -> None:
@@ -165,7 +187,10 @@ class PlayTree:
 
     def states(self, ids: np.ndarray) -> Batch:
         """The conversation states of these tree nodes, as a Batch (copies)."""
-        return Batch(**{name: getattr(self, name)[ids] for name in BATCH_FIELDS})
+        self._rebuild(ids)
+        fields = {name: getattr(self, name)[ids] for name in TREE_FIELDS}
+        fields.update({name: array[ids] for name, array in self.growth.items()})
+        return Batch(**{name: fields[name] for name in BATCH_FIELDS})
 
     # ------------------------------------------------------------------ growing
     def grow(self, parents: np.ndarray, choices: np.ndarray) -> np.ndarray:
@@ -228,7 +253,7 @@ class PlayTree:
             return False
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
-        for name in BATCH_FIELDS:
+        for name in TREE_FIELDS:
             getattr(self, name)[ids] = getattr(children, name)
         self.parent[ids] = parents
         self.choice[ids] = choices

@@ -97,6 +97,9 @@ def test_a_tree_that_adopts_the_sweep_scores_what_a_grown_tree_scores(catalog):
         going = np.nonzero(~adopted.ended[:adopted.size])[0]  # (an ended row's state also has the finish)
         some = going[:: max(1, going.size // 50)]
         assert (adopted._marks_of(some).raw == grown.marks.raw[some]).all(), seed
+        rebuilt, kept = adopted.states(some), grown.states(some)  # the fields only growing needs, too
+        for name in ("uses", "visited", "grievance", "mood", "option_reply"):
+            assert (getattr(rebuilt, name) == getattr(kept, name)).all(), (seed, name)
         compared += 1
         if compared == 6:
             break

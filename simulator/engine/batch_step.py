@@ -37,6 +37,7 @@ Batch = ConversationState  # the name the analyser modules know it by
 BATCH_FIELDS = STATE_FIELDS
 __all__ = ["Batch", "BATCH_FIELDS", "BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "TURN_LIMIT",
            "UNRESOLVED", "UNRESOLVED_INDEX", "Stepper", "session_stepper", "skill_chances", "reply_skill_sets"]
+_EFFECT_MEMO = 1 << 16  # one-row effects remembered (a session's replies and act counts); then start over
 _DENSE_CELLS = 1 << 23  # screens x (widest node + 8) up to this, a screen's options are a table lookup
 
 
@@ -130,11 +131,16 @@ class Stepper:
             self._screen_count = np.zeros(screens, dtype=np.int16)
             self._screen_options = np.full((screens, self.max_replies), -1, dtype=np.int16)
             self._screen_chances = np.zeros((screens, len(SKILLS)), dtype=np.int16)
+            self._node_screen = self.screen_base.tolist()
+            self._node_conditions = [np.arange(self.cond_start[i], self.cond_start[i] + counts[i]) if counts[i] else None
+                                     for i in range(n_nodes)]
         self._chance_memo: dict[tuple[int, ...], np.ndarray] = {}  # (node, shown flags...) -> chances
         self._root: ConversationState | None = None
         flat = n_nodes * self.max_replies
         self._flat_rows = self.reply_rows.reshape(flat, width)
         self._flat_acts = (self._flat_rows != model.pad_row).sum(axis=1)  # act rows summed (the rest is padding)
+        self._flat_act_lists = [row[:count].tolist() for row, count in zip(self._flat_rows, self._flat_acts.tolist())]
+        self._effect_memo: dict[tuple[int, ...], np.ndarray] = {}  # (reply, earlier uses of its acts) -> effect
         self._flat_base = self.reply_base.reshape(flat, dims)
         self._flat_progress = self.reply_progress.reshape(flat)
         self._flat_keeps = ~self.reply_resolves.reshape(flat)  # the grievance stays open
@@ -195,10 +201,11 @@ class Stepper:
             grievance=grievance & self._flat_keeps[key], visited=visited,
             depth=depth + 1, ending=ending, ended=~to_node, reason=np.zeros(n, dtype=np.int8),
             outcome=self.ending_outcome[ending],  # a node's -1 reads the spare 0
-            n_options=np.zeros(n, dtype=np.int16), option_reply=np.full((n, self.max_replies), -1, dtype=np.int16),
+            n_options=np.zeros(n, dtype=np.int16), option_reply=np.empty((n, self.max_replies), dtype=np.int16),
             reply=reply, trigger=trigger, screen_chances=np.zeros((n, len(SKILLS)), dtype=np.int16),
             chances=chances)
-        entered = np.flatnonzero(to_node)
+        child.option_reply.fill(-1)  # (np.full, without its slower wrapper)
+        entered = to_node.nonzero()[0]
         if entered.size:
             self.enter(child, entered, expression[entered])
         return child
@@ -206,6 +213,19 @@ class Stepper:
     def _effect(self, key: np.ndarray, uses: np.ndarray) -> np.ndarray:
         """`mood.reply_effect` of each row's reply given the act uses before it, over the slots
         some reply of the batch fills (the rest is padding, which adds exact zeros)."""
+        if len(key) == 1:  # a session's row: the effect of (reply, earlier uses of its acts), memoised
+            flat = int(key[0])
+            acts = self._flat_act_lists[flat]
+            memo = (flat, *uses[0, acts].tolist()) if acts else (flat,)
+            effect = self._effect_memo.get(memo)
+            if effect is None:
+                if len(self._effect_memo) >= _EFFECT_MEMO:
+                    self._effect_memo.clear()
+                effect = self._effect_memo[memo] = self._effect_of(key, uses)
+            return effect
+        return self._effect_of(key, uses)
+
+    def _effect_of(self, key: np.ndarray, uses: np.ndarray) -> np.ndarray:
         width = int(self._flat_acts[key].max()) if len(key) else 0
         act_rows = self._flat_rows[key, :width] if width < self._flat_rows.shape[1] else self._flat_rows[key]
         counts = uses[np.arange(len(key))[:, None], act_rows]
@@ -244,6 +264,8 @@ class Stepper:
                  expression: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(options shown, option -> reply table, skill chances) of each row's screen: which of
         its node's replies are shown (conditions applied) decides all three (`_screen`)."""
+        if len(rows) == 1 and self._dense:
+            return self._one_screen(state, rows, int(locs[0]), expression)
         held = pair_row = pair_cond = None
         if self.has_conditional:
             counts = self.cond_count[locs]
@@ -261,14 +283,7 @@ class Stepper:
             new = ~self._screen_known[ids]
             if new.any():
                 for screen in np.unique(ids[new]).tolist():
-                    node = int(np.searchsorted(self.screen_base, screen, side="right")) - 1
-                    bits, shown = screen - int(self.screen_base[node]), self.reply_always[node].copy()
-                    start = int(self.cond_start[node])
-                    for bit, j in enumerate(self.cond_slot[start:start + int(self.cond_count[node])].tolist()):
-                        shown[j] = bool(bits >> bit & 1)
-                    self._screen_count[screen], self._screen_options[screen], self._screen_chances[screen] = \
-                        self._screen(node, shown)
-                    self._screen_known[screen] = True
+                    self._fill_screen(screen)
             return self._screen_count[ids], self._screen_options[ids], self._screen_chances[ids]
         shown = self.reply_always[locs]  # replies without `when` are always shown
         if held is not None:
@@ -280,6 +295,32 @@ class Stepper:
         return (np.array([f[0] for f in found], dtype=np.int16)[inverse],
                 np.array([f[1] for f in found], dtype=np.int16).reshape(len(screens), -1)[inverse],
                 np.array([f[2] for f in found], dtype=np.int16).reshape(len(screens), -1)[inverse])
+
+    def _one_screen(self, state: ConversationState, rows: np.ndarray, node: int,
+                    expression: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`_screens` for one row (a session's turn): its node's conditions in one `holds`."""
+        screen = self._node_screen[node]
+        conditions = self._node_conditions[node]
+        if conditions is not None:
+            features = self.table.features(state.mood[rows], expression, state.visited[rows], state.uses[rows])
+            held = self.table.holds(features, conditions).tolist()
+            screen += sum(1 << bit for bit, shown in enumerate(held) if shown)
+        if not self._screen_known[screen]:
+            self._fill_screen(screen)
+        return self._screen_count[screen:screen + 1], self._screen_options[screen:screen + 1], \
+            self._screen_chances[screen:screen + 1]
+
+    def _fill_screen(self, screen: int) -> None:
+        """Work out a numbered screen the first time it comes up (its node and replies shown
+        follow from the number)."""
+        node = int(np.searchsorted(self.screen_base, screen, side="right")) - 1
+        bits, shown = screen - int(self.screen_base[node]), self.reply_always[node].copy()
+        start = int(self.cond_start[node])
+        for bit, j in enumerate(self.cond_slot[start:start + int(self.cond_count[node])].tolist()):
+            shown[j] = bool(bits >> bit & 1)
+        self._screen_count[screen], self._screen_options[screen], self._screen_chances[screen] = \
+            self._screen(node, shown)
+        self._screen_known[screen] = True
 
     def _screen(self, node: int, shown: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
         """One screen: how many replies it shows, option -> reply index (the shown replies in

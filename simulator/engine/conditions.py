@@ -165,12 +165,14 @@ class ConditionTable:
         """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds
         as `holds`; each condition compares only its sides that can fail, and only for the
         rows no earlier condition has claimed."""
+        if len(features) == 1:  # a session's one row: the same comparisons on Python floats
+            row = features[0].tolist()
+            for c in range(start, stop):
+                low, lows, high, highs = self._sides[c]
+                if all(row[j] >= v for j, v in zip(low, lows)) and all(row[j] <= v for j, v in zip(high, highs)):
+                    return np.array([c], dtype=np.int16)
+            return np.array([-1], dtype=np.int16)
         first = np.full(len(features), -1, dtype=np.int16)
-        if len(features) * (stop - start) <= 64:  # a few rows: one `holds` costs fewer calls
-            hit = self.holds(features[:, None, :], slice(start, stop))
-            fired = hit.any(axis=1)
-            first[fired] = start + hit[fired].argmax(axis=1)
-            return first
         for c in range(start, stop):
             low, lows, high, highs = self._sides[c]
             hit = first < 0

@@ -270,12 +270,12 @@ def advance(model: MoodModel, states: np.ndarray, grievance_open: np.ndarray,
     """
     # states + decay * (target - states), then + effect, - drain, clipped: the same operations
     # in the same order, written in place (a million-row step allocates once, not five times)
-    moved = model.targets[np.asarray(grievance_open, dtype=bool).view(np.int8)]
+    moved = model.targets[grievance_open.view(np.int8)]  # a bool array's 0/1 bytes index the two rows
     moved -= states
     moved *= model.decay_rates
     moved += states
     moved += effect
-    moved -= model.drains[np.asarray(progress, dtype=bool).view(np.int8)]
+    moved -= model.drains[progress.view(np.int8)]
     np.maximum(moved, model.lower, out=moved)  # np.clip, without its slower wrapper
     return np.minimum(moved, model.upper, out=moved)
 

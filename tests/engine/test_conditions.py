@@ -98,10 +98,10 @@ def _mixed_table(model):
                           {"story": 0, "options": 1})
 
 
-@pytest.mark.parametrize("rows", [1, 3, 500])  # a few rows take one `holds`, many go condition by condition
-def test_first_holding_is_the_first_condition_holds_accepts(model, rows):
+def test_first_holding_is_the_first_condition_holds_accepts(model):
     table = _mixed_table(model)
     rng = np.random.default_rng(3)
+    rows = 500
     moods = model.lower + rng.random((rows, len(model.dimensions))) * (model.upper - model.lower)
     moods[::4, model.dimensions.index("patience")] = 0.0  # the walk-out threshold's edge, inclusive
     expression = mood.expression_index(model, moods)
@@ -113,7 +113,9 @@ def test_first_holding_is_the_first_condition_holds_accepts(model, rows):
     for start, stop in [(0, len(table)), (0, 4), (1, 3)]:
         part = every[:, start:stop]
         expected = np.where(part.any(axis=1), start + part.argmax(axis=1), -1)
-        assert (table.first_holding(features, start, stop) == expected).all()
+        assert (table.first_holding(features, start, stop) == expected).all()  # many rows: condition by condition
+        alone = [int(table.first_holding(features[k:k + 1], start, stop)[0]) for k in range(rows)]
+        assert alone == expected.tolist()  # one row: Python floats
     assert not every[:, 4].any() and every[:, 5].all()
     assert 0 < every[:, :4].sum() < every[:, :4].size  # the cases are mixed, not all one way
 

@@ -72,6 +72,7 @@ class MoodModel:
     # per label but the catch-all: (dims with a finite lower side, those sides, dims with a
     # finite upper side, those sides) - the only sides `expression_index` needs to compare
     expression_sides: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], tuple[float, ...]], ...]
+    effect_terms: np.ndarray  # (acts + 1, MAX_COUNTED_USES + 1, dims) effects[act] * falloff_pow[uses]
     targets: np.ndarray  # (2, dims) what the mood decays toward: [grievance settled, grievance open]
     drains: np.ndarray  # (2, dims) the patience drain: [no act makes progress, some act does]
 
@@ -201,6 +202,7 @@ def compile_mood(catalog: Catalog, persona_id: str, overrides: Mapping[str, floa
         expression_upper=np.array([hi for _, hi in expression_bounds]).reshape(-1, len(dims)),
         expression_sides=tuple(_finite_sides(lo, hi) for lo, hi in expression_bounds[:-1]),
         # the same products `advance` would form from a 0/1 flag, so a lookup is bit-identical
+        effect_terms=effects[:, None, :] * falloff_pow[None, :, None],
         targets=baseline + grievance * np.array([[0.0], [1.0]]),
         drains=drain * np.array([[1.0], [0.0]]),
     )
@@ -251,14 +253,16 @@ def reply_effect(model: MoodModel, base: np.ndarray, rows: np.ndarray, uses: np.
     on the batch size.
     """
     acc = base.astype(np.float64, copy=True)
-    powers = model.falloff_pow[np.minimum(uses, MAX_COUNTED_USES)]
+    # effect x falloff ** uses, looked up: the table holds exactly those products
+    terms = model.effect_terms.reshape(-1, len(model.dimensions))
+    index = rows * (MAX_COUNTED_USES + 1) + np.minimum(uses, MAX_COUNTED_USES)
     for k in range(rows.shape[1]):
         if k and len(rows) > 64:  # most replies name one or two acts: add only where the slot is an act
             some = np.flatnonzero(rows[:, k] != model.pad_row)
             if len(some) < len(rows) // 2:  # the rest is padding, which would add exact zeros
-                acc[some] += model.effects[rows[some, k]] * powers[some, k, None]
+                acc[some] += terms[index[some, k]]
                 continue
-        acc = acc + model.effects[rows[:, k]] * powers[:, k, None]
+        acc = acc + terms[index[:, k]]
     return acc
 
 

@@ -268,13 +268,17 @@ class Stepper:
             return self._one_screen(state, rows, int(locs[0]), expression)
         held = pair_row = pair_cond = None
         if self.has_conditional:
-            counts = self.cond_count[locs]
-            total = int(counts.sum())
-            if total:  # one (row, condition) pair per conditional reply on each row's node
-                pair_row = np.repeat(np.arange(len(rows)), counts)
-                pair_cond = np.arange(total) + np.repeat(self.cond_start[locs] - (np.cumsum(counts) - counts), counts)
-                features = self.table.features(state.mood[rows], expression, state.visited[rows], state.uses[rows])
+            asking = np.flatnonzero(self.cond_count[locs])  # the rows at a node with some `when`
+            if asking.size:  # one (row, condition) pair per conditional reply on each of their nodes
+                counts = self.cond_count[locs[asking]]
+                total = int(counts.sum())
+                pair_row = np.repeat(np.arange(asking.size), counts)
+                pair_cond = np.arange(total) + np.repeat(self.cond_start[locs[asking]] - (np.cumsum(counts) - counts),
+                                                         counts)
+                at = rows[asking]
+                features = self.table.features(state.mood[at], expression[asking], state.visited[at], state.uses[at])
                 held = self.table.holds(features[pair_row], pair_cond)
+                pair_row = asking[pair_row]
         if self._dense:
             ids = self.screen_base[locs]
             if held is not None:

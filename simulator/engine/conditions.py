@@ -143,18 +143,21 @@ class ConditionTable:
                  uses: np.ndarray) -> np.ndarray:
         """(n, kept features): moods (n, dims), expression (n,) label indices, visited (n, columns)
         first-entry turns (< 0: not entered), uses (n, acts + 1) counts."""
-        parts = []
-        if self.mood_columns.size:
-            parts.append(moods[:, self.mood_columns])
+        # built feature by feature and handed back transposed: each feature's column is
+        # contiguous, which is what `first_holding` reads (the values are the same either way)
+        out = np.empty((self.lower.shape[1], len(moods)))
+        at = self.mood_columns.size
+        if at:
+            out[:at] = moods[:, self.mood_columns].T
         if self.label_ids.size:
-            parts.append(expression[:, None] == self.label_ids)
+            np.equal(expression[None, :], self.label_ids[:, None], out=out[at:at + self.label_ids.size])
+            at += self.label_ids.size
         if self.visit_columns.size:
-            parts.append(visited[:, self.visit_columns] >= 0)
+            np.greater_equal(visited[:, self.visit_columns].T, 0, out=out[at:at + self.visit_columns.size])
+            at += self.visit_columns.size
         if self.act_rows.size:
-            parts.append(uses[:, self.act_rows] > 0)
-        if len(parts) == 1:
-            return parts[0].astype(np.float64, copy=False)
-        return np.concatenate(parts, axis=1, dtype=np.float64) if parts else np.zeros((len(moods), 0))
+            np.greater(uses[:, self.act_rows].T, 0, out=out[at:])
+        return out.T
 
     def holds(self, features: np.ndarray, conditions) -> np.ndarray:
         """Whether condition `conditions[k]` holds for `features[k]` (numpy broadcasting: pass

@@ -187,7 +187,7 @@ class Stepper:
             reply = parents.option_reply[rows, choices]
             at, before, mood, grievance = parents.loc[rows], parents.uses[rows], parents.mood[rows], parents.grievance[rows]
             visited, depth = parents.visited[rows], parents.depth[rows]
-            chances = parents.chances[rows] + parents.screen_chances[rows]
+            chances = (parents.chances + parents.screen_chances)[rows]  # parents are fewer than children
         key = at * self.max_replies + reply  # (node, reply) as one flat index into the reply tables
         mood = mood_model.advance(model, mood, grievance, self._effect(key, before),
                                   self._flat_progress[key])

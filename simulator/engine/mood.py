@@ -252,12 +252,14 @@ def reply_effect(model: MoodModel, base: np.ndarray, rows: np.ndarray, uses: np.
     Acts are added one slot at a time, left to right, so the sum's rounding never depends
     on the batch size.
     """
-    acc = base.astype(np.float64, copy=True)
+    if not rows.shape[1]:
+        return base.astype(np.float64, copy=True)
     # effect x falloff ** uses, looked up: the table holds exactly those products
     terms = model.effect_terms.reshape(-1, len(model.dimensions))
     index = rows * (MAX_COUNTED_USES + 1) + np.minimum(uses, MAX_COUNTED_USES)
-    for k in range(rows.shape[1]):
-        if k and len(rows) > 64:  # most replies name one or two acts: add only where the slot is an act
+    acc = base + terms[index[:, 0]]  # a new array: the caller's `base` is left alone
+    for k in range(1, rows.shape[1]):
+        if len(rows) > 64:  # most replies name one or two acts: add only where the slot is an act
             some = np.flatnonzero(rows[:, k] != model.pad_row)
             if len(some) < len(rows) // 2:  # the rest is padding, which would add exact zeros
                 acc[some] += terms[index[some, k]]

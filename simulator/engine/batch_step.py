@@ -132,8 +132,8 @@ class Stepper:
             self._screen_options = np.full((screens, self.max_replies), -1, dtype=np.int16)
             self._screen_chances = np.zeros((screens, len(SKILLS)), dtype=np.int16)
             self._node_screen = self.screen_base.tolist()
-            self._node_conditions = [np.arange(self.cond_start[i], self.cond_start[i] + counts[i]) if counts[i] else None
-                                     for i in range(n_nodes)]
+            self._node_conditions = [np.arange(self.cond_start[i], self.cond_start[i] + counts[i])
+                                     if counts[i] else None for i in range(n_nodes)]
         self._chance_memo: dict[tuple[int, ...], np.ndarray] = {}  # (node, shown flags...) -> chances
         self._root: ConversationState | None = None
         flat = n_nodes * self.max_replies
@@ -185,7 +185,8 @@ class Stepper:
         else:
             n = len(rows)
             reply = parents.option_reply[rows, choices]
-            at, before, mood, grievance = parents.loc[rows], parents.uses[rows], parents.mood[rows], parents.grievance[rows]
+            at, before, mood = parents.loc[rows], parents.uses[rows], parents.mood[rows]
+            grievance = parents.grievance[rows]
             visited, depth = parents.visited[rows], parents.depth[rows]
             chances = (parents.chances + parents.screen_chances)[rows]  # parents are fewer than children
         key = at * self.max_replies + reply  # (node, reply) as one flat index into the reply tables

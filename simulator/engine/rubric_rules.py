@@ -189,40 +189,45 @@ def acts_credit_and_penalty(t: Turn) -> None:
     a, st, rubric = t.arrays, t.st, t.rubric
     mixed = t.rubric.rules.get("mixed_reply") is not None
     everyone = np.arange(t.n)
-    for slot in range(t.table.acts.shape[1]):
-        act = t.table.acts[t.reply, slot]
-        valid = act >= 0
-        act = np.maximum(act, 0)
-        skill = a.skill_of[act]
-        valid &= skill >= 0
-        if not valid.any():
-            continue
-        skill = np.maximum(skill, 0)
-        fresh = valid & a.positive[act] & ~st.credited[everyone, act]
-        withheld = fresh & t.withheld[everyone, act]
+    # what does not depend on the state, for every slot at once
+    acts = t.table.acts[t.reply]  # (n, k)
+    safe = np.maximum(acts, 0)
+    skills = a.skill_of[safe]
+    valid = (acts >= 0) & (skills >= 0)
+    if not valid.any():
+        return
+    skills = np.maximum(skills, 0)
+    positive = valid & a.positive[safe]
+    negative = valid & a.negative[safe]
+    critical = valid & a.critical[safe]
+    free = negative & np.take_along_axis(t.free, safe, axis=1)
+    withheld_acts = np.take_along_axis(t.withheld, safe, axis=1)
+    for slot in np.nonzero(valid.any(axis=0))[0].tolist():
+        act, skill = safe[:, slot], skills[:, slot]
+        fresh = positive[:, slot] & ~st.credited[everyone, act]
+        withheld = fresh & withheld_acts[:, slot]
         no_credit = fresh & ~withheld & t.negative & mixed
         earns = fresh & ~withheld & ~no_credit
-        if t.log is not None:
-            act_id = a.act_ids[int(act[0])]
-            label = rubric.acts[act_id].label
-            if no_credit[0] and not np.isnan(a.targets[skill[0]]):
-                worst = rubric.acts[a.act_ids[_first_negative(t)]].label
-                spec = rubric.rules["mixed_reply"]
-                t.note(no_credit, int(skill[0]), "mixed_reply", str(spec.get("message", "No credit for {act}."))
-                       .replace("{act}", label).replace("{negative}", worst))
-        st.credited[everyone[earns], act[earns]] = True
-        t.credit(earns, skill, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
-        negative = valid & a.negative[act]
-        free = negative & t.free[everyone, act]
-        if t.log is not None and free[0]:
+        if t.log is not None and no_credit[0] and not np.isnan(a.targets[skill[0]]):
+            label = rubric.acts[a.act_ids[int(act[0])]].label
+            worst = rubric.acts[a.act_ids[_first_negative(t)]].label
+            spec = rubric.rules["mixed_reply"]
+            t.note(no_credit, int(skill[0]), "mixed_reply", str(spec.get("message", "No credit for {act}."))
+                   .replace("{act}", label).replace("{negative}", worst))
+        if earns.any():
+            st.credited[everyone[earns], act[earns]] = True
+            t.credit(earns, skill, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
+        if t.log is not None and free[0, slot]:
             spec = rubric.rules["hand_off"]
-            t.note(free, int(skill[0]), "hand_off_right",
+            t.note(free[:, slot], int(skill[0]), "hand_off_right",
                    str(spec.get("right", "A hand-off the scenario marks as right.")))
-        costs = negative & ~free
-        t.lose(costs, skill, a.penalty[act], _rule("penalty:", t, act), _label(t, act, "{label}: {lesson}"))
-        first = valid & a.critical[act] & ~withheld & ~no_credit & (st.critical_turn == 0)
-        st.critical_turn[first] = t.turn[first]
-        st.critical_act[first] = act[first]
+        costs = negative[:, slot] & ~free[:, slot]
+        if costs.any():
+            t.lose(costs, skill, a.penalty[act], _rule("penalty:", t, act), _label(t, act, "{label}: {lesson}"))
+        first = critical[:, slot] & ~withheld & ~no_credit & (st.critical_turn == 0)
+        if first.any():
+            st.critical_turn[first] = t.turn[first]
+            st.critical_act[first] = act[first]
 
 
 def _first_negative(t: Turn) -> int:
@@ -381,15 +386,23 @@ def two_roads(t: Turn, spec: Spec) -> None:
     met, broken = spec.get("met", "two_roads"), spec.get("broken", "two_roads")
     alternative = t.any_of(t.effective, spec, "alternative_acts")
     slots = st.pending_turn.shape[1]
-    for slot in range(slots):  # oldest first
-        waiting = st.pending_turn[:, slot] > 0
-        text = _pending_text(t, slot)
-        t.credit(waiting & alternative, skill, credit, "two_roads", met, turn=st.pending_turn[:, slot], text=text,
-                 keep_zero="met" in spec)
-        late = waiting & ~alternative & (turn >= st.pending_deadline[:, slot])
-        t.lose(late, skill, points, "two_roads", broken, turn=st.pending_turn[:, slot], text=text)
-        st.pending_turn[late | (waiting & alternative), slot] = 0
-    _compact_pending(st)
+    if st.pending_turn[:, 0].any():  # waiting refusals sit at the front: none in slot 0, none at all
+        cleared = False
+        for slot in range(slots):  # oldest first
+            waiting = st.pending_turn[:, slot] > 0
+            if not waiting.any():
+                break
+            text = _pending_text(t, slot)
+            t.credit(waiting & alternative, skill, credit, "two_roads", met, turn=st.pending_turn[:, slot],
+                     text=text, keep_zero="met" in spec)
+            late = waiting & ~alternative & (turn >= st.pending_deadline[:, slot])
+            t.lose(late, skill, points, "two_roads", broken, turn=st.pending_turn[:, slot], text=text)
+            done = late | (waiting & alternative)
+            if done.any():
+                st.pending_turn[done, slot] = 0
+                cleared = True
+        if cleared:
+            _compact_pending(st)
     refusal = t.any_of(t.effective, spec, "refusal_acts")
     t.credit(refusal & alternative, skill, credit, "two_roads", met, keep_zero="met" in spec)
     waits = np.nonzero(refusal & ~alternative)[0]

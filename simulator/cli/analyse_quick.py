@@ -86,10 +86,12 @@ def watch(args: argparse.Namespace, analyse_once) -> int:
             now = _stamp(files)
             if now == last:
                 continue
+            # only the files that were saved: one edited scenario of a library is one analysis
+            changed = [str(path) for path, before, after in zip(files, last, now) if before != after]
             last = now
             started = time.perf_counter()
-            print(f"-- {time.strftime('%H:%M:%S')} saved; analysing again", flush=True)
-            analyse_once(args)
+            print(f"-- {time.strftime('%H:%M:%S')} saved {', '.join(changed)}; analysing again", flush=True)
+            analyse_once(argparse.Namespace(**{**vars(args), "scenarios": changed}))
             print(f"-- analysed in {time.perf_counter() - started:.2f} s; watching", flush=True)
     except KeyboardInterrupt:
         print("-- stopped watching", flush=True)

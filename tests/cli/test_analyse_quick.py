@@ -91,3 +91,29 @@ def test_watch_reanalyses_on_save_survives_a_broken_save_and_stops_cleanly(tmp_p
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_watch_analyses_only_the_file_that_was_saved(tmp_path):
+    for name in ("tutorial.yaml", "office_outage.yaml"):
+        shutil.copy(SHIPPED / name, tmp_path / name)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([*CLI, "analyse", "--watch", "--random-only", "--runs", "300", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
+    seen: list[str] = []
+    try:
+        _wait_for(lines, "-- watching 2 file", seen)
+        assert any("office_outage.yaml: 300" in line for line in seen)
+        assert any("tutorial.yaml: 300" in line for line in seen)
+        saved = tmp_path / "tutorial.yaml"
+        saved.write_text(saved.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        _wait_for(lines, "analysed in", seen)
+        again = "".join(seen[next(i for i, line in enumerate(seen) if "saved" in line and "tutorial" in line):])
+        assert "tutorial.yaml: 300" in again and "office_outage" not in again
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -185,14 +185,15 @@ class Stepper:
         else:
             n = len(rows)
             reply = parents.option_reply[rows, choices]
-            at, before, mood = parents.loc[rows], parents.uses[rows], parents.mood[rows]
+            # (`take` along axis 0: the same rows as indexing with `rows`, several times faster)
+            at, before, mood = parents.loc[rows], parents.uses.take(rows, axis=0), parents.mood.take(rows, axis=0)
             grievance = parents.grievance[rows]
-            visited, depth = parents.visited[rows], parents.depth[rows]
-            chances = (parents.chances + parents.screen_chances)[rows]  # parents are fewer than children
+            visited, depth = parents.visited.take(rows, axis=0), parents.depth[rows]
+            chances = (parents.chances + parents.screen_chances).take(rows, axis=0)  # parents are fewer
         key = at * self.max_replies + reply  # (node, reply) as one flat index into the reply tables
         mood = mood_model.advance(model, mood, grievance, self._effect(key, before),
                                   self._flat_progress[key])
-        uses = before + self._flat_uses[key]
+        uses = before + self._flat_uses.take(key, axis=0)
         expression = mood_model.expression_index(model, mood)
         target, trigger = self._redirect(mood, expression, visited, uses, self._flat_next[key])
         to_node = target >= 0
@@ -228,9 +229,9 @@ class Stepper:
 
     def _effect_of(self, key: np.ndarray, uses: np.ndarray) -> np.ndarray:
         width = int(self._flat_acts[key].max()) if len(key) else 0
-        act_rows = self._flat_rows[key, :width] if width < self._flat_rows.shape[1] else self._flat_rows[key]
-        counts = uses[np.arange(len(key))[:, None], act_rows]
-        return mood_model.reply_effect(self.model, self._flat_base[key], act_rows, counts)
+        act_rows = self._flat_rows.take(key, axis=0)[:, :width]
+        counts = uses.ravel().take(np.arange(0, uses.size, uses.shape[1])[:, None] + act_rows)  # uses[k, act_rows[k]]
+        return mood_model.reply_effect(self.model, self._flat_base.take(key, axis=0), act_rows, counts)
 
     def _redirect(self, mood: np.ndarray, expression: np.ndarray, visited: np.ndarray, uses: np.ndarray,
                   target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -277,8 +278,9 @@ class Stepper:
                 pair_cond = np.arange(total) + np.repeat(self.cond_start[locs[asking]] - (np.cumsum(counts) - counts),
                                                          counts)
                 at = rows[asking]
-                features = self.table.features(state.mood[at], expression[asking], state.visited[at], state.uses[at])
-                held = self.table.holds(features[pair_row], pair_cond)
+                features = self.table.features(state.mood.take(at, axis=0), expression[asking],
+                                               state.visited.take(at, axis=0), state.uses.take(at, axis=0))
+                held = self.table.holds(features.take(pair_row, axis=0), pair_cond)
                 pair_row = asking[pair_row]
         if self._dense:
             ids = self.screen_base[locs]
@@ -289,7 +291,8 @@ class Stepper:
             if new.any():
                 for screen in np.unique(ids[new]).tolist():
                     self._fill_screen(screen)
-            return self._screen_count[ids], self._screen_options[ids], self._screen_chances[ids]
+            return (self._screen_count[ids], self._screen_options.take(ids, axis=0),
+                    self._screen_chances.take(ids, axis=0))
         shown = self.reply_always[locs]  # replies without `when` are always shown
         if held is not None:
             shown[pair_row, self.cond_slot[pair_cond]] = held
@@ -307,7 +310,8 @@ class Stepper:
         screen = self._node_screen[node]
         conditions = self._node_conditions[node]
         if conditions is not None:
-            features = self.table.features(state.mood[rows], expression, state.visited[rows], state.uses[rows])
+            features = self.table.features(state.mood.take(rows, axis=0), expression, state.visited.take(rows, axis=0),
+                                           state.uses.take(rows, axis=0))
             held = self.table.holds(features, conditions).tolist()
             screen += sum(1 << bit for bit, shown in enumerate(held) if shown)
         if not self._screen_known[screen]:

@@ -148,21 +148,23 @@ class ConditionTable:
         out = np.empty((self.lower.shape[1], len(moods)))
         at = self.mood_columns.size
         if at:
-            out[:at] = moods[:, self.mood_columns].T
+            out[:at] = moods.take(self.mood_columns, axis=1).T
         if self.label_ids.size:
             np.equal(expression[None, :], self.label_ids[:, None], out=out[at:at + self.label_ids.size])
             at += self.label_ids.size
         if self.visit_columns.size:
-            np.greater_equal(visited[:, self.visit_columns].T, 0, out=out[at:at + self.visit_columns.size])
+            np.greater_equal(visited.take(self.visit_columns, axis=1).T, 0, out=out[at:at + self.visit_columns.size])
             at += self.visit_columns.size
         if self.act_rows.size:
-            np.greater(uses[:, self.act_rows].T, 0, out=out[at:])
+            np.greater(uses.take(self.act_rows, axis=1).T, 0, out=out[at:])
         return out.T
 
     def holds(self, features: np.ndarray, conditions) -> np.ndarray:
         """Whether condition `conditions[k]` holds for `features[k]` (numpy broadcasting: pass
         features[:, None, :] and a slice of conditions for every row against each)."""
-        return within(features, self.lower[conditions], self.upper[conditions])
+        if isinstance(conditions, slice):
+            return within(features, self.lower[conditions], self.upper[conditions])
+        return within(features, self.lower.take(conditions, axis=0), self.upper.take(conditions, axis=0))
 
     def first_holding(self, features: np.ndarray, start: int, stop: int) -> np.ndarray:
         """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds

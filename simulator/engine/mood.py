@@ -257,14 +257,14 @@ def reply_effect(model: MoodModel, base: np.ndarray, rows: np.ndarray, uses: np.
     # effect x falloff ** uses, looked up: the table holds exactly those products
     terms = model.effect_terms.reshape(-1, len(model.dimensions))
     index = rows * (MAX_COUNTED_USES + 1) + np.minimum(uses, MAX_COUNTED_USES)
-    acc = base + terms[index[:, 0]]  # a new array: the caller's `base` is left alone
+    acc = base + terms.take(index[:, 0], axis=0)  # a new array: the caller's `base` is left alone
     for k in range(1, rows.shape[1]):
         if len(rows) > 64:  # most replies name one or two acts: add only where the slot is an act
             some = np.flatnonzero(rows[:, k] != model.pad_row)
             if len(some) < len(rows) // 2:  # the rest is padding, which would add exact zeros
-                acc[some] += terms[index[some, k]]
+                acc[some] += terms.take(index[some, k], axis=0)
                 continue
-        acc = acc + terms[index[:, k]]
+        acc = acc + terms.take(index[:, k], axis=0)  # (take: the rows indexing would give, faster)
     return acc
 
 
@@ -276,12 +276,12 @@ def advance(model: MoodModel, states: np.ndarray, grievance_open: np.ndarray,
     """
     # states + decay * (target - states), then + effect, - drain, clipped: the same operations
     # in the same order, written in place (a million-row step allocates once, not five times)
-    moved = model.targets[grievance_open.view(np.int8)]  # a bool array's 0/1 bytes index the two rows
+    moved = model.targets.take(grievance_open.view(np.int8), axis=0)  # a bool array's 0/1 bytes pick the row
     moved -= states
     moved *= model.decay_rates
     moved += states
     moved += effect
-    moved -= model.drains[progress.view(np.int8)]
+    moved -= model.drains.take(progress.view(np.int8), axis=0)
     np.maximum(moved, model.lower, out=moved)  # np.clip, without its slower wrapper
     return np.minimum(moved, model.upper, out=moved)
 

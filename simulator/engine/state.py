@@ -79,7 +79,11 @@ class ConversationState:
 
     def take(self, rows: np.ndarray) -> "ConversationState":
         """A new state with the given rows (copies)."""
-        return ConversationState(**{name: getattr(self, name)[rows] for name in STATE_FIELDS})
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        # `take` along axis 0 picks the same rows as indexing, several times faster for 2-d fields
+        return ConversationState(**{name: getattr(self, name).take(rows, axis=0) for name in STATE_FIELDS})
 
     def copy(self) -> "ConversationState":
         return ConversationState(**{name: getattr(self, name).copy() for name in STATE_FIELDS})

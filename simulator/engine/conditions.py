@@ -129,6 +129,7 @@ class ConditionTable:
                                        if dims + labels <= j < dims + labels + len(named_nodes)], dtype=np.intp)
         self.act_rows = np.array([model.act_index[named_acts[j - dims - labels - len(named_nodes)]]
                                   for j in kept.tolist() if j >= dims + labels + len(named_nodes)], dtype=np.intp)
+        self._label_column = self.label_ids[:, None]
         self.lower, self.upper = lower[:, kept], upper[:, kept]
         # per condition, the sides that can fail: (feature, bound) pairs, for `first_holding`
         self._sides = [(tuple(np.flatnonzero(low_sides[c, kept]).tolist()),
@@ -150,7 +151,7 @@ class ConditionTable:
         if at:
             out[:at] = moods.take(self.mood_columns, axis=1).T
         if self.label_ids.size:
-            np.equal(expression[None, :], self.label_ids[:, None], out=out[at:at + self.label_ids.size])
+            np.equal(expression[None, :], self._label_column, out=out[at:at + self.label_ids.size])
             at += self.label_ids.size
         if self.visit_columns.size:
             np.greater_equal(visited.take(self.visit_columns, axis=1).T, 0, out=out[at:at + self.visit_columns.size])
@@ -164,7 +165,15 @@ class ConditionTable:
         features[:, None, :] and a slice of conditions for every row against each)."""
         if isinstance(conditions, slice):
             return within(features, self.lower[conditions], self.upper[conditions])
+        if features.shape[0] == 1 and features.ndim == 2:  # one row (a session's screen): its sides, as floats
+            row = features[0].tolist()
+            return np.array([self._holds_on(row, c) for c in np.asarray(conditions).tolist()], dtype=bool)
         return within(features, self.lower.take(conditions, axis=0), self.upper.take(conditions, axis=0))
+
+    def _holds_on(self, row: list[float], c: int) -> bool:
+        """Condition c on one row of features as Python floats: its sides that can fail, all held."""
+        low, lows, high, highs = self._sides[c]
+        return all(row[j] >= v for j, v in zip(low, lows)) and all(row[j] <= v for j, v in zip(high, highs))
 
     def first_holding(self, features: np.ndarray, start: int, stop: int) -> np.ndarray:
         """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds
@@ -172,11 +181,7 @@ class ConditionTable:
         rows no earlier condition has claimed."""
         if len(features) == 1:  # a session's one row: the same comparisons on Python floats
             row = features[0].tolist()
-            for c in range(start, stop):
-                low, lows, high, highs = self._sides[c]
-                if all(row[j] >= v for j, v in zip(low, lows)) and all(row[j] <= v for j, v in zip(high, highs)):
-                    return np.array([c], dtype=np.int16)
-            return np.array([-1], dtype=np.int16)
+            return np.array([next((c for c in range(start, stop) if self._holds_on(row, c)), -1)], dtype=np.int16)
         first = np.full(len(features), -1, dtype=np.int16)
         for c in range(start, stop):
             low, lows, high, highs = self._sides[c]

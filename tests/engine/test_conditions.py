@@ -116,6 +116,9 @@ def test_first_holding_is_the_first_condition_holds_accepts(model):
         assert (table.first_holding(features, start, stop) == expected).all()  # many rows: condition by condition
         alone = [int(table.first_holding(features[k:k + 1], start, stop)[0]) for k in range(rows)]
         assert alone == expected.tolist()  # one row: Python floats
+    picked = np.array([3, 0, 5, 1])
+    for k in range(0, rows, 25):  # one row against a list of conditions: Python floats, same answers
+        assert table.holds(features[k:k + 1], picked).tolist() == every[k, picked].tolist()
     assert not every[:, 4].any() and every[:, 5].all()
     assert 0 < every[:, :4].sum() < every[:, :4].size  # the cases are mixed, not all one way
 

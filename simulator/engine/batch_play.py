@@ -188,8 +188,8 @@ class PlayTree:
     def states(self, ids: np.ndarray) -> Batch:
         """The conversation states of these tree nodes, as a Batch (copies)."""
         self._rebuild(ids)
-        fields = {name: getattr(self, name)[ids] for name in TREE_FIELDS}
-        fields.update({name: array[ids] for name, array in self.growth.items()})
+        fields = {name: getattr(self, name).take(ids, axis=0) for name in TREE_FIELDS}
+        fields.update({name: array.take(ids, axis=0) for name, array in self.growth.items()})
         return Batch(**{name: fields[name] for name in BATCH_FIELDS})
 
     # ------------------------------------------------------------------ growing

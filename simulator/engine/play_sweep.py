@@ -172,7 +172,7 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
             if deadline is not None and time.monotonic() > deadline:
                 result.complete, result.cut = False, "time budget"
                 break
-            children = stepper.step(frontier.take(part_rows), part_options)
+            children = stepper.step_from(frontier, part_rows, part_options)  # no copy of the parents' rows
             ids = np.arange(next_id, next_id + len(part_rows), dtype=np.int64)
             next_id += len(part_rows)
             result.prefixes += len(part_rows)

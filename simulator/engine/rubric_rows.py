@@ -149,8 +149,8 @@ class RubricRows:
         return len(self.finished)
 
     def take(self, rows: np.ndarray) -> "RubricRows":
-        """A new state with these rows (copies)."""
-        return RubricRows(**{name: getattr(self, name)[rows] for name in ROW_FIELDS})
+        """A new state with these rows (copies; `ndarray.take` gathers rows faster than indexing)."""
+        return RubricRows(**{name: getattr(self, name).take(rows, axis=0) for name in ROW_FIELDS})
 
     def copy(self) -> "RubricRows":
         return RubricRows(**{name: getattr(self, name).copy() for name in ROW_FIELDS})

@@ -14,7 +14,7 @@ log switched on (see `rubric.RubricTracker`). No rule is written here: they are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -95,8 +95,20 @@ class ReplyTable:
     notes: list[str]
     kinds: list[tuple[str, ...]]  # the node's provokes: tags
 
+    meets_cache: dict = field(default_factory=dict)
+
     def __len__(self) -> int:
         return len(self.text_ids)
+
+    def meets(self, mask: np.ndarray, without: np.ndarray | None = None) -> np.ndarray:
+        """(m,) whether each reply does an act of `mask` (leaving out the acts of `without`),
+        worked out once per mask: the rules ask it of every row of every turn."""
+        key = (id(mask), None if without is None else id(without))
+        found = self.meets_cache.get(key)
+        if found is None:
+            acts = self.here if without is None else self.here & ~without
+            found = self.meets_cache[key] = (acts & mask).any(axis=1)
+        return found
 
 
 def reply_table(arrays: RubricArrays, facts: Sequence[TurnFacts]) -> ReplyTable:

@@ -47,6 +47,7 @@ class Turn:
         self.negative = np.zeros(self.n, dtype=bool)  # the reply did something negative (not a right hand-off)
         self.free = np.zeros_like(self.here)  # negative acts that cost nothing (a right hand-off)
         self.withheld = np.zeros_like(self.here)  # positive acts that earn nothing this turn (empathy loop)
+        self.mixed = np.zeros(self.n, dtype=bool)  # rows where mixed_reply took the credit acts out
 
     # -- reading
     def mask(self, spec: Spec, key: str) -> np.ndarray:
@@ -55,6 +56,18 @@ class Turn:
     def any_of(self, acts: np.ndarray, spec: Spec, key: str) -> np.ndarray:
         """(n,) rows whose act set (n, width) meets the spec's act list `key`."""
         return (acts & self.mask(spec, key)).any(axis=1)
+
+    def does(self, spec: Spec, key: str) -> np.ndarray:
+        """`any_of(here, ...)`: whether the reply does an act of the list (looked up per reply)."""
+        return self.table.meets(self.mask(spec, key))[self.reply]
+
+    def really_does(self, spec: Spec, key: str) -> np.ndarray:
+        """`any_of(effective, ...)`, looked up per reply: a mixed reply's credit acts do not count."""
+        mask = self.mask(spec, key)
+        if not self.mixed.any():
+            return self.table.meets(mask)[self.reply]
+        return np.where(self.mixed, self.table.meets(mask, without=self.arrays.credit_mask)[self.reply],
+                        self.table.meets(mask)[self.reply])
 
     def text(self) -> str:
         return self.arrays.texts[self.table.text_ids[self.reply[0]]]
@@ -165,6 +178,7 @@ def hand_off(t: Turn, spec: Spec) -> None:
 def mixed_reply(t: Turn, spec: Spec) -> None:
     """A reply that does anything negative earns nothing from its positive acts: the rules
     after this see only what the reply really did."""
+    t.mixed = t.negative
     t.effective = np.where(t.negative[:, None], t.here & ~t.arrays.credit_mask, t.here)
 
 
@@ -173,9 +187,9 @@ def empathy_loop(t: Turn, spec: Spec) -> None:
     their empathy acts (the loss is scored with the persona's rules)."""
     st = t.st
     open_ = ~st.solution_seen
-    solved = open_ & t.any_of(t.here, spec, "solution_acts")
+    solved = open_ & t.does(spec, "solution_acts")
     st.solution_seen |= solved
-    sympathy = open_ & ~solved & t.any_of(t.here, spec, "empathy_acts")
+    sympathy = open_ & ~solved & t.does(spec, "empathy_acts")
     st.empathy_turns += sympathy
     t.looping = sympathy & (st.empathy_turns > int(spec.get("allowed", 1)))
     t.withheld = t.mask(spec, "empathy_acts")[None, :] & t.looping[:, None]
@@ -261,8 +275,8 @@ def provocation(t: Turn, spec: Spec) -> None:
         return
     st = t.st
     persona = t.rubric.persona_rules.get("provocation", _EMPTY)
-    mirrored = met & t.any_of(t.here, spec, "mirror_acts")
-    answered = met & ~mirrored & t.any_of(t.effective, spec, "answer_acts") & ~t.negative
+    mirrored = met & t.does(spec, "mirror_acts")
+    answered = met & ~mirrored & t.really_does(spec, "answer_acts") & ~t.negative
     let_pass = float(persona.get("let_pass_keeps", spec["let_pass_keeps"]))
     kept = np.where(mirrored, 0.0, np.where(answered, 1.0, let_pass))
     extra = np.where(mirrored, -abs(float(persona.get("mirror_points", spec.get("mirror_points", 0)))), 0.0)
@@ -319,13 +333,13 @@ def act_penalties(t: Turn, spec: Spec) -> None:
 
 
 def promise_needs_proof(t: Turn, spec: Spec) -> None:
-    on = t.any_of(t.here, spec, "promise_acts") & ~t.any_of(t.here, spec, "proof_acts")
+    on = t.does(spec, "promise_acts") & ~t.does(spec, "proof_acts")
     t.lose(on, skill_index(spec), -abs(float(spec["points"])), "promise_needs_proof",
            str(spec.get("message", "promise_needs_proof")))
 
 
 def unprovoked(t: Turn, spec: Spec) -> None:
-    on = ~t.table.provokes[t.reply] & t.any_of(t.here, spec, "acts")
+    on = ~t.table.provokes[t.reply] & t.does(spec, "acts")
     t.lose(on, skill_index(spec), -abs(float(spec["points"])), "unprovoked", str(spec.get("message", "unprovoked")))
 
 
@@ -350,7 +364,7 @@ def reply_skills(t: Turn) -> None:
 def _before_fix(rule_id: str, before_key: str) -> Callable[[Turn, Spec], None]:
     """feel before fix / listen before solve: at the first fix, was a `before_key` act seen?"""
     def rule(t: Turn, spec: Spec) -> None:
-        at_fix = ~t.st.fix_checked & t.any_of(t.effective, spec, "fix_acts")
+        at_fix = ~t.st.fix_checked & t.really_does(spec, "fix_acts")
         if not at_fix.any():
             return
         ready = at_fix & t.any_of(t.st.seen | t.effective, spec, before_key)
@@ -384,7 +398,7 @@ def two_roads(t: Turn, spec: Spec) -> None:
     st, skill, turn = t.st, skill_index(spec), t.turn
     credit, points = float(spec.get("credit", 0)), float(spec.get("points", 0))
     met, broken = spec.get("met", "two_roads"), spec.get("broken", "two_roads")
-    alternative = t.any_of(t.effective, spec, "alternative_acts")
+    alternative = t.really_does(spec, "alternative_acts")
     slots = st.pending_turn.shape[1]
     if st.pending_turn[:, 0].any():  # waiting refusals sit at the front: none in slot 0, none at all
         cleared = False
@@ -403,7 +417,7 @@ def two_roads(t: Turn, spec: Spec) -> None:
                 cleared = True
         if cleared:
             _compact_pending(st)
-    refusal = t.any_of(t.effective, spec, "refusal_acts")
+    refusal = t.really_does(spec, "refusal_acts")
     t.credit(refusal & alternative, skill, credit, "two_roads", met, keep_zero="met" in spec)
     waits = np.nonzero(refusal & ~alternative)[0]
     if waits.size:
@@ -431,7 +445,7 @@ def _compact_pending(st: RubricRows) -> None:
 def recap_check_close(t: Turn, spec: Spec) -> None:
     """Recap, check, close: judged at the first closing reply."""
     st = t.st
-    closing = t.any_of(t.effective, spec, "close_acts") | (t.ends & t.any_of(t.effective, spec, "final_close_acts"))
+    closing = t.really_does(spec, "close_acts") | (t.ends & t.really_does(spec, "final_close_acts"))
     closing &= ~st.close_checked
     if not closing.any():
         return
@@ -453,7 +467,7 @@ def mark_first_fix(t: Turn) -> None:
     for rule_id in FIRST_FIX_RULES:
         spec = rules.get(rule_id)
         if spec is not None:
-            t.st.fix_checked |= t.any_of(t.effective, spec, "fix_acts")
+            t.st.fix_checked |= t.really_does(spec, "fix_acts")
 
 
 # ----------------------------------------------------------------------------- at the end

@@ -146,6 +146,7 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
         account(root, np.array([0]), 0)
     frontier, frontier_ids, depth, next_id = root, np.array([0], dtype=np.int64), 0, 1
     adopting = adopt is not None
+    last_width = 1  # children stepped at the depth before (the opening: one)
 
     def stop_adopting() -> None:
         nonlocal adopting
@@ -159,8 +160,16 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
         next_states: list[Batch] = []
         next_ids: list[np.ndarray] = []
         counts = frontier.n_options.astype(np.int64)
-        if adopting and result.prefixes + int(counts.sum()) > adopt_limit:
+        width = int(counts.sum())
+        # Hand over only while the whole tree looks set to fit: past the limit, or still growing
+        # fast enough that one more depth like this one would pass it (then the tree would be
+        # let go anyway, after holding the most rows). A wrong guess costs time, never a result:
+        # `analyse` grows a tree that fits by itself.
+        growth = width / max(1, last_width)
+        if adopting and (result.prefixes + width > adopt_limit
+                         or (growth > 1 and result.prefixes + width * (1 + growth) > adopt_limit)):
             stop_adopting()
+        last_width = width
         rows = np.repeat(np.arange(len(frontier)), counts)
         options = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         kept = 0

@@ -118,7 +118,7 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
     reached_nodes = np.zeros(len(stepper.node_ids), dtype=bool)
 
     def account(batch: Batch, ids: np.ndarray, depth: int) -> None:
-        reached_nodes[np.unique(batch.loc)] = True
+        reached_nodes[batch.loc] = True  # (repeated indices: the same True, no sort needed)
         ended = np.nonzero(batch.ended)[0]
         if not ended.size:
             return
@@ -137,10 +137,13 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
                     firsts[("fewest", s)] = (int(ids[by_ending[np.argmax(chances[:, s] == low[s])]]), depth)
             np.maximum(most, chances.max(axis=0), out=most)
         stopped = ended[batch.reason[ended] != BY_ENDING]
-        for k in stopped.tolist():
-            key = (int(batch.loc[k]), int(batch.reason[k]))
-            stop_counts[key] = stop_counts.get(key, 0) + 1
-            firsts.setdefault(("stop", key), (int(ids[k]), depth))
+        if stopped.size:  # counted per (node, reason); the first of each, in id order, is its example
+            keys = batch.loc[stopped].astype(np.int64) * len(REASONS) + batch.reason[stopped]
+            values, first, counts = np.unique(keys, return_index=True, return_counts=True)
+            for value, k, count in zip(values.tolist(), first.tolist(), counts.tolist()):
+                key = (value // len(REASONS), value % len(REASONS))
+                stop_counts[key] = stop_counts.get(key, 0) + count
+                firsts.setdefault(("stop", key), (int(ids[stopped[k]]), depth))
 
     if root.ended[0]:
         account(root, np.array([0]), 0)
@@ -194,8 +197,9 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
             if max_frontier is not None and kept > max_frontier:
                 result.complete, result.cut = False, "memory budget"
                 break
-            next_states.append(children.take(going))
-            next_ids.append(ids[going])
+            everyone = len(going) == len(children)
+            next_states.append(children if everyone else children.take(going))
+            next_ids.append(ids if everyone else ids[going])
         skeleton.close_depth(depth, next_id)
         if not result.complete:
             stop_adopting()

@@ -165,23 +165,12 @@ class ConditionTable:
         features[:, None, :] and a slice of conditions for every row against each)."""
         if isinstance(conditions, slice):
             return within(features, self.lower[conditions], self.upper[conditions])
-        if features.shape[0] == 1 and features.ndim == 2:  # one row (a session's screen): its sides, as floats
-            row = features[0].tolist()
-            return np.array([self._holds_on(row, c) for c in np.asarray(conditions).tolist()], dtype=bool)
         return within(features, self.lower.take(conditions, axis=0), self.upper.take(conditions, axis=0))
-
-    def _holds_on(self, row: list[float], c: int) -> bool:
-        """Condition c on one row of features as Python floats: its sides that can fail, all held."""
-        low, lows, high, highs = self._sides[c]
-        return all(row[j] >= v for j, v in zip(low, lows)) and all(row[j] <= v for j, v in zip(high, highs))
 
     def first_holding(self, features: np.ndarray, start: int, stop: int) -> np.ndarray:
         """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds
         as `holds`; each condition compares only its sides that can fail, and only for the
         rows no earlier condition has claimed."""
-        if len(features) == 1:  # a session's one row: the same comparisons on Python floats
-            row = features[0].tolist()
-            return np.array([next((c for c in range(start, stop) if self._holds_on(row, c)), -1)], dtype=np.int16)
         first = np.full(len(features), -1, dtype=np.int16)
         for c in range(start, stop):
             low, lows, high, highs = self._sides[c]

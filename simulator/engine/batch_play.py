@@ -162,9 +162,7 @@ class PlayTree:
             state, marks = self.stepper.root(), self.marks.take(np.array([0]))
             for parent, child in zip(chain, chain[1:]):
                 state = self.stepper.step(state, self.choice[child:child + 1].astype(np.int64))
-                score_turn(self.rubric, marks, self.table,
-                           self.reply_row[self.loc[parent:parent + 1], self.reply[child:child + 1]],
-                           self.depth[child:child + 1].astype(np.int64), self.ended[child:child + 1])
+                self._score_turn(marks, self.loc[parent:parent + 1], state.reply, state.depth, state.ended)
             for name, array in self.growth.items():
                 array[tree_node] = getattr(state, name)[0]
             self.marks.put(np.array([tree_node]), marks)
@@ -216,8 +214,7 @@ class PlayTree:
         self._reserve(n)  # first: a refusal leaves the tree as it was
         child = self.stepper.step(self.states(parents), choices)
         marks = self._marks_of(parents)
-        score_turn(self.rubric, marks, self.table, self.reply_row[self.loc[parents], child.reply],
-                   child.depth.astype(np.int64), child.ended)
+        self._score_turn(marks, self.loc[parents], child.reply, child.depth, child.ended)
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
         self._store(ids, child, marks)
@@ -229,12 +226,17 @@ class PlayTree:
             self._finish(ids[ended], marks.take(ended), child.outcome[ended])
         return ids
 
+    def _score_turn(self, marks: RubricRows, at: np.ndarray, reply: np.ndarray, turn: np.ndarray,
+                    ended: np.ndarray) -> None:
+        """The rubric's turn for each row: reply index `reply` taken at node `at`, as turn
+        `turn`, ending the conversation where `ended`."""
+        score_turn(self.rubric, marks, self.table, self.reply_row[at, reply], turn.astype(np.int64), ended)
+
     def _finish(self, ids: np.ndarray, marks: RubricRows, outcome: np.ndarray) -> None:
-        """Score the prefixes that ended (ids), from their rubric state (marks, one row each)."""
+        """Score the prefixes that ended (ids), from their rubric state (marks, one row each;
+        changed in place). What the tree keeps of an ended prefix is its scores: it never grows."""
         outcome = outcome.astype(np.int64)
         score_finish(self.rubric, marks, outcome)
-        self.marks.put(ids, marks)
-        self.marked[ids] = True
         overall, _, grade, skills, _ = totals(self.rubric, marks, outcome)
         self.overall[ids] = overall
         self.grade[ids] = grade
@@ -284,15 +286,10 @@ class PlayTree:
             ids = np.arange(start, stop, dtype=np.int64)
             parents = self.parent[ids].astype(np.int64)
             marks = before.take(parents - before_start)
-            score_turn(self.rubric, marks, self.table, self.reply_row[self.loc[parents], self.reply[ids]],
-                       self.depth[ids].astype(np.int64), self.ended[ids])
+            self._score_turn(marks, self.loc[parents], self.reply[ids], self.depth[ids], self.ended[ids])
             ended = np.nonzero(self.ended[ids])[0]
             if ended.size:
-                finished = marks.take(ended)
-                outcome = self.outcome[ids[ended]].astype(np.int64)
-                score_finish(self.rubric, finished, outcome)
-                overall, _, grade, skills, _ = totals(self.rubric, finished, outcome)
-                self.overall[ids[ended]], self.grade[ids[ended]], self.skills[ids[ended]] = overall, grade, skills
+                self._finish(ids[ended], marks.take(ended), self.outcome[ids[ended]])
             before, before_start = marks, start
             start = stop
 

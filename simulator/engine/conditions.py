@@ -102,20 +102,17 @@ class ConditionTable:
                     if label not in condition.expression:
                         upper[c, dims + i] = 0.0
             never = False
-            for node in condition.visited:
-                never |= node not in node_at
-                if node in node_at:
-                    lower[c, node_at[node]] = 1.0
-            for node in condition.not_visited:
-                if node in node_at:
-                    upper[c, node_at[node]] = 0.0
-            for act in condition.acts_used:
-                never |= act not in act_at
-                if act in act_at:
-                    lower[c, act_at[act]] = 1.0
-            for act in condition.acts_not_used:
-                if act in act_at:
-                    upper[c, act_at[act]] = 0.0
+            # `visited` / `acts_used`: at least 1 (one the scenario lacks never holds);
+            # `not_visited` / `acts_not_used`: at most 0 (one it lacks always holds)
+            for must, must_not, column in ((condition.visited, condition.not_visited, node_at),
+                                           (condition.acts_used, condition.acts_not_used, act_at)):
+                for key in must:
+                    never |= key not in column
+                    if key in column:
+                        lower[c, column[key]] = 1.0
+                for key in must_not:
+                    if key in column:
+                        upper[c, column[key]] = 0.0
             if never:
                 lower[c, 0] = np.inf
         # the features worth computing: those some condition bounds on a side that can fail

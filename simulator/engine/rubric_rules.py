@@ -201,7 +201,6 @@ def empathy_loop(t: Turn, spec: Spec) -> None:
 def acts_credit_and_penalty(t: Turn) -> None:
     """Credit once per positive act, every negative act costs, in the reply's act order."""
     a, st, rubric = t.arrays, t.st, t.rubric
-    mixed = t.rubric.rules.get("mixed_reply") is not None
     everyone = np.arange(t.n)
     # what does not depend on the state, for every slot at once
     acts = t.table.acts[t.reply]  # (n, k)
@@ -220,7 +219,7 @@ def acts_credit_and_penalty(t: Turn) -> None:
         act, skill = safe[:, slot], skills[:, slot]
         fresh = positive[:, slot] & ~st.credited[everyone, act]
         withheld = fresh & withheld_acts[:, slot]
-        no_credit = fresh & ~withheld & t.negative & mixed
+        no_credit = fresh & ~withheld & t.mixed
         earns = fresh & ~withheld & ~no_credit
         if t.log is not None and no_credit[0] and not np.isnan(a.targets[skill[0]]):
             label = rubric.acts[a.act_ids[int(act[0])]].label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -64,16 +65,27 @@ def _wait_for(lines: queue.Queue, text: str, seen: list[str], limit: float = 120
     raise AssertionError(f"never printed {text!r}; got:\n{''.join(seen)}")
 
 
+@contextlib.contextmanager
+def _watching(*argv: str):
+    """A running `customer-sim analyse --watch ...`: (process, its output lines, lines seen);
+    killed at the end if the test did not stop it."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([*CLI, "analyse", "--watch", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
+    try:
+        yield proc, lines, []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_watch_reanalyses_on_save_survives_a_broken_save_and_stops_cleanly(tmp_path):
     file = tmp_path / "tutorial.yaml"
     shutil.copy(SHIPPED / "tutorial.yaml", file)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([*CLI, "analyse", "--watch", "--random-only", "--runs", "500", str(file)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
-    seen: list[str] = []
-    try:
+    with _watching("--random-only", "--runs", "500", str(file)) as (proc, lines, seen):
         _wait_for(lines, "-- watching 1 file", seen)
         assert any("500 random play-throughs" in line for line in seen)
         original = file.read_text(encoding="utf-8")
@@ -87,22 +99,12 @@ def test_watch_reanalyses_on_save_survives_a_broken_save_and_stops_cleanly(tmp_p
         assert proc.wait(timeout=60) == 0
         _wait_for(lines, "stopped watching", seen, limit=10)
         assert not any("Traceback" in line for line in seen), "".join(seen)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def test_watch_analyses_only_the_file_that_was_saved(tmp_path):
     for name in ("tutorial.yaml", "office_outage.yaml"):
         shutil.copy(SHIPPED / name, tmp_path / name)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([*CLI, "analyse", "--watch", "--random-only", "--runs", "300", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
-    seen: list[str] = []
-    try:
+    with _watching("--random-only", "--runs", "300", str(tmp_path)) as (proc, lines, seen):
         _wait_for(lines, "-- watching 2 file", seen)
         assert any("office_outage.yaml: 300" in line for line in seen)
         assert any("tutorial.yaml: 300" in line for line in seen)
@@ -113,7 +115,3 @@ def test_watch_analyses_only_the_file_that_was_saved(tmp_path):
         assert "tutorial.yaml: 300" in again and "office_outage" not in again
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()

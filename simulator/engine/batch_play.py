@@ -124,8 +124,12 @@ class PlayTree:
                 capacity = min(capacity, max(needed, most))
             for name in self._arrays:
                 old = getattr(self, name)
-                new = np.full((capacity, *old.shape[1:]), -1 if name in ("parent", "choice", "children") else 0,
-                              dtype=old.dtype)
+                # zeros come from the OS untouched (calloc): only the -1 columns are written out
+                if name in ("parent", "choice", "children"):
+                    new = np.empty((capacity, *old.shape[1:]), dtype=old.dtype)
+                    new[self.size:] = -1
+                else:
+                    new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
                 new[:self.size] = old[:self.size]
                 setattr(self, name, new)
             self.capacity = capacity
@@ -280,17 +284,21 @@ class PlayTree:
         start, end = 1, self._unscored
         self._unscored = 0
         before, before_start = self.marks.take(np.array([0])), 0
+        piece = step_rows(self.max_replies)
         while start < end:
             depth = self.depth[start]
             stop = start + int(np.searchsorted(self.depth[start:end], depth, side="right"))
-            ids = np.arange(start, stop, dtype=np.int64)
-            parents = self.parent[ids].astype(np.int64)
-            marks = before.take(parents - before_start)
-            self._score_turn(marks, self.loc[parents], self.reply[ids], self.depth[ids], self.ended[ids])
-            ended = np.nonzero(self.ended[ids])[0]
-            if ended.size:
-                self._finish(ids[ended], marks.take(ended), self.outcome[ids[ended]])
-            before, before_start = marks, start
+            pieces = []
+            for first in range(start, stop, piece):  # (a piece at a time: see CACHE_ROWS)
+                ids = np.arange(first, min(stop, first + piece), dtype=np.int64)
+                parents = self.parent[ids].astype(np.int64)
+                marks = before.take(parents - before_start)
+                self._score_turn(marks, self.loc[parents], self.reply[ids], self.depth[ids], self.ended[ids])
+                ended = np.nonzero(self.ended[ids])[0]
+                if ended.size:
+                    self._finish(ids[ended], marks.take(ended), self.outcome[ids[ended]])
+                pieces.append(marks)
+            before, before_start = pieces[0] if len(pieces) == 1 else join_rows(pieces), start
             start = stop
 
     def provisional_overall(self, tree_node: int) -> float:
@@ -347,3 +355,7 @@ class PlayTree:
         """Ids of every grown tree node where the conversation ended."""
         return np.nonzero(self.ended[:self.size])[0]
 
+
+def join_rows(parts: list[RubricRows]) -> RubricRows:
+    """The rows of `parts`, one after another, as one rubric state."""
+    return RubricRows(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in ROW_FIELDS})

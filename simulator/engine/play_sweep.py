@@ -23,8 +23,6 @@ from simulator.engine.analysis_budget import step_rows
 from simulator.engine.batch_step import BATCH_FIELDS, BY_ENDING, REASONS, Batch, Stepper
 from simulator.scenario.model import SKILLS
 
-CHUNK = 65_536  # children stepped per batch: bounds memory on very wide depths
-
 
 @dataclass(frozen=True, slots=True)
 class Stop:
@@ -103,7 +101,7 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
     the whole tree so far fits `adopt_limit` prefixes (the scored tree takes the states over
     instead of stepping them again); before the first depth that would not fit, or when it
     returns False (no room), `abandon()` is called once and nothing more is handed over."""
-    chunk = min(CHUNK, step_rows(stepper.max_replies))
+    chunk = step_rows(stepper.max_replies)  # children stepped at once: bounds memory on very wide depths
     if max_frontier is not None:
         chunk = max(1, min(chunk, max_frontier))
     root = stepper.root()
@@ -116,6 +114,7 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
     ending_counts = np.zeros(len(stepper.ending_ids), dtype=np.int64)
     stop_counts: dict[tuple[int, int], int] = {}
     reached_nodes = np.zeros(len(stepper.node_ids), dtype=bool)
+    ending_examples: set[int] = set()  # endings whose first example is in `firsts`
 
     def account(batch: Batch, ids: np.ndarray, depth: int) -> None:
         reached_nodes[batch.loc] = True  # (repeated indices: the same True, no sort needed)
@@ -127,10 +126,13 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
         if by_ending.size:
             endings = batch.ending[by_ending]
             ending_counts[:] += np.bincount(endings, minlength=len(stepper.ending_ids))
-            for value, first in zip(*np.unique(endings, return_index=True)):
-                firsts.setdefault(("ending", int(value)), (int(ids[by_ending[first]]), depth))
-            chances = batch.chances[by_ending].astype(np.int64)
-            low = chances.min(axis=0)
+            if len(ending_examples) < len(stepper.ending_ids):  # (once each has its first, none is asked again)
+                for value, first in zip(*np.unique(endings, return_index=True)):
+                    if int(value) not in ending_examples:
+                        ending_examples.add(int(value))
+                        firsts[("ending", int(value))] = (int(ids[by_ending[first]]), depth)
+            chances = batch.chances.take(by_ending, axis=0)
+            low = chances.min(axis=0).tolist()
             for s in range(len(SKILLS)):
                 if low[s] < fewest[s]:  # strictly fewer: earlier ties stay (shorter / smaller choices)
                     fewest[s] = low[s]

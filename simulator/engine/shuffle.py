@@ -13,9 +13,17 @@ earlier turn made.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 SEED_LIMIT = 2**63  # seeds are stored in JSON and SQLite; keep them inside a signed 64-bit int
+# Orders are remembered: making a Generator costs ~15 us, and the surface strategies ask for
+# the same (seed, turn, count) again for every strategy and every scenario in a process
+# (50 seeds x 60 turns x a few counts). Wider screens are recomputed (a 10,000-reply order
+# is cheap to make and costly to keep).
+_REMEMBERED = 1 << 13
+_REMEMBERED_COUNT = 64
 
 
 def check_seed(seed: object) -> int | None:
@@ -37,7 +45,15 @@ def display_order(seed: int | None, turn: int, count: int) -> tuple[int, ...]:
     """
     if seed is None or count < 2:
         return tuple(range(count))
-    return tuple(int(i) for i in np.random.default_rng([check_seed(seed), turn]).permutation(count))
+    seed = check_seed(seed)
+    return _remembered(seed, turn, count) if count <= _REMEMBERED_COUNT else _permutation(seed, turn, count)
+
+
+def _permutation(seed: int, turn: int, count: int) -> tuple[int, ...]:
+    return tuple(np.random.default_rng([seed, turn]).permutation(count).tolist())
+
+
+_remembered = lru_cache(maxsize=_REMEMBERED)(_permutation)
 
 
 def new_seed(rng: np.random.Generator) -> int:

@@ -136,9 +136,6 @@ class StrategyResult:
                             "overall": e.overall, "grade": e.grade, "outcome": e.outcome, "ending": e.ending_id}}
 
 
-_CACHED_ORDER_MAX = 64  # orders of wider screens are recomputed (cheap) rather than kept
-
-
 def on_growable_tree(tree: PlayTree, work: Callable[[PlayTree], T]) -> T:
     """`work(tree)`; if the analysis tree is at its memory budget (it may not grow the few
     prefixes `work` needs), `work` on a fresh tree sharing the compiled scenario instead,
@@ -154,20 +151,16 @@ def on_growable_tree(tree: PlayTree, work: Callable[[PlayTree], T]) -> T:
 def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
                     strategies: Sequence[Strategy] = STRATEGIES) -> list[StrategyResult]:
     """Every strategy under every seed, walked through `tree` (grown where it has to be)."""
-    orders: dict[tuple[int, int, int], tuple[int, ...]] = {}  # shared: the orders do not depend on the strategy
-    return [play_strategy(tree, strategy, seeds, orders) for strategy in strategies]
+    return [play_strategy(tree, strategy, seeds) for strategy in strategies]
 
 
-def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS,
-                  orders: dict[tuple[int, int, int], tuple[int, ...]] | None = None) -> StrategyResult:
-    """One strategy under every seed; see the module docstring. `orders` caches
-    `display_order` results by (seed, turn, count) and may be shared between strategies."""
+def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
+    """One strategy under every seed; see the module docstring."""
     seeds = tuple(seeds)
     if not seeds:
         raise ValueError("play_strategy needs at least one seed")
     current = np.zeros(len(seeds), dtype=np.int64)
     shown: list[list[int]] = [[] for _ in seeds]
-    orders = {} if orders is None else orders
     for _ in range(TURN_LIMIT + 1):
         going = np.nonzero(~tree.ended[current])[0]
         if not going.size:
@@ -176,12 +169,7 @@ def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEE
         for k, row in enumerate(going.tolist()):
             node = int(current[row])
             count = int(tree.n_options[node])
-            key = (seeds[row], int(tree.depth[node]) + 1, count)
-            order = orders.get(key)
-            if order is None:
-                order = display_order(*key)
-                if count <= _CACHED_ORDER_MAX:  # 3,000 cached orders of a 10,000-reply node took 1 GB
-                    orders[key] = order
+            order = display_order(seeds[row], int(tree.depth[node]) + 1, count)
             replies = tree.replies[int(tree.loc[node])]
             texts = [replies[int(tree.option_reply[node, option])].text for option in order]
             position = strategy.pick(texts)

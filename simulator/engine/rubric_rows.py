@@ -96,6 +96,7 @@ class ReplyTable:
     kinds: list[tuple[str, ...]]  # the node's provokes: tags
 
     meets_cache: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)  # id(rubric) -> rubric_rules.ReplyPart: the rubric's per-reply work
 
     def __len__(self) -> int:
         return len(self.text_ids)

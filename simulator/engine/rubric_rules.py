@@ -5,6 +5,9 @@ A turn is scored by `score_turn`: what the reply earns at all (hand_off, mixed_r
 persona's empathy loop), then the per-act credits and penalties, the provocation rule, the
 persona's rules, the reply's explicit points, and `TURN_RULES` in order; `score_finish` runs
 `FINISH_RULES` at the end. A rule whose id is missing from rubric.yaml's `rules:` is off.
+hand_off and mixed_reply read only the reply, so they run once per reply table and rubric
+(`ReplyPart`, with the act slots' facts and the rule lists each reply meets) and a turn looks
+their results up; a rule skips its work when its mask is false in every row (`_some`).
 Every number, act list and message comes from the rule's settings (`spec`); the keys each
 rule accepts are listed in `rubric_schema.RULE_KEYS`, which checks the file. A new rule is a
 function here, an entry in a registry and its keys in RULE_KEYS.
@@ -30,6 +33,85 @@ FIRST_FIX_RULES = ("feel_before_fix", "listen_before_solve")  # judged at the fi
 _EMPTY: Spec = {}
 
 
+class ReplyPart:
+    """What a rubric makes of each row of a reply table before any conversation state is
+    read: the `hand_off` and `mixed_reply` rules (they look only at the reply), the negative
+    flag between them, each act slot's facts, and which rule lists each reply meets.
+
+    Worked out once per (table, rubric) by the same rule units, run over all the table's rows
+    (row i = reply i), and then gathered per turn: a session meets the same replies again and
+    again, and the analyser scores every row of a turn against one table. The arrays are
+    read-only, so no rule can change what the next turn gathers."""
+
+    def __init__(self, rubric: Any, table: ReplyTable) -> None:
+        a = self.arrays = rubric.arrays
+        self.rubric, self.table, self.n = rubric, table, len(table)
+        self.reply = np.arange(self.n)
+        self.here = table.here
+        self.free = np.zeros_like(self.here)  # negative acts that cost nothing (a right hand-off)
+        self.mixed = np.zeros(self.n, dtype=bool)  # rows where mixed_reply took the credit acts out
+        self.effective = self.here  # what the reply really did (mixed_reply may take credit acts out)
+        rules = rubric.rules
+        if rules.get("hand_off") is not None:
+            hand_off(self, rules["hand_off"])
+        # the reply did something negative (not a right hand-off)
+        self.negative = np.logical_or.reduce(self.here & a.penalty_mask & ~self.free, axis=1)
+        if rules.get("mixed_reply") is not None:
+            mixed_reply(self, rules["mixed_reply"])
+        # each act slot (the reply's acts in order, duplicates kept): the act, its skill and
+        # polarity, whether it is a right hand-off's free act or costs its penalty
+        acts = table.acts
+        safe = np.maximum(acts, 0)
+        skills = a.skill_of[safe]
+        valid = (acts >= 0) & (skills >= 0)
+        self.slot_act, self.slot_skill = safe, np.maximum(skills, 0)
+        self.slot_positive = valid & a.positive[safe]
+        negative = valid & a.negative[safe]
+        self.slot_critical = valid & a.critical[safe]
+        self.slot_free = negative & np.take_along_axis(self.free, safe, axis=1)
+        self.slot_costs = negative & ~self.slot_free
+        self.slot_valid = valid
+        self.slot_lists = [np.flatnonzero(row).tolist() for row in valid]  # per reply, its scored slots
+        for name in _PART_ARRAYS:
+            getattr(self, name).flags.writeable = False
+        self._meets: dict[tuple[int, str, bool], np.ndarray] = {}
+        # the rules this rubric runs on every turn, with their settings, in their order
+        persona = rubric.persona_rules
+        self.empathy_loop = persona.get("empathy_loop")
+        self.persona_rules = [(rule, persona[rule_id]) for rule_id, rule in PERSONA_RULES
+                              if persona.get(rule_id) is not None]
+        self.provocation = rules.get("provocation")
+        self.turn_rules = [(rule, rules[rule_id]) for rule_id, rule in TURN_RULES if rules.get(rule_id) is not None]
+        self.first_fix = [rules[rule_id] for rule_id in FIRST_FIX_RULES if rules.get(rule_id) is not None]
+
+    def mask(self, spec: Spec, key: str) -> np.ndarray:
+        return self.arrays.rule_mask(spec, key)
+
+    def meets(self, spec: Spec, key: str, really: bool) -> np.ndarray:
+        """(m,) whether each reply does an act of the spec's list `key` (really: counting only
+        what it really did, `effective`), worked out once per list."""
+        found = self._meets.get((id(spec), key, really))
+        if found is None:
+            mask = self.mask(spec, key)
+            found = (np.logical_or.reduce(self.effective & mask, axis=1) if really
+                     else self.table.meets(mask))
+            found.flags.writeable = False
+            self._meets[(id(spec), key, really)] = found
+        return found
+
+
+_PART_ARRAYS = ("free", "mixed", "effective", "negative", "slot_act", "slot_skill", "slot_positive", "slot_critical",
+                "slot_free", "slot_costs", "slot_valid")
+
+
+def reply_part(rubric: Any, table: ReplyTable) -> ReplyPart:
+    """The table's `ReplyPart` for this rubric, built on first use."""
+    found = table.parts.get(id(rubric))
+    if found is None or found.rubric is not rubric:
+        found = table.parts[id(rubric)] = ReplyPart(rubric, table)
+    return found
+
+
 class Turn:
     """One reply scored for rows of a `RubricRows`: the facts as arrays, and the three ways a
     rule moves points (credit units, gain points, lose points), each writing its evidence
@@ -39,35 +121,38 @@ class Turn:
                  ends: np.ndarray, log: list[Evidence] | None) -> None:
         self.rubric, self.arrays = rubric, rubric.arrays
         self.st, self.table, self.reply, self.turn, self.ends, self.log = rows, table, reply, turn, ends, log
-        self.n = len(reply)
-        if log is not None and self.n != 1:
+        self.n = n = len(reply)
+        if log is not None and n != 1:
             raise ValueError("evidence is written for one conversation at a time")
-        self.here = table.here[reply]  # (n, width) the acts of the reply
-        self.effective = self.here  # what the reply really did (mixed_reply may take credit acts out)
-        self.negative = np.zeros(self.n, dtype=bool)  # the reply did something negative (not a right hand-off)
-        self.free = np.zeros_like(self.here)  # negative acts that cost nothing (a right hand-off)
-        self.withheld = np.zeros_like(self.here)  # positive acts that earn nothing this turn (empathy loop)
-        self.mixed = np.zeros(self.n, dtype=bool)  # rows where mixed_reply took the credit acts out
+        self.part = part = reply_part(rubric, table)
+        # one row of a one-row table (a session's turn) is the table's row itself: no gather
+        self.same = n == 1 and part.n == 1
+        pick = self.pick
+        self.here, self.free, self.effective = pick(part.here), pick(part.free), pick(part.effective)
+        self.negative, self.mixed = pick(part.negative), pick(part.mixed)
+        self.nothing = np.zeros(n, dtype=bool)
+        self.looping = self.nothing  # empathy turns beyond the persona's allowance
+        self.withheld: np.ndarray | None = None  # positive acts that earn nothing this turn (empathy loop); None: none
 
     # -- reading
+    def pick(self, per_reply: np.ndarray) -> np.ndarray:
+        """The rows' values of a per-reply-table-row array (read-only when not gathered)."""
+        return per_reply if self.same else per_reply.take(self.reply, axis=0)
+
     def mask(self, spec: Spec, key: str) -> np.ndarray:
         return self.arrays.rule_mask(spec, key)
 
     def any_of(self, acts: np.ndarray, spec: Spec, key: str) -> np.ndarray:
         """(n,) rows whose act set (n, width) meets the spec's act list `key`."""
-        return (acts & self.mask(spec, key)).any(axis=1)
+        return np.logical_or.reduce(acts & self.mask(spec, key), axis=1)
 
     def does(self, spec: Spec, key: str) -> np.ndarray:
         """`any_of(here, ...)`: whether the reply does an act of the list (looked up per reply)."""
-        return self.table.meets(self.mask(spec, key))[self.reply]
+        return self.pick(self.part.meets(spec, key, False))
 
     def really_does(self, spec: Spec, key: str) -> np.ndarray:
         """`any_of(effective, ...)`, looked up per reply: a mixed reply's credit acts do not count."""
-        mask = self.mask(spec, key)
-        if not self.mixed.any():
-            return self.table.meets(mask)[self.reply]
-        return np.where(self.mixed, self.table.meets(mask, without=self.arrays.credit_mask)[self.reply],
-                        self.table.meets(mask)[self.reply])
+        return self.pick(self.part.meets(spec, key, True))
 
     def text(self) -> str:
         return self.arrays.texts[self.table.text_ids[self.reply[0]]]
@@ -81,13 +166,17 @@ class Turn:
             return
         skill_rows, units_rows = _at(skill, rows), _at(units, rows)
         target = self.arrays.targets[skill_rows]
-        earn = np.broadcast_to((units_rows > 0) & ~np.isnan(target), rows.shape)
-        if self.log is not None and not earn[0] and keep_zero:
+        earn = (units_rows > 0) & ~np.isnan(target)  # one value for every row, or one per row
+        if _ndim(earn) == 0:
+            every = some = first = bool(earn)
+        else:
+            every, some, first = _all(earn), _some(earn), bool(earn[0])
+        if self.log is not None and not first and keep_zero:
             self._write(turn, int(skill_rows if _ndim(skill_rows) == 0 else skill_rows[0]), 0.0, rule, message,
                         text)
-        if earn.all():
+        if every:
             self._gain(rows, skill_rows, 100.0 * units_rows / target, rule, message, turn, text, keep_zero)
-        elif earn.any():
+        elif some:
             keep = _rows(earn)
             self._gain(rows[keep], _at(skill_rows, keep), 100.0 * _at(units_rows, keep) / _at(target, keep),
                        rule, message, turn, text, keep_zero)
@@ -106,10 +195,10 @@ class Turn:
         room = 100.0 - self.arrays.starts[skill] - gained
         counted = np.minimum(points, np.maximum(room, 0.0))
         ok = counted > 0
-        if ok.all():
+        if _all(ok):
             st.gained[rows, skill] = gained + counted
             st.raw[rows, skill] += counted
-        elif ok.any():
+        elif _some(ok):
             keep = _rows(ok)
             st.gained[rows[keep], _at(skill, keep)] = gained[keep] + counted[keep]
             st.raw[rows[keep], _at(skill, keep)] += counted[keep]
@@ -163,6 +252,17 @@ def _ndim(value: Any) -> int:
     return value.ndim if isinstance(value, np.ndarray) else 0
 
 
+def _some(mask: np.ndarray) -> bool:
+    """Whether any row of a 1-d mask is true: one row is read as it is, more take one
+    reduction (`ndarray.any`'s Python wrapper costs more than a session's whole check)."""
+    return bool(mask[0]) if len(mask) == 1 else bool(np.logical_or.reduce(mask))
+
+
+def _all(mask: np.ndarray) -> bool:
+    """Whether every row of a 1-d mask is true (see `_some`)."""
+    return bool(mask[0]) if len(mask) == 1 else bool(np.logical_and.reduce(mask))
+
+
 def skill_index(spec: Spec) -> int:
     return SKILLS.index(spec["skill"])
 
@@ -186,13 +286,17 @@ def empathy_loop(t: Turn, spec: Spec) -> None:
     """Persona: empathy turns before the first solution, beyond `allowed`, earn nothing for
     their empathy acts (the loss is scored with the persona's rules)."""
     st = t.st
+    solution, empathy = t.does(spec, "solution_acts"), t.does(spec, "empathy_acts")
+    if not (_some(solution) or _some(empathy)):  # no row's reply is either: nothing moves
+        return
     open_ = ~st.solution_seen
-    solved = open_ & t.does(spec, "solution_acts")
+    solved = open_ & solution
     st.solution_seen |= solved
-    sympathy = open_ & ~solved & t.does(spec, "empathy_acts")
+    sympathy = open_ & ~solved & empathy
     st.empathy_turns += sympathy
     t.looping = sympathy & (st.empathy_turns > int(spec.get("allowed", 1)))
-    t.withheld = t.mask(spec, "empathy_acts")[None, :] & t.looping[:, None]
+    if _some(t.looping):  # else nothing is withheld (Turn.withheld None)
+        t.withheld = t.mask(spec, "empathy_acts")[None, :] & t.looping[:, None]
 
 
 # ----------------------------------------------------------------------------- acts, provocation, persona
@@ -200,47 +304,49 @@ def empathy_loop(t: Turn, spec: Spec) -> None:
 
 def acts_credit_and_penalty(t: Turn) -> None:
     """Credit once per positive act, every negative act costs, in the reply's act order."""
-    a, st, rubric = t.arrays, t.st, t.rubric
-    everyone = np.arange(t.n)
-    # what does not depend on the state, for every slot at once
-    acts = t.table.acts[t.reply]  # (n, k)
-    safe = np.maximum(acts, 0)
-    skills = a.skill_of[safe]
-    valid = (acts >= 0) & (skills >= 0)
-    if not valid.any():
+    a, st, rubric, part = t.arrays, t.st, t.rubric, t.part
+    # the slots' facts do not depend on the state: looked up per reply (`ReplyPart`)
+    slots = part.slot_lists[int(t.reply[0])] if t.same else \
+        np.nonzero(np.logical_or.reduce(t.pick(part.slot_valid), axis=0))[0].tolist()
+    if not slots:
         return
-    skills = np.maximum(skills, 0)
-    positive = valid & a.positive[safe]
-    negative = valid & a.negative[safe]
-    critical = valid & a.critical[safe]
-    free = negative & np.take_along_axis(t.free, safe, axis=1)
-    withheld_acts = np.take_along_axis(t.withheld, safe, axis=1)
-    for slot in np.nonzero(valid.any(axis=0))[0].tolist():
+    everyone = np.arange(t.n)
+    safe, skills = t.pick(part.slot_act), t.pick(part.slot_skill)
+    positive, critical = t.pick(part.slot_positive), t.pick(part.slot_critical)
+    free, costs = t.pick(part.slot_free), t.pick(part.slot_costs)
+    withheld_acts = None if t.withheld is None else np.take_along_axis(t.withheld, safe, axis=1)
+    for slot in slots:
         act, skill = safe[:, slot], skills[:, slot]
-        fresh = positive[:, slot] & ~st.credited[everyone, act]
-        withheld = fresh & withheld_acts[:, slot]
-        no_credit = fresh & ~withheld & t.mixed
-        earns = fresh & ~withheld & ~no_credit
-        if t.log is not None and no_credit[0] and not np.isnan(a.targets[skill[0]]):
-            label = rubric.acts[a.act_ids[int(act[0])]].label
-            worst = rubric.acts[a.act_ids[_first_negative(t)]].label
-            spec = rubric.rules["mixed_reply"]
-            t.note(no_credit, int(skill[0]), "mixed_reply", str(spec.get("message", "No credit for {act}."))
-                   .replace("{act}", label).replace("{negative}", worst))
-        if earns.any():
-            st.credited[everyone[earns], act[earns]] = True
-            t.credit(earns, skill, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
+        held = None  # rows whose fresh credit this slot holds back (empathy loop, mixed reply)
+        if _some(positive[:, slot]):  # (else nothing is fresh, withheld or without credit)
+            fresh = positive[:, slot] & ~st.credited[everyone, act]
+            withheld = t.nothing if withheld_acts is None else fresh & withheld_acts[:, slot]
+            no_credit = fresh & ~withheld & t.mixed
+            earns = fresh & ~withheld & ~no_credit
+            held = withheld | no_credit
+            if t.log is not None and no_credit[0] and not np.isnan(a.targets[skill[0]]):
+                label = rubric.acts[a.act_ids[int(act[0])]].label
+                worst = rubric.acts[a.act_ids[_first_negative(t)]].label
+                spec = rubric.rules["mixed_reply"]
+                t.note(no_credit, int(skill[0]), "mixed_reply", str(spec.get("message", "No credit for {act}."))
+                       .replace("{act}", label).replace("{negative}", worst))
+            if _some(earns):
+                st.credited[everyone[earns], act[earns]] = True
+                t.credit(earns, skill, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
         if t.log is not None and free[0, slot]:
             spec = rubric.rules["hand_off"]
             t.note(free[:, slot], int(skill[0]), "hand_off_right",
                    str(spec.get("right", "A hand-off the scenario marks as right.")))
-        costs = negative[:, slot] & ~free[:, slot]
-        if costs.any():
-            t.lose(costs, skill, a.penalty[act], _rule("penalty:", t, act), _label(t, act, "{label}: {lesson}"))
-        first = critical[:, slot] & ~withheld & ~no_credit & (st.critical_turn == 0)
-        if first.any():
-            st.critical_turn[first] = t.turn[first]
-            st.critical_act[first] = act[first]
+        if _some(costs[:, slot]):
+            t.lose(costs[:, slot], skill, a.penalty[act], _rule("penalty:", t, act),
+                   _label(t, act, "{label}: {lesson}"))
+        if _some(critical[:, slot]):
+            first = critical[:, slot] & (st.critical_turn == 0)
+            if held is not None:
+                first &= ~held
+            if _some(first):
+                st.critical_turn[first] = t.turn[first]
+                st.critical_act[first] = act[first]
 
 
 def _first_negative(t: Turn) -> int:
@@ -269,8 +375,8 @@ def provocation(t: Turn, spec: Spec) -> None:
     Calm's credit part is 100 x the mean share kept over the provocations met (100 while
     untested); the evidence carries the change this turn made to it, so the points still
     add up to the score (see rubric.yaml, rules.provocation)."""
-    met = t.table.provokes[t.reply]
-    if not met.any():
+    met = t.pick(t.table.provokes)
+    if not _some(met):
         return
     st = t.st
     persona = t.rubric.persona_rules.get("provocation", _EMPTY)
@@ -317,13 +423,16 @@ def act_penalties(t: Turn, spec: Spec) -> None:
     """These acts also cost these skills, on top of their own penalty (every use counts)."""
     a = t.arrays
     table = spec.get("acts", {})
-    for slot in range(t.table.acts.shape[1]):
-        act = t.table.acts[t.reply, slot]
+    if not _some(t.does(spec, "acts")):  # no row's reply has one of these acts (the list is the table's keys)
+        return
+    acts = t.pick(t.table.acts)
+    for slot in range(acts.shape[1]):
+        act = acts[:, slot]
         for act_id, costs in table.items():
             if act_id not in a.act_index:
                 continue
             on = act == a.act_index[act_id]
-            if not on.any():
+            if not _some(on):
                 continue
             label = t.rubric.acts[act_id].label
             for skill, points in costs.items():
@@ -338,18 +447,18 @@ def promise_needs_proof(t: Turn, spec: Spec) -> None:
 
 
 def unprovoked(t: Turn, spec: Spec) -> None:
-    on = ~t.table.provokes[t.reply] & t.does(spec, "acts")
+    on = ~t.pick(t.table.provokes) & t.does(spec, "acts")
     t.lose(on, skill_index(spec), -abs(float(spec["points"])), "unprovoked", str(spec.get("message", "unprovoked")))
 
 
 def reply_skills(t: Turn) -> None:
     """The reply's explicit `skills:` points, in the order the scenario lists them."""
     default = "Extra points the scenario gives for this reply."
-    for slot in range(t.table.skill_index.shape[1]):
-        skill = t.table.skill_index[t.reply, slot]
-        points = t.table.skill_points[t.reply, slot]
+    skills, all_points = t.pick(t.table.skill_index), t.pick(t.table.skill_points)
+    for slot in range(skills.shape[1]):
+        skill, points = skills[:, slot], all_points[:, slot]
         valid = skill >= 0
-        if not valid.any():
+        if not _some(valid):
             continue
         message = (lambda: t.table.notes[t.reply[0]] or default)
         skill = np.maximum(skill, 0)
@@ -363,8 +472,11 @@ def reply_skills(t: Turn) -> None:
 def _before_fix(rule_id: str, before_key: str) -> Callable[[Turn, Spec], None]:
     """feel before fix / listen before solve: at the first fix, was a `before_key` act seen?"""
     def rule(t: Turn, spec: Spec) -> None:
-        at_fix = ~t.st.fix_checked & t.really_does(spec, "fix_acts")
-        if not at_fix.any():
+        fixes = t.really_does(spec, "fix_acts")
+        if not _some(fixes):
+            return
+        at_fix = ~t.st.fix_checked & fixes
+        if not _some(at_fix):
             return
         ready = at_fix & t.any_of(t.st.seen | t.effective, spec, before_key)
         skill = skill_index(spec)
@@ -376,14 +488,17 @@ def _before_fix(rule_id: str, before_key: str) -> Callable[[Turn, Spec], None]:
 
 def one_sorry(t: Turn, spec: Spec) -> None:
     """One sorry, then solve: every apology past `limit` costs."""
+    if not _some(t.really_does(spec, "apology_acts")):  # no row's reply really apologises: no slot is a sorry
+        return
     st, apology = t.st, t.mask(spec, "apology_acts")
     everyone = np.arange(t.n)
-    for slot in range(t.table.acts.shape[1]):
-        act = t.table.acts[t.reply, slot]
+    acts = t.pick(t.table.acts)
+    for slot in range(acts.shape[1]):
+        act = acts[:, slot]
         valid = act >= 0
         act = np.maximum(act, 0)
         sorry = valid & apology[act] & t.effective[everyone, act]
-        if not sorry.any():
+        if not _some(sorry):
             continue
         st.apologies += sorry
         over = sorry & (st.apologies > int(spec.get("limit", 2)))
@@ -399,11 +514,11 @@ def two_roads(t: Turn, spec: Spec) -> None:
     met, broken = spec.get("met", "two_roads"), spec.get("broken", "two_roads")
     alternative = t.really_does(spec, "alternative_acts")
     slots = st.pending_turn.shape[1]
-    if st.pending_turn[:, 0].any():  # waiting refusals sit at the front: none in slot 0, none at all
+    if _some(st.pending_turn[:, 0]):  # waiting refusals sit at the front: none in slot 0, none at all
         cleared = False
         for slot in range(slots):  # oldest first
             waiting = st.pending_turn[:, slot] > 0
-            if not waiting.any():
+            if not _some(waiting):
                 break
             text = _pending_text(t, slot)
             t.credit(waiting & alternative, skill, credit, "two_roads", met, turn=st.pending_turn[:, slot],
@@ -411,21 +526,23 @@ def two_roads(t: Turn, spec: Spec) -> None:
             late = waiting & ~alternative & (turn >= st.pending_deadline[:, slot])
             t.lose(late, skill, points, "two_roads", broken, turn=st.pending_turn[:, slot], text=text)
             done = late | (waiting & alternative)
-            if done.any():
+            if _some(done):
                 st.pending_turn[done, slot] = 0
                 cleared = True
         if cleared:
             _compact_pending(st)
     refusal = t.really_does(spec, "refusal_acts")
+    if not _some(refusal):  # nothing to credit, nothing starts waiting
+        return
     t.credit(refusal & alternative, skill, credit, "two_roads", met, keep_zero="met" in spec)
     waits = np.nonzero(refusal & ~alternative)[0]
     if waits.size:
         free = (st.pending_turn[waits] > 0).sum(axis=1)
-        if (free >= slots).any():  # cannot happen with the slots `pending_slots` sizes; kept as a guard
+        if _some(free >= slots):  # cannot happen with the slots `pending_slots` sizes; kept as a guard
             raise RuntimeError("two_roads: more refusals waiting than the rubric state has room for")
         st.pending_turn[waits, free] = turn[waits]
         st.pending_deadline[waits, free] = turn[waits] + int(spec.get("window", 1))
-        st.pending_reply[waits, free] = t.table.text_ids[t.reply[waits]]
+        st.pending_reply[waits, free] = t.pick(t.table.text_ids)[waits]
 
 
 def _pending_text(t: Turn, slot: int) -> str | None:
@@ -444,9 +561,12 @@ def _compact_pending(st: RubricRows) -> None:
 def recap_check_close(t: Turn, spec: Spec) -> None:
     """Recap, check, close: judged at the first closing reply."""
     st = t.st
-    closing = t.really_does(spec, "close_acts") | (t.ends & t.really_does(spec, "final_close_acts"))
+    close, final = t.really_does(spec, "close_acts"), t.really_does(spec, "final_close_acts")
+    if not (_some(close) or _some(final)):  # no row's reply closes, at the end or before
+        return
+    closing = close | (t.ends & final)
     closing &= ~st.close_checked
-    if not closing.any():
+    if not _some(closing):
         return
     st.close_checked |= closing
     so_far = st.seen | t.effective
@@ -462,11 +582,10 @@ def recap_check_close(t: Turn, spec: Spec) -> None:
 
 def mark_first_fix(t: Turn) -> None:
     """After both first-fix rules have looked at this reply: was it the first fix?"""
-    rules = t.rubric.rules
-    for rule_id in FIRST_FIX_RULES:
-        spec = rules.get(rule_id)
-        if spec is not None:
-            t.st.fix_checked |= t.really_does(spec, "fix_acts")
+    for spec in t.part.first_fix:
+        fixes = t.really_does(spec, "fix_acts")
+        if _some(fixes):
+            t.st.fix_checked |= fixes
 
 
 # ----------------------------------------------------------------------------- at the end
@@ -481,7 +600,7 @@ class Finish:
 
     def lose(self, mask: np.ndarray, skill: int, points: float, rule: str, message: str, turn: np.ndarray,
              text_ids: np.ndarray) -> None:
-        if points >= 0 or not mask.any():
+        if points >= 0 or not _some(mask):
             return
         self.st.raw[mask, skill] += points
         if self.log is not None and mask[0]:
@@ -500,8 +619,11 @@ def two_roads_at_end(f: Finish, spec: Spec) -> None:
 
 def recap_before_end(f: Finish, spec: Spec) -> None:
     """Ending in one of `outcomes` without ever recapping costs, at the last reply."""
-    wanted = [OUTCOMES.index(o) for o in spec.get("outcomes", ()) if o in OUTCOMES]
-    on = np.isin(f.outcome, wanted) & ~(f.st.seen & f.arrays.rule_mask(spec, "recap_acts")).any(axis=1)
+    # np.isin(outcome, wanted) as a lookup: one flag per outcome index, the spare last one
+    # for NO_OUTCOME (-1)
+    wanted = np.zeros(len(OUTCOMES) + 1, dtype=bool)
+    wanted[[OUTCOMES.index(o) for o in spec.get("outcomes", ()) if o in OUTCOMES]] = True
+    on = wanted[f.outcome] & ~np.logical_or.reduce(f.st.seen & f.arrays.rule_mask(spec, "recap_acts"), axis=1)
     f.lose(on, skill_index(spec), float(spec.get("points", 0)), "recap_before_end",
            spec.get("broken", "recap_before_end"), f.st.last_turn, f.st.last_reply)
 
@@ -535,31 +657,22 @@ def score_turn(rubric: Any, rows: RubricRows, table: ReplyTable, reply: np.ndarr
                ends: np.ndarray, log: list[Evidence] | None = None) -> None:
     """Score one reply in every row: row i picked table row reply[i] at turn[i] (ends[i]: the
     reply ended the conversation). `log` (n = 1 only) receives the evidence."""
-    t = Turn(rubric, rows, table, reply, turn, ends, log)
-    rules, persona = rubric.rules, rubric.persona_rules
-    if rules.get("hand_off") is not None:
-        hand_off(t, rules["hand_off"])
-    t.negative = (t.here & t.arrays.penalty_mask & ~t.free).any(axis=1)
-    if rules.get("mixed_reply") is not None:
-        mixed_reply(t, rules["mixed_reply"])
-    t.looping = np.zeros(t.n, dtype=bool)
-    if persona.get("empathy_loop") is not None:
-        empathy_loop(t, persona["empathy_loop"])
+    t = Turn(rubric, rows, table, reply, turn, ends, log)  # hand_off, mixed_reply: looked up per reply
+    part = t.part
+    if part.empathy_loop is not None:
+        empathy_loop(t, part.empathy_loop)
     acts_credit_and_penalty(t)
-    if rules.get("provocation") is not None:
-        provocation(t, rules["provocation"])
-    for rule_id, rule in PERSONA_RULES:
-        if persona.get(rule_id) is not None:
-            rule(t, persona[rule_id])
+    if part.provocation is not None:
+        provocation(t, part.provocation)
+    for rule, spec in part.persona_rules:
+        rule(t, spec)
     reply_skills(t)
-    for rule_id, rule in TURN_RULES:
-        spec = rules.get(rule_id)
-        if spec is not None:
-            rule(t, spec)
+    for rule, spec in part.turn_rules:
+        rule(t, spec)
     mark_first_fix(t)
     rows.seen |= t.effective
     rows.last_turn[:] = turn
-    rows.last_reply[:] = table.text_ids[reply]
+    rows.last_reply[:] = t.pick(table.text_ids)
 
 
 def score_finish(rubric: Any, rows: RubricRows, outcome: np.ndarray, log: list[Evidence] | None = None) -> None:

@@ -218,7 +218,7 @@ class Stepper:
         if len(key) == 1:  # a session's row: the effect of (reply, earlier uses of its acts), memoised
             flat = int(key[0])
             acts = self._flat_act_lists[flat]
-            memo = (flat, *uses[0, acts].tolist()) if acts else (flat,)
+            memo = (flat, *uses[0].take(acts).tolist()) if acts else (flat,)  # (take: faster than uses[0, acts])
             effect = self._effect_memo.get(memo)
             if effect is None:
                 if len(self._effect_memo) >= _EFFECT_MEMO:
@@ -310,8 +310,12 @@ class Stepper:
         screen = self._node_screen[node]
         conditions = self._node_conditions[node]
         if conditions is not None:
-            features = self.table.features(state.mood.take(rows, axis=0), expression, state.visited.take(rows, axis=0),
-                                           state.uses.take(rows, axis=0))
+            if len(state.mood) == 1:  # rows is [0]: the state's own arrays are that row
+                mood, visited, uses = state.mood, state.visited, state.uses
+            else:
+                mood, visited, uses = (state.mood.take(rows, axis=0), state.visited.take(rows, axis=0),
+                                       state.uses.take(rows, axis=0))
+            features = self.table.features(mood, expression, visited, uses)
             held = self.table.holds(features, conditions).tolist()
             screen += sum(1 << bit for bit, shown in enumerate(held) if shown)
         if not self._screen_known[screen]:

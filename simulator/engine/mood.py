@@ -81,8 +81,9 @@ class MoodModel:
         return len(self.acts)
 
     def as_dict(self, vector: np.ndarray) -> dict[str, float]:
-        """One state vector as {dimension: value} with plain Python floats."""
-        return {dim: float(value) for dim, value in zip(self.dimensions, vector)}
+        """One state vector as {dimension: value} with plain Python floats (`tolist` makes
+        the same floats at once; iterating the array would box each value first)."""
+        return dict(zip(self.dimensions, vector.tolist()))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

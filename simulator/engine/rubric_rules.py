@@ -70,6 +70,9 @@ class ReplyPart:
         self.slot_critical = valid & a.critical[safe]
         self.slot_free = negative & np.take_along_axis(self.free, safe, axis=1)
         self.slot_costs = negative & ~self.slot_free
+        # what each slot's act credit is worth (the rubric's numbers only: whether it is
+        # fresh is the state's)
+        self.slot_earns, self.slot_points = credit_points(a, self.slot_skill, a.credit_units[safe])
         self.slot_valid = valid
         self.slot_lists = [np.flatnonzero(row).tolist() for row in valid]  # per reply, its scored slots
         for name in _PART_ARRAYS:
@@ -101,7 +104,7 @@ class ReplyPart:
 
 
 _PART_ARRAYS = ("free", "mixed", "effective", "negative", "slot_act", "slot_skill", "slot_positive", "slot_critical",
-                "slot_free", "slot_costs", "slot_valid")
+                "slot_free", "slot_costs", "slot_valid", "slot_earns", "slot_points")
 
 
 def reply_part(rubric: Any, table: ReplyTable) -> ReplyPart:
@@ -164,9 +167,8 @@ class Turn:
         rows = _rows(mask)
         if not rows.size:
             return
-        skill_rows, units_rows = _at(skill, rows), _at(units, rows)
-        target = self.arrays.targets[skill_rows]
-        earn = (units_rows > 0) & ~np.isnan(target)  # one value for every row, or one per row
+        skill_rows = _at(skill, rows)
+        earn, points = credit_points(self.arrays, skill_rows, _at(units, rows))  # one value for all rows, or one each
         if _ndim(earn) == 0:
             every = some = first = bool(earn)
         else:
@@ -175,11 +177,10 @@ class Turn:
             self._write(turn, int(skill_rows if _ndim(skill_rows) == 0 else skill_rows[0]), 0.0, rule, message,
                         text)
         if every:
-            self._gain(rows, skill_rows, 100.0 * units_rows / target, rule, message, turn, text, keep_zero)
+            self._gain(rows, skill_rows, points, rule, message, turn, text, keep_zero)
         elif some:
             keep = _rows(earn)
-            self._gain(rows[keep], _at(skill_rows, keep), 100.0 * _at(units_rows, keep) / _at(target, keep),
-                       rule, message, turn, text, keep_zero)
+            self._gain(rows[keep], _at(skill_rows, keep), _at(points, keep), rule, message, turn, text, keep_zero)
 
     def gain(self, mask: np.ndarray, skill: int | np.ndarray, points: float | np.ndarray, rule: str, message: Any,
              *, turn: np.ndarray | None = None, text: str | None = None, keep_zero: bool = False) -> None:
@@ -236,6 +237,13 @@ class Turn:
         self.log.append(Evidence(turn_no, SKILLS[skill], points, rule, str(message() if callable(message)
                                                                             else message),
                                  self.text() if text is None else text))
+
+
+def credit_points(arrays: RubricArrays, skill: int | np.ndarray, units: float | np.ndarray) -> tuple[Any, Any]:
+    """(earns, points) of credit units towards skills: 100 x units / the skill's target,
+    earned only with units > 0 and a target (a skill without one is NaN and earns nothing)."""
+    target = arrays.targets[skill]
+    return (units > 0) & ~np.isnan(target), 100.0 * units / target
 
 
 def _at(value: Any, rows: np.ndarray) -> Any:
@@ -314,6 +322,7 @@ def acts_credit_and_penalty(t: Turn) -> None:
     safe, skills = t.pick(part.slot_act), t.pick(part.slot_skill)
     positive, critical = t.pick(part.slot_positive), t.pick(part.slot_critical)
     free, costs = t.pick(part.slot_free), t.pick(part.slot_costs)
+    earnable, worth = t.pick(part.slot_earns), t.pick(part.slot_points)
     withheld_acts = None if t.withheld is None else np.take_along_axis(t.withheld, safe, axis=1)
     for slot in slots:
         act, skill = safe[:, slot], skills[:, slot]
@@ -332,7 +341,9 @@ def acts_credit_and_penalty(t: Turn) -> None:
                        .replace("{act}", label).replace("{negative}", worst))
             if _some(earns):
                 st.credited[everyone[earns], act[earns]] = True
-                t.credit(earns, skill, a.credit_units[act], _rule("credit:", t, act), _label(t, act, "{label}."))
+                # `credit` of the act's units, with their worth looked up per slot
+                t.gain(earns & earnable[:, slot], skill, worth[:, slot], _rule("credit:", t, act),
+                       _label(t, act, "{label}."))
         if t.log is not None and free[0, slot]:
             spec = rubric.rules["hand_off"]
             t.note(free[:, slot], int(skill[0]), "hand_off_right",

@@ -17,6 +17,7 @@ random: the same scenario, seed and choices give the same transcript, byte for b
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Mapping, Sequence
@@ -101,6 +102,7 @@ class Session:
         self._catalog = catalog
         self._compiled = compiled if compiled is not None else compile_scenario(scenario, catalog)
         self._stepper = session_stepper(scenario, catalog, self._compiled)
+        self._screens = _screen_options(self._stepper)
         self._state: ConversationState = self._stepper.root()
         self._choices: list[int] = []
         self._transcript: list[TurnRecord] = []
@@ -222,11 +224,21 @@ class Session:
             return ()
         if self._options is None:
             state = self._state
-            shown = state.option_reply[0, :int(state.n_options[0])].tolist()
-            replies = self._stepper.replies[int(state.loc[0])]
+            loc = int(state.loc[0])
+            shown = tuple(state.option_reply[0, :int(state.n_options[0])].tolist())
             self._picks = display_order(self._seed, self.turn + 1, len(shown))
-            self._options = tuple(ReplyOption(position + 1, replies[shown[k]].text, replies[shown[k]].acts, shown[k])
-                                  for position, k in enumerate(self._picks))
+            # the options follow from (node, replies shown, order): made once per screen and
+            # order, and shared (they are frozen) by every session of this scenario
+            key = (loc, shown, self._picks)
+            options = self._screens.get(key)
+            if options is None:
+                replies = self._stepper.replies[loc]
+                options = tuple(ReplyOption(position + 1, replies[shown[k]].text, replies[shown[k]].acts, shown[k])
+                                for position, k in enumerate(self._picks))
+                if len(self._screens) >= _SCREENS_KEPT:
+                    self._screens.clear()
+                self._screens[key] = options
+            self._options = options
         return self._options
 
     @property
@@ -416,6 +428,18 @@ class Session:
         self._tracker = tracker
         if self._phase is Phase.ENDED:
             tracker.finish(self._outcome)
+
+
+_SCREENS_KEPT = 1 << 14  # screens' options remembered per scenario (then start over)
+_SCREEN_OPTIONS: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+
+
+def _screen_options(stepper: Any) -> dict:
+    """The options already made for this stepper's screens: (node, shown, order) -> options."""
+    found = _SCREEN_OPTIONS.get(stepper)
+    if found is None:
+        found = _SCREEN_OPTIONS[stepper] = {}
+    return found
 
 
 def pick_line(node: Node, expression: str, scale: Sequence[str]) -> str:

@@ -36,6 +36,7 @@ from simulator.engine.rubric_schema import rubric_problems
 from simulator.engine.rubric_rows import RubricArrays, RubricRows, ReplyTable, fresh_rows, outcome_index, reply_table
 from simulator.engine.rubric_rules import score_finish, score_turn, totals
 from simulator.scenario.catalog_model import Act, Catalog
+from simulator.scenario.limits import TURN_LIMIT
 from simulator.scenario.model import SKILLS
 
 __all__ = ["Evidence", "Rubric", "RubricError", "RubricTracker", "Scorecard", "TurnFacts", "compile_rubric",
@@ -190,8 +191,8 @@ class RubricTracker:
             raise RuntimeError("add_turn() after finish(): the conversation was already scored")
         table = self.rubric.table_for(facts)
         out: list[Evidence] = []
-        score_turn(self.rubric, self.rows, table, _ZERO, np.array([facts.turn], dtype=np.int64),
-                   np.array([facts.ends]), out)
+        turn = _TURNS[facts.turn] if 0 <= facts.turn < len(_TURNS) else np.array([facts.turn], dtype=np.int64)
+        score_turn(self.rubric, self.rows, table, _ZERO, turn, _ENDS[bool(facts.ends)], out)
         self.evidence.extend(out)
         return out
 
@@ -226,6 +227,11 @@ class RubricTracker:
 
 
 _ZERO = np.zeros(1, dtype=np.int64)
+# a one-row turn number and ends flag, made once (read-only: the rules only read them)
+_TURNS = tuple(np.full(1, turn, dtype=np.int64) for turn in range(TURN_LIMIT + 2))
+_ENDS = (np.zeros(1, dtype=bool), np.ones(1, dtype=bool))
+for _array in (_ZERO, *_TURNS, *_ENDS):
+    _array.flags.writeable = False
 
 
 def score_turns(rubric: Rubric, turns: Sequence[TurnFacts], outcome: str | None) -> Scorecard:

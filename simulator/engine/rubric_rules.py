@@ -75,6 +75,7 @@ class ReplyPart:
         self.slot_earns, self.slot_points = credit_points(a, self.slot_skill, a.credit_units[safe])
         self.slot_valid = valid
         self.slot_lists = [np.flatnonzero(row).tolist() for row in valid]  # per reply, its scored slots
+        self.skill_lists = [np.flatnonzero(row >= 0).tolist() for row in table.skill_index]  # its `skills:` entries
         for name in _PART_ARRAYS:
             getattr(self, name).flags.writeable = False
         self._meets: dict[tuple[int, str, bool], np.ndarray] = {}
@@ -465,6 +466,8 @@ def unprovoked(t: Turn, spec: Spec) -> None:
 def reply_skills(t: Turn) -> None:
     """The reply's explicit `skills:` points, in the order the scenario lists them."""
     default = "Extra points the scenario gives for this reply."
+    if t.same and not t.part.skill_lists[0]:  # (most replies name no skills)
+        return
     skills, all_points = t.pick(t.table.skill_index), t.pick(t.table.skill_points)
     for slot in range(skills.shape[1]):
         skill, points = skills[:, slot], all_points[:, slot]
@@ -520,12 +523,16 @@ def one_sorry(t: Turn, spec: Spec) -> None:
 
 def two_roads(t: Turn, spec: Spec) -> None:
     """Offer two roads: a refusal needs an alternative in this reply or within `window` replies."""
-    st, skill, turn = t.st, skill_index(spec), t.turn
-    credit, points = float(spec.get("credit", 0)), float(spec.get("points", 0))
+    st, turn = t.st, t.turn
+    waiting_any = _some(st.pending_turn[:, 0])  # waiting refusals sit at the front: none in slot 0, none at all
+    refusal = t.really_does(spec, "refusal_acts")
+    if not (waiting_any or _some(refusal)):  # none waits, none starts
+        return
+    skill, credit, points = skill_index(spec), float(spec.get("credit", 0)), float(spec.get("points", 0))
     met, broken = spec.get("met", "two_roads"), spec.get("broken", "two_roads")
     alternative = t.really_does(spec, "alternative_acts")
     slots = st.pending_turn.shape[1]
-    if _some(st.pending_turn[:, 0]):  # waiting refusals sit at the front: none in slot 0, none at all
+    if waiting_any:
         cleared = False
         for slot in range(slots):  # oldest first
             waiting = st.pending_turn[:, slot] > 0
@@ -542,7 +549,6 @@ def two_roads(t: Turn, spec: Spec) -> None:
                 cleared = True
         if cleared:
             _compact_pending(st)
-    refusal = t.really_does(spec, "refusal_acts")
     if not _some(refusal):  # nothing to credit, nothing starts waiting
         return
     t.credit(refusal & alternative, skill, credit, "two_roads", met, keep_zero="met" in spec)

@@ -103,8 +103,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--random-only", action="store_true",
                         help="only the seeded random-play distribution (the same numbers as the full report)")
     parser.add_argument("--jobs", type=_count(1, "--jobs"), default=0, metavar="N",
-                        help="scenarios analysed at once, one process each (default: the usable cores, at "
-                             "most 4); each may use --memory-limit")
+                        help="processes to use (default: the usable cores, at most 4): that many scenarios "
+                             "analysed side by side, and a scenario's reachability sweep shared out between "
+                             "that many once it is wide; each may use --memory-limit")
     parser.add_argument("--watch", action="store_true",
                         help="analyse again each time a file is saved, until Ctrl-C")
 
@@ -145,7 +146,11 @@ def _run_once(args: argparse.Namespace) -> int:
         played = print_random_only(args, loaded)
         return EXIT_OK if played and not failed else EXIT_FAILED
     several = len(args.scenarios) > 1 or any(Path(p).is_dir() for p in args.scenarios)
-    from simulator.cli.analyse_jobs import Outcome, default_jobs, run_all
+    from simulator.cli.analyse_jobs import MAX_JOBS, Outcome, default_jobs, run_all
+
+    # --jobs N: N scenarios side by side, and each one's reachability sweep shared out between N
+    # processes once it is wide enough (one scenario, as --watch analyses, gets every core)
+    processes = getattr(args, "jobs", 0) or default_jobs(MAX_JOBS)
 
     def work(scenario):
         def analyse_one() -> Outcome:
@@ -154,7 +159,7 @@ def _run_once(args: argparse.Namespace) -> int:
                 analysis, tree = analyse_with_tree(scenario, loaded.catalog, runs=args.runs, seed=args.seed,
                                                    tree_limit=args.tree_limit, sweep_limit=args.sweep_limit,
                                                    all_paths=args.paths, memory_limit_mb=args.memory_limit,
-                                                   time_limit=args.time_limit)
+                                                   time_limit=args.time_limit, sweep_workers=processes)
                 stage = "the quality gates were not judged"
                 report = judge(scenario, analysis, tree, diagnostics=loaded.diagnostics,
                                min_skill_chances=args.min_skill_chances)

@@ -408,14 +408,16 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
                       tree_limit: int = DEFAULT_TREE_LIMIT, sweep_limit: int = DEFAULT_SWEEP_LIMIT,
                       beam_width: int = DEFAULT_BEAM_WIDTH,
                       all_paths: bool = False, memory_limit_mb: float = DEFAULT_MEMORY_LIMIT_MB,
-                      time_limit: float = DEFAULT_TIME_LIMIT_S) -> tuple[ScenarioAnalysis, PlayTree]:
+                      time_limit: float = DEFAULT_TIME_LIMIT_S,
+                      sweep_workers: int = 1) -> tuple[ScenarioAnalysis, PlayTree]:
     """`analyse`, plus the scored play tree it grew (the quality gates read per-turn facts from it:
     trigger traps, the moods each node is reached in, the surface strategies' play-throughs).
 
     Every phase stays within `memory_limit_mb` and `time_limit` (see analysis_budget); what
     was proven and what was only sampled is in `ScenarioAnalysis.budget`. Raises
     BudgetExceeded (with a sentence saying why) when the scenario cannot be played at all
-    within the memory limit."""
+    within the memory limit. `sweep_workers` > 1 shares the sweep out between that many
+    processes (play_sweep.py); the analysis is the same."""
     _check_tables(scenario, catalog, memory_limit_mb)
     tree = PlayTree(scenario, catalog)
     budget = plan(tree.stepper, memory_limit_mb=memory_limit_mb, time_limit=time_limit, sweep_limit=sweep_limit)
@@ -424,7 +426,8 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
     # While the whole tree fits --tree-limit the sweep hands its states to the scored tree, so
     # a small scenario is stepped once: the sweep's proofs and every scored play-through
     swept = sweep(tree.stepper, budget.sweep_limit, max_frontier=budget.frontier_rows, deadline=budget.deadline,
-                  adopt=tree.adopt, adopt_limit=min(tree_limit, budget.tree_rows), abandon=tree.forget_adopted)
+                  adopt=tree.adopt, adopt_limit=min(tree_limit, budget.tree_rows), abandon=tree.forget_adopted,
+                  workers=sweep_workers)
     tree.score_adopted()
     if swept.complete:
         notes.proven.append(f"reachability, dead ends and skill chances: all {swept.prefixes:,} prefixes")

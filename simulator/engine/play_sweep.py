@@ -9,19 +9,33 @@ pair per prefix to spell out example paths. Memory stays small however large the
 
 Order matters for the examples: each depth is kept in lexicographic order of choices, so
 the first example found of anything is the shortest one with the smallest choice numbers.
+
+Given `workers` > 1, once a depth is wide enough the rest of the sweep is shared out: the
+frontier is cut into that many runs of consecutive prefixes and each run's subtree is swept in
+a forked process (`forked.run_forked`). Counts add up; the first example of anything is the
+one at the smallest depth, then in the earliest run, which is the order one process would have
+met them in. The limits hold for the sweep as a whole (the processes count prefixes and kept
+rows together), and whenever a limit is reached or a process fails, this process sweeps the
+rest itself as if nothing had been shared: the result never depends on how many processes
+there were.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from simulator.engine.analysis_budget import step_rows
-from simulator.engine.batch_step import BATCH_FIELDS, BY_ENDING, REASONS, Batch, Stepper
+from simulator.engine.batch_step import BATCH_FIELDS, BY_ENDING, REASONS, TURN_LIMIT, Batch, Stepper
+from simulator.engine.forked import SharedCounts, run_forked
 from simulator.scenario.model import SKILLS
+
+# A depth this wide (children to step) is worth sharing out: below it the processes' start-up
+# costs more than they save, and each process still steps whole chunks (see CACHE_ROWS).
+SPLIT_WIDTH = 1 << 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +100,27 @@ class _Skeleton:
 
 
 Adopt = Callable[[np.ndarray, np.ndarray, Batch], bool]
+Key = tuple  # ("ending", index) | ("stop", (loc, reason)) | ("fewest", skill index)
+
+
+@dataclass
+class _RunReport:
+    """What one process's run of a shared-out sweep found (see `_Sweep._split`)."""
+
+    complete: bool
+    prefixes: int
+    longest: int
+    reached: np.ndarray
+    ending_counts: np.ndarray
+    stop_counts: dict
+    fewest: np.ndarray
+    most: np.ndarray
+    examples: dict  # key -> (depth, path): the first of each thing this run found
 
 
 def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
           deadline: float | None = None, adopt: Adopt | None = None, adopt_limit: int = 0,
-          abandon: Callable[[], None] | None = None) -> SweepResult:
+          abandon: Callable[[], None] | None = None, workers: int = 1) -> SweepResult:
     """Enumerate every play-through (up to `limit` prefixes) and summarise what play can do.
 
     `max_frontier` bounds the unfinished prefixes kept for the next depth (memory) and
@@ -100,36 +130,58 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
     `adopt(parent ids, options, children)` is handed every stepped chunk, in id order, while
     the whole tree so far fits `adopt_limit` prefixes (the scored tree takes the states over
     instead of stepping them again); before the first depth that would not fit, or when it
-    returns False (no room), `abandon()` is called once and nothing more is handed over."""
-    chunk = step_rows(stepper.max_replies)  # children stepped at once: bounds memory on very wide depths
-    if max_frontier is not None:
-        chunk = max(1, min(chunk, max_frontier))
-    root = stepper.root()
-    result = SweepResult(complete=True)
-    result.reached.add(stepper.node_ids[int(root.loc[0])])
-    skeleton = _Skeleton()
-    firsts: dict = {}  # what -> (global id, depth) of its first example
-    fewest = np.full(len(SKILLS), np.iinfo(np.int32).max, dtype=np.int64)
-    most = np.zeros(len(SKILLS), dtype=np.int64)
-    ending_counts = np.zeros(len(stepper.ending_ids), dtype=np.int64)
-    stop_counts: dict[tuple[int, int], int] = {}
-    reached_nodes = np.zeros(len(stepper.node_ids), dtype=bool)
-    ending_examples: set[int] = set()  # endings whose first example is in `firsts`
+    returns False (no room), `abandon()` is called once and nothing more is handed over.
+    `workers` > 1 shares the deeper part out between that many processes (module docstring);
+    the result is the same."""
+    run = _Sweep(stepper, limit, max_frontier, deadline)
+    run.run(adopt, adopt_limit, abandon, workers)
+    return run.summary()
 
-    def account(batch: Batch, ids: np.ndarray, depth: int) -> None:
-        reached_nodes[batch.loc] = True  # (repeated indices: the same True, no sort needed)
+
+class _Sweep:
+    """One sweep's frontier and running summary (one process's share of it, after a split)."""
+
+    def __init__(self, stepper: Stepper, limit: int, max_frontier: int | None, deadline: float | None) -> None:
+        self.stepper, self.limit, self.max_frontier, self.deadline = stepper, limit, max_frontier, deadline
+        self.chunk = step_rows(stepper.max_replies)
+        if max_frontier is not None:
+            self.chunk = max(1, min(self.chunk, max_frontier))
+        self.result = SweepResult(complete=True)
+        self.skeleton = _Skeleton()
+        self.firsts: dict[Key, tuple[int, int]] = {}  # key -> (global id, depth) of its first example
+        self.found: dict[Key, tuple[int, ...]] = {}  # key -> path: first examples the split's runs found
+        self.fewest = np.full(len(SKILLS), np.iinfo(np.int32).max, dtype=np.int64)
+        self.most = np.zeros(len(SKILLS), dtype=np.int64)
+        self.ending_counts = np.zeros(len(stepper.ending_ids), dtype=np.int64)
+        self.stop_counts: dict[tuple[int, int], int] = {}
+        self.reached_nodes = np.zeros(len(stepper.node_ids), dtype=bool)
+        self.ending_examples: set[int] = set()  # endings whose first example is in `firsts`
+        self.shared: SharedCounts | None = None  # counts kept with the other runs of a split
+        self.run_index = 0
+        self.split_depth = 0  # a run of a split reports what it found below this depth
+        self.frontier = stepper.root()
+        self.frontier_ids = np.array([0], dtype=np.int64)
+        self.depth, self.next_id = 0, 1
+        self.result.reached.add(stepper.node_ids[int(self.frontier.loc[0])])
+        if self.frontier.ended[0]:
+            self.account(self.frontier, self.frontier_ids, 0)
+
+    # ------------------------------------------------------------------ what the stepped rows show
+    def account(self, batch: Batch, ids: np.ndarray, depth: int) -> None:
+        self.reached_nodes[batch.loc] = True  # (repeated indices: the same True, no sort needed)
         ended = np.nonzero(batch.ended)[0]
         if not ended.size:
             return
+        result, firsts, fewest = self.result, self.firsts, self.fewest
         result.longest = max(result.longest, depth)
         by_ending = ended[batch.reason[ended] == BY_ENDING]
         if by_ending.size:
             endings = batch.ending[by_ending]
-            ending_counts[:] += np.bincount(endings, minlength=len(stepper.ending_ids))
-            if len(ending_examples) < len(stepper.ending_ids):  # (once each has its first, none is asked again)
+            self.ending_counts += np.bincount(endings, minlength=len(self.stepper.ending_ids))
+            if len(self.ending_examples) < len(self.stepper.ending_ids):  # (once each has its first, none is asked again)
                 for value, first in zip(*np.unique(endings, return_index=True)):
-                    if int(value) not in ending_examples:
-                        ending_examples.add(int(value))
+                    if int(value) not in self.ending_examples:
+                        self.ending_examples.add(int(value))
                         firsts[("ending", int(value))] = (int(ids[by_ending[first]]), depth)
             chances = batch.chances.take(by_ending, axis=0)
             low = chances.min(axis=0).tolist()
@@ -137,99 +189,187 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
                 if low[s] < fewest[s]:  # strictly fewer: earlier ties stay (shorter / smaller choices)
                     fewest[s] = low[s]
                     firsts[("fewest", s)] = (int(ids[by_ending[np.argmax(chances[:, s] == low[s])]]), depth)
-            np.maximum(most, chances.max(axis=0), out=most)
+            np.maximum(self.most, chances.max(axis=0), out=self.most)
         stopped = ended[batch.reason[ended] != BY_ENDING]
         if stopped.size:  # counted per (node, reason); the first of each, in id order, is its example
             keys = batch.loc[stopped].astype(np.int64) * len(REASONS) + batch.reason[stopped]
             values, first, counts = np.unique(keys, return_index=True, return_counts=True)
             for value, k, count in zip(values.tolist(), first.tolist(), counts.tolist()):
                 key = (value // len(REASONS), value % len(REASONS))
-                stop_counts[key] = stop_counts.get(key, 0) + count
+                self.stop_counts[key] = self.stop_counts.get(key, 0) + count
                 firsts.setdefault(("stop", key), (int(ids[stopped[k]]), depth))
 
-    if root.ended[0]:
-        account(root, np.array([0]), 0)
-    frontier, frontier_ids, depth, next_id = root, np.array([0], dtype=np.int64), 0, 1
-    adopting = adopt is not None
-    last_width = 1  # children stepped at the depth before (the opening: one)
+    # ------------------------------------------------------------------ the limits
+    def _over_limit(self, n: int) -> bool:
+        if self.shared is None:
+            return self.result.prefixes + n > self.limit
+        return self.shared.add(self.run_index, 0, n) > self.limit
 
-    def stop_adopting() -> None:
-        nonlocal adopting
-        if adopting:
-            adopting = False
-            if abandon is not None:
-                abandon()
+    def _too_wide(self, kept: int, more: int) -> bool:
+        """Past the frontier bound with `more` rows kept (`kept` counted so far at this depth)."""
+        if self.max_frontier is None:
+            return False
+        if self.shared is None:
+            return kept + more > self.max_frontier
+        return self.shared.add(self.run_index, 1 + self.depth, more) > self.max_frontier
 
-    while len(frontier) and result.complete:
-        depth += 1
-        next_states: list[Batch] = []
-        next_ids: list[np.ndarray] = []
-        counts = frontier.n_options.astype(np.int64)
-        width = int(counts.sum())
-        # Hand over only while the whole tree looks set to fit: past the limit, or still growing
-        # fast enough that one more depth like this one would pass it (then the tree would be
-        # let go anyway, after holding the most rows). A wrong guess costs time, never a result:
-        # `analyse` grows a tree that fits by itself.
-        growth = width / max(1, last_width)
-        if adopting and (result.prefixes + width > adopt_limit
-                         or (growth > 1 and result.prefixes + width * (1 + growth) > adopt_limit)):
-            stop_adopting()
-        last_width = width
-        rows = np.repeat(np.arange(len(frontier)), counts)
-        options = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        kept = 0
-        for start in range(0, len(rows), chunk):
-            part_rows, part_options = rows[start:start + chunk], options[start:start + chunk]
-            if result.prefixes + len(part_rows) > limit:
-                result.complete, result.cut = False, "prefix limit"
-                break
-            if deadline is not None and time.monotonic() > deadline:
-                result.complete, result.cut = False, "time budget"
-                break
-            children = stepper.step_from(frontier, part_rows, part_options)  # no copy of the parents' rows
-            ids = np.arange(next_id, next_id + len(part_rows), dtype=np.int64)
-            next_id += len(part_rows)
-            result.prefixes += len(part_rows)
-            skeleton.add(depth, frontier_ids[part_rows], part_options)
-            if adopting and not adopt(frontier_ids[part_rows], part_options, children):
+    # ------------------------------------------------------------------ the walk
+    def run(self, adopt: Adopt | None, adopt_limit: int, abandon: Callable[[], None] | None, workers: int) -> None:
+        result, skeleton, stepper = self.result, self.skeleton, self.stepper
+        adopting = adopt is not None
+        last_width = 1  # children stepped at the depth before (the opening: one)
+
+        def stop_adopting() -> None:
+            nonlocal adopting
+            if adopting:
+                adopting = False
+                if abandon is not None:
+                    abandon()
+
+        while len(self.frontier) and result.complete:
+            frontier, frontier_ids = self.frontier, self.frontier_ids
+            counts = frontier.n_options.astype(np.int64)
+            width = int(counts.sum())
+            # Hand over only while the whole tree looks set to fit: past the limit, or still growing
+            # fast enough that one more depth like this one would pass it (then the tree would be
+            # let go anyway, after holding the most rows). A wrong guess costs time, never a result:
+            # `analyse` grows a tree that fits by itself.
+            growth = width / max(1, last_width)
+            if adopting and (result.prefixes + width > adopt_limit
+                             or (growth > 1 and result.prefixes + width * (1 + growth) > adopt_limit)):
                 stop_adopting()
-            account(children, ids, depth)
-            going = np.nonzero(~children.ended)[0]
-            kept += len(going)
-            if max_frontier is not None and kept > max_frontier:
-                result.complete, result.cut = False, "memory budget"
+            last_width = width
+            if workers > 1 and not adopting and width >= SPLIT_WIDTH and len(frontier) >= workers:
+                if self._split(counts, workers):
+                    return
+                workers = 1  # not tried again: this process sweeps the rest
+            self.depth = depth = self.depth + 1
+            next_states: list[Batch] = []
+            next_ids: list[np.ndarray] = []
+            rows = np.repeat(np.arange(len(frontier)), counts)
+            options = np.arange(width) - np.repeat(np.cumsum(counts) - counts, counts)
+            kept = 0
+            for start in range(0, len(rows), self.chunk):
+                part_rows, part_options = rows[start:start + self.chunk], options[start:start + self.chunk]
+                if self._over_limit(len(part_rows)):
+                    result.complete, result.cut = False, "prefix limit"
+                    break
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    result.complete, result.cut = False, "time budget"
+                    break
+                children = stepper.step_from(frontier, part_rows, part_options)  # no copy of the parents' rows
+                ids = np.arange(self.next_id, self.next_id + len(part_rows), dtype=np.int64)
+                self.next_id += len(part_rows)
+                result.prefixes += len(part_rows)
+                skeleton.add(depth, frontier_ids[part_rows], part_options)
+                if adopting and not adopt(frontier_ids[part_rows], part_options, children):
+                    stop_adopting()
+                self.account(children, ids, depth)
+                going = np.nonzero(~children.ended)[0]
+                if self._too_wide(kept, len(going)):
+                    result.complete, result.cut = False, "memory budget"
+                    break
+                kept += len(going)
+                everyone = len(going) == len(children)
+                next_states.append(children if everyone else children.take(going))
+                next_ids.append(ids if everyone else ids[going])
+            skeleton.close_depth(depth, self.next_id)
+            if not result.complete:
+                stop_adopting()
+            self.frontier = frontier = None  # this depth is stepped: let it go before the next one is joined
+            if not next_states:
                 break
-            everyone = len(going) == len(children)
-            next_states.append(children if everyone else children.take(going))
-            next_ids.append(ids if everyone else ids[going])
-        skeleton.close_depth(depth, next_id)
-        if not result.complete:
-            stop_adopting()
-        if next_states:
-            frontier = None  # this depth is stepped: let it go before the next one is joined
             columns = {}
             for name in BATCH_FIELDS:  # field by field, each chunk's copy freed as it is joined
-                columns[name] = np.concatenate([getattr(b, name) for b in next_states])
+                parts = [getattr(b, name) for b in next_states]
+                columns[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
                 for b in next_states:
                     setattr(b, name, None)
             next_states.clear()
-            frontier = Batch(**columns)
-            frontier_ids = np.concatenate(next_ids)
-        else:
-            break
+            self.frontier = Batch(**columns)
+            self.frontier_ids = np.concatenate(next_ids)
 
-    result.reached |= {stepper.node_ids[i] for i in np.nonzero(reached_nodes)[0].tolist()}
-    result.complete_paths = int(ending_counts.sum())
-    for index, ending_id in enumerate(stepper.ending_ids):
-        result.ending_paths[ending_id] = int(ending_counts[index])
-        if ("ending", index) in firsts:
-            result.reached.add(ending_id)
-            result.ending_examples[ending_id] = skeleton.path(*firsts[("ending", index)])
-    for (loc, reason), count in sorted(stop_counts.items()):
-        result.stops.append(Stop(stepper.node_ids[loc], REASONS[reason], count,
-                                 skeleton.path(*firsts[("stop", (loc, reason))])))
-    for s, skill in enumerate(SKILLS):
-        if ("fewest", s) in firsts:
-            result.fewest_chances[skill] = (int(fewest[s]), skeleton.path(*firsts[("fewest", s)]))
-            result.most_chances[skill] = int(most[s])
-    return result
+    # ------------------------------------------------------------------ sharing the rest out
+    def _split(self, counts: np.ndarray, workers: int) -> bool:
+        """Sweep the subtrees below the frontier in `workers` processes, one run of consecutive
+        prefixes each, and take their findings in. False (nothing changed here) when that did
+        not work out: fork unavailable, a process failed, or a limit was reached."""
+        ends = np.searchsorted(np.cumsum(counts), np.arange(1, workers) * counts.sum() / workers, side="right")
+        ends = np.clip(ends, np.arange(1, workers), len(counts) - np.arange(workers - 1, 0, -1))  # a row each at least
+        bounds = [int(b) for b in (0, *ends.tolist(), len(counts))]
+        runs = [(lo, hi) for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
+        shared = SharedCounts(len(runs), 2 + TURN_LIMIT, start=self.result.prefixes)
+
+        def one_run(index: int) -> _RunReport:  # (runs in a forked process: `self` is its own copy)
+            lo, hi = runs[index]
+            self.frontier = self.frontier.take(np.arange(lo, hi))
+            self.frontier_ids = self.frontier_ids[lo:hi]
+            self.shared, self.run_index, self.split_depth = shared, index, self.depth
+            self.result = SweepResult(complete=True, prefixes=0)
+            self.ending_counts[:] = 0
+            self.stop_counts = {}
+            self.run(None, 0, None, 1)
+            return _RunReport(
+                complete=self.result.complete, prefixes=self.result.prefixes, longest=self.result.longest,
+                reached=self.reached_nodes, ending_counts=self.ending_counts, stop_counts=self.stop_counts,
+                fewest=self.fewest, most=self.most,
+                examples={key: (depth, self.skeleton.path(prefix, depth))
+                          for key, (prefix, depth) in self.firsts.items() if depth > self.split_depth})
+
+        reports = run_forked([lambda index=index: one_run(index) for index in range(len(runs))])
+        if reports is None or not all(report.complete for report in reports):
+            return False
+        if shared.total(0) > self.limit or (self.max_frontier is not None and any(
+                shared.total(1 + depth) > self.max_frontier for depth in range(TURN_LIMIT + 1))):
+            return False  # (each process saw only part of the others' counts while it ran)
+        self._take_in(reports)
+        return True
+
+    def _take_in(self, reports: list[_RunReport]) -> None:
+        """Add the runs' findings to this sweep's: the first example of anything is the one at
+        the smallest depth, then in the earliest run (the order one process meets them in)."""
+        result = self.result
+        best: dict[Key, tuple[Any, ...]] = {}
+        for index, report in enumerate(reports):
+            result.prefixes += report.prefixes
+            result.longest = max(result.longest, report.longest)
+            self.reached_nodes |= report.reached
+            self.ending_counts += report.ending_counts
+            for key, count in report.stop_counts.items():
+                self.stop_counts[key] = self.stop_counts.get(key, 0) + count
+            np.maximum(self.most, report.most, out=self.most)
+            for key, (depth, path) in report.examples.items():
+                # fewest chances: fewer first; anything else: found here first, or earlier there
+                rank = (int(report.fewest[key[1]]) if key[0] == "fewest" else 0, depth, index)
+                if key not in best or rank < best[key][0]:
+                    best[key] = (rank, path)
+        for key, (rank, path) in best.items():
+            if key[0] == "fewest":
+                if rank[0] < self.fewest[key[1]]:  # strictly fewer than what this process had
+                    self.fewest[key[1]] = rank[0]
+                    self.found[key] = path
+            elif key not in self.firsts:
+                self.found[key] = path
+
+    # ------------------------------------------------------------------ the result
+    def _example(self, key: Key) -> tuple[int, ...]:
+        found = self.found.get(key)
+        return found if found is not None else self.skeleton.path(*self.firsts[key])
+
+    def summary(self) -> SweepResult:
+        result, stepper = self.result, self.stepper
+        result.reached |= {stepper.node_ids[i] for i in np.nonzero(self.reached_nodes)[0].tolist()}
+        result.complete_paths = int(self.ending_counts.sum())
+        for index, ending_id in enumerate(stepper.ending_ids):
+            result.ending_paths[ending_id] = int(self.ending_counts[index])
+            if ("ending", index) in self.firsts or ("ending", index) in self.found:
+                result.reached.add(ending_id)
+                result.ending_examples[ending_id] = self._example(("ending", index))
+        for (loc, reason), count in sorted(self.stop_counts.items()):
+            result.stops.append(Stop(stepper.node_ids[loc], REASONS[reason], count,
+                                     self._example(("stop", (loc, reason)))))
+        for s, skill in enumerate(SKILLS):
+            if ("fewest", s) in self.firsts or ("fewest", s) in self.found:
+                result.fewest_chances[skill] = (int(self.fewest[s]), self._example(("fewest", s)))
+                result.most_chances[skill] = int(self.most[s])
+        return result

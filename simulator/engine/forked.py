@@ -55,8 +55,16 @@ def run_forked(pieces: Sequence[Callable[[], Any]]) -> list[Any] | None:
     children: list[tuple[int, int]] = []
     try:
         for piece in pieces:
-            read, write = os.pipe()
-            pid = os.fork()
+            try:
+                read, write = os.pipe()
+            except OSError:  # out of file descriptors: the caller does the work
+                return None
+            try:
+                pid = os.fork()
+            except OSError:  # out of processes or memory: likewise
+                os.close(read)
+                os.close(write)
+                return None
             if pid == 0:  # the child: run the piece, send the result, leave without cleaning up
                 os.close(read)
                 _child(piece, write)
@@ -76,8 +84,12 @@ def run_forked(pieces: Sequence[Callable[[], Any]]) -> list[Any] | None:
         return None if failed else results
     finally:
         for pid, read in children:
-            if read >= 0:
-                os.close(read)  # (a child still writing gets EPIPE and leaves)
+            if read >= 0:  # given up on early: stop it rather than wait for work nobody reads
+                os.close(read)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:

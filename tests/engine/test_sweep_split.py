@@ -146,3 +146,11 @@ def test_a_shipped_scenario_analysed_with_a_shared_out_sweep_reports_the_same(ca
     two, _ = analyse_with_tree(scenario, catalog, runs=200, sweep_workers=2)
     assert done == [2]  # its 1.2 million prefixes are wide enough to share out
     assert two == one and one.budget.proven
+
+
+def test_run_forked_answers_none_when_the_system_will_not_fork(monkeypatch):
+    def refuse():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    assert run_forked([lambda: 1, lambda: 2]) is None

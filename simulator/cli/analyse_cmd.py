@@ -110,6 +110,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="analyse again each time a file is saved, until Ctrl-C")
 
 
+def _largest_first(scenarios, catalog) -> list[int]:
+    """Scenario indices, the largest estimated play tree first (a few ms each: tree_size.py)."""
+    from simulator.engine.batch_step import Stepper
+    from simulator.engine.compiled import compile_scenario
+    from simulator.engine.tree_size import estimated_prefixes
+
+    sizes = []
+    for scenario in scenarios:
+        try:
+            sizes.append(estimated_prefixes(Stepper(scenario, catalog, compile_scenario(scenario, catalog))))
+        except ValueError:  # the analysis itself says what is wrong with it
+            sizes.append(0.0)
+    return sorted(range(len(scenarios)), key=lambda k: -sizes[k])
+
+
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         from simulator.cli.analyse_quick import watch
@@ -174,7 +189,8 @@ def _run_once(args: argparse.Namespace) -> int:
 
     jobs = getattr(args, "jobs", 0) or default_jobs(len(loaded.scenarios))
     results = []
-    for outcome in run_all([work(scenario) for scenario in loaded.scenarios], jobs):
+    for outcome in run_all([work(scenario) for scenario in loaded.scenarios], jobs,
+                           _largest_first(loaded.scenarios, loaded.catalog) if len(loaded.scenarios) > jobs > 1 else None):
         if outcome.error:
             print(outcome.error, file=sys.stderr, flush=True)
             failed = True

@@ -44,15 +44,25 @@ def _run(index: int) -> Outcome:
     return _WORK[index]()
 
 
-def run_all(work: Sequence[Callable[[], Outcome]], jobs: int) -> Iterator[Outcome]:
-    """Each piece of work's outcome, in order, using up to `jobs` processes."""
+def run_all(work: Sequence[Callable[[], Outcome]], jobs: int,
+            start_first: Sequence[int] | None = None) -> Iterator[Outcome]:
+    """Each piece of work's outcome, in order, using up to `jobs` processes.
+
+    `start_first` is the order the pieces are handed to the processes in (all of them, each
+    once; default: in order): the longest first, so that no process is left alone with a long
+    one at the end while the others wait."""
     if jobs <= 1 or len(work) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for piece in work:
             yield piece()
         return
+    order = list(range(len(work)) if start_first is None else start_first)
+    if sorted(order) != list(range(len(work))):
+        raise ValueError("start_first must name every piece of work once")
     _WORK[:] = work
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_run, range(len(work)))
+            futures = {index: pool.submit(_run, index) for index in order}
+            for index in range(len(work)):
+                yield futures[index].result()
     finally:
         _WORK.clear()

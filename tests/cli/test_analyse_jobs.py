@@ -51,3 +51,20 @@ def test_results_come_back_in_order_and_errors_stay_with_their_scenario():
 def test_jobs_never_exceed_the_scenarios_or_the_cap():
     assert default_jobs(1) == 1
     assert 1 <= default_jobs(100) <= MAX_JOBS
+
+
+def test_the_longest_pieces_can_be_started_first_and_still_come_back_in_order(tmp_path):
+    import time
+
+    def piece(i):
+        (tmp_path / f"{i}").write_text(str(time.monotonic()))  # when it started
+        time.sleep(0.3 if i >= 2 else 0.05)
+        return Outcome(analysis=i)
+
+    work = [lambda i=i: piece(i) for i in range(4)]
+    got = list(run_all(work, jobs=2, start_first=[3, 2, 1, 0]))
+    assert [o.analysis for o in got] == [0, 1, 2, 3]
+    started = sorted(range(4), key=lambda i: float((tmp_path / f"{i}").read_text()))
+    assert set(started[:2]) == {2, 3}  # the two long ones were handed out first
+    with pytest.raises(ValueError):
+        list(run_all(work, jobs=2, start_first=[0, 1, 1, 3]))

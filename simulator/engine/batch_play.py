@@ -72,7 +72,7 @@ class PlayTree:
                + sum(getattr(marks, name)[:1].nbytes for name in ROW_FIELDS))
         self._first_capacity = max(16, min(1024, INITIAL_BYTES // row))  # wide nodes: fewer rows up front
         self._allocate(root, marks, self._first_capacity)
-        self._store(np.array([0]), root, marks)
+        self._store(0, root, marks)
         self.size = 1
         self._unscored = 0  # adopted prefixes below this id are not scored yet (see adopt)
         if root.ended[0]:  # Session.__init__: no reply at the start ends it at once
@@ -146,13 +146,15 @@ class PlayTree:
                 self.growth[name] = new
             self.marks_capacity = capacity
 
-    def _store(self, ids: np.ndarray, batch: Batch, marks: RubricRows) -> None:
+    def _store(self, first: int, batch: Batch, marks: RubricRows) -> None:
+        """Write the batch's rows as tree nodes first, first + 1, ... (a slice: no index array)."""
+        rows = slice(first, first + len(batch))
         for name in TREE_FIELDS:
-            getattr(self, name)[ids] = getattr(batch, name)
+            getattr(self, name)[rows] = getattr(batch, name)
         for name, array in self.growth.items():
-            array[ids] = getattr(batch, name)
-        self.marks.put(ids, marks)
-        self.marked[ids] = True
+            array[rows] = getattr(batch, name)
+        self.marks.put(rows, marks)
+        self.marked[rows] = True
 
     def _rebuild(self, ids: np.ndarray) -> None:
         """Give these prefixes what they need to grow again, by playing their paths from the
@@ -221,7 +223,7 @@ class PlayTree:
         self._score_turn(marks, self.loc[parents], child.reply, child.depth, child.ended)
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
-        self._store(ids, child, marks)
+        self._store(int(ids[0]), child, marks)
         self.parent[ids] = parents
         self.choice[ids] = choices
         self.children[parents, choices] = ids
@@ -257,14 +259,16 @@ class PlayTree:
             self._reserve(n, marks=False)
         except BudgetExceeded:
             return False
-        ids = np.arange(self.size, self.size + n, dtype=np.int64)
+        first = self.size
+        ids = np.arange(first, first + n, dtype=np.int64)
         self.size += n
+        rows = slice(first, first + n)  # (new ids are consecutive: a slice copies rows without an index)
         for name in TREE_FIELDS:
-            getattr(self, name)[ids] = getattr(children, name)
-        self.parent[ids] = parents
-        self.choice[ids] = choices
+            getattr(self, name)[rows] = getattr(children, name)
+        self.parent[rows] = parents
+        self.choice[rows] = choices
         self.children[parents, choices] = ids
-        self.marked[ids] = False
+        self.marked[rows] = False
         self._unscored = max(self._unscored, self.size)
         return True
 

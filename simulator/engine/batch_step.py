@@ -175,6 +175,12 @@ class Stepper:
         """Row k of the result: parents row rows[k] (None: row k) after picking its 0-based
         option choices[k]. Only what a turn reads is gathered from the parents, so a caller
         stepping many children of a few parents need not copy whole parent rows first."""
+        return self.step_with_expression(parents, rows, choices)[0]
+
+    def step_with_expression(self, parents: ConversationState, rows: np.ndarray | None,
+                             choices: np.ndarray) -> tuple[ConversationState, np.ndarray]:
+        """`step_from`, and each child's expression label index (the step works it out for the
+        triggers and the screens; a session shows it, and need not work it out again)."""
         model = self.model
         if rows is None:
             n = len(parents)
@@ -197,20 +203,27 @@ class Stepper:
         expression = mood_model.expression_index(model, mood)
         target, trigger = self._redirect(mood, expression, visited, uses, self._flat_next[key])
         to_node = target >= 0
-        ending = np.maximum(-1 - target, -1)  # -1 - target for an ending, -1 for a node
-        child = ConversationState(
-            loc=np.where(to_node, target, at), mood=mood, uses=uses,
-            grievance=grievance & self._flat_keeps[key], visited=visited,
-            depth=depth + 1, ending=ending, ended=~to_node, reason=np.zeros(n, dtype=np.int8),
-            outcome=self.ending_outcome[ending],  # a node's -1 reads the spare 0
-            n_options=np.zeros(n, dtype=np.int16), option_reply=np.empty((n, self.max_replies), dtype=np.int16),
-            reply=reply, trigger=trigger, screen_chances=np.zeros((n, len(SKILLS)), dtype=np.int16),
-            chances=chances)
-        child.option_reply.fill(-1)  # (np.full, without its slower wrapper)
         entered = to_node.nonzero()[0]
+        if n and entered.size == n:  # every row goes on to a node (a session's turn but the last, most of a sweep)
+            # no ending anywhere; `enter` hands the rows their screens' arrays (nothing to fill in first)
+            loc, ending, ended, outcome = target, np.empty(n, dtype=np.int32), np.zeros(n, dtype=bool), \
+                np.zeros(n, dtype=np.int8)
+            ending.fill(-1)
+            n_options = option_reply = screen_chances = _SHOWN_BY_ENTER
+        else:
+            loc, ending, ended = np.where(to_node, target, at), np.maximum(-1 - target, -1), ~to_node
+            outcome = self.ending_outcome[ending]  # a node's -1 reads the spare 0
+            n_options, option_reply = np.zeros(n, dtype=np.int16), np.empty((n, self.max_replies), dtype=np.int16)
+            option_reply.fill(-1)  # (np.full, without its slower wrapper)
+            screen_chances = np.zeros((n, len(SKILLS)), dtype=np.int16)
+        child = ConversationState(
+            loc=loc, mood=mood, uses=uses, grievance=grievance & self._flat_keeps[key], visited=visited,
+            depth=depth + 1, ending=ending, ended=ended, reason=np.zeros(n, dtype=np.int8), outcome=outcome,
+            n_options=n_options, option_reply=option_reply, reply=reply, trigger=trigger,
+            screen_chances=screen_chances, chances=chances)
         if entered.size:
-            self.enter(child, entered, expression[entered])
-        return child
+            self.enter(child, entered, expression if entered.size == n else expression[entered])
+        return child, expression
 
     def _effect(self, key: np.ndarray, uses: np.ndarray) -> np.ndarray:
         """`mood.reply_effect` of each row's reply given the act uses before it, over the slots
@@ -249,15 +262,21 @@ class Stepper:
         ends as unresolved. `expression`: the label index of each of those rows' mood, if known."""
         if expression is None:
             expression = mood_model.expression_index(self.model, state.mood[rows])
-        locs = state.loc[rows]
+        # rows are distinct and in order (a nonzero's), so as many as the state has are all of
+        # them: their fields are read as they are and the screens' arrays become the state's
+        every = len(rows) == len(state)
+        locs, depth = (state.loc, state.depth) if every else (state.loc[rows], state.depth[rows])
         columns = self.visit_column[locs]  # -1 (not watched) writes its own value back
         seen = state.visited[rows, columns]
-        state.visited[rows, columns] = np.where((columns >= 0) & (seen == NOT_SEEN), state.depth[rows], seen)
+        state.visited[rows, columns] = np.where((columns >= 0) & (seen == NOT_SEEN), depth, seen)
         count, options, chances = self._screens(state, rows, locs, expression)
-        state.n_options[rows], state.option_reply[rows], state.screen_chances[rows] = count, options, chances
+        if every:  # (the screens' arrays are new ones, never a table's own)
+            state.n_options, state.option_reply, state.screen_chances = count, options, chances
+        else:
+            state.n_options[rows], state.option_reply[rows], state.screen_chances[rows] = count, options, chances
         none_shown = count == 0
-        stop = none_shown | (state.depth[rows] >= TURN_LIMIT)
-        if stop.any():
+        stop = none_shown | (depth >= TURN_LIMIT)
+        if _any(stop):
             stopped = rows[stop]
             state.ended[stopped], state.outcome[stopped] = True, UNRESOLVED_INDEX
             state.reason[stopped] = np.where(none_shown[stop], NO_REPLY, TURN_LIMIT_HIT)  # no reply shown comes first
@@ -320,8 +339,9 @@ class Stepper:
             screen += sum(1 << bit for bit, shown in enumerate(held) if shown)
         if not self._screen_known[screen]:
             self._fill_screen(screen)
-        return self._screen_count[screen:screen + 1], self._screen_options[screen:screen + 1], \
-            self._screen_chances[screen:screen + 1]
+        # copies: `enter` may hand them to the state as its own arrays
+        return self._screen_count[screen:screen + 1].copy(), self._screen_options[screen:screen + 1].copy(), \
+            self._screen_chances[screen:screen + 1].copy()
 
     def _fill_screen(self, screen: int) -> None:
         """Work out a numbered screen the first time it comes up (its node and replies shown
@@ -365,6 +385,17 @@ class Stepper:
         if going.size:
             self.enter(state, going, mood_model.expression_index(self.model, state.mood[going]))
         return state
+
+
+# what a child row's screen fields hold until `enter` gives every row its screen (read-only, empty)
+_SHOWN_BY_ENTER = np.zeros(0, dtype=np.int16)
+_SHOWN_BY_ENTER.flags.writeable = False
+
+
+def _any(mask: np.ndarray) -> bool:
+    """Whether a 1-d mask is true anywhere: a few rows read as a list (`ndarray.any`'s wrapper
+    costs more than a session's whole check), more in one reduction."""
+    return True in mask.tolist() if len(mask) <= 16 else bool(np.logical_or.reduce(mask))
 
 
 _SESSION_STEPPERS: "weakref.WeakKeyDictionary[CompiledScenario, Stepper]" = weakref.WeakKeyDictionary()

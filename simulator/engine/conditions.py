@@ -16,6 +16,8 @@ import numpy as np
 from simulator.engine.mood import MoodModel, bound_arrays, within
 from simulator.scenario.model import Condition
 
+_AT_ONCE = 32  # rows x conditions up to this: `first_holding` judges them in one `holds`
+
 
 @dataclass(frozen=True, slots=True)
 class ConversationFacts:
@@ -167,7 +169,13 @@ class ConditionTable:
     def first_holding(self, features: np.ndarray, start: int, stop: int) -> np.ndarray:
         """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds
         as `holds`; each condition compares only its sides that can fail, and only for the
-        rows no earlier condition has claimed."""
+        rows no earlier condition has claimed. A few rows (a session's one) are judged against
+        every condition in one `holds` instead: a pass per condition costs more than the whole
+        judgement there (a side `first_holding` skips, at -inf/+inf or a 0/1 feature's 0/1,
+        holds for every row, so both give the same answer)."""
+        if len(features) * (stop - start) <= _AT_ONCE:
+            held = self.holds(features[:, None, :], slice(start, stop)).tolist()
+            return np.array([row.index(True) + start if True in row else -1 for row in held], dtype=np.int16)
         first = np.full(len(features), -1, dtype=np.int16)
         for c in range(start, stop):
             low, lows, high, highs = self._sides[c]

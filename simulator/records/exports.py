@@ -37,6 +37,7 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # Spreadsheets run a cell that starts with one of these as a formula ("CSV injection"): a
 # trainee named "=HYPERLINK(...)" must not become a live formula on the team lead's screen.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_UNPARSED = object()  # json_record_text's "parse the stored result yourself"
 
 
 def csv_row(attempt: Attempt) -> dict[str, Any]:
@@ -74,23 +75,50 @@ def write_csv(attempts: Iterable[Attempt], stream: TextIO) -> int:
     return count
 
 
-def json_record_text(row: AttemptRow) -> str:
+def json_record_text(row: AttemptRow, result: Any = _UNPARSED) -> str:
     """The JSON export's text for one attempt. The stored transcript, moods and evidence are
     already JSON written by the store, so they are spliced in as they are, unparsed: this
-    is what keeps exporting ten thousand attempts well under a second."""
+    is what keeps exporting ten thousand attempts well under a second. `result` is the
+    row's result as `stored_result` parsed it (pass it when the caller has it already)."""
     attempt = row.attempt
-    result = loads(row.result_json, {}) if row.result_json else {}
+    if result is _UNPARSED:
+        result = stored_result(row)
     head = _encode({
         "uid": attempt.uid, "profile": attempt.profile, "scenario_id": attempt.scenario_id,
         "scenario_title": attempt.scenario_title, "scenario_sha256": attempt.scenario_sha256,
         "catalog_sha256": attempt.catalog_sha256, "status": attempt.status,
         "started_at": attempt.started_at, "finished_at": attempt.finished_at,
         "outcome": attempt.outcome, "grade": attempt.grade, "overall": attempt.overall,
-        "passed": result.get("passed") if isinstance(result, dict) else None, "skills": dict(attempt.skills),
-        "choices": list(attempt.choices), "seed": attempt.seed,  # choices are positions under this seed
-        # the debrief's key moments, as the game showed them (null: not recorded, or unfinished)
-        "key_moments": result.get("key_moments") if isinstance(result, dict) else None})
-    return f'{head[:-1]},"turns":{row.turns_json},"moods":{row.moods_json},"evidence":{row.evidence_json}}}'
+        "passed": result.get("passed") if result is not None else None, "skills": dict(attempt.skills),
+        "choices": list(attempt.choices), "seed": attempt.seed})  # choices are positions under this seed
+    # the debrief's key moments, as the game showed them (null: not recorded, or unfinished)
+    moments = _key_moments_text(row.result_json, result)
+    return (f'{head[:-1]},"key_moments":{moments},"turns":{row.turns_json},"moods":{row.moods_json},'
+            f'"evidence":{row.evidence_json}}}')
+
+
+def stored_result(row: AttemptRow) -> dict | None:
+    """The row's result column parsed (None when absent, damaged or not an object): parsed
+    once per attempt and shared by the JSON and xAPI files."""
+    result = loads(row.result_json) if row.result_json else None
+    return result if isinstance(result, dict) else None
+
+
+def _key_moments_text(stored: str | None, result: dict | None) -> str:
+    """The result's key moments as JSON text. The store writes the result with this same
+    compact encoder and appends the key moments last, so their text is the tail of the
+    stored column: cut out, not encoded again (encoding them cost more than parsing them).
+    The text before them must be exactly what encoding the other keys gives; anything else
+    (an older or hand-written shape) is encoded from the parsed value."""
+    if result is None or "key_moments" not in result:
+        return "null"
+    moments = result["key_moments"]
+    if next(reversed(result)) == "key_moments" and stored is not None and stored.endswith("]}"):
+        before = _encode({key: value for key, value in result.items() if key != "key_moments"})
+        head = '{"key_moments":' if before == "{}" else before[:-1] + ',"key_moments":'
+        if stored.startswith(head) and stored[len(head)] == "[":
+            return stored[len(head):-1]
+    return _encode(moments)
 
 
 class _JsonWriter:
@@ -104,8 +132,8 @@ class _JsonWriter:
         stream.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "attempts": [')
         self.count = 0
 
-    def add(self, row: AttemptRow) -> None:
-        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + json_record_text(row))
+    def add(self, row: AttemptRow, result: Any = _UNPARSED) -> None:
+        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + json_record_text(row, result))
         self.count += 1
 
     def close(self) -> None:
@@ -193,13 +221,12 @@ def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile
             attempts += 1
             if csv_writer is not None:
                 csv_writer.writerow(csv_row(row.attempt))
+            result = stored_result(row) if json_writer is not None or xapi_stream is not None else None
             if json_writer is not None:
-                json_writer.add(row)
+                json_writer.add(row, result)
             if xapi_stream is not None:
-                result = loads(row.result_json) if row.result_json else None
                 lines = list(builder.lines(row.attempt, turns=loads(row.turns_json, []),
-                                           moods=loads(row.moods_json, []),
-                                           result=result if isinstance(result, dict) else None))
+                                           moods=loads(row.moods_json, []), result=result))
                 if lines:
                     xapi_stream.write("\n".join(lines) + "\n")  # one write per attempt, not per line
                     statements += len(lines)

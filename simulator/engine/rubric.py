@@ -189,10 +189,16 @@ class RubricTracker:
         """Score one reply; returns the evidence this turn produced (some may name earlier turns)."""
         if self.finished:
             raise RuntimeError("add_turn() after finish(): the conversation was already scored")
-        table = self.rubric.table_for(facts)
+        return self.add_reply(self.rubric.table_for(facts), facts.turn, facts.ends)
+
+    def add_reply(self, table: ReplyTable, turn: int, ends: bool) -> list[Evidence]:
+        """`add_turn` of the reply in a one-row `Rubric.table_for` table, picked at `turn`
+        (`ends`: it ended the conversation); a caller that keeps the table skips making it."""
+        if self.finished:
+            raise RuntimeError("add_turn() after finish(): the conversation was already scored")
         out: list[Evidence] = []
-        turn = _TURNS[facts.turn] if 0 <= facts.turn < len(_TURNS) else np.array([facts.turn], dtype=np.int64)
-        score_turn(self.rubric, self.rows, table, _ZERO, turn, _ENDS[bool(facts.ends)], out)
+        turns = _TURNS[turn] if 0 <= turn < len(_TURNS) else np.array([turn], dtype=np.int64)
+        score_turn(self.rubric, self.rows, table, _ZERO, turns, _ENDS[bool(ends)], out)
         self.evidence.extend(out)
         return out
 

@@ -102,7 +102,7 @@ class Session:
         self._catalog = catalog
         self._compiled = compiled if compiled is not None else compile_scenario(scenario, catalog)
         self._stepper = session_stepper(scenario, catalog, self._compiled)
-        self._screens = _screen_options(self._stepper)
+        self._shared = _shared(self._stepper)
         self._state: ConversationState = self._stepper.root()
         self._choices: list[int] = []
         self._transcript: list[TurnRecord] = []
@@ -210,11 +210,17 @@ class Session:
         After an ending this is the ending's text; when the engine ended the conversation
         it is the line of the node it stopped at.
         """
-        target = self._scenario.target(self.node_id)
+        node_id = self.node_id
+        target = self._scenario.target(node_id)
         if isinstance(target, Ending):
             return target.text
         if isinstance(target, Node):
-            return pick_line(target, self.expression, self._compiled.mood.expressions)
+            # a pure function of (node, expression): worked out once per pair, shared by the sessions
+            lines, expression = self._shared.lines, self.expression
+            line = lines.get((node_id, expression))
+            if line is None:
+                line = lines[(node_id, expression)] = pick_line(target, expression, self._compiled.mood.expressions)
+            return line
         return ""
 
     @property
@@ -230,14 +236,15 @@ class Session:
             # the options follow from (node, replies shown, order): made once per screen and
             # order, and shared (they are frozen) by every session of this scenario
             key = (loc, shown, self._picks)
-            options = self._screens.get(key)
+            screens = self._shared.screens
+            options = screens.get(key)
             if options is None:
                 replies = self._stepper.replies[loc]
                 options = tuple(ReplyOption(position + 1, replies[shown[k]].text, replies[shown[k]].acts, shown[k])
                                 for position, k in enumerate(self._picks))
-                if len(self._screens) >= _SCREENS_KEPT:
-                    self._screens.clear()
-                self._screens[key] = options
+                if len(screens) >= _SCREENS_KEPT:
+                    screens.clear()
+                screens[key] = options
             self._options = options
         return self._options
 
@@ -286,7 +293,9 @@ class Session:
         line, expression_before = self.customer_line, self.expression
         before = self._state.mood[0]
 
-        self._state = self._stepper.step(self._state, np.array([self._picks[i]]))  # the one step function
+        # the one step function; the expression it works out is the one the session shows
+        self._state, expression = self._stepper.step_with_expression(self._state, None, np.array([self._picks[i]]))
+        self._expression, self._expression_of = model.expressions[int(expression[0])], self._state.mood
         self._choices.append(i)
         self._options = None
         self._settle()
@@ -294,7 +303,7 @@ class Session:
         target = self.node_id
         turn = self.turn
         ended = self._phase is Phase.ENDED
-        evidence = self._tracker.add_turn(reply_facts(node, reply, turn, ended))
+        evidence = self._tracker.add_reply(self._reply_table(node, option.reply_index), turn, ended)
         if ended:
             evidence = evidence + self._tracker.finish(self._outcome or UNRESOLVED)
         record = TurnRecord(
@@ -305,6 +314,16 @@ class Session:
             trigger=None if trigger < 0 else trigger, next_id=target, ended=ended, evidence=tuple(evidence))
         self._transcript.append(record)
         return record
+
+    def _reply_table(self, node: Node, reply_index: int):
+        """The rubric's one-row table of this reply's facts (`reply_facts`; their turn and ends
+        are the turn's), made once per (node, reply) and shared by the scenario's sessions."""
+        tables = self._shared.tables
+        table = tables.get((node.id, reply_index))
+        if table is None:
+            table = tables[(node.id, reply_index)] = self._compiled.rubric.table_for(
+                reply_facts(node, node.replies[reply_index], 0, False))
+        return table
 
     def _settle(self) -> None:
         """Phase, outcome, ending and the engine's note, read off the state the step left."""
@@ -431,14 +450,28 @@ class Session:
 
 
 _SCREENS_KEPT = 1 << 14  # screens' options remembered per scenario (then start over)
-_SCREEN_OPTIONS: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
 
 
-def _screen_options(stepper: Any) -> dict:
-    """The options already made for this stepper's screens: (node, shown, order) -> options."""
-    found = _SCREEN_OPTIONS.get(stepper)
+class _Shared:
+    """What the sessions of one stepper (one compiled scenario) work out once and share: all
+    of it frozen values that follow from the content alone."""
+
+    __slots__ = ("screens", "lines", "tables")
+
+    def __init__(self) -> None:
+        self.screens: dict = {}  # (node, replies shown, order) -> the options on screen
+        self.lines: dict = {}  # (node id, expression) -> the customer's line (`pick_line`)
+        self.tables: dict = {}  # (node id, reply index) -> the rubric's one-row reply table
+
+
+_SHARED: "weakref.WeakKeyDictionary[Any, _Shared]" = weakref.WeakKeyDictionary()
+
+
+def _shared(stepper: Any) -> _Shared:
+    """What this stepper's sessions share, made on first use."""
+    found = _SHARED.get(stepper)
     if found is None:
-        found = _SCREEN_OPTIONS[stepper] = {}
+        found = _SHARED[stepper] = _Shared()
     return found
 
 

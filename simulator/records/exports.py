@@ -226,7 +226,7 @@ def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile
                 json_writer.add(row, result)
             if xapi_stream is not None:
                 lines = list(builder.lines(row.attempt, turns=loads(row.turns_json, []),
-                                           moods=loads(row.moods_json, []), result=result))
+                                           moods_json=row.moods_json, result=result))
                 if lines:
                     xapi_stream.write("\n".join(lines) + "\n")  # one write per attempt, not per line
                     statements += len(lines)

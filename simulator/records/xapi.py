@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from simulator.records.serialize import parse_timestamp
+from simulator.records.serialize import loads, parse_timestamp
 from simulator.records.attempt import Attempt
 from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
@@ -91,15 +91,18 @@ class StatementBuilder:
         return [json.loads(line) for line in self.lines(attempt)]
 
     def lines(self, attempt: Attempt, *, turns: list | None = None, moods: list | None = None,
-              result: dict | None = None) -> Iterator[str]:
+              result: dict | None = None, moods_json: str | None = None) -> Iterator[str]:
         """One JSON text per statement: a "responded" statement per turn, then "passed" or
         "failed" when the attempt was finished. `turns`, `moods` and `result` default to
-        the attempt's own (pass them when reading unparsed rows)."""
-        turns, moods, result = _inputs(attempt, turns, moods, result)
+        the attempt's own (pass them when reading unparsed rows); `moods_json`, the stored
+        moods column, stands in for `moods`."""
+        turns, moods, result = _inputs(attempt, turns, [] if moods_json is not None else moods, result)
+        mood_texts = self._mood_texts(moods) if moods_json is None else self._stored_mood_texts(moods_json)
         parts = self._parts(attempt)
         for number, line in enumerate(turns, start=1):
             if isinstance(line, dict):
-                yield self._reply_text(parts, attempt, number, line, moods)
+                yield self._reply_text(parts, attempt, number, line,
+                                       mood_texts[number - 1] if number <= len(mood_texts) else None)
         if attempt.status == "finished":
             yield self._result_text(parts, attempt, result)
 
@@ -109,7 +112,8 @@ class StatementBuilder:
         turns, moods, _ = _inputs(attempt, None, None, None)
         if not 1 <= number <= len(turns) or not isinstance(turns[number - 1], dict):
             return None
-        return self._reply_text(self._parts(attempt), attempt, number, turns[number - 1], moods)
+        mood = self._mood_texts(moods[number - 1:number])
+        return self._reply_text(self._parts(attempt), attempt, number, turns[number - 1], mood[0] if mood else None)
 
     def result_statement(self, attempt: Attempt) -> str | None:
         """The "passed"/"failed" statement of a finished attempt, exactly as `lines` writes it."""
@@ -128,10 +132,10 @@ class StatementBuilder:
         fallback_time = attempt.updated_at or attempt.started_at
         return seed, common, reply_common, final_context, _IdMaker(f"{seed}/turn/"), fallback_time
 
-    def _reply_text(self, parts: tuple, attempt: Attempt, number: int, line: dict, moods: list) -> str:
+    def _reply_text(self, parts: tuple, attempt: Attempt, number: int, line: dict, mood: str | None) -> str:
+        """Turn `number`'s statement; `mood` is the mood after it as JSON text (`_mood_texts`)."""
         _, _, reply_common, _, turn_ids, fallback_time = parts
         node = self._node(attempt, str(line.get("node") or f"turn-{number}"))
-        mood = moods[number - 1] if number <= len(moods) else None
         return (f'{{"id":"{turn_ids.make(str(number))}","timestamp":{_time(line.get("at") or fallback_time)},'
                 f'{reply_common},"object":{node},"result":{self._reply_result(line, number, mood)}}}')
 
@@ -198,9 +202,10 @@ class StatementBuilder:
             final += f',"extensions":{extensions}'
         return reply, final + "}"
 
-    def _reply_result(self, line: dict, number: int, mood: Any) -> str:
+    def _reply_result(self, line: dict, number: int, mood: str | None) -> str:
         """The reply statement's result as JSON text, assembled from pre-encoded keys: this
-        runs once per reply in an export, so it avoids the general encoder where it can."""
+        runs once per reply in an export, so it avoids the general encoder where it can.
+        `mood`: the mood after the turn as JSON text, or None."""
         keys = self._reply_keys
         text = f'{{"extensions":{{{keys["turn"]}:{number}'
         choice = line.get("choice")
@@ -213,8 +218,8 @@ class StatementBuilder:
             if encoded is None:
                 encoded = self._acts[acts_key] = _encode(list(acts_key))
             text += f',{keys["acts"]}:{encoded}'
-        if type(mood) is dict and mood:
-            text += f',{keys["mood-after"]}:{self._mood_text(mood)}'
+        if mood is not None:
+            text += f',{keys["mood-after"]}:{mood}'
         expression = line.get("expression_after")
         if expression:
             text += f',{keys["expression-after"]}:{_string(str(expression))}'
@@ -223,6 +228,26 @@ class StatementBuilder:
         if reply:
             text += f',"response":{_string(str(reply))}'
         return text + "}"
+
+    def _mood_texts(self, moods: list) -> list[str | None]:
+        """Each turn's mood as JSON text; None for a turn without one (not a non-empty object)."""
+        return [self._mood_text(mood) if type(mood) is dict and mood else None for mood in moods]
+
+    def _stored_mood_texts(self, moods_json: str) -> list[str | None]:
+        """`_mood_texts` of the stored moods column (a JSON list). The store wrote it with the
+        same compact encoder, so when every mood is a non-empty object each one's text is
+        its piece of the column between "},{": cut out, not formatted again (six floats a
+        turn). A piece count that does not match (a key holding "},{", a turn without a
+        mood) takes the formatting road."""
+        moods = loads(moods_json, [])
+        if not isinstance(moods, list):
+            return []
+        if moods and all(type(mood) is dict and mood for mood in moods) and moods_json.startswith("[{") \
+                and moods_json.endswith("}]"):
+            pieces = moods_json[2:-2].split("},{")
+            if len(pieces) == len(moods):
+                return [f"{{{piece}}}" for piece in pieces]
+        return self._mood_texts(moods)
 
     def _mood_text(self, mood: dict) -> str:
         """{"pleasure":0.25,...}: finite floats print as JSON prints them (repr); anything
@@ -302,11 +327,13 @@ class _IdMaker:
     def make(self, suffix: str) -> str:
         state = self._hash.copy()
         state.update(suffix.encode("utf-8"))
-        digest = bytearray(state.digest()[:16])
-        digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-        digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-        hex_ = digest.hex()
-        return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+        hex_ = state.hexdigest()
+        # the first 16 bytes, with the version (5) in digit 12 and the RFC 4122 variant in
+        # the top two bits of digit 16
+        return f"{hex_[:8]}-{hex_[8:12]}-5{hex_[13:16]}-{_VARIANT_DIGIT[hex_[16]]}{hex_[17:20]}-{hex_[20:32]}"
+
+
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def _time(value: object) -> str:

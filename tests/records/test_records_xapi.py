@@ -159,5 +159,5 @@ def test_fast_text_assembly_matches_the_json_encoder():
     assert json.loads(builder._mood_text(mood)) == mood
     assert builder._mood_text({"patience": 7}) == '{"patience":7}'  # non-floats take the safe road
     line = {"choice": 1, "acts": ["acknowledge"], "expression_after": "angry", "reply_text": 'He said "no"\n'}
-    result = json.loads(builder._reply_result(line, 3, mood))
+    result = json.loads(builder._reply_result(line, 3, builder._mood_text(mood)))
     assert result["response"] == 'He said "no"\n' and result["extensions"][builder.extension("choice")] == 2

@@ -49,6 +49,7 @@ class RubricArrays:
         self.starts = np.array([starts[s] for s in SKILLS])
         # a skill without a target earns no credit from acts (it only loses); NaN marks it
         self.targets = np.array([np.nan if targets[s] is None else targets[s] for s in SKILLS])
+        self.no_target = [targets[s] is None for s in SKILLS]  # (a skill's NaN, read without np.isnan)
         self.weights = [weights[s] for s in SKILLS]
         self.total_weight = sum(weights.values())
         # reply texts by id: the state keeps ids (refusals waiting, the last reply) for evidence

@@ -76,6 +76,12 @@ class ReplyPart:
         self.slot_valid = valid
         self.slot_lists = [np.flatnonzero(row).tolist() for row in valid]  # per reply, its scored slots
         self.skill_lists = [np.flatnonzero(row >= 0).tolist() for row in table.skill_index]  # its `skills:` entries
+        # a one-reply table's slot facts as plain lists: the rows of a turn that all picked it
+        # read one value per slot (act, skill, credit earned and worth, polarity flags)
+        self.row_facts = None if self.n != 1 else tuple(
+            getattr(self, name)[0].tolist() for name in ("slot_act", "slot_skill", "slot_earns", "slot_points",
+                                                         "slot_positive", "slot_critical", "slot_free", "slot_costs"))
+        self.messages: dict[tuple[str, int], str] = {}  # (pattern, act) -> its evidence message
         for name in _PART_ARRAYS:
             getattr(self, name).flags.writeable = False
         self._meets: dict[tuple[int, str, bool], np.ndarray] = {}
@@ -104,6 +110,13 @@ class ReplyPart:
         return found
 
 
+def _none_and_all(n: int) -> tuple[np.ndarray, np.ndarray]:
+    nothing, every = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+    nothing.flags.writeable = every.flags.writeable = False
+    return nothing, every
+
+
+_NO_ROW, _ONE_ROW = _none_and_all(1)
 _PART_ARRAYS = ("free", "mixed", "effective", "negative", "slot_act", "slot_skill", "slot_positive", "slot_critical",
                 "slot_free", "slot_costs", "slot_valid", "slot_earns", "slot_points")
 
@@ -131,10 +144,14 @@ class Turn:
         self.part = part = reply_part(rubric, table)
         # one row of a one-row table (a session's turn) is the table's row itself: no gather
         self.same = n == 1 and part.n == 1
+        # every row picked the table's one reply (a session's turn): a slot's act, skill and
+        # points are one value for all rows, so the state is read and written by column
+        self.one_reply = part.n == 1
         pick = self.pick
         self.here, self.free, self.effective = pick(part.here), pick(part.free), pick(part.effective)
         self.negative, self.mixed = pick(part.negative), pick(part.mixed)
-        self.nothing = np.zeros(n, dtype=bool)
+        # no row / every row (read-only: rules hand them on as masks, never write into them)
+        self.nothing, self.every = (_NO_ROW, _ONE_ROW) if n == 1 else _none_and_all(n)
         self.looping = self.nothing  # empathy turns beyond the persona's allowance
         self.withheld: np.ndarray | None = None  # positive acts that earn nothing this turn (empathy loop); None: none
 
@@ -193,11 +210,15 @@ class Turn:
     def _gain(self, rows: np.ndarray, skill: int | np.ndarray, points: float | np.ndarray, rule: str, message: Any,
               turn: np.ndarray | None, text: str | None, keep_zero: bool) -> None:
         st = self.st
-        gained = st.gained[rows, skill]
+        column = len(rows) == self.n and _ndim(skill) == 0  # every row, one skill: a column, no gather
+        gained = st.gained[:, skill] if column else st.gained[rows, skill]
         room = 100.0 - self.arrays.starts[skill] - gained
         counted = np.minimum(points, np.maximum(room, 0.0))
         ok = counted > 0
-        if _all(ok):
+        if column and _all(ok):
+            st.gained[:, skill] = gained + counted
+            st.raw[:, skill] += counted
+        elif _all(ok):
             st.gained[rows, skill] = gained + counted
             st.raw[rows, skill] += counted
         elif _some(ok):
@@ -220,7 +241,10 @@ class Turn:
         if not rows.size:
             return
         skill_rows, points_rows = _at(skill, rows), _at(points, rows)
-        self.st.raw[rows, skill_rows] += points_rows
+        if len(rows) == self.n and _ndim(skill) == 0:  # every row, one skill: a column, no gather
+            self.st.raw[:, skill] += points_rows
+        else:
+            self.st.raw[rows, skill_rows] += points_rows
         if self.log is not None:
             first = int(skill_rows if _ndim(skill_rows) == 0 else skill_rows[0])
             self._write(turn, first, float(points_rows if _ndim(points_rows) == 0 else points_rows[0]), rule,
@@ -314,51 +338,96 @@ def empathy_loop(t: Turn, spec: Spec) -> None:
 def acts_credit_and_penalty(t: Turn) -> None:
     """Credit once per positive act, every negative act costs, in the reply's act order."""
     a, st, rubric, part = t.arrays, t.st, t.rubric, t.part
+    one = t.one_reply
     # the slots' facts do not depend on the state: looked up per reply (`ReplyPart`)
-    slots = part.slot_lists[int(t.reply[0])] if t.same else \
+    slots = part.slot_lists[0] if one else \
         np.nonzero(np.logical_or.reduce(t.pick(part.slot_valid), axis=0))[0].tolist()
     if not slots:
         return
-    everyone = np.arange(t.n)
-    safe, skills = t.pick(part.slot_act), t.pick(part.slot_skill)
-    positive, critical = t.pick(part.slot_positive), t.pick(part.slot_critical)
-    free, costs = t.pick(part.slot_free), t.pick(part.slot_costs)
-    earnable, worth = t.pick(part.slot_earns), t.pick(part.slot_points)
-    withheld_acts = None if t.withheld is None else np.take_along_axis(t.withheld, safe, axis=1)
+    if one:  # one reply for every row: a slot's facts are one value each, its flags all rows or none
+        acts, skills, earnable, worth, positive, critical, free, costs = part.row_facts
+        every, nothing = t.every, t.nothing
+        withheld_acts = None
+    else:
+        everyone = np.arange(t.n)
+        safe, skill_of = t.pick(part.slot_act), t.pick(part.slot_skill)
+        slot_positive, slot_critical = t.pick(part.slot_positive), t.pick(part.slot_critical)
+        slot_free, slot_costs = t.pick(part.slot_free), t.pick(part.slot_costs)
+        slot_earns, slot_points = t.pick(part.slot_earns), t.pick(part.slot_points)
+        withheld_acts = None if t.withheld is None else np.take_along_axis(t.withheld, safe, axis=1)
     for slot in slots:
-        act, skill = safe[:, slot], skills[:, slot]
+        if one:
+            act, skill = acts[slot], skills[slot]
+            first_act, first_skill = act, skill
+            is_positive, is_critical = (every if positive[slot] else nothing), (every if critical[slot] else nothing)
+            is_free, is_cost = (every if free[slot] else nothing), (every if costs[slot] else nothing)
+            credited = st.credited[:, act]
+            withheld_slot = None if t.withheld is None else t.withheld[:, act]
+            earnable_slot, worth_slot = every if earnable[slot] else nothing, worth[slot]
+        else:
+            act, skill = safe[:, slot], skill_of[:, slot]
+            first_act, first_skill = int(act[0]), int(skill[0])
+            is_positive, is_critical = slot_positive[:, slot], slot_critical[:, slot]
+            is_free, is_cost = slot_free[:, slot], slot_costs[:, slot]
+            credited = st.credited[everyone, act]
+            withheld_slot = None if withheld_acts is None else withheld_acts[:, slot]
+            earnable_slot, worth_slot = slot_earns[:, slot], slot_points[:, slot]
         held = None  # rows whose fresh credit this slot holds back (empathy loop, mixed reply)
-        if _some(positive[:, slot]):  # (else nothing is fresh, withheld or without credit)
-            fresh = positive[:, slot] & ~st.credited[everyone, act]
-            withheld = t.nothing if withheld_acts is None else fresh & withheld_acts[:, slot]
-            no_credit = fresh & ~withheld & t.mixed
-            earns = fresh & ~withheld & ~no_credit
+        if _some(is_positive):  # (else nothing is fresh, withheld or without credit)
+            fresh = is_positive & ~credited
+            if withheld_slot is None:
+                withheld, open_ = t.nothing, fresh
+            else:
+                withheld = fresh & withheld_slot
+                open_ = fresh & ~withheld
+            no_credit = open_ & t.mixed
+            earns = open_ & ~t.mixed
             held = withheld | no_credit
-            if t.log is not None and no_credit[0] and not np.isnan(a.targets[skill[0]]):
-                label = rubric.acts[a.act_ids[int(act[0])]].label
-                worst = rubric.acts[a.act_ids[_first_negative(t)]].label
-                spec = rubric.rules["mixed_reply"]
-                t.note(no_credit, int(skill[0]), "mixed_reply", str(spec.get("message", "No credit for {act}."))
-                       .replace("{act}", label).replace("{negative}", worst))
+            if t.log is not None and no_credit[0] and not a.no_target[first_skill]:
+                t.note(no_credit, first_skill, "mixed_reply", _message(t, "{mixed}", first_act))
             if _some(earns):
-                st.credited[everyone[earns], act[earns]] = True
+                if one:
+                    st.credited[:, act] |= earns
+                else:
+                    st.credited[everyone[earns], act[earns]] = True
                 # `credit` of the act's units, with their worth looked up per slot
-                t.gain(earns & earnable[:, slot], skill, worth[:, slot], _rule("credit:", t, act),
-                       _label(t, act, "{label}."))
-        if t.log is not None and free[0, slot]:
+                t.gain(earns & earnable_slot, skill, worth_slot, _rule("credit:", t, first_act),
+                       _label(t, first_act, "{label}."))
+        if t.log is not None and is_free[0]:
             spec = rubric.rules["hand_off"]
-            t.note(free[:, slot], int(skill[0]), "hand_off_right",
+            t.note(is_free, first_skill, "hand_off_right",
                    str(spec.get("right", "A hand-off the scenario marks as right.")))
-        if _some(costs[:, slot]):
-            t.lose(costs[:, slot], skill, a.penalty[act], _rule("penalty:", t, act),
-                   _label(t, act, "{label}: {lesson}"))
-        if _some(critical[:, slot]):
-            first = critical[:, slot] & (st.critical_turn == 0)
+        if _some(is_cost):
+            t.lose(is_cost, skill, a.penalty[act], _rule("penalty:", t, first_act),
+                   _label(t, first_act, "{label}: {lesson}"))
+        if _some(is_critical):
+            first = is_critical & (st.critical_turn == 0)
             if held is not None:
                 first &= ~held
             if _some(first):
                 st.critical_turn[first] = t.turn[first]
-                st.critical_act[first] = act[first]
+                st.critical_act[first] = _at(act, first)
+
+
+def _message(t: Turn, pattern: str, act: int) -> str:
+    """Row 0's evidence message about act `act`: "{mixed}" the mixed_reply note (the reply's
+    first negative act named), else `pattern` with the act's {label} and {lesson}. A pure
+    function of the reply, the act and the rubric, so a one-reply table keeps it."""
+    messages = t.part.messages if t.one_reply else None
+    found = None if messages is None else messages.get((pattern, act))
+    if found is None:
+        rubric, a = t.rubric, t.arrays
+        found_act = rubric.acts[a.act_ids[act]]
+        if pattern == "{mixed}":
+            worst = rubric.acts[a.act_ids[_first_negative(t)]].label
+            spec = rubric.rules["mixed_reply"]
+            found = str(spec.get("message", "No credit for {act}.")).replace("{act}", found_act.label) \
+                .replace("{negative}", worst)
+        else:
+            found = pattern.replace("{label}", found_act.label).replace("{lesson}", str(found_act.lesson))
+        if messages is not None:
+            messages[(pattern, act)] = found
+    return found
 
 
 def _first_negative(t: Turn) -> int:
@@ -370,15 +439,14 @@ def _first_negative(t: Turn) -> int:
     raise ValueError("mixed_reply without a negative act")
 
 
-def _rule(prefix: str, t: Turn, act: np.ndarray) -> str:
-    return prefix + t.arrays.act_ids[int(act[0])] if t.log is not None else prefix
+def _rule(prefix: str, t: Turn, act: int) -> str:
+    """The rule id of row 0's act `act` (the analyser, which writes no evidence, needs none)."""
+    return prefix + t.arrays.act_ids[act] if t.log is not None else prefix
 
 
-def _label(t: Turn, act: np.ndarray, pattern: str) -> Callable[[], str]:
-    def text() -> str:
-        found = t.rubric.acts[t.arrays.act_ids[int(act[0])]]
-        return pattern.replace("{label}", found.label).replace("{lesson}", str(found.lesson))
-    return text
+def _label(t: Turn, act: int, pattern: str) -> Callable[[], str]:
+    """The message about act `act`, made only when evidence is written."""
+    return lambda: _message(t, pattern, act)
 
 
 def provocation(t: Turn, spec: Spec) -> None:

@@ -105,6 +105,7 @@ class Stepper:
         self.visit_column = np.full(max(1, n_nodes), -1, dtype=np.int64)
         self.visit_column[watched] = np.arange(len(watched))
         self.visit_width = max(1, len(watched))
+        self._watch_all = len(watched) == n_nodes  # every node has a column (no -1 to leave alone)
         self.table = ConditionTable(conditions, model, {self.node_ids[i]: k for k, i in enumerate(watched)})
         self.layout = StateLayout(node_ids=self.node_ids, ending_ids=self.ending_ids, dimensions=model.dimensions,
                                   acts=model.acts, watched=tuple(self.node_ids[i] for i in watched),
@@ -132,7 +133,8 @@ class Stepper:
             self._screen_options = np.full((screens, self.max_replies), -1, dtype=np.int16)
             self._screen_chances = np.zeros((screens, len(SKILLS)), dtype=np.int16)
             self._node_screen = self.screen_base.tolist()
-            self._node_conditions = [np.arange(self.cond_start[i], self.cond_start[i] + counts[i])
+            # a node's conditions are consecutive in the table: a slice reads their bounds without a gather
+            self._node_conditions = [slice(int(self.cond_start[i]), int(self.cond_start[i] + counts[i]))
                                      if counts[i] else None for i in range(n_nodes)]
         self._chance_memo: dict[tuple[int, ...], np.ndarray] = {}  # (node, shown flags...) -> chances
         self._root: ConversationState | None = None
@@ -254,7 +256,10 @@ class Stepper:
             return target, np.full(len(target), -1, dtype=np.int16)
         features = self.table.features(mood, expression, visited, uses)
         first = self.table.first_holding(features, 0, self.n_triggers)
-        return np.where(first >= 0, self.trigger_goto[first], target), first
+        fired = first >= 0
+        if not _any(fired):  # no trigger holds in any row (most turns): every reply's `next` stands
+            return target, first
+        return np.where(fired, self.trigger_goto[first], target), first
 
     def enter(self, state: ConversationState, rows: np.ndarray, expression: np.ndarray | None = None) -> None:
         """Rows `rows` arrive at their `loc`: the node counts as visited from now on, its replies
@@ -268,7 +273,10 @@ class Stepper:
         locs, depth = (state.loc, state.depth) if every else (state.loc[rows], state.depth[rows])
         columns = self.visit_column[locs]  # -1 (not watched) writes its own value back
         seen = state.visited[rows, columns]
-        state.visited[rows, columns] = np.where((columns >= 0) & (seen == NOT_SEEN), depth, seen)
+        first_time = seen == NOT_SEEN
+        if not self._watch_all:
+            first_time &= columns >= 0
+        state.visited[rows, columns] = np.where(first_time, depth, seen)
         count, options, chances = self._screens(state, rows, locs, expression)
         if every:  # (the screens' arrays are new ones, never a table's own)
             state.n_options, state.option_reply, state.screen_chances = count, options, chances

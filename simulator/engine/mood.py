@@ -128,7 +128,8 @@ def bound_arrays(bounds: Iterable[Bound], dimensions: tuple[str, ...]) -> tuple[
 
 def within(states: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """True where every dimension of the state lies in [lower, upper]. Works on (dims,) or (n, dims)."""
-    return ((states >= lower) & (states <= upper)).all(axis=-1)  # the method: np.all's wrapper costs more than a row
+    # the reduction itself: ndarray.all and np.all go through Python wrappers that cost more than a row
+    return np.logical_and.reduce((states >= lower) & (states <= upper), axis=-1)
 
 
 def compile_mood(catalog: Catalog, persona_id: str, overrides: Mapping[str, float] | None = None) -> MoodModel:
@@ -312,7 +313,8 @@ def expression_index(model: MoodModel, states: np.ndarray) -> np.ndarray:
     meets. This agrees with checking every side of every label, and the analyser calls it
     for millions of rows.
     """
-    states = np.atleast_2d(states)
+    if states.ndim == 1:  # (np.atleast_2d, without its wrapper)
+        states = states[None, :]
     labels = len(model.expressions)
     if len(states) == 1:  # a session's one row: the same comparisons on Python floats, no array calls
         row = states[0].tolist()

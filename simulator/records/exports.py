@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.records.serialize import iso_timestamp, loads
-from simulator.records.store import Attempt, AttemptRow, Store
+from simulator.records.store import Attempt, AttemptRow, RecordsError, Store, open_store
 from simulator.records.xapi import StatementBuilder, write_statements
 from simulator.scenario.rubric_terms import SKILLS
 
@@ -37,6 +38,7 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # Spreadsheets run a cell that starts with one of these as a formula ("CSV injection"): a
 # trainee named "=HYPERLINK(...)" must not become a live formula on the team lead's screen.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_JSON_END = "\n ]\n}\n"
 _UNPARSED = object()  # json_record_text's "parse the stored result yourself"
 
 
@@ -123,21 +125,23 @@ def _key_moments_text(stored: str | None, result: dict | None) -> str:
 
 class _JsonWriter:
     """The JSON export document, written attempt by attempt so a large history never sits in
-    memory: {format, format_version, exported_at, profile, attempts: [...]}."""
+    memory: {format, format_version, exported_at, profile, attempts: [...]}. `head=False`:
+    a later part of the document, where every attempt follows another."""
 
-    def __init__(self, stream: TextIO, profile: str | None) -> None:
+    def __init__(self, stream: TextIO, profile: str | None, *, head: bool = True) -> None:
         self.stream = stream
-        header = {"format": JSON_FORMAT, "format_version": JSON_FORMAT_VERSION,
-                  "exported_at": iso_timestamp(), "profile": profile}
-        stream.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "attempts": [')
-        self.count = 0
+        if head:
+            header = {"format": JSON_FORMAT, "format_version": JSON_FORMAT_VERSION,
+                      "exported_at": iso_timestamp(), "profile": profile}
+            stream.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "attempts": [')
+        self.count = 0 if head else 1
 
     def add(self, row: AttemptRow, result: Any = _UNPARSED) -> None:
         self.stream.write(("\n  " if self.count == 0 else ",\n  ") + json_record_text(row, result))
         self.count += 1
 
     def close(self) -> None:
-        self.stream.write("\n ]\n}\n")
+        self.stream.write(_JSON_END)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +198,9 @@ def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile
     """Write the chosen formats for `profile` (None: everyone) under `out`, reading the
     history once for all of them. Each file is written to a temporary name and renamed into
     place, so a failed export never leaves a half-written file where one is expected; a FIFO
-    is written as a stream; devices and symbolic links are refused (ExportTargetError)."""
+    is written as a stream; devices and symbolic links are refused (ExportTargetError).
+    A long history is written by two processes, half the attempts each (`_write_in_halves`);
+    the files are the same either way."""
     targets = target_paths(formats, out)
     builder = builder or StatementBuilder()
     kinds = {fmt: _target_kind(path) for fmt, path in targets.items()}  # before writing anything
@@ -203,20 +209,46 @@ def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile
             path.parent.mkdir(parents=True, exist_ok=True)
     temporaries = {fmt: path.with_name(f".{path.name}.partial") if kinds[fmt] == "file" else path
                    for fmt, path in targets.items()}
+    try:
+        written = None
+        if all(kind == "file" for kind in kinds.values()):
+            written = _write_in_halves(store, temporaries, profile, builder)
+        if written is None:
+            written = _write_attempts(store, temporaries, profile, builder)
+        for fmt, kind in kinds.items():
+            if kind == "file":
+                os.replace(temporaries[fmt], targets[fmt])
+    finally:
+        for fmt, kind in kinds.items():
+            if kind == "file":
+                try:
+                    temporaries[fmt].unlink(missing_ok=True)  # a failed export's .partial must go
+                except OSError:
+                    pass
+    return ExportResult(tuple(targets.values()), *written)
+
+
+def _write_attempts(store: Store, paths: dict[str, Path], profile: str | None, builder: StatementBuilder, *,
+                    ids: tuple[int | None, int | None] = (None, None), first: bool = True,
+                    last: bool = True) -> tuple[int, int]:
+    """Write `profile`'s attempts with ids in `ids` (`Store.iter_attempts`) into the files
+    `paths` (format -> path); (attempts, statements written). `first`: the files begin here
+    (the CSV header, the JSON document's head); `last`: they end here (the JSON document's end)."""
     streams: dict[str, TextIO] = {}
     attempts = statements = 0
     try:
-        for fmt, temporary in temporaries.items():
-            streams[fmt] = temporary.open("w", encoding="utf-8", newline="")
+        for fmt, path in paths.items():
+            streams[fmt] = path.open("w", encoding="utf-8", newline="")
         csv_writer = None
         if "csv" in streams:
             csv_writer = csv.DictWriter(streams["csv"], fieldnames=CSV_COLUMNS, lineterminator="\n")
-            csv_writer.writeheader()
-        json_writer = _JsonWriter(streams["json"], profile) if "json" in streams else None
+            if first:
+                csv_writer.writeheader()
+        json_writer = _JsonWriter(streams["json"], profile, head=first) if "json" in streams else None
         xapi_stream = streams.get("xapi")
         # CSV alone needs only the small summary rows; anything else reads the details too.
-        rows = (store.iter_attempt_rows(profile) if json_writer is not None or xapi_stream is not None
-                else (AttemptRow(a, "[]", "[]", "[]", None) for a in store.iter_attempts(profile, full=False)))
+        rows = (store.iter_attempt_rows(profile, ids=ids) if json_writer is not None or xapi_stream is not None
+                else (AttemptRow(a, "[]", "[]", "[]", None) for a in store.iter_attempts(profile, full=False, ids=ids)))
         for row in rows:
             attempts += 1
             if csv_writer is not None:
@@ -230,24 +262,95 @@ def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile
                 if lines:
                     xapi_stream.write("\n".join(lines) + "\n")  # one write per attempt, not per line
                     statements += len(lines)
-        if json_writer is not None:
+        if json_writer is not None and last:
             json_writer.close()
-        for fmt, stream in streams.items():
+        for stream in streams.values():
             stream.close()
-            if kinds[fmt] == "file":
-                os.replace(temporaries[fmt], targets[fmt])
     finally:
-        for fmt, stream in streams.items():
+        for stream in streams.values():
             try:
-                stream.close()  # a full disk fails again here; the .partial must still go
+                stream.close()  # a full disk fails again here; the caller removes the file
             except OSError:
                 pass
-            if kinds[fmt] == "file":
-                try:
-                    temporaries[fmt].unlink(missing_ok=True)
-                except OSError:
-                    pass
-    return ExportResult(tuple(targets.values()), attempts, statements)
+    return attempts, statements
+
+
+# From this many attempts on, an export is shared out between two processes: below it,
+# forking (and importing what forks) costs about what it saves.
+SHARE_OUT_FROM = 2_000
+
+
+def _write_in_halves(store: Store, paths: dict[str, Path], profile: str | None,
+                     builder: StatementBuilder) -> tuple[int, int] | None:
+    """`_write_attempts` for a long history on a machine with a second core: a forked
+    process writes each half of the attempts (the first into `paths`, the second into files
+    beside them, appended to the first afterwards), each reading the database through a
+    connection of its own. None, and the caller writes everything itself, when the history
+    is short, the store lives in memory, fork is not the way here, or a process fails (a
+    damaged file included: read in one process, it is reported as one)."""
+    shared = store.shared_file()
+    middle = store.middle_id(profile, at_least=SHARE_OUT_FROM) if shared is not None else None
+    if middle is None or _usable_cpus() < 2:
+        return None
+    from simulator.engine.forked import run_forked  # imported here: it brings numpy
+
+    def half(part_paths: dict[str, Path], ids: tuple[int | None, int | None], first: bool):
+        def write() -> tuple[int, int]:
+            reader = open_store(shared, read_only=True)
+            try:
+                written = _write_attempts(reader, part_paths, profile, builder, ids=ids, first=first, last=False)
+                if reader.notices:
+                    raise RecordsError("the records file is damaged")
+                return written
+            finally:
+                reader.close()
+        return write
+
+    seconds = {fmt: path.with_name(f"{path.name}-2") for fmt, path in paths.items()}
+    try:
+        halves = run_forked([half(paths, (None, middle), True), half(seconds, (middle, None), False)])
+        if halves is None:
+            return None
+        (attempts, statements), (more_attempts, more_statements) = halves
+        for fmt, path in paths.items():
+            # the second half's JSON records each follow a comma; without a first half the first must not
+            _append(path, seconds[fmt], skip=1 if fmt == "json" and not attempts else 0)
+        if "json" in paths:
+            with paths["json"].open("a", encoding="utf-8", newline="") as stream:
+                stream.write(_JSON_END)
+        return attempts + more_attempts, statements + more_statements
+    finally:
+        for path in seconds.values():
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _append(target: Path, part: Path, *, skip: int = 0) -> None:
+    """Add `part`'s bytes from `skip` on to the end of `target`: copied by the kernel where
+    it can (copy_file_range), else through a buffer."""
+    with part.open("rb") as source, target.open("r+b") as sink:
+        end = sink.seek(0, os.SEEK_END)
+        size = os.fstat(source.fileno()).st_size
+        done = min(skip, size)
+        try:
+            while done < size:
+                copied = os.copy_file_range(source.fileno(), sink.fileno(), size - done, done, end + done - skip)
+                if not copied:
+                    raise OSError("copy_file_range stopped early")
+                done += copied
+        except (AttributeError, OSError):  # not Linux, or not between these two files
+            source.seek(done)
+            sink.seek(end + max(done - skip, 0))
+            shutil.copyfileobj(source, sink, 1 << 20)
 
 
 def export_text(store: Store, fmt: str, *, profile: str | None = None,

@@ -449,11 +449,12 @@ class Store:
             params += (int(limit),)
         return [_attempt(row, full=full) for row in self._read(sql, params)]
 
-    def iter_attempts(self, profile: str | None = None, *, full: bool = True,
-                      snapshot: bool = False) -> Iterator[Attempt]:
+    def iter_attempts(self, profile: str | None = None, *, full: bool = True, snapshot: bool = False,
+                      ids: tuple[int | None, int | None] = (None, None)) -> Iterator[Attempt]:
         """Every attempt, oldest first, streamed (exports of big histories). `full` adds
-        moods, evidence and transcript; the snapshot only when asked for."""
-        where, params = _filters(profile, None, None)
+        moods, evidence and transcript; the snapshot only when asked for. `ids`: only the
+        attempts with from <= id < to (None: no bound)."""
+        where, params = _id_range(*_filters(profile, None, None), ids)
         if full:
             columns = f"{_FULL_COLUMNS if snapshot else _NO_SNAPSHOT_COLUMNS}{_FULL_FROM}"
         else:
@@ -461,12 +462,14 @@ class Store:
         fallback = columns if not full else _DETAILS_LOST
         yield from self._stream(columns, fallback, where, params, lambda row: _attempt(row, full=full))
 
-    def iter_attempt_rows(self, profile: str | None = None) -> Iterator["AttemptRow"]:
-        """Every attempt, oldest first, with the big columns left as their stored JSON text.
+    def iter_attempt_rows(self, profile: str | None = None, *,
+                          ids: tuple[int | None, int | None] = (None, None)) -> Iterator["AttemptRow"]:
+        """Every attempt, oldest first, with the big columns left as their stored JSON text
+        (`ids` as in `iter_attempts`).
 
         For exports of large histories: the JSON export splices the text in unparsed, and
         each format parses only what it needs."""
-        where, params = _filters(profile, None, None)
+        where, params = _id_range(*_filters(profile, None, None), ids)
         details = len(_BASE_COLUMNS.split(","))  # the detail columns follow the base ones
 
         def make(row: tuple) -> AttemptRow:
@@ -528,6 +531,27 @@ class Store:
         where, params = _filters(profile, None, None)
         return int(self._read(f"SELECT COUNT(*){_SUMMARY_FROM}{where}", params)[0][0])
 
+    def middle_id(self, profile: str | None = None, *, at_least: int = 2) -> int | None:
+        """The id the second half of `profile`'s attempts starts at (by id, as the exports
+        stream them), for sharing an export out; None when there are fewer than `at_least`."""
+        total = self.count(profile)
+        if total < max(2, at_least):
+            return None
+        where, params = _filters(profile, None, None)
+        rows = self._read(f"SELECT a.id{_SUMMARY_FROM}{where} ORDER BY a.id LIMIT 1 OFFSET ?", (*params, total // 2))
+        return int(rows[0][0]) if rows else None
+
+    def shared_file(self) -> Path | None:
+        """The database file another process can open to read what this store reads; None
+        for a store in memory, or one inside a transaction (its writes are not visible yet)."""
+        if self._conn.in_transaction:
+            return None
+        try:
+            row = self._conn.execute("PRAGMA database_list").fetchone()
+        except sqlite3.Error:
+            return None
+        return Path(row[2]) if row and row[2] else None
+
     def grades(self, profile: str) -> dict[str, ScenarioGrades]:
         """Per scenario id: attempts, finished, best and latest grade/overall for `profile`.
         Grades compare as letters (A best), so MIN(grade) is the best grade."""
@@ -565,6 +589,15 @@ def _filters(profile: str | None, scenario_id: str | None, status: str | None) -
         clauses.append("a.status = ?")
         params.append(status)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+def _id_range(where: str, params: tuple, ids: tuple[int | None, int | None]) -> tuple[str, tuple]:
+    """`where` narrowed to from <= a.id < to."""
+    for bound, test in zip(ids, ("a.id >= ?", "a.id < ?")):
+        if bound is not None:
+            where += (" AND " if where else " WHERE ") + test
+            params += (int(bound),)
+    return where, params
 
 
 def _attempt(row: tuple, *, full: bool) -> Attempt:

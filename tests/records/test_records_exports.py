@@ -110,3 +110,49 @@ def test_formula_like_names_are_neutralised_in_csv_and_restored_on_read():
     assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert safe_cell("Ana") == "Ana"
     assert unsafe_cell(safe_cell("-Bob")) == "-Bob" and unsafe_cell("'quoted") == "'quoted"
+
+
+def _export_bytes(store, out, formats, **kwargs) -> dict[str, bytes]:
+    from simulator.records.exports import export
+
+    out.mkdir()  # a folder: each format under its default name
+    result = export(store, out, formats, **kwargs)
+    files = {path.name: path.read_bytes() for path in result.files}
+    if "attempts.json" in files:  # the one time-dependent field
+        head, _, rest = files["attempts.json"].partition(b'"exported_at": ')
+        files["attempts.json"] = head + rest.partition(b",")[2]
+    return files | {"counts": repr((result.attempts, result.statements)).encode()}
+
+
+@pytest.mark.parametrize("formats", [("csv", "json", "xapi"), ("json",), ("csv",), ("xapi", "csv")])
+@pytest.mark.parametrize("profile", [None, "Ben", "Ana"])
+def test_an_export_shared_out_between_two_processes_writes_the_same_bytes(history, tmp_path, monkeypatch,
+                                                                           formats, profile):
+    from simulator.engine import forked
+    from simulator.records import exports
+
+    halves = []
+    run_forked = forked.run_forked
+    monkeypatch.setattr(forked, "run_forked", lambda pieces: halves.append(run_forked(pieces)) or halves[-1])
+    with open_store(history, read_only=True) as store:
+        monkeypatch.setattr(exports, "SHARE_OUT_FROM", 10**9)
+        alone = _export_bytes(store, tmp_path / "alone", formats, profile=profile)
+        monkeypatch.setattr(exports, "SHARE_OUT_FROM", 2)
+        monkeypatch.setattr(exports, "_usable_cpus", lambda: 2)
+        shared = _export_bytes(store, tmp_path / "shared", formats, profile=profile)
+    assert shared == alone
+    assert len(halves) == 1 and halves[0] is not None and all(attempts for attempts, _ in halves[0])
+    assert not [p for p in (tmp_path / "shared").iterdir() if p.name.startswith(".")]
+
+
+def test_a_failed_half_is_written_again_by_the_exporting_process(history, tmp_path, monkeypatch):
+    from simulator.engine import forked
+    from simulator.records import exports
+
+    with open_store(history, read_only=True) as store:
+        monkeypatch.setattr(exports, "SHARE_OUT_FROM", 10**9)
+        alone = _export_bytes(store, tmp_path / "alone", exports.FORMATS)
+        monkeypatch.setattr(exports, "SHARE_OUT_FROM", 2)
+        monkeypatch.setattr(exports, "_usable_cpus", lambda: 2)
+        monkeypatch.setattr(forked, "run_forked", lambda pieces: None)  # a refused fork, a lost child
+        assert _export_bytes(store, tmp_path / "again", exports.FORMATS) == alone

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator.records.serialize import iso_timestamp, loads
+from simulator.records.serialize import encode_compact, iso_timestamp, loads
 from simulator.records.store import Attempt, AttemptRow, RecordsError, Store, open_store
 from simulator.records.xapi import StatementBuilder, write_statements
 from simulator.scenario.rubric_terms import SKILLS
@@ -34,7 +34,7 @@ JSON_FORMAT = "customer-sim-attempts"
 JSON_FORMAT_VERSION = 2
 FORMATS = ("csv", "json", "xapi")
 DEFAULT_NAMES = {"csv": "attempts.csv", "json": "attempts.json", "xapi": "statements.jsonl"}
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = encode_compact
 # Spreadsheets run a cell that starts with one of these as a formula ("CSV injection"): a
 # trainee named "=HYPERLINK(...)" must not become a live formula on the team lead's screen.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,20 +42,15 @@ _JSON_END = "\n ]\n}\n"
 _UNPARSED = object()  # json_record_text's "parse the stored result yourself"
 
 
-def csv_row(attempt: Attempt) -> dict[str, Any]:
-    """One CSV row: plain values, skills as numbers, text cells made formula-safe."""
-    row: dict[str, Any] = {
-        "attempt_uid": attempt.uid, "profile": safe_cell(attempt.profile),
-        "scenario_id": safe_cell(attempt.scenario_id), "scenario_title": safe_cell(attempt.scenario_title),
-        "status": attempt.status, "started_at": attempt.started_at, "finished_at": attempt.finished_at or "",
-        "outcome": attempt.outcome or "", "grade": attempt.grade or "",
-        "overall": "" if attempt.overall is None else attempt.overall,
-        "turns": attempt.turn_count, "scenario_sha256": attempt.scenario_sha256,
-        "catalog_sha256": attempt.catalog_sha256}
-    for skill in SKILLS:
-        value = attempt.skills.get(skill)
-        row[skill] = "" if value is None else value
-    return row
+def csv_row(attempt: Attempt) -> list[Any]:
+    """One CSV row, in CSV_COLUMNS order: plain values, skills as numbers, text cells made
+    formula-safe."""
+    skills = attempt.skills
+    return [attempt.uid, safe_cell(attempt.profile), safe_cell(attempt.scenario_id), safe_cell(attempt.scenario_title),
+            attempt.status, attempt.started_at, attempt.finished_at or "", attempt.outcome or "", attempt.grade or "",
+            "" if attempt.overall is None else attempt.overall,
+            *["" if (value := skills.get(skill)) is None else value for skill in SKILLS],
+            attempt.turn_count, attempt.scenario_sha256, attempt.catalog_sha256]
 
 
 def safe_cell(text: str) -> str:
@@ -68,8 +63,8 @@ def unsafe_cell(text: str) -> str:
 
 
 def write_csv(attempts: Iterable[Attempt], stream: TextIO) -> int:
-    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
     count = 0
     for attempt in attempts:
         writer.writerow(csv_row(attempt))
@@ -241,9 +236,9 @@ def _write_attempts(store: Store, paths: dict[str, Path], profile: str | None, b
             streams[fmt] = path.open("w", encoding="utf-8", newline="")
         csv_writer = None
         if "csv" in streams:
-            csv_writer = csv.DictWriter(streams["csv"], fieldnames=CSV_COLUMNS, lineterminator="\n")
+            csv_writer = csv.writer(streams["csv"], lineterminator="\n")
             if first:
-                csv_writer.writeheader()
+                csv_writer.writerow(CSV_COLUMNS)
         json_writer = _JsonWriter(streams["json"], profile, head=first) if "json" in streams else None
         xapi_stream = streams.get("xapi")
         # CSV alone needs only the small summary rows; anything else reads the details too.

@@ -12,7 +12,7 @@ import dataclasses
 import enum
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -45,6 +45,25 @@ def to_jsonable(value: Any) -> Any:
 def dumps(value: Any) -> str:
     """Compact, key-order-stable JSON text for a database column."""
     return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _unencodable(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """`json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode`, the same text,
+    with the C encoder made once instead of once a call (the exports encode a few values per
+    attempt, tens of thousands of times). Values from JSON or built here are never
+    circular, so the circular-reference check is left out."""
+    make = json.encoder.c_make_encoder
+    if make is None:  # no C accelerator: the library's own road
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encoder = make(None, _unencodable, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(encoder(value, 0))
+
+
+encode_compact = _compact_encoder()  # JSON text with no spaces and non-ASCII kept, as the exports write
 
 
 def loads(text: str | None, default: Any = None) -> Any:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from simulator.records.serialize import loads, parse_timestamp
+from simulator.records.serialize import encode_compact, loads, parse_timestamp
 from simulator.records.attempt import Attempt
 from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
@@ -43,7 +43,7 @@ ACTIVITY_TYPES = {
 PLATFORM = "Customer Challenge Simulator"
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = encode_compact
 _string = json.encoder.encode_basestring  # the C function _encode uses for a str
 _NAMESPACE_BYTES = STATEMENT_NAMESPACE.bytes
 

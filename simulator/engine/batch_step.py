@@ -203,7 +203,7 @@ class Stepper:
                                   self._flat_progress[key])
         uses = before + self._flat_uses.take(key, axis=0)
         expression = mood_model.expression_index(model, mood)
-        target, trigger = self._redirect(mood, expression, visited, uses, self._flat_next[key])
+        target, trigger, features = self._redirect(mood, expression, visited, uses, self._flat_next[key])
         to_node = target >= 0
         entered = to_node.nonzero()[0]
         if n and entered.size == n:  # every row goes on to a node (a session's turn but the last, most of a sweep)
@@ -223,8 +223,10 @@ class Stepper:
             depth=depth + 1, ending=ending, ended=ended, reason=np.zeros(n, dtype=np.int8), outcome=outcome,
             n_options=n_options, option_reply=option_reply, reply=reply, trigger=trigger,
             screen_chances=screen_chances, chances=chances)
-        if entered.size:
-            self.enter(child, entered, expression if entered.size == n else expression[entered])
+        if entered.size == n:  # (the triggers' features are these rows' before entering)
+            self.enter(child, entered, expression, features)
+        elif entered.size:
+            self.enter(child, entered, expression[entered])
         return child, expression
 
     def _effect(self, key: np.ndarray, uses: np.ndarray) -> np.ndarray:
@@ -249,22 +251,25 @@ class Stepper:
         return mood_model.reply_effect(self.model, self._flat_base.take(key, axis=0), act_rows, counts)
 
     def _redirect(self, mood: np.ndarray, expression: np.ndarray, visited: np.ndarray, uses: np.ndarray,
-                  target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(target, trigger): the first trigger in file order that holds sends the row to its
-        goto (judged before the target is entered), else the reply's own `next` stands."""
+                  target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(target, trigger, the rows' condition features): the first trigger in file order that
+        holds sends the row to its goto (judged before the target is entered), else the reply's
+        own `next` stands."""
         if not self.n_triggers:
-            return target, np.full(len(target), -1, dtype=np.int16)
+            return target, np.full(len(target), -1, dtype=np.int16), None
         features = self.table.features(mood, expression, visited, uses)
         first = self.table.first_holding(features, 0, self.n_triggers)
         fired = first >= 0
         if not _any(fired):  # no trigger holds in any row (most turns): every reply's `next` stands
-            return target, first
-        return np.where(fired, self.trigger_goto[first], target), first
+            return target, first, features
+        return np.where(fired, self.trigger_goto[first], target), first, features
 
-    def enter(self, state: ConversationState, rows: np.ndarray, expression: np.ndarray | None = None) -> None:
+    def enter(self, state: ConversationState, rows: np.ndarray, expression: np.ndarray | None = None,
+              before: np.ndarray | None = None) -> None:
         """Rows `rows` arrive at their `loc`: the node counts as visited from now on, its replies
         are shown (conditions applied), and a row with none shown, or past the turn limit,
-        ends as unresolved. `expression`: the label index of each of those rows' mood, if known."""
+        ends as unresolved. `expression`: the label index of each of those rows' mood, if known;
+        `before`: their condition features before arriving, if known (only visited changes)."""
         if expression is None:
             expression = mood_model.expression_index(self.model, state.mood[rows])
         # rows are distinct and in order (a nonzero's), so as many as the state has are all of
@@ -277,7 +282,7 @@ class Stepper:
         if not self._watch_all:
             first_time &= columns >= 0
         state.visited[rows, columns] = np.where(first_time, depth, seen)
-        count, options, chances = self._screens(state, rows, locs, expression)
+        count, options, chances = self._screens(state, rows, locs, expression, before)
         if every:  # (the screens' arrays are new ones, never a table's own)
             state.n_options, state.option_reply, state.screen_chances = count, options, chances
         else:
@@ -289,12 +294,12 @@ class Stepper:
             state.ended[stopped], state.outcome[stopped] = True, UNRESOLVED_INDEX
             state.reason[stopped] = np.where(none_shown[stop], NO_REPLY, TURN_LIMIT_HIT)  # no reply shown comes first
 
-    def _screens(self, state: ConversationState, rows: np.ndarray, locs: np.ndarray,
-                 expression: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _screens(self, state: ConversationState, rows: np.ndarray, locs: np.ndarray, expression: np.ndarray,
+                 before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(options shown, option -> reply table, skill chances) of each row's screen: which of
         its node's replies are shown (conditions applied) decides all three (`_screen`)."""
         if len(rows) == 1 and self._dense:
-            return self._one_screen(state, rows, int(locs[0]), expression)
+            return self._one_screen(state, rows, int(locs[0]), expression, before)
         held = pair_row = pair_cond = None
         if self.has_conditional:
             asking = np.flatnonzero(self.cond_count[locs])  # the rows at a node with some `when`
@@ -331,8 +336,8 @@ class Stepper:
                 np.array([f[1] for f in found], dtype=np.int16).reshape(len(screens), -1)[inverse],
                 np.array([f[2] for f in found], dtype=np.int16).reshape(len(screens), -1)[inverse])
 
-    def _one_screen(self, state: ConversationState, rows: np.ndarray, node: int,
-                    expression: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _one_screen(self, state: ConversationState, rows: np.ndarray, node: int, expression: np.ndarray,
+                    before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`_screens` for one row (a session's turn): its node's conditions in one `holds`."""
         screen = self._node_screen[node]
         conditions = self._node_conditions[node]
@@ -342,7 +347,7 @@ class Stepper:
             else:
                 mood, visited, uses = (state.mood.take(rows, axis=0), state.visited.take(rows, axis=0),
                                        state.uses.take(rows, axis=0))
-            features = self.table.features(mood, expression, visited, uses)
+            features = self.table.features(mood, expression, visited, uses, like=before)
             held = self.table.holds(features, conditions).tolist()
             screen += sum(1 << bit for bit, shown in enumerate(held) if shown)
         if not self._screen_known[screen]:

@@ -140,22 +140,26 @@ class ConditionTable:
         return len(self.lower)
 
     def features(self, moods: np.ndarray, expression: np.ndarray, visited: np.ndarray,
-                 uses: np.ndarray) -> np.ndarray:
+                 uses: np.ndarray, *, like: np.ndarray | None = None) -> np.ndarray:
         """(n, kept features): moods (n, dims), expression (n,) label indices, visited (n, columns)
-        first-entry turns (< 0: not entered), uses (n, acts + 1) counts."""
+        first-entry turns (< 0: not entered), uses (n, acts + 1) counts. `like`: features of
+        the same rows, moods, expressions and uses with other `visited` (a step's, before the
+        rows entered their node): only the visited part is worked out again."""
         # built feature by feature and handed back transposed: each feature's column is
         # contiguous, which is what `first_holding` reads (the values are the same either way)
-        out = np.empty((self.lower.shape[1], len(moods)))
-        at = self.mood_columns.size
-        if at:
-            out[:at] = moods.take(self.mood_columns, axis=1).T
-        if self.label_ids.size:
-            np.equal(expression[None, :], self._label_column, out=out[at:at + self.label_ids.size])
-            at += self.label_ids.size
+        at = self.mood_columns.size + self.label_ids.size
+        if like is not None:
+            out = like.T.copy()
+        else:
+            out = np.empty((self.lower.shape[1], len(moods)))
+            if self.mood_columns.size:
+                out[:self.mood_columns.size] = moods.take(self.mood_columns, axis=1).T
+            if self.label_ids.size:
+                np.equal(expression[None, :], self._label_column, out=out[self.mood_columns.size:at])
         if self.visit_columns.size:
             np.greater_equal(visited.take(self.visit_columns, axis=1).T, 0, out=out[at:at + self.visit_columns.size])
             at += self.visit_columns.size
-        if self.act_rows.size:
+        if self.act_rows.size and like is None:
             np.greater(uses.take(self.act_rows, axis=1).T, 0, out=out[at:])
         return out.T
 

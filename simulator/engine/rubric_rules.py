@@ -235,15 +235,17 @@ class Turn:
         if _ndim(points) == 0:
             if points >= 0:
                 return
-            rows = _rows(mask)
+            on = mask
         else:
-            rows = _rows(mask & (points < 0))
-        if not rows.size:
-            return
-        skill_rows, points_rows = _at(skill, rows), _at(points, rows)
-        if len(rows) == self.n and _ndim(skill) == 0:  # every row, one skill: a column, no gather
-            self.st.raw[:, skill] += points_rows
+            on = mask & (points < 0)
+        if _ndim(skill) == 0 and _all(on):  # every row, one skill: a column, no gather
+            skill_rows, points_rows = skill, points
+            self.st.raw[:, skill] += points
         else:
+            rows = _rows(on)
+            if not rows.size:
+                return
+            skill_rows, points_rows = _at(skill, rows), _at(points, rows)
             self.st.raw[rows, skill_rows] += points_rows
         if self.log is not None:
             first = int(skill_rows if _ndim(skill_rows) == 0 else skill_rows[0])
@@ -505,13 +507,14 @@ def act_penalties(t: Turn, spec: Spec) -> None:
     table = spec.get("acts", {})
     if not _some(t.does(spec, "acts")):  # no row's reply has one of these acts (the list is the table's keys)
         return
-    acts = t.pick(t.table.acts)
-    for slot in range(acts.shape[1]):
-        act = acts[:, slot]
+    one = t.one_reply  # one reply for every row: its acts one value a slot, a match all rows or none
+    acts = t.table.acts[0].tolist() if one else t.pick(t.table.acts)
+    for slot in range(len(acts) if one else acts.shape[1]):
+        act = acts[slot] if one else acts[:, slot]
         for act_id, costs in table.items():
             if act_id not in a.act_index:
                 continue
-            on = act == a.act_index[act_id]
+            on = (t.every if act == a.act_index[act_id] else t.nothing) if one else act == a.act_index[act_id]
             if not _some(on):
                 continue
             label = t.rubric.acts[act_id].label

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
@@ -62,7 +63,8 @@ class StatementBuilder:
         self._verbs = {name: _encode({"id": iri, "display": {"en-US": name}}) for name, iri in VERBS.items()}
         self._extension_keys: dict[str, str] = {}
         self._actors: dict[str, str] = {}
-        self._nodes: dict[tuple[str, str, str], str] = {}
+        self._nodes: dict[tuple[str, str], dict[str, str]] = {}  # (scenario id, title) -> node id -> object
+        self._scenarios: dict[tuple[str, str], str] = {}
         self._hash_extensions: dict[tuple[str, str], str] = {}
         self._grouping_text = _encode({"objectType": "Activity", "id": f"{self.base}/"})
         self._parents: dict[str, str] = {}
@@ -70,6 +72,7 @@ class StatementBuilder:
         self._reply_keys = {name: _encode(self.extension(name))
                             for name in ("turn", "choice", "acts", "mood-after", "expression-after")}
         self._acts: dict[tuple, str] = {}
+        self._skill_keys = tuple((skill, self.extension(f"skill/{skill}")) for skill in SKILLS)
         self._mood_keys: dict[str, str] = {}
 
     # --------------------------------------------------------------- IRIs
@@ -130,17 +133,19 @@ class StatementBuilder:
         common = f'"version":"{XAPI_VERSION}","actor":{self._actor(attempt.profile)}'
         reply_common = f'{common},"verb":{self._verbs["responded"]},"context":{reply_context}'
         fallback_time = attempt.updated_at or attempt.started_at
-        return seed, common, reply_common, final_context, _IdMaker(f"{seed}/turn/"), fallback_time
+        nodes = self._nodes.setdefault((attempt.scenario_id, attempt.scenario_title or attempt.scenario_id), {})
+        return seed, common, reply_common, final_context, _IdMaker(f"{seed}/turn/"), fallback_time, nodes
 
     def _reply_text(self, parts: tuple, attempt: Attempt, number: int, line: dict, mood: str | None) -> str:
         """Turn `number`'s statement; `mood` is the mood after it as JSON text (`_mood_texts`)."""
-        _, _, reply_common, _, turn_ids, fallback_time = parts
-        node = self._node(attempt, str(line.get("node") or f"turn-{number}"))
+        _, _, reply_common, _, turn_ids, fallback_time, nodes = parts
+        node_id = str(line.get("node") or f"turn-{number}")
+        node = nodes.get(node_id) or self._node(attempt, node_id)
         return (f'{{"id":"{turn_ids.make(str(number))}","timestamp":{_time(line.get("at") or fallback_time)},'
                 f'{reply_common},"object":{node},"result":{self._reply_result(line, number, mood)}}}')
 
     def _result_text(self, parts: tuple, attempt: Attempt, result: dict | None) -> str:
-        seed, common, _, final_context, _, fallback_time = parts
+        seed, common, _, final_context, _, fallback_time, _ = parts
         passed = (result or {}).get("passed")
         if not isinstance(passed, bool):
             passed = attempt.grade in rubric_terms().passing_grades  # an old attempt did not store `passed`
@@ -158,20 +163,21 @@ class StatementBuilder:
         return text
 
     def _node(self, attempt: Attempt, node_id: str) -> str:
+        """A reply's object, kept per scenario and title (`_parts` hands their table out)."""
         title = attempt.scenario_title or attempt.scenario_id
-        key = (attempt.scenario_id, title, node_id)
-        text = self._nodes.get(key)
+        nodes = self._nodes.setdefault((attempt.scenario_id, title), {})
+        text = nodes.get(node_id)
         if text is None:
-            text = self._nodes[key] = _encode(
+            text = nodes[node_id] = _encode(
                 {"objectType": "Activity", "id": self.node_iri(attempt.scenario_id, node_id),
                  "definition": {"name": {"en-US": f"{title}: reply at {node_id}"}, "type": ACTIVITY_TYPES["reply"]}})
         return text
 
     def _scenario_text(self, attempt: Attempt) -> str:
-        key = ("scenario", attempt.scenario_id, attempt.scenario_title)
-        text = self._nodes.get(key)
+        key = (attempt.scenario_id, attempt.scenario_title)
+        text = self._scenarios.get(key)
         if text is None:
-            text = self._nodes[key] = _encode(
+            text = self._scenarios[key] = _encode(
                 {"objectType": "Activity", "id": self.scenario_iri(attempt.scenario_id),
                  "definition": {"name": {"en-US": attempt.scenario_title or attempt.scenario_id},
                                 "type": ACTIVITY_TYPES["scenario"]}})
@@ -266,8 +272,9 @@ class StatementBuilder:
 
     def _final_result(self, attempt: Attempt, passed: bool) -> dict:
         overall = float(attempt.overall or 0.0)
-        extensions: dict[str, Any] = {self.extension(f"skill/{s}"): attempt.skills[s]
-                                      for s in SKILLS if isinstance(attempt.skills.get(s), (int, float))}
+        skills = attempt.skills
+        extensions: dict[str, Any] = {key: skills[skill] for skill, key in self._skill_keys
+                                      if isinstance(skills.get(skill), (int, float))}
         if attempt.grade:
             extensions[self.extension("grade")] = attempt.grade
         if attempt.outcome:
@@ -333,6 +340,7 @@ class _IdMaker:
         return f"{hex_[:8]}-{hex_[8:12]}-5{hex_[13:16]}-{_VARIANT_DIGIT[hex_[16]]}{hex_[17:20]}-{hex_[20:32]}"
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
@@ -351,6 +359,8 @@ def _duration(started: str | None, finished: str | None) -> str | None:
 
 
 def _uuid_or_none(text: str) -> str | None:
+    if type(text) is str and _CANONICAL_UUID.fullmatch(text):
+        return text  # already as str(UUID) writes it (every uid the store makes)
     try:
         return str(uuid.UUID(text))
     except (ValueError, TypeError, AttributeError):

@@ -282,7 +282,9 @@ def _write_in_halves(store: Store, paths: dict[str, Path], profile: str | None,
     beside them, appended to the first afterwards), each reading the database through a
     connection of its own. None, and the caller writes everything itself, when the history
     is short, the store lives in memory, fork is not the way here, or a process fails (a
-    damaged file included: read in one process, it is reported as one)."""
+    damaged file included: read in one process, it is reported as one), or for the CSV alone."""
+    if "json" not in paths and "xapi" not in paths:
+        return None  # the CSV alone reads the small rows only: a second process saves nothing
     shared = store.shared_file()
     middle = store.middle_id(profile, at_least=SHARE_OUT_FROM) if shared is not None else None
     if middle is None or _usable_cpus() < 2:

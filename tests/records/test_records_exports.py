@@ -141,7 +141,10 @@ def test_an_export_shared_out_between_two_processes_writes_the_same_bytes(histor
         monkeypatch.setattr(exports, "_usable_cpus", lambda: 2)
         shared = _export_bytes(store, tmp_path / "shared", formats, profile=profile)
     assert shared == alone
-    assert len(halves) == 1 and halves[0] is not None and all(attempts for attempts, _ in halves[0])
+    if formats == ("csv",):
+        assert halves == []  # not worth a second process
+    else:
+        assert len(halves) == 1 and halves[0] is not None and all(attempts for attempts, _ in halves[0])
     assert not [p for p in (tmp_path / "shared").iterdir() if p.name.startswith(".")]
 
 

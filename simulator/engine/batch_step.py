@@ -133,6 +133,7 @@ class Stepper:
             self._screen_options = np.full((screens, self.max_replies), -1, dtype=np.int16)
             self._screen_chances = np.zeros((screens, len(SKILLS)), dtype=np.int16)
             self._node_screen = self.screen_base.tolist()
+            self._screen_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # see `_one_screen`
             # a node's conditions are consecutive in the table: a slice reads their bounds without a gather
             self._node_conditions = [slice(int(self.cond_start[i]), int(self.cond_start[i] + counts[i]))
                                      if counts[i] else None for i in range(n_nodes)]
@@ -283,7 +284,7 @@ class Stepper:
             first_time &= columns >= 0
         state.visited[rows, columns] = np.where(first_time, depth, seen)
         count, options, chances = self._screens(state, rows, locs, expression, before)
-        if every:  # (the screens' arrays are new ones, never a table's own)
+        if every:  # (new arrays, or a one-row screen's read-only rows of the tables: see `_one_screen`)
             state.n_options, state.option_reply, state.screen_chances = count, options, chances
         else:
             state.n_options[rows], state.option_reply[rows], state.screen_chances[rows] = count, options, chances
@@ -350,11 +351,17 @@ class Stepper:
             features = self.table.features(mood, expression, visited, uses, like=before)
             held = self.table.holds(features, conditions).tolist()
             screen += sum(1 << bit for bit, shown in enumerate(held) if shown)
-        if not self._screen_known[screen]:
-            self._fill_screen(screen)
-        # copies: `enter` may hand them to the state as its own arrays
-        return self._screen_count[screen:screen + 1].copy(), self._screen_options[screen:screen + 1].copy(), \
-            self._screen_chances[screen:screen + 1].copy()
+        found = self._screen_rows.get(screen)
+        if found is None:
+            if not self._screen_known[screen]:
+                self._fill_screen(screen)
+            # the screen's rows of the tables, read-only: `enter` hands them to a one-row state
+            # as its own (nothing writes a state's screen in place but `enter` on some of many
+            # rows, and an accidental write raises instead of changing the table)
+            found = self._screen_rows[screen] = tuple(
+                _read_only(table[screen:screen + 1])
+                for table in (self._screen_count, self._screen_options, self._screen_chances))
+        return found
 
     def _fill_screen(self, screen: int) -> None:
         """Work out a numbered screen the first time it comes up (its node and replies shown
@@ -403,6 +410,11 @@ class Stepper:
 # what a child row's screen fields hold until `enter` gives every row its screen (read-only, empty)
 _SHOWN_BY_ENTER = np.zeros(0, dtype=np.int16)
 _SHOWN_BY_ENTER.flags.writeable = False
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def _any(mask: np.ndarray) -> bool:

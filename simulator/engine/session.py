@@ -210,7 +210,10 @@ class Session:
         After an ending this is the ending's text; when the engine ended the conversation
         it is the line of the node it stopped at.
         """
-        node_id = self.node_id
+        return self._line(self.node_id)
+
+    def _line(self, node_id: str) -> str:
+        """`customer_line` at node (or ending) `node_id`."""
         target = self._scenario.target(node_id)
         if isinstance(target, Ending):
             return target.text
@@ -288,9 +291,10 @@ class Session:
         i = int(i)
         option = options[i]
         model = self._compiled.mood
-        node = self._scenario.nodes[self.node_id]
+        node_id = self.node_id
+        node = self._scenario.nodes[node_id]
         reply = node.replies[option.reply_index]
-        line, expression_before = self.customer_line, self.expression
+        line, expression_before = self._line(node_id), self.expression
         before = self._state.mood[0]
 
         # the one step function; the expression it works out is the one the session shows

@@ -55,7 +55,7 @@ class RubricArrays:
         # reply texts by id: the state keeps ids (refusals waiting, the last reply) for evidence
         self.texts: list[str] = [""]
         self._text_ids: dict[str, int] = {"": 0}
-        self._masks: dict[tuple[int, str], np.ndarray] = {}
+        self._masks: dict[tuple, np.ndarray] = {}  # (id(spec), key[, "outcomes"]) -> mask
 
     def text_id(self, text: str) -> int:
         found = self._text_ids.get(text)
@@ -69,6 +69,17 @@ class RubricArrays:
         found = self._masks.get((id(spec), key))
         if found is None:
             found = self._masks[(id(spec), key)] = self.mask(spec.get(key, ()))
+        return found
+
+    def outcome_mask(self, spec: Mapping[str, Any], key: str) -> np.ndarray:
+        """np.isin(outcome, the spec's outcome list `key`) as a lookup, built once: one flag per
+        outcome index, and a spare last one (False) that NO_OUTCOME (-1) reads."""
+        found = self._masks.get((id(spec), key, "outcomes"))
+        if found is None:
+            found = np.zeros(len(OUTCOMES) + 1, dtype=bool)
+            found[[OUTCOMES.index(o) for o in spec.get(key, ()) if o in OUTCOMES]] = True
+            found.flags.writeable = False
+            self._masks[(id(spec), key, "outcomes")] = found
         return found
 
     def mask(self, act_ids: Any) -> np.ndarray:

@@ -699,18 +699,16 @@ class Finish:
 def two_roads_at_end(f: Finish, spec: Spec) -> None:
     """A refusal still waiting for its alternative when the conversation ends costs."""
     st = f.st
-    for slot in range(st.pending_turn.shape[1]):
-        f.lose(st.pending_turn[:, slot] > 0, skill_index(spec), float(spec.get("points", 0)), "two_roads",
-               spec.get("broken", "two_roads"), st.pending_turn[:, slot], st.pending_reply[:, slot])
+    if _some(st.pending_turn[:, 0]):  # waiting refusals sit at the front: none in slot 0, none at all
+        for slot in range(st.pending_turn.shape[1]):
+            f.lose(st.pending_turn[:, slot] > 0, skill_index(spec), float(spec.get("points", 0)), "two_roads",
+                   spec.get("broken", "two_roads"), st.pending_turn[:, slot], st.pending_reply[:, slot])
     st.pending_turn[:] = 0
 
 
 def recap_before_end(f: Finish, spec: Spec) -> None:
     """Ending in one of `outcomes` without ever recapping costs, at the last reply."""
-    # np.isin(outcome, wanted) as a lookup: one flag per outcome index, the spare last one
-    # for NO_OUTCOME (-1)
-    wanted = np.zeros(len(OUTCOMES) + 1, dtype=bool)
-    wanted[[OUTCOMES.index(o) for o in spec.get("outcomes", ()) if o in OUTCOMES]] = True
+    wanted = f.arrays.outcome_mask(spec, "outcomes")
     on = wanted[f.outcome] & ~np.logical_or.reduce(f.st.seen & f.arrays.rule_mask(spec, "recap_acts"), axis=1)
     f.lose(on, skill_index(spec), float(spec.get("points", 0)), "recap_before_end",
            spec.get("broken", "recap_before_end"), f.st.last_turn, f.st.last_reply)

@@ -21,8 +21,6 @@ import signal
 import sys
 from typing import Any, Callable, Sequence
 
-import numpy as np
-
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux")
@@ -33,6 +31,8 @@ class SharedCounts:
     `start` is added to column 0's total."""
 
     def __init__(self, rows: int, columns: int, *, start: int = 0) -> None:
+        import numpy as np  # (here: the records' exports fork too, and need no numpy)
+
         self._memory = mmap.mmap(-1, max(1, rows * columns * 8))  # anonymous and shared across fork
         self.counts = np.frombuffer(self._memory, dtype=np.int64).reshape(rows, columns)
         self.start = start

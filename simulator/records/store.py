@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import sqlite3
 import uuid
+from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -203,7 +204,12 @@ class Store:
         """Note that `name` is in use now (creating it if new); returns the cleaned name."""
         name = clean_profile_name(name)
         now = self._clock()
+        # two profiles touched within one millisecond must still come back in the order they
+        # were used: the newest touch is later than every earlier one, by a millisecond if need be
         with self._write() as conn:
+            latest = conn.execute("SELECT MAX(last_used_at) FROM profiles").fetchone()[0]
+            if isinstance(latest, str) and now <= latest:
+                now = _millisecond_after(latest)
             conn.execute("INSERT INTO profiles (name, settings, created_at, last_used_at) VALUES (?, '{}', ?, ?) "
                          "ON CONFLICT(name) DO UPDATE SET last_used_at = excluded.last_used_at", (name, now, now))
         return name
@@ -605,15 +611,21 @@ def _attempt(row: tuple, *, full: bool) -> Attempt:
     attempt = Attempt(
         id=row[0], uid=row[1] or "", profile=row[2], scenario_id=row[3], scenario_title=row[4] or "",
         scenario_sha256=row[5] or "", catalog_sha256=row[6] or "", started_at=row[7], finished_at=row[8],
-        updated_at=row[9], status=row[10], choices=tuple(loads(row[11], [])),
+        updated_at=row[9], status=row[10], choices=_listed(row[11]),
         skills=skills if isinstance(skills, dict) else {}, overall=row[13], grade=row[14], outcome=row[15],
         seed=row[-1] if isinstance(row[-1], int) else None)
     if not full:
         return attempt
     snapshot, result = loads(row[19]), loads(row[20])
-    return dataclasses.replace(attempt, moods=tuple(loads(row[16], [])), evidence=tuple(loads(row[17], [])),
-                    turns=tuple(loads(row[18], [])), snapshot=snapshot if isinstance(snapshot, dict) else None,
+    return dataclasses.replace(attempt, moods=_listed(row[16]), evidence=_listed(row[17]),
+                    turns=_listed(row[18]), snapshot=snapshot if isinstance(snapshot, dict) else None,
                     result=result if isinstance(result, dict) else None)
+
+
+def _listed(text: str | None) -> tuple:
+    """A JSON list column as a tuple; anything else (null, damage, a hand edit) reads as empty."""
+    value = loads(text, [])
+    return tuple(value) if isinstance(value, list) else ()
 
 
 def _seed_of(snapshot: Any) -> int | None:
@@ -660,6 +672,15 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False,
 
     conn, db, reason, warnings = open_database(database_path(path), read_only=read_only)
     return Store(conn, db, read_only_reason=reason, warnings=tuple(warnings), clock=clock)
+
+
+def _millisecond_after(stamp: str) -> str:
+    """The `iso_timestamp` one millisecond after `stamp` (`stamp` itself if it is not one)."""
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return stamp
+    return iso_timestamp(moment + timedelta(milliseconds=1))
 
 
 __all__ = ["Attempt", "AttemptRow", "RecordsError", "ScenarioGrades", "Store", "clean_profile_name", "open_store",

@@ -159,3 +159,27 @@ def test_a_failed_half_is_written_again_by_the_exporting_process(history, tmp_pa
         monkeypatch.setattr(exports, "_usable_cpus", lambda: 2)
         monkeypatch.setattr(forked, "run_forked", lambda pieces: None)  # a refused fork, a lost child
         assert _export_bytes(store, tmp_path / "again", exports.FORMATS) == alone
+
+
+def test_a_list_column_holding_json_null_exports_as_empty_in_every_format(tmp_path, catalog):
+    import sqlite3
+
+    from records_helpers import BAD, build_scenario, record_play
+    from simulator.records.exports import export_text
+    from simulator.records.store import open_store
+
+    with open_store(tmp_path) as store:
+        record_play(store, build_scenario(), catalog, BAD)
+        path = store.path
+    conn = sqlite3.connect(path)
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for column in sorted({"evidence", "moods", "turns", "choices"} & columns):
+            conn.execute(f"UPDATE {table} SET {column} = 'null'")  # valid JSON, but not a list
+    conn.commit()
+    conn.close()
+    with open_store(tmp_path) as store:
+        attempt = next(iter(store.iter_attempts(None)))
+        assert attempt.evidence == () and attempt.moods == () and attempt.turns == ()
+        for fmt in ("csv", "json", "xapi"):
+            assert export_text(store, fmt).strip()  # something is written, and nothing raised

@@ -57,3 +57,11 @@ def test_names_typed_two_ways_are_one_trainee(data_dir):
         composed, decomposed = "Ren\u00e9e", "Rene\u0301e"
         assert profiles.create_profile(composed) == profiles.create_profile(decomposed)
         assert store.profiles() == ["Ren\u00e9e"]
+
+
+def test_profiles_used_within_one_millisecond_keep_the_order_they_were_used_in(data_dir):
+    with open_store(data_dir, clock=lambda: "2026-12-01T10:00:00.000Z") as store:  # a clock that never moves
+        for name in ("Ben", "Ana", "Cy", "Ben"):
+            store.touch_profile(name)
+        assert store.profiles(recent_first=True) == ["Ben", "Cy", "Ana"]
+        assert store.last_profile() == "Ben"

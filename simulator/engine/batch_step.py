@@ -350,7 +350,9 @@ class Stepper:
                                        state.uses.take(rows, axis=0))
             features = self.table.features(mood, expression, visited, uses, like=before)
             held = self.table.holds(features, conditions).tolist()
-            screen += sum(1 << bit for bit, shown in enumerate(held) if shown)
+            for bit, shown in enumerate(held):  # (a loop: sum over a generator costs more for a few bits)
+                if shown:
+                    screen += 1 << bit
         found = self._screen_rows.get(screen)
         if found is None:
             if not self._screen_known[screen]:

@@ -317,10 +317,18 @@ def expression_index(model: MoodModel, states: np.ndarray) -> np.ndarray:
         states = states[None, :]
     labels = len(model.expressions)
     if len(states) == 1:  # a session's one row: the same comparisons on Python floats, no array calls
+        # (plain loops with an early break: a generator per side costs more than the comparisons)
         row = states[0].tolist()
         for i, (low, lows, high, highs) in enumerate(model.expression_sides):
-            if all(row[d] >= v for d, v in zip(low, lows)) and all(row[d] <= v for d, v in zip(high, highs)):
-                return np.array([i])
+            for d, v in zip(low, lows):
+                if not row[d] >= v:
+                    break
+            else:
+                for d, v in zip(high, highs):
+                    if not row[d] <= v:
+                        break
+                else:
+                    return np.array([i])
         return np.array([labels - 1])
     found = np.full(len(states), labels - 1, dtype=np.int64)
     open_ = np.ones(len(states), dtype=bool)

@@ -169,11 +169,18 @@ class Turn:
 
     def does(self, spec: Spec, key: str) -> np.ndarray:
         """`any_of(here, ...)`: whether the reply does an act of the list (looked up per reply)."""
-        return self.pick(self.part.meets(spec, key, False))
+        # (the part's memo read here first: the rules ask several times a turn)
+        found = self.part._meets.get((id(spec), key, False))
+        if found is None:
+            found = self.part.meets(spec, key, False)
+        return found if self.same else found.take(self.reply, axis=0)
 
     def really_does(self, spec: Spec, key: str) -> np.ndarray:
         """`any_of(effective, ...)`, looked up per reply: a mixed reply's credit acts do not count."""
-        return self.pick(self.part.meets(spec, key, True))
+        found = self.part._meets.get((id(spec), key, True))
+        if found is None:
+            found = self.part.meets(spec, key, True)
+        return found if self.same else found.take(self.reply, axis=0)
 
     def text(self) -> str:
         return self.arrays.texts[self.table.text_ids[self.reply[0]]]

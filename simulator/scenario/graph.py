@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from simulator.scenario.model import Scenario
 
@@ -95,15 +95,8 @@ def reachable_ids(scenario: Scenario) -> set[str]:
 
 def reply_reachable_ids(scenario: Scenario, sources: Iterable[str]) -> set[str]:
     """Ids the trainee's replies alone lead to from `sources` (included), ignoring conditions."""
-    follow = reply_targets(scenario)
-    seen = {source for source in sources if source in scenario.nodes or source in scenario.endings}
-    todo = list(seen)
-    while todo:
-        for target in follow.get(todo.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
+    known = (source for source in sources if source in scenario.nodes or source in scenario.endings)
+    return _closure(known, reply_targets(scenario))
 
 
 def finishing_ids(scenario: Scenario, follow: dict[str, list[str]] | None = None) -> set[str]:
@@ -113,14 +106,19 @@ def finishing_ids(scenario: Scenario, follow: dict[str, list[str]] | None = None
     for source, targets in (reply_targets(scenario) if follow is None else follow).items():
         for target in targets:
             back.setdefault(target, []).append(source)
-    seen = set(scenario.endings)
+    return _closure(scenario.endings, back) - scenario.endings.keys()
+
+
+def _closure(start: Iterable[str], step: Mapping[str, Iterable[str]]) -> set[str]:
+    """`start` and every id `step` leads to from it, in any number of steps."""
+    seen = set(start)
     todo = list(seen)
     while todo:
-        for source in back.get(todo.pop(), ()):
-            if source not in seen:
-                seen.add(source)
-                todo.append(source)
-    return seen - scenario.endings.keys()
+        for found in step.get(todo.pop(), ()):
+            if found not in seen:
+                seen.add(found)
+                todo.append(found)
+    return seen
 
 
 def dead_end_ids(scenario: Scenario) -> list[str]:

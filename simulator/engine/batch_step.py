@@ -102,6 +102,8 @@ class Stepper:
         self.has_conditional = len(conditions) > self.n_triggers
         named = {node_id for condition in conditions for node_id in (*condition.visited, *condition.not_visited)}
         watched = [i for i, node_id in enumerate(self.node_ids) if watch_all or node_id in named]
+        # entering a node no condition names changes no condition's features (see `_one_screen`)
+        self._named = [node_id in named for node_id in self.node_ids]
         self.visit_column = np.full(max(1, n_nodes), -1, dtype=np.int64)
         self.visit_column[watched] = np.arange(len(watched))
         self.visit_width = max(1, len(watched))
@@ -339,7 +341,8 @@ class Stepper:
 
     def _one_screen(self, state: ConversationState, rows: np.ndarray, node: int, expression: np.ndarray,
                     before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`_screens` for one row (a session's turn): its node's conditions in one `holds`."""
+        """`_screens` for one row (a session's turn): its node's conditions judged on the row's
+        features as Python floats (`ConditionTable.row_holds`)."""
         screen = self._node_screen[node]
         conditions = self._node_conditions[node]
         if conditions is not None:
@@ -348,10 +351,12 @@ class Stepper:
             else:
                 mood, visited, uses = (state.mood.take(rows, axis=0), state.visited.take(rows, axis=0),
                                        state.uses.take(rows, axis=0))
-            features = self.table.features(mood, expression, visited, uses, like=before)
-            held = self.table.holds(features, conditions).tolist()
-            for bit, shown in enumerate(held):  # (a loop: sum over a generator costs more for a few bits)
-                if shown:
+            # `before`: the row's features before it entered `node`; only its visit of `node` is new
+            features = before if before is not None and not self._named[node] else \
+                self.table.features(mood, expression, visited, uses, like=before)
+            row = features[0].tolist()
+            for bit, condition in enumerate(range(conditions.start, conditions.stop)):
+                if self.table.row_holds(row, condition):
                     screen += 1 << bit
         found = self._screen_rows.get(screen)
         if found is None:

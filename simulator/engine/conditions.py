@@ -13,7 +13,7 @@ from typing import AbstractSet, Mapping, Sequence
 
 import numpy as np
 
-from simulator.engine.mood import MoodModel, bound_arrays, within
+from simulator.engine.mood import MoodModel, bound_arrays, row_within, within
 from simulator.scenario.model import Condition
 
 _AT_ONCE = 32  # rows x conditions up to this: `first_holding` judges them in one `holds`
@@ -170,13 +170,24 @@ class ConditionTable:
             return within(features, self.lower[conditions], self.upper[conditions])
         return within(features, self.lower.take(conditions, axis=0), self.upper.take(conditions, axis=0))
 
+    def row_holds(self, row: list[float], condition: int) -> bool:
+        """`holds` for one row of features as Python floats (`features(...)[0].tolist()`):
+        the same bounds, only the sides that can fail compared (see `first_holding`)."""
+        return row_within(row, self._sides[condition])
+
     def first_holding(self, features: np.ndarray, start: int, stop: int) -> np.ndarray:
         """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds
         as `holds`; each condition compares only its sides that can fail, and only for the
-        rows no earlier condition has claimed. A few rows (a session's one) are judged against
-        every condition in one `holds` instead: a pass per condition costs more than the whole
-        judgement there (a side `first_holding` skips, at -inf/+inf or a 0/1 feature's 0/1,
-        holds for every row, so both give the same answer)."""
+        rows no earlier condition has claimed. A session's one row is judged on its Python
+        floats (`row_holds`), a few rows against every condition in one `holds`: a pass per
+        condition costs more than the whole judgement there (a side `first_holding` skips, at
+        -inf/+inf or a 0/1 feature's 0/1, holds for every row, so all three agree)."""
+        if len(features) == 1:  # a session's row: its features as Python floats, no array call per condition
+            row = features[0].tolist()
+            for c in range(start, stop):
+                if self.row_holds(row, c):
+                    return np.array([c], dtype=np.int16)
+            return np.array([-1], dtype=np.int16)
         if len(features) * (stop - start) <= _AT_ONCE:
             held = self.holds(features[:, None, :], slice(start, stop)).tolist()
             return np.array([row.index(True) + start if True in row else -1 for row in held], dtype=np.int16)

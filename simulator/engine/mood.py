@@ -41,6 +41,11 @@ PATIENCE = "patience"  # the one dimension that does not decay: it is a budget, 
 MAX_COUNTED_USES = 16  # falloff ** 16 is ~0 for any sensible falloff; caps the power table
 
 
+# bounds as the sides that can fail: (columns with a lower side, those sides, columns with an
+# upper side, those sides); a side at -inf/+inf, or a 0/1 feature's 0/1, always holds
+Sides = tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], tuple[float, ...]]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class MoodModel:
     """Everything one conversation's mood arithmetic needs, as arrays.
@@ -71,7 +76,7 @@ class MoodModel:
     expression_upper: np.ndarray
     # per label but the catch-all: (dims with a finite lower side, those sides, dims with a
     # finite upper side, those sides) - the only sides `expression_index` needs to compare
-    expression_sides: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], tuple[float, ...]], ...]
+    expression_sides: tuple[Sides, ...]
     effect_terms: np.ndarray  # (acts + 1, MAX_COUNTED_USES + 1, dims) effects[act] * falloff_pow[uses]
     targets: np.ndarray  # (2, dims) what the mood decays toward: [grievance settled, grievance open]
     drains: np.ndarray  # (2, dims) the patience drain: [no act makes progress, some act does]
@@ -130,6 +135,21 @@ def within(states: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarr
     """True where every dimension of the state lies in [lower, upper]. Works on (dims,) or (n, dims)."""
     # the reduction itself: ndarray.all and np.all go through Python wrappers that cost more than a row
     return np.logical_and.reduce((states >= lower) & (states <= upper), axis=-1)
+
+
+def row_within(row: list[float], sides: Sides) -> bool:
+    """`within` for one row as Python floats, comparing only the sides that can fail
+    (`Sides`: the lower-bound columns and values, then the upper ones; a skipped side holds
+    for any number). A session judges one row against a few bounds, where each array call
+    costs more than all the comparisons."""
+    low, lows, high, highs = sides
+    for d, v in zip(low, lows):
+        if not row[d] >= v:
+            return False
+    for d, v in zip(high, highs):
+        if not row[d] <= v:
+            return False
+    return True
 
 
 def compile_mood(catalog: Catalog, persona_id: str, overrides: Mapping[str, float] | None = None) -> MoodModel:
@@ -319,16 +339,9 @@ def expression_index(model: MoodModel, states: np.ndarray) -> np.ndarray:
     if len(states) == 1:  # a session's one row: the same comparisons on Python floats, no array calls
         # (plain loops with an early break: a generator per side costs more than the comparisons)
         row = states[0].tolist()
-        for i, (low, lows, high, highs) in enumerate(model.expression_sides):
-            for d, v in zip(low, lows):
-                if not row[d] >= v:
-                    break
-            else:
-                for d, v in zip(high, highs):
-                    if not row[d] <= v:
-                        break
-                else:
-                    return np.array([i])
+        for i, sides in enumerate(model.expression_sides):
+            if row_within(row, sides):
+                return np.array([i])
         return np.array([labels - 1])
     found = np.full(len(states), labels - 1, dtype=np.int64)
     open_ = np.ones(len(states), dtype=bool)

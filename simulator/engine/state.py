@@ -51,7 +51,7 @@ class StateLayout:
     max_replies: int
 
 
-@dataclass
+@dataclass(slots=True)
 class ConversationState:
     """Conversation states, one per row. `loc` is the node on screen (or where the engine
     stopped); `ending` is -1 or the ending reached; `reply` is the reply index that led here

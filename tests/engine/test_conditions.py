@@ -116,6 +116,9 @@ def test_first_holding_is_the_first_condition_holds_accepts(model):
         assert (table.first_holding(features, start, stop) == expected).all()  # many rows: condition by condition
         alone = [int(table.first_holding(features[k:k + 1], start, stop)[0]) for k in range(rows)]
         assert alone == expected.tolist()  # one row: Python floats
+    for k in range(0, rows, 5):  # a session's screen: each condition judged on the row's Python floats
+        row = features[k].tolist()
+        assert [table.row_holds(row, c) for c in range(len(table))] == every[k].tolist()
     picked = np.array([3, 0, 5, 1])
     for k in range(0, rows, 25):  # one row against a list of conditions: Python floats, same answers
         assert table.holds(features[k:k + 1], picked).tolist() == every[k, picked].tolist()

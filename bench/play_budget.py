@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +77,11 @@ def sessions() -> list[tuple[str, float, str]]:
 
 def _timed(module: str, *args: str, repeats: int) -> tuple[float, str]:
     """Median wall seconds of `python -m module args` and its stdout (of the last run)."""
+    # (imported here: the timed processes import this module too, and need none of these)
+    import statistics
+    import subprocess
+    import time
+
     times, output = [], ""
     for _ in range(repeats):
         started = time.perf_counter()

@@ -5,7 +5,7 @@ and the theme are found by one function, `shipped_dir()`, in one of two layouts:
 
 * an installed wheel, `pipx`/`uv tool` install or the PyInstaller build: package data
   under `simulator/_shipped/` (pyproject.toml's `force-include` and the PyInstaller spec
-  copy `scenarios/` and `assets/` there), read through `importlib.resources`;
+  copy `scenarios/` and `assets/` there), beside the package's own modules;
 * a checkout (the editable install `uv sync` makes): the repository root, where the
   trainers and developers edit `scenarios/` and `assets/` in place.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import os
-from importlib import resources
 from pathlib import Path
 
 APP_NAME = "customer-sim"
@@ -32,10 +31,11 @@ class ContentMissing(RuntimeError):
 
 
 def _package_dir() -> Path:
-    package = resources.files("simulator")
-    # A regular install (site-packages, a checkout, PyInstaller's folder) is a real folder;
-    # a zip import is not supported because pygame needs real font files anyway.
-    return Path(str(package))
+    # A regular install (site-packages, a checkout, PyInstaller's folder) is a real folder,
+    # the one this module is in: what importlib.resources would name, without importing it
+    # (a tenth of the engine's start-up). A zip import is not supported because pygame
+    # needs real font files anyway.
+    return Path(__file__).parent
 
 
 @functools.cache

@@ -37,6 +37,7 @@ from simulator.engine.analysis_defaults import (DEFAULT_BEAM_WIDTH, DEFAULT_MEMO
                                                 DEFAULT_SEED, DEFAULT_SWEEP_LIMIT, DEFAULT_TIME_LIMIT_S,
                                                 DEFAULT_TREE_LIMIT)
 from simulator.engine.batch_play import BY_ENDING, REASONS, PlayTree
+from simulator.engine.distinct import distinct
 from simulator.engine.play_sweep import Stop, SweepResult, sweep
 from simulator.engine.graph import reachable_ids
 from simulator.engine.session import TURN_LIMIT
@@ -252,7 +253,7 @@ def _grow_beam(tree: PlayTree, width: int, budget: Budget | None = None) -> str:
         if level.size > 2 * width:
             scores = tree.provisional_overalls(level)
             order = np.lexsort((level, scores))  # by score, ties by id: deterministic
-            level = np.unique(np.concatenate([level[order[:width]], level[order[-width:]]]))
+            level = distinct(np.concatenate([level[order[:width]], level[order[-width:]]]))
     return ""
 
 
@@ -266,9 +267,9 @@ def _children(tree: PlayTree, level: np.ndarray) -> np.ndarray:
 def reached_ids(tree: PlayTree) -> set[str]:
     """Node and ending ids that some grown play-through reaches."""
     size = tree.size
-    found = {tree.node_ids[i] for i in np.unique(tree.loc[:size]).tolist()}
+    found = {tree.node_ids[i] for i in distinct(tree.loc[:size]).tolist()}
     endings = tree.ending[:size]
-    found |= {tree.ending_ids[i] for i in np.unique(endings[endings >= 0]).tolist()}
+    found |= {tree.ending_ids[i] for i in distinct(endings[endings >= 0]).tolist()}
     return found
 
 
@@ -357,7 +358,7 @@ def _random_slice(tree: PlayTree, draws: np.ndarray) -> np.ndarray:
         child = tree.children[here, picked]
         missing = child < 0
         if missing.any():
-            keys = np.unique(here[missing] * tree.max_replies + picked[missing])
+            keys = distinct(here[missing] * tree.max_replies + picked[missing])
             tree.grow(keys // tree.max_replies, keys % tree.max_replies)
             child = tree.children[here, picked]
         current[going] = child

@@ -22,6 +22,7 @@ from simulator.engine.analysis_budget import (DEFAULT_TREE_BYTES, GROWTH_SLACK, 
 from simulator.engine.batch_step import (BATCH_FIELDS, BY_ENDING, NO_REPLY, REASONS, TURN_LIMIT_HIT, Batch,
                                          Stepper, skill_chances)
 from simulator.engine.compiled import CompiledScenario, compile_scenario
+from simulator.engine.distinct import distinct
 from simulator.engine.rubric import reply_facts
 from simulator.engine.rubric_rows import NO_OUTCOME, ROW_FIELDS, RubricRows, fresh_rows, reply_table
 from simulator.engine.rubric_rules import score_finish, score_turn, totals
@@ -159,7 +160,7 @@ class PlayTree:
     def _rebuild(self, ids: np.ndarray) -> None:
         """Give these prefixes what they need to grow again, by playing their paths from the
         opening: the engine's own step and rubric, so it is what growing them stored."""
-        missing = np.unique(ids[~self.marked[ids]])
+        missing = distinct(ids[~self.marked[ids]])
         if not missing.size:
             return
         self._reserve(0)

@@ -27,6 +27,7 @@ import numpy as np
 from simulator.engine import mood as mood_model
 from simulator.engine.compiled import CompiledScenario
 from simulator.engine.conditions import ConditionTable
+from simulator.engine.distinct import distinct
 from simulator.engine.state import (BY_ENDING, NO_REPLY, NOT_SEEN, REASONS, STATE_FIELDS, TURN_LIMIT_HIT,
                                     UNRESOLVED, UNRESOLVED_INDEX, ConversationState, StateLayout)
 from simulator.scenario.catalog_model import Catalog
@@ -324,7 +325,7 @@ class Stepper:
                                         minlength=len(rows)).astype(np.int64)
             new = ~self._screen_known[ids]
             if new.any():
-                for screen in np.unique(ids[new]).tolist():
+                for screen in distinct(ids[new]).tolist():
                     self._fill_screen(screen)
             return (self._screen_count[ids], self._screen_options.take(ids, axis=0),
                     self._screen_chances.take(ids, axis=0))

@@ -25,6 +25,7 @@ import numpy as np
 from simulator.engine import mood as mood_model
 from simulator.engine.analysis import ScenarioAnalysis
 from simulator.engine.batch_play import PlayTree
+from simulator.engine.distinct import distinct
 from simulator.engine.surface_strategies import on_growable_tree
 from simulator.scenario import codes
 from simulator.scenario.diagnostics import Diagnostic
@@ -152,9 +153,9 @@ def trigger_fires_when_pleased(scenario: Scenario, tree: PlayTree,
     children, codes_went, labels = ids[fired][keep], went[fired][keep], expression[keep]
     if not children.size:
         return
-    first_trigger = {code: _trigger_for(scenario, _target_id(tree, code)) for code in np.unique(codes_went).tolist()}
+    first_trigger = {code: _trigger_for(scenario, _target_id(tree, code)) for code in distinct(codes_went).tolist()}
     triggers = np.array([first_trigger[code] for code in codes_went.tolist()], dtype=np.int64)
-    for trigger in np.unique(triggers).tolist():
+    for trigger in distinct(triggers).tolist():
         kind = _bails(scenario, trigger)
         if not kind:
             continue
@@ -164,7 +165,7 @@ def trigger_fires_when_pleased(scenario: Scenario, tree: PlayTree,
         example = min(shallow.tolist(), key=tree.path)
         yield _at("S403", scenario.triggers[trigger].span, trigger=trigger + 1, kind=kind,
                   goto=scenario.triggers[trigger].goto,
-                  expression=" or ".join(model.expressions[label] for label in np.unique(labels[mine]).tolist()),
+                  expression=" or ".join(model.expressions[label] for label in distinct(labels[mine]).tolist()),
                   count=int(hits.size), choices=",".join(str(c + 1) for c in tree.path(example)))
 
 PLAY_RULES: tuple[PlayRule, ...] = (best_reply_longest, trigger_pre_empts, trigger_fires_when_pleased)

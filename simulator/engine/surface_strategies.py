@@ -30,6 +30,7 @@ from typing import Callable, Sequence, TypeVar
 import numpy as np
 
 from simulator.engine.batch_play import PlayTree
+from simulator.engine.distinct import distinct
 from simulator.engine.session import TURN_LIMIT
 from simulator.engine.shuffle import display_order
 from simulator.scenario.model import OUTCOMES
@@ -180,7 +181,7 @@ def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEE
         missing = child < 0
         if missing.any():
             width = tree.max_replies
-            keys = np.unique(here[missing] * width + picked[missing])
+            keys = distinct(here[missing] * width + picked[missing])
             tree.grow(keys // width, keys % width)
             child = tree.children[here, picked]
         current[going] = child

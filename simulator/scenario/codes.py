@@ -11,7 +11,6 @@ finds (reported by `customer-sim analyse`).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -276,6 +275,8 @@ def make(code: str, path: str, line: int, column: int, /, *, hint: str | None = 
 
 def close_match(word: str, choices: Iterable[str]) -> str | None:
     """The closest of `choices` to a misspelt `word` (difflib), or None."""
+    import difflib  # only a misspelling needs it (it costs the start-up of every command)
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -201,6 +201,13 @@ class App:
             if select:
                 self.profile = name
                 self.store.remember_last(name)
+                if not stored:
+                    # A trainee with nothing saved keeps what is on screen: a text size or
+                    # contrast chosen on the start screen before adding their name would
+                    # otherwise snap back to the defaults. Command-line overrides stay unsaved.
+                    stored = {key: value for key, value in self.settings.to_dict().items()
+                              if self._overrides.get(key) is None}
+                    self.store.save_settings(name, stored)
         self.settings = Settings.from_dict(stored)
         for key, value in self._overrides.items():
             if value is not None:

@@ -223,6 +223,26 @@ def test_settings_apply_at_once_and_are_kept_per_profile(make_app):
     assert scene_name(app) == "start"
 
 
+def test_settings_chosen_before_a_new_trainee_adds_their_name_are_kept(make_app):
+    """The start screen says "Add your name to keep your settings": text size picked there
+    first must not snap back to the defaults when the name is added."""
+    store = MemoryProfileStore()
+    app = make_app(store=store, profile=None)
+    app.top.focus.focus(app.top.settings)
+    press(app, pygame.K_RETURN)
+    for _ in range(3):
+        press(app, pygame.K_RIGHT)  # text size: medium -> extra large (clamped)
+    assert app.settings.text_size == "x-large"
+    press(app, pygame.K_ESCAPE)
+    app.top.focus.focus(app.top.field)
+    app.feed([])  # the field's text input starts on the next frame, as after a click
+    app.feed([pygame.event.Event(pygame.TEXTINPUT, text="Sam New")])
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "picker" and app.profile == "Sam New"
+    assert app.settings.text_size == "x-large"
+    assert store.load_settings("Sam New")["text_size"] == "x-large"  # and still there next launch
+
+
 def test_hiding_the_mood_indicator_removes_the_gauge(make_app):
     app = make_app()
     scene = _to_conversation(app)

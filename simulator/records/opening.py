@@ -78,11 +78,15 @@ class _Transient(Exception):
 def _try_open_patiently(db: Path, warnings: list[str]) -> Opened | str:
     """`_try_open`, tried again a few times when another copy of the game is creating or
     upgrading the same file at this moment (the busy timeout covers most such waits)."""
+    # Each try may itself wait the whole busy timeout for a held lock: retrying after that
+    # only multiplied it (21 s before the game's window opened). The short retries are for
+    # the errors that come back at once, while another copy creates or upgrades the file.
+    deadline = time.monotonic() + dbfile.BUSY_TIMEOUT_MS / 1000
     for delay in (0.1, 0.3, 1.0, None):
         try:
             return _try_open(db, warnings)
         except _Transient as error:
-            if delay is None:
+            if delay is None or time.monotonic() + delay > deadline:
                 return _in_memory(db, f"{db} could not be opened ({error}); nothing will be saved",
                                   warnings, copy_from=db)
             time.sleep(delay)

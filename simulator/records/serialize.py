@@ -72,7 +72,7 @@ def loads(text: str | None, default: Any = None) -> Any:
         return default
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # the parser recurses per level: a damaged column may nest past it
         return default
 
 

@@ -357,3 +357,38 @@ def test_a_database_that_stays_busy_gives_a_clear_reason(tmp_path, monkeypatch):
     store = open_store(tmp_path)
     assert "kept busy by another program" in store.read_only_reason
     store.close()
+
+
+def test_a_lock_held_past_the_busy_timeout_is_waited_on_once(tmp_path, monkeypatch):
+    # Each try already waits the whole busy timeout; trying four times kept the game's
+    # window from opening for 21 s while a backup tool or a DB browser held the lock.
+    monkeypatch.setattr(dbfile, "BUSY_TIMEOUT_MS", 200)
+    with open_store(tmp_path) as store:
+        finished_attempt(store)
+    holder = sqlite3.connect(tmp_path / "records.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    tries = []
+    real_try = opening._try_open
+    monkeypatch.setattr(opening, "_try_open", lambda db, warnings: tries.append(1) or real_try(db, warnings))
+    try:
+        store = open_store(tmp_path)
+        assert "kept busy by another program" in store.read_only_reason
+        store.close()
+    finally:
+        holder.rollback()
+        holder.close()
+    assert len(tries) == 1
+
+
+def test_a_snapshot_nested_past_the_json_parser_reads_as_missing(tmp_path):
+    # A damaged snapshot column must not stop the game at the trainee's resume offer.
+    with open_store(tmp_path) as store:
+        attempt_id = store.start_attempt("Ana", Scenario, Catalog)
+        store.save_turn(attempt_id, {"choices": [0]}, {"node": "opening"})
+    conn = sqlite3.connect(tmp_path / "records.sqlite3")
+    conn.execute("UPDATE attempt_details SET snapshot = ?", ("[" * 100_000 + "]" * 100_000,))
+    conn.commit()
+    conn.close()
+    with open_store(tmp_path) as store:
+        attempt = store.unfinished_attempt("Ana")
+    assert attempt is not None and attempt.snapshot is None and attempt.choices == (0,)

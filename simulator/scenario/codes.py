@@ -81,6 +81,11 @@ def _entries() -> Iterable[Code]:
                "{what} contains {count} invisible formatting character(s) ({names}); they were removed",
                "text pasted from the web often carries these; retype the line or delete them in your editor",
                "say: \"Hello\u200b there\"")
+    yield Code("S016", "line-separator", w, "Line separators read as spaces",
+               "this line contains {count} Unicode line separator(s) ({names}); they were read as spaces",
+               "text pasted from a web page or word processor carries these, and YAML would end the line "
+               "at each; press Enter where a new line is meant, or delete them",
+               "say: \"Hello\u2028there\"")
     yield Code("S101", "unknown-key", e, "Unknown key",
                "unknown key '{key}' in {where}",
                "allowed keys here: {allowed}",

@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from simulator.scenario.diagnostics import ERROR, Diagnostic
 from simulator.scenario.safe_read import ReadRefused, read_capped
-from simulator.scenario.text_clean import UNSAFE
+from simulator.scenario.text_clean import LINE_BREAK, UNSAFE
 
 _MAX_SHOWN = 100  # characters of a long source line shown around the column
 
@@ -75,12 +75,12 @@ def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
 
 def _lines(path: str, sources: Mapping[str, str] | None) -> list[str] | None:
     if sources is not None and path in sources:
-        return sources[path].splitlines()
+        return LINE_BREAK.split(sources[path])  # numbered as the parser numbers them (not splitlines)
     try:  # regular files only, without blocking: the diagnostic may be "this is a FIFO"
         data = read_capped(path, 2 << 20, whole=False)
     except ReadRefused:
         return None
-    return data.decode("utf-8", errors="replace").splitlines()
+    return LINE_BREAK.split(data.decode("utf-8", errors="replace"))
 
 
 def _caret_line(text: str, column: int, end_column: int) -> tuple[str, str]:

@@ -22,6 +22,9 @@ _INVISIBLE = "\u061c\u180e\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060
              "\u2066\u2067\u2068\u2069\ufeff"
 INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 _DROP = {ord(ch): None for ch in _INVISIBLE}
+# the line ends libyaml counts (after NEL / U+2028 / U+2029 became spaces, yaml_source):
+# str.splitlines also splits at those and at VT, FF and FS..RS, which numbered lines apart
+LINE_BREAK = re.compile("\r\n|\r|\n")
 # what must never reach a terminal raw: C0 controls but newline and tab, DEL, C1 controls,
 # bidi and zero-width characters (the CLI escapes them; the diagnostic formatter shows U+FFFD)
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e"

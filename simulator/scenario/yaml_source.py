@@ -20,6 +20,7 @@ import hashlib
 import operator
 import os
 import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from yaml.resolver import Resolver
 from simulator.scenario.diagnostics import ERROR, Diagnostic
 from simulator.scenario.model import Span
 from simulator.scenario.safe_read import ReadRefused, read_capped
-from simulator.scenario.text_clean import clean_tree, needs_cleaning
+from simulator.scenario.text_clean import LINE_BREAK, clean_tree, needs_cleaning
 
 try:  # libyaml is the fast path; the pure-Python loader is a fallback for odd installs
     from yaml import CSafeLoader as _SafeLoader
@@ -173,6 +174,9 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
                                  offset=error.start)]
     sha256 = hashlib.sha256(data).hexdigest()
     diagnostics: list[Diagnostic] = []
+    if not text.isascii() and _LINE_SEPARATORS.search(text):
+        text, diagnostics = _separators_as_spaces(name, text)
+        data = text.encode("utf-8")
     tab_lines: set[int] = set()
     if "\t" in text:
         for match in _TAB_INDENT.finditer(text):
@@ -203,6 +207,26 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
     if root is not None and needs_cleaning(text):  # zero-width and bidi characters, NFC
         diagnostics.extend(clean_tree(name, root))
     return Source(name, text, root, sha256), diagnostics
+
+
+# libyaml ends a line at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as well as at CR/LF,
+# editors and grep do not: a pasted U+2028 moved every later diagnostic one line down and
+# ended an indented text block mid-sentence. One character for one keeps the columns.
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+
+
+def _separators_as_spaces(name: str, text: str) -> tuple[str, list[Diagnostic]]:
+    """`text` with NEL / U+2028 / U+2029 as spaces, and one S016 warning per line with any."""
+    from simulator.scenario import codes
+
+    out: list[Diagnostic] = []
+    for number, line in enumerate(LINE_BREAK.split(text), 1):
+        found = _LINE_SEPARATORS.findall(line)
+        if found:
+            names = sorted({f"U+{ord(ch):04X} {unicodedata.name(ch, 'NEXT LINE')}" for ch in found})
+            column = _LINE_SEPARATORS.search(line).start() + 1
+            out.append(codes.make("S016", name, number, column, count=len(found), names=", ".join(names)))
+    return _LINE_SEPARATORS.sub(" ", text), out
 
 
 def _size(count: int) -> str:

@@ -31,6 +31,24 @@ def test_invisible_characters_are_stripped_with_one_warning_at_the_value(catalog
         assert name in warning.message
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_pasted_line_separator_is_a_space_and_later_lines_keep_their_numbers(catalog, separator):
+    # libyaml ends a line at each of these; editors and grep do not, so the persona error
+    # was reported one line down and a text block broke where the character was
+    text = small(say=f"|\n      Hello there,{separator}I need help\n      with my order.")
+    text = text.replace("title: Small", f'title: "Sm{separator}all"')
+    lines = text.split("\n")
+    broken, diagnostics = load_scenario("pasted.yaml", catalog, data=text.replace("reasonable", "reasonabel").encode())
+    [persona] = [d for d in diagnostics if d.code == "S203"]
+    assert broken is None and lines[persona.line - 1] == "  persona: reasonable"
+    warnings = [d for d in diagnostics if d.code == "S016"]
+    assert [(d.severity, d.column) for d in warnings] == [("warning", lines[d.line - 1].index(separator) + 1)
+                                                          for d in warnings] and len(warnings) == 2
+    scenario, diagnostics = load_scenario("pasted.yaml", catalog, data=text.encode())
+    assert scenario is not None and scenario.title == "Sm all"
+    assert scenario.nodes["n0"].say[0].text == "Hello there, I need help\nwith my order.\n"
+
+
 def test_text_is_nfc_at_load_without_a_warning(catalog):
     decomposed = "Cafe\u0301 au lait"
     scenario, diagnostics = load_scenario("nfc.yaml", catalog, data=small(say=decomposed).encode())

@@ -10,6 +10,11 @@ exactly as `Session(..., seed=N)` shows them):
                                                0-based, of n replies shown)
   always longest / always shortest             by number of characters; ties go to the
                                                first of them on screen
+  second longest / second shortest /           the same ranking by length, one place in from
+  middle length                                either end, or its middle (rank n // 2 of n,
+                                               longest first): an author who keeps the best
+                                               reply from being the longest may still make it
+                                               the next one, every time
   says sorry                                   the first reply on screen containing "sorry"
                                                or "apolog" (any case), else the first reply
   asks a question                              the first reply on screen ending in "?",
@@ -63,6 +68,23 @@ def _shortest(texts: Sequence[str]) -> int:
     return lengths.index(min(lengths))
 
 
+def _by_length(texts: Sequence[str]) -> list[int]:
+    """Shown positions from the longest reply to the shortest (ties: the first shown first)."""
+    return sorted(range(len(texts)), key=lambda k: (-len(texts[k]), k))
+
+
+def _second_longest(texts: Sequence[str]) -> int:
+    return _by_length(texts)[min(1, len(texts) - 1)]
+
+
+def _second_shortest(texts: Sequence[str]) -> int:
+    return _by_length(texts)[max(0, len(texts) - 2)]
+
+
+def _middle_length(texts: Sequence[str]) -> int:
+    return _by_length(texts)[len(texts) // 2]
+
+
 def _sorry(texts: Sequence[str]) -> int:
     for k, text in enumerate(texts):
         lower = text.lower()
@@ -91,6 +113,10 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("always last", _last, "the last reply shown, every turn"),
     Strategy("always longest", _longest, "the longest reply on screen (ties: the first shown)"),
     Strategy("always shortest", _shortest, "the shortest reply on screen (ties: the first shown)"),
+    Strategy("second longest", _second_longest, "the second longest reply on screen (one shown: that one)"),
+    Strategy("second shortest", _second_shortest, "the second shortest reply on screen (one shown: that one)"),
+    Strategy("middle length", _middle_length, "the reply in the middle when ranked by length (rank n // 2 of n, "
+             "longest first)"),
     Strategy("says sorry", _sorry, 'the first reply containing "sorry" or "apolog", else the first'),
     Strategy("asks a question", _question, 'the first reply ending in "?", else the first'),
 )

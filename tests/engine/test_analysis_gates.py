@@ -64,7 +64,7 @@ def test_judge_gives_every_gate_once_in_order(gamed):
     *_, report = gamed
     assert [r.gate for r in report.results] == list(GATES)
     assert len(set(GATES)) == len(GATES)
-    assert len(SURFACE_GATES) == len(STRATEGIES) == 7
+    assert len(SURFACE_GATES) == len(STRATEGIES) == 10
 
 
 def test_the_format_tour_fails_exactly_the_analyser_gates_it_should(tour):
@@ -342,3 +342,17 @@ def test_a_tree_at_its_memory_budget_still_gets_every_gate(catalog, gamed):
     assert [(r.name, r.median, r.example) for r in again.surface] == \
         [(r.name, r.median, r.example) for r in report.surface]
     assert {d.code for d in again.warnings if d.code == "S401"} == {"S401"}
+
+
+def test_the_length_strategies_rank_the_replies_on_screen():
+    picks = {s.name: s.pick for s in STRATEGIES}
+    texts = ["aaaa", "a", "aaaaaa", "aa", "aaaaa"]  # lengths 4, 1, 6, 2, 5: longest first 2, 4, 0, 3, 1
+    assert picks["always longest"](texts) == 2 and picks["always shortest"](texts) == 1
+    assert picks["second longest"](texts) == 4
+    assert picks["second shortest"](texts) == 3
+    assert picks["middle length"](texts) == 0  # rank 5 // 2 = 2 of the five, longest first
+    tied = ["bb", "cc", "a", "dd"]  # three of length 2: the first shown ranks first among them
+    assert [picks[n](tied) for n in ("second longest", "second shortest", "middle length")] == [1, 3, 3]
+    for name in ("second longest", "second shortest", "middle length"):
+        assert picks[name](["only"]) == 0  # one reply shown: that one
+    assert picks["second longest"](["x", "yy"]) == 0 and picks["second shortest"](["x", "yy"]) == 1

@@ -16,6 +16,7 @@ import os
 import stat
 import struct
 from pathlib import Path
+from typing import Callable, Sequence
 
 from simulator.scenario.limits import MAX_ASSET_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 
@@ -148,15 +149,30 @@ def check_image(width: int, height: int) -> None:
                                    "a portrait may have")
 
 
-def check_portrait(root: Path, relative: str) -> None:
-    """Raise AssetProblem when the portrait at `relative` could not be shown safely."""
-    path = resolve_inside(root, relative)
-    head = _read_regular(path, MAX_ASSET_BYTES, head=_HEADER_BYTES)
-    check_image(*image_size(head))
+def check_portrait(roots: Sequence[Path], relative: str) -> Path:
+    """The folder of `roots` (searched in order) that holds the portrait at `relative`;
+    AssetProblem when it could not be shown safely, S109 when no folder has it."""
+    return _first_holding(roots, relative, lambda path: check_image(
+        *image_size(_read_regular(path, MAX_ASSET_BYTES, head=_HEADER_BYTES))))
 
 
-def read_portrait(root: Path, relative: str) -> bytes:
-    """A portrait's bytes, after every check in `check_portrait` (AssetProblem otherwise)."""
-    data = read_asset(root, relative)
-    check_image(*image_size(data))
-    return data
+def read_portrait(roots: Sequence[Path], relative: str) -> bytes:
+    """A portrait's bytes from the first of `roots` that has it, after every check in
+    `check_portrait` (AssetProblem otherwise)."""
+    found: list[bytes] = []
+    _first_holding(roots, relative, lambda path: found.append(_read_regular(path, MAX_ASSET_BYTES)))
+    check_image(*image_size(found[0]))
+    return found[0]
+
+
+def _first_holding(roots: Sequence[Path], relative: str, use: Callable[[Path], None]) -> Path:
+    """`use(path)` of `relative` in the first root where it exists; a problem with that file
+    is raised as it is (a broken image beside the scenario does not fall back silently)."""
+    for root in roots:
+        try:
+            use(resolve_inside(root, relative))
+            return root
+        except AssetProblem as problem:
+            if problem.code != "S109":
+                raise
+    raise AssetProblem("S109", "the file is in none of " + ", ".join(str(root) for root in roots))

@@ -120,12 +120,12 @@ def _entries() -> Iterable[Code]:
                "write it relative to assets/, e.g. portraits/sam_angry.png",
                "portraits: {angry: /home/me/sam.png}")
     yield Code("S109", "missing-portrait", w, "Portrait file not found",
-               "portrait file assets/{value} does not exist; the game will draw the default face",
-               "check the file name, or add the image under assets/",
+               "portrait file {value} is in none of {looked}; the game will draw the default face",
+               "check the file name, or put the image in an assets/ folder beside the scenario file",
                "portraits: {angry: portraits/nobody.png}")
     yield Code("S116", "unusable-portrait", w, "Portrait file cannot be used",
-               "portrait file assets/{value} cannot be used: {reason}; the game will draw the default face",
-               "use a PNG or JPEG of at most {limits} inside assets/",
+               "portrait file {value} cannot be used: {reason}; the game will draw the default face",
+               "use a PNG or JPEG of at most {limits} inside the assets folder",
                "portraits: {angry: portraits/bomb.png}    # 20000 x 20000 pixels")
     yield Code("S110", "schema-version-missing", e, "schema_version missing",
                "the file has no 'schema_version'",

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from simulator.paths import ASSETS_DIR
+from simulator.paths import portrait_dirs
 from simulator.scenario import codes
 from simulator.scenario.assets import AssetProblem, check_portrait, limits_text
 from simulator.scenario.catalog import check_ranges, read_bounds
@@ -212,14 +212,15 @@ class _Builder:
                     or "\x00" in image:
                 reader.report(value, "S108", value=image)
                 continue
+            roots = portrait_dirs(self.path)  # the scenario's own assets/ first, then the shipped ones
             try:  # header only: a decompression bomb or a FIFO is reported, never opened for real
-                check_portrait(ASSETS_DIR, str(relative))
+                check_portrait(roots, str(relative))
             except AssetProblem as problem:
                 if problem.code == "S108":
                     reader.report(value, "S108", value=image)
                     continue
                 if problem.code == "S109":
-                    reader.report(value, "S109", value=image)
+                    reader.report(value, "S109", value=image, looked=" or ".join(f"{root}/" for root in roots))
                 else:
                     reader.report(value, "S116", value=image, reason=problem.reason, limits=limits_text())
                     continue  # the game draws the face; nothing would be gained by keeping it

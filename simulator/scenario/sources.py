@@ -37,6 +37,9 @@ reload after editing.
 To add a persona, an act or a rubric setting for these scenarios, create data/ here with
 a personas.yaml (or acts.yaml, rubric.yaml) in the same format as the shipped files,
 holding only what is new. `customer-sim doctor` shows where the shipped files are.
+
+Portraits (`customer: portraits: {angry: portraits/pat_angry.png}`) are looked up in an
+assets/ folder here first (assets/portraits/pat_angry.png), then in the shipped assets.
 """
 
 

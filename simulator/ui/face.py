@@ -16,7 +16,7 @@ import io
 import logging
 from collections import OrderedDict
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import pygame
 
@@ -118,10 +118,11 @@ class FaceRenderer:
 
 
 class PortraitImages:
-    """Per-expression images from a scenario (paths under assets/), loaded once."""
+    """Per-expression images from a scenario (paths under its assets folders, searched in
+    order: `paths.portrait_dirs`), loaded once."""
 
     def __init__(self, portraits: Mapping[str, str] | tuple[tuple[str, str], ...],
-                 assets_dir: Path = ASSETS_DIR) -> None:
+                 roots: Sequence[Path] = (ASSETS_DIR,)) -> None:
         items = portraits.items() if isinstance(portraits, Mapping) else portraits
         self._images: dict[str, pygame.Surface] = {}
         self._scaled: dict[tuple[str, int], pygame.Surface] = {}
@@ -130,7 +131,7 @@ class PortraitImages:
             # symlink), opened without blocking, size-capped, and its pixel count checked
             # from the header before pygame decodes anything (a 20000 x 20000 PNG bomb)
             try:
-                data = read_portrait(assets_dir, str(rel))
+                data = read_portrait(roots, str(rel))
                 image = pygame.image.load(io.BytesIO(data), str(rel))
                 self._images[str(expression)] = image.convert_alpha() if pygame.display.get_surface() else image
             except AssetProblem as problem:

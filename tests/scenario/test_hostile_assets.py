@@ -23,7 +23,7 @@ def root(tmp_path):
 
 def _problem(root, relative) -> AssetProblem:
     with pytest.raises(AssetProblem) as caught:
-        check_portrait(root, relative)
+        check_portrait((root,), relative)
     return caught.value
 
 
@@ -41,7 +41,7 @@ def test_a_decompression_bomb_is_refused_from_its_header(root):
     problem = _problem(root, "portraits/bomb.png")
     assert problem.code == "S116" and "20000 x 20000 pixels" in problem.reason
     with pytest.raises(AssetProblem):
-        read_portrait(root, "portraits/bomb.png")
+        read_portrait((root,), "portraits/bomb.png")
 
 
 def test_a_fifo_is_refused_without_blocking(root):
@@ -64,7 +64,7 @@ def test_a_symlink_out_of_assets_and_a_nul_are_path_errors(root, tmp_path):
 def test_a_symlink_inside_assets_is_fine(root):
     (root / "portraits" / "real.png").write_bytes(png_header(64, 64))
     (root / "portraits" / "alias.png").symlink_to(root / "portraits" / "real.png")
-    check_portrait(root, "portraits/alias.png")
+    assert check_portrait((root,), "portraits/alias.png") == root
 
 
 def test_an_oversized_file_is_refused_before_reading(root, monkeypatch):
@@ -76,7 +76,7 @@ def test_an_oversized_file_is_refused_before_reading(root, monkeypatch):
 
 
 def test_validate_reports_each_hostile_portrait(catalog, root, monkeypatch, tmp_path):
-    monkeypatch.setattr(loader, "ASSETS_DIR", root)
+    monkeypatch.setattr(loader, "portrait_dirs", lambda path: (root,))
     (root / "portraits" / "bomb.png").write_bytes(png_header(20000, 20000))
     os.mkfifo(root / "portraits" / "pipe.png")
     (root / "portraits" / "ok.png").write_bytes(png_header(32, 32))

@@ -31,7 +31,7 @@ def _quoted(text: str) -> str:
 @_FAST
 @given(path=PATHS)
 def test_any_portrait_path_gives_diagnostics_not_an_exception(catalog, tmp_path, monkeypatch, path):
-    monkeypatch.setattr(loader, "ASSETS_DIR", tmp_path)
+    monkeypatch.setattr(loader, "portrait_dirs", lambda path: (tmp_path,))
     text = small(extra_customer=f"  portraits: {{angry: {_quoted(path)}}}\n")
     scenario, diagnostics = loader.load_scenario("fuzz.yaml", catalog, data=text.encode())
     codes = {d.code for d in diagnostics}

@@ -253,6 +253,29 @@ def test_read_source_keeps_text_and_hash(tmp_path):
     assert diagnostics == [] and source.text == "a: 1\n" and len(source.sha256) == 64
 
 
+def test_a_portrait_is_found_beside_the_scenario_file(catalog, tmp_path):
+    import pygame
+
+    from simulator.paths import ASSETS_DIR
+
+    text = edit("customer: {name: Pat, persona: reasonable}",
+                "customer:\n  name: Pat\n  persona: reasonable\n  portraits: {angry: portraits/pat.png}")
+    path = tmp_path / "pat.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario, diagnostics = load_scenario(path, catalog)
+    missing = [d for d in diagnostics if d.code == "S109"]
+    assert len(missing) == 1 and str(tmp_path / "assets") in missing[0].message
+    assert str(ASSETS_DIR) in missing[0].message  # both folders it looked in are named
+    (tmp_path / "assets" / "portraits").mkdir(parents=True)
+    pygame.image.save(pygame.Surface((8, 8)), str(tmp_path / "assets" / "portraits" / "pat.png"))
+    scenario, diagnostics = load_scenario(path, catalog)
+    assert "S109" not in codes_of(diagnostics)
+    assert scenario is not None and scenario.customer.portraits == (("angry", "portraits/pat.png"),)
+    (tmp_path / "assets" / "portraits" / "pat.png").write_text("not an image")
+    _, diagnostics = load_scenario(path, catalog)
+    assert "S116" in codes_of(diagnostics)  # a broken image beside the scenario is reported, not skipped
+
+
 def test_conditions_and_portraits(catalog):
     text = edit("customer: {name: Pat, persona: reasonable}",
                 "customer:\n  name: Pat\n  persona: reasonable\n  portraits: {angry: portraits/pat.png}",

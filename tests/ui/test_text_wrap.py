@@ -88,7 +88,7 @@ def test_hostile_portrait_files_fall_back_to_the_drawn_face(display, tmp_path, c
     pygame.image.save(good, str(tmp_path / "good.png"))
     with caplog.at_level(logging.WARNING):
         portraits = PortraitImages({"angry": "bomb.png", "furious": "pipe.png", "annoyed": "zero.png",
-                                    "pleased": "bad\x00name.png", "neutral": "good.png"}, assets_dir=tmp_path)
+                                    "pleased": "bad\x00name.png", "neutral": "good.png"}, roots=(tmp_path,))
     assert portraits.image("neutral", 16) is not None
     for expression in ("angry", "furious", "annoyed", "pleased"):
         assert portraits.image(expression, 16) is None

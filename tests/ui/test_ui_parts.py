@@ -219,7 +219,7 @@ def test_face_eases_toward_the_target_and_snaps_with_reduced_motion():
 
 def test_missing_portrait_images_fall_back_to_the_drawn_face(tmp_path, display, caplog):
     with caplog.at_level(logging.WARNING):
-        portraits = PortraitImages({"angry": "nope/missing.png", "calm": "../../etc/passwd"}, assets_dir=tmp_path)
+        portraits = PortraitImages({"angry": "nope/missing.png", "calm": "../../etc/passwd"}, roots=(tmp_path,))
     assert not portraits and portraits.image("angry", 100) is None
     assert "using the drawn face" in caplog.text
 
@@ -228,10 +228,24 @@ def test_portrait_images_load_and_scale(tmp_path, display):
     image = pygame.Surface((40, 20))
     image.fill((10, 200, 30))
     pygame.image.save(image, str(tmp_path / "angry.png"))
-    portraits = PortraitImages((("angry", "angry.png"),), assets_dir=tmp_path)
+    portraits = PortraitImages((("angry", "angry.png"),), roots=(tmp_path,))
     scaled = portraits.image("angry", 100)
     assert scaled.get_size() == (100, 50)
     assert portraits.image("pleased", 100) is None
+
+
+def test_a_portrait_beside_the_scenario_comes_before_the_shipped_one(tmp_path, display):
+    own, shipped = tmp_path / "own", tmp_path / "shipped"
+    for folder, size, colour in ((own, (30, 30), (200, 0, 0)), (shipped, (10, 20), (0, 0, 200))):
+        (folder / "portraits").mkdir(parents=True)
+        image = pygame.Surface(size)
+        image.fill(colour)
+        pygame.image.save(image, str(folder / "portraits" / "angry.png"))
+    pygame.image.save(pygame.Surface((20, 10)), str(shipped / "portraits" / "calm.png"))
+    portraits = PortraitImages({"angry": "portraits/angry.png", "calm": "portraits/calm.png"},
+                               roots=(own, shipped))
+    assert portraits.image("angry", 60).get_size() == (60, 60)  # the trainer's own square image
+    assert portraits.image("calm", 60).get_size() == (60, 30)  # not beside the scenario: the shipped one
 
 
 # -- speech ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import logging
 import pygame
 
 from simulator.engine.session_protocol import ConversationSession
+from simulator.paths import portrait_dirs
 from simulator.ui import input as act
 from simulator.ui.conversation_events import ConversationEvent
 from simulator.ui.face import FaceAnimator, PortraitImages, mood_axes
@@ -43,7 +44,7 @@ class ConversationScene(Scene):
         self.session = session
         self.typewriter = Typewriter()
         self.face = FaceAnimator()
-        self.portraits = PortraitImages(entry.scenario.customer.portraits)
+        self.portraits = PortraitImages(entry.scenario.customer.portraits, portrait_dirs(entry.scenario.path))
         self.replies: list[ReplyButton] = []
         self.transcript_button = Button("Transcript", self.open_transcript, kind="secondary", hint="T",
                                         name="transcript")
@@ -205,7 +206,7 @@ class ConversationScene(Scene):
     def _continue_with(self, entry: ScenarioEntry) -> None:
         old = self.session
         self.entry = entry
-        self.portraits = PortraitImages(entry.scenario.customer.portraits)
+        self.portraits = PortraitImages(entry.scenario.customer.portraits, portrait_dirs(entry.scenario.path))
         scenario = entry.scenario
         node = old.node_id
         if node in scenario.nodes or node in scenario.endings:

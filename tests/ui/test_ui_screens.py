@@ -243,6 +243,19 @@ def test_settings_chosen_before_a_new_trainee_adds_their_name_are_kept(make_app)
     assert store.load_settings("Sam New")["text_size"] == "x-large"  # and still there next launch
 
 
+def test_leaving_settings_puts_the_focus_back_on_the_settings_button(make_app):
+    app = make_app(store=MemoryProfileStore(), profile=None)
+    start = app.top
+    assert start.focus.focused is start.field  # no trainee yet: typing a name comes first
+    start.focus.focus(start.settings)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "settings"
+    press(app, pygame.K_ESCAPE)
+    assert app.top is start and start.focus.focused is start.settings
+    press(app, pygame.K_RETURN)  # ... so Enter opens settings again, where the trainee was
+    assert scene_name(app) == "settings"
+
+
 def test_hiding_the_mood_indicator_removes_the_gauge(make_app):
     app = make_app()
     scene = _to_conversation(app)

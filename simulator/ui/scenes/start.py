@@ -38,6 +38,7 @@ class StartScene(Scene):
         self.hero = pygame.Rect(0, 0, 0, 0)
         self.card = pygame.Rect(0, 0, 0, 0)
         self._auto_opened = False
+        self._back_to_settings = False
         self._list_top = 0
         self._rebuild_profiles()
 
@@ -75,6 +76,7 @@ class StartScene(Scene):
         self._choose(name)
 
     def _open_settings(self) -> None:
+        self._back_to_settings = True  # coming back, focus returns to the button that opened it
         self.app.stack.push(make_scene("settings", self.app))
 
     def _quit(self) -> None:
@@ -85,6 +87,9 @@ class StartScene(Scene):
         if self.app.store.problem and self.app.notice is None:
             self.app.notify(self.app.store.problem + " You can still play.", "warning")
         self._rebuild_profiles()
+        if self._back_to_settings:
+            self._back_to_settings = False
+            self.focus.focus(self.settings)
         self.layout(*self.app.size)
         wanted = self.app.requested_profile
         if wanted and not self._auto_opened:

@@ -51,6 +51,21 @@ def error_kind(error: sqlite3.Error) -> str:
     return "other"
 
 
+FULL_BELOW = 1 << 20  # free bytes under which a failed write is put down to a full disk
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the disk holding `folder` is (nearly) full. SQLite reports a write that ran out
+    of room as a disk I/O error as often as "database or disk is full", so a failed write
+    asks the disk itself before telling a person what to do about it."""
+    import shutil  # only a failed write needs it
+
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW
+    except OSError:
+        return False
+
+
 def header_problem(path: Path) -> str | None:
     """Why `path` cannot be an SQLite database, judged from its first bytes; None if it
     may be one (or does not exist yet, or is empty: SQLite starts those afresh)."""

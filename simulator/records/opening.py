@@ -144,6 +144,9 @@ def _probe_write(conn: sqlite3.Connection) -> None:
 
 
 def _cannot_write(db: Path, error: Exception) -> str:
+    if dbfile.disk_full(db.parent):
+        return (f"the disk holding the records folder {db.parent} is full ({error}); your play is not "
+                "being saved: free some space and start again")
     return (f"the records folder {db.parent} is read-only or unavailable ({error}); "
             "your play is not being saved")
 

@@ -178,6 +178,9 @@ class Store:
 
     def _error(self, doing: str, error: sqlite3.Error) -> RecordsError:
         kind = dbfile.error_kind(error)
+        if kind in ("cannot-write", "other") and doing != "read" and dbfile.disk_full(self.path.parent):
+            return RecordsError(f"could not {doing} the trainee records in {self.path}: the disk is full, "
+                                f"free some space ({error})")
         why = {
             "busy": "another program is holding the records file (it is busy)",
             "cannot-write": "the records folder cannot be written (read-only, full or removed)",

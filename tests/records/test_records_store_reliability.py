@@ -223,6 +223,35 @@ def test_a_save_that_fails_later_raises_a_clear_records_error(tmp_path):
             store.save_turn(attempt_id, {"choices": [0]}, {"node": "opening"})
 
 
+def _disk_with_room(free: int, monkeypatch) -> None:
+    import shutil
+
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: real(path)._replace(free=free))
+
+
+def test_a_full_disk_is_named_as_full_when_saving_and_when_opening(tmp_path, monkeypatch):
+    with open_store(tmp_path) as store:
+        attempt_id = store.start_attempt("Ana", Scenario, Catalog)
+        store._conn.execute("PRAGMA query_only = ON")  # every write is refused, as on a full disk
+        with pytest.raises(RecordsError, match="cannot be written"):  # room on the disk: not "full"
+            store.save_turn(attempt_id, {"choices": [0]}, {"node": "opening"})
+        _disk_with_room(4096, monkeypatch)
+        with pytest.raises(RecordsError, match=r"the disk is full, free some space"):
+            store.save_turn(attempt_id, {"choices": [0]}, {"node": "opening"})
+    monkeypatch.undo()
+    db = tmp_path / "records.sqlite3"
+    real_connect = dbfile.connect
+    monkeypatch.setattr(dbfile, "connect", lambda path, *, uri=False: real_connect(
+        path if uri else dbfile.read_only_uri(Path(path)), uri=True))  # SQLite refuses the probe write
+    with open_store(db) as store:
+        assert "read-only or unavailable" in store.read_only_reason
+    _disk_with_room(0, monkeypatch)
+    with open_store(db) as store:
+        assert not store.saving and "is full" in store.read_only_reason and str(tmp_path) in store.read_only_reason
+        assert store.attempt(attempt_id) is not None  # what was saved before is still shown
+
+
 # ------------------------------------------------------------------ two processes
 def test_two_processes_writing_at_once_do_not_corrupt_each_other(tmp_path):
     db = tmp_path / "shared" / "records.sqlite3"  # neither process finds a database: both create it

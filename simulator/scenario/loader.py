@@ -12,6 +12,7 @@ otherwise show up again as a fake "unreachable" or "loop" problem.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path, PurePosixPath
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -41,6 +42,14 @@ _ENDING_KEYS = frozenset(("outcome", "text"))
 _TRIGGER_KEYS = frozenset(("when", "goto"))
 _CONDITION_KEYS = frozenset(("mood", "expression", "visited", "not_visited", "acts_used",
                              "acts_not_used", "threshold"))
+def _not_ascii(value: str) -> str:
+    """The characters of a bad id outside ASCII, named: text pasted from the web brings
+    no-break spaces, soft hyphens and dashes that look like what an id allows."""
+    names = [f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+             for ch in dict.fromkeys(value) if not ch.isascii()]
+    return f" (it contains {', '.join(names[:4])}{', ...' if len(names) > 4 else ''})" if names else ""
+
+
 _SCENARIO_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 _NODE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 _DEFAULT = "default"
@@ -163,7 +172,7 @@ class _Builder:
         if value is not None and not _SCENARIO_ID.match(value):
             self.reader.report(pair[1], "S106", value=value, what="scenario id",
                                rule="use lowercase letters and digits joined by '-' or '_', "
-                                    "e.g. wrong-size-shoes")
+                                    "e.g. wrong-size-shoes" + _not_ascii(value))
         return value
 
     # -- customer -------------------------------------------------------------------------
@@ -258,7 +267,7 @@ class _Builder:
     def _check_id(self, name: str, key: Node, what: str) -> None:
         if not _NODE_ID.match(name):
             self.reader.report(key, "S106", value=name, what=what,
-                               rule="use letters, digits, '_' and '-' only, e.g. ask_details")
+                               rule="use letters, digits, '_' and '-' only, e.g. ask_details" + _not_ascii(name))
 
     def _node(self, node_id: str, key: Node, value: Node) -> ScenarioNode | None:
         reader = self.reader

@@ -83,3 +83,16 @@ def test_no_command_prints_a_raw_control_character(tmp_path, capsys, command):
         assert "\x1b" not in stream and "\x07" not in stream and "\x9b" not in stream
     if "json" in command and command[0] == "run":
         assert "\x1b]0;owned\x07" in json.loads(out)["turns"][0]["customer_line"]  # same value, escaped on the wire
+
+
+def test_an_id_with_pasted_look_alike_characters_names_them(catalog):
+    text = small().replace("id: small", "id: late\u00adrefund").replace("  n0:", "  n\u00a00:")
+    text = text.replace("start: n0", "start: \"n\u00a00\"")
+    _, diagnostics = load_scenario("ids.yaml", catalog, data=text.encode())
+    bad = {d.message.split("'")[1]: d for d in diagnostics if d.code == "S106"}
+    assert set(bad) == {"late\u00adrefund", "n\u00a00"}, [(d.code, d.message) for d in diagnostics]
+    assert "U+00AD SOFT HYPHEN" in bad["late\u00adrefund"].hint
+    assert "U+00A0 NO-BREAK SPACE" in bad["n\u00a00"].hint
+    _, clean_ids = load_scenario("ok.yaml", catalog, data=small().replace("id: small", "id: Bad_Id").encode())
+    assert [d.hint for d in clean_ids if d.code == "S106"] == [
+        "use lowercase letters and digits joined by '-' or '_', e.g. wrong-size-shoes"]  # nothing to name

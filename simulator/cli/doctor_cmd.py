@@ -181,20 +181,29 @@ def _records(rows, data_dir: str | None) -> None:
 
 
 def _integrity(path: Path) -> tuple[str, str]:
-    """PRAGMA integrity_check on a read-only connection: ('ok', OK) or the first problems."""
-    try:
-        connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=2)
-    except sqlite3.Error as error:
-        return f"cannot be opened: {error}", FAIL
-    try:
-        results = [row[0] for row in connection.execute("PRAGMA integrity_check(20)")]
-    except sqlite3.DatabaseError as error:
-        return f"cannot be checked: {error}", FAIL
-    finally:
-        connection.close()
-    if results == ["ok"]:
-        return "ok (PRAGMA integrity_check)", OK
-    return "damaged: " + "; ".join(results[:3]), FAIL
+    """PRAGMA integrity_check on a read-only connection: ('ok', OK) or the first problems.
+    On a read-only medium SQLite cannot make the shared-memory file a plain read needs, so
+    the file is then read as immutable, as export reads it."""
+    from simulator.records.dbfile import read_only_uri
+
+    problem = ""
+    for immutable in (False, True):
+        try:
+            connection = sqlite3.connect(read_only_uri(path, immutable=immutable), uri=True, timeout=2)
+        except sqlite3.Error as error:
+            problem = f"cannot be opened: {error}"
+            continue
+        try:
+            results = [row[0] for row in connection.execute("PRAGMA integrity_check(20)")]
+        except sqlite3.DatabaseError as error:
+            problem = f"cannot be checked: {error}"
+            continue
+        finally:
+            connection.close()
+        if results == ["ok"]:
+            return "ok (PRAGMA integrity_check" + (", read as on a read-only medium)" if immutable else ")"), OK
+        return "damaged: " + "; ".join(results[:3]), FAIL
+    return problem, FAIL
 
 
 def _lrs(rows) -> None:

@@ -59,3 +59,25 @@ def test_doctor_exits_1_when_a_named_folder_is_missing(tmp_path, monkeypatch, ca
     monkeypatch.setenv("CUSTOMER_SIM_DATA_DIR", str(tmp_path))
     assert main(["doctor", "--scenarios", str(tmp_path / "typo")]) == 1
     assert "typo" in capsys.readouterr().out
+
+
+def test_doctor_checks_a_database_on_a_read_only_medium(tmp_path, monkeypatch):
+    from simulator.cli import doctor_cmd
+    from simulator.records.store import open_store
+
+    with open_store(tmp_path) as store:
+        store.ensure_profile("Ana")
+    db = tmp_path / "records.sqlite3"
+    real = sqlite3.connect
+
+    def read_only_medium(target, *args, **kwargs):  # where -shm cannot be made: only immutable opens
+        if "immutable=1" not in str(target):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(doctor_cmd.sqlite3, "connect", read_only_medium)
+    text, status = doctor_cmd._integrity(db)
+    assert status == doctor_cmd.OK and "read-only medium" in text
+    db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080 + b"junk" * 2000)
+    text, status = doctor_cmd._integrity(db)
+    assert status == doctor_cmd.FAIL and text  # a damaged file is still a failure, with its reason

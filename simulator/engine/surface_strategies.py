@@ -15,6 +15,8 @@ exactly as `Session(..., seed=N)` shows them):
                                                longest first): an author who keeps the best
                                                reply from being the longest may still make it
                                                the next one, every time
+  second longest, longer of two /              the same, but with two replies shown the one
+  second shortest, shorter of two              at that end (the habit "long, not the longest")
   says sorry                                   the first reply on screen containing "sorry"
                                                or "apolog" (any case), else the first reply
   asks a question                              the first reply on screen ending in "?",
@@ -81,6 +83,14 @@ def _second_shortest(texts: Sequence[str]) -> int:
     return _by_length(texts)[max(0, len(texts) - 2)]
 
 
+def _second_longest_of_more(texts: Sequence[str]) -> int:
+    return _by_length(texts)[1 if len(texts) > 2 else 0]
+
+
+def _second_shortest_of_more(texts: Sequence[str]) -> int:
+    return _by_length(texts)[len(texts) - (2 if len(texts) > 2 else 1)]
+
+
 def _middle_length(texts: Sequence[str]) -> int:
     return _by_length(texts)[len(texts) // 2]
 
@@ -115,6 +125,10 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("always shortest", _shortest, "the shortest reply on screen (ties: the first shown)"),
     Strategy("second longest", _second_longest, "the second longest reply on screen (one shown: that one)"),
     Strategy("second shortest", _second_shortest, "the second shortest reply on screen (one shown: that one)"),
+    Strategy("second longest, longer of two", _second_longest_of_more,
+             "the second longest reply on screen; of two, the longer"),
+    Strategy("second shortest, shorter of two", _second_shortest_of_more,
+             "the second shortest reply on screen; of two, the shorter"),
     Strategy("middle length", _middle_length, "the reply in the middle when ranked by length (rank n // 2 of n, "
              "longest first)"),
     Strategy("says sorry", _sorry, 'the first reply containing "sorry" or "apolog", else the first'),

@@ -64,7 +64,7 @@ def test_judge_gives_every_gate_once_in_order(gamed):
     *_, report = gamed
     assert [r.gate for r in report.results] == list(GATES)
     assert len(set(GATES)) == len(GATES)
-    assert len(SURFACE_GATES) == len(STRATEGIES) == 10
+    assert len(SURFACE_GATES) == len(STRATEGIES) == 12
 
 
 def test_the_format_tour_fails_exactly_the_analyser_gates_it_should(tour):
@@ -356,3 +356,7 @@ def test_the_length_strategies_rank_the_replies_on_screen():
     for name in ("second longest", "second shortest", "middle length"):
         assert picks[name](["only"]) == 0  # one reply shown: that one
     assert picks["second longest"](["x", "yy"]) == 0 and picks["second shortest"](["x", "yy"]) == 1
+    assert picks["second longest, longer of two"](["x", "yy"]) == 1  # of two: the longer
+    assert picks["second shortest, shorter of two"](["x", "yy"]) == 0
+    assert picks["second longest, longer of two"](texts) == picks["second longest"](texts) == 4
+    assert picks["second shortest, shorter of two"](texts) == picks["second shortest"](texts) == 3

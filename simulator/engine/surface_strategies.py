@@ -202,21 +202,24 @@ def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEE
         raise ValueError("play_strategy needs at least one seed")
     current = np.zeros(len(seeds), dtype=np.int64)
     shown: list[list[int]] = [[] for _ in seeds]
+    authored: list[list[int]] = [[] for _ in seeds]  # the same picks by authored number (the path)
     for _ in range(TURN_LIMIT + 1):
         going = np.nonzero(~tree.ended[current])[0]
         if not going.size:
             break
-        picked = np.empty(going.size, dtype=np.int64)
-        for k, row in enumerate(going.tolist()):
-            node = int(current[row])
-            count = int(tree.n_options[node])
-            order = display_order(seeds[row], int(tree.depth[node]) + 1, count)
-            replies = tree.replies[int(tree.loc[node])]
-            texts = [replies[int(tree.option_reply[node, option])].text for option in order]
-            position = strategy.pick(texts)
-            shown[row].append(position + 1)
-            picked[k] = order[position]
         here = current[going]
+        # each row's screen as Python values at once (one array read per field, not per row)
+        screens = zip(going.tolist(), tree.n_options[here].tolist(), tree.depth[here].tolist(),
+                      tree.loc[here].tolist(), tree.option_reply[here].tolist())
+        picks: list[int] = []
+        for row, count, depth, loc, options in screens:
+            order = display_order(seeds[row], depth + 1, count)
+            replies = tree.replies[loc]
+            position = strategy.pick([replies[options[option]].text for option in order])
+            shown[row].append(position + 1)
+            authored[row].append(order[position] + 1)
+            picks.append(order[position])
+        picked = np.array(picks, dtype=np.int64)
         child = tree.children[here, picked]
         missing = child < 0
         if missing.any():
@@ -225,14 +228,15 @@ def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEE
             tree.grow(keys // width, keys % width)
             child = tree.children[here, picked]
         current[going] = child
-    plays = tuple(_play(tree, seed, int(leaf), tuple(positions))
-                  for seed, leaf, positions in zip(seeds, current.tolist(), shown))
+    plays = tuple(_play(tree, seed, int(leaf), tuple(positions), tuple(numbers))
+                  for seed, leaf, positions, numbers in zip(seeds, current.tolist(), shown, authored))
     return _summarise(tree, strategy, plays)
 
 
-def _play(tree: PlayTree, seed: int, leaf: int, positions: tuple[int, ...]) -> StrategyPlay:
+def _play(tree: PlayTree, seed: int, leaf: int, positions: tuple[int, ...],
+          authored: tuple[int, ...]) -> StrategyPlay:
     ending = int(tree.ending[leaf])
-    return StrategyPlay(seed=seed, choices=positions, authored=tuple(c + 1 for c in tree.path(leaf)),
+    return StrategyPlay(seed=seed, choices=positions, authored=authored,
                         overall=float(tree.overall[leaf]), grade=tree.grade_letters[int(tree.grade[leaf])],
                         outcome=OUTCOMES[int(tree.outcome[leaf])],
                         ending_id=tree.ending_ids[ending] if ending >= 0 else None)

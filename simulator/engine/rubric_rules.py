@@ -78,9 +78,10 @@ class ReplyPart:
         self.skill_lists = [np.flatnonzero(row >= 0).tolist() for row in table.skill_index]  # its `skills:` entries
         # a one-reply table's slot facts as plain lists: the rows of a turn that all picked it
         # read one value per slot (act, skill, credit earned and worth, polarity flags)
-        self.row_facts = None if self.n != 1 else tuple(
+        self.row_facts = None if self.n != 1 else (*(
             getattr(self, name)[0].tolist() for name in ("slot_act", "slot_skill", "slot_earns", "slot_points",
-                                                         "slot_positive", "slot_critical", "slot_free", "slot_costs"))
+                                                         "slot_positive", "slot_critical", "slot_free", "slot_costs")),
+            a.penalty[safe[0]].tolist(), bool(self.mixed[0]))  # each slot's penalty; whether the reply is mixed
         self.messages: dict[tuple[str, int], str] = {}  # (pattern, act) -> its evidence message
         for name in _PART_ARRAYS:
             getattr(self, name).flags.writeable = False
@@ -147,9 +148,14 @@ class Turn:
         # every row picked the table's one reply (a session's turn): a slot's act, skill and
         # points are one value for all rows, so the state is read and written by column
         self.one_reply = part.n == 1
-        pick = self.pick
-        self.here, self.free, self.effective = pick(part.here), pick(part.free), pick(part.effective)
-        self.negative, self.mixed = pick(part.negative), pick(part.mixed)
+        if self.same:  # the table's own rows (read-only), no gather
+            self.here, self.free, self.effective = part.here, part.free, part.effective
+            self.negative, self.mixed = part.negative, part.mixed
+        else:
+            pick = self.pick
+            self.here, self.free, self.effective = pick(part.here), pick(part.free), pick(part.effective)
+            self.negative, self.mixed = pick(part.negative), pick(part.mixed)
+        self._text: str | None = None  # row 0's reply text, for evidence (made once, when asked)
         # no row / every row (read-only: rules hand them on as masks, never write into them)
         self.nothing, self.every = (_NO_ROW, _ONE_ROW) if n == 1 else _none_and_all(n)
         self.looping = self.nothing  # empathy turns beyond the persona's allowance
@@ -183,7 +189,9 @@ class Turn:
         return found if self.same else found.take(self.reply, axis=0)
 
     def text(self) -> str:
-        return self.arrays.texts[self.table.text_ids[self.reply[0]]]
+        if self._text is None:
+            self._text = self.arrays.texts[self.table.text_ids[self.reply[0]]]
+        return self._text
 
     # -- moving points (mask: the rows it applies to; skill and points: one value or one per row)
     def credit(self, mask: np.ndarray, skill: int | np.ndarray, units: float | np.ndarray, rule: str, message: Any,
@@ -354,7 +362,7 @@ def acts_credit_and_penalty(t: Turn) -> None:
     if not slots:
         return
     if one:  # one reply for every row: a slot's facts are one value each, its flags all rows or none
-        acts, skills, earnable, worth, positive, critical, free, costs = part.row_facts
+        acts, skills, earnable, worth, positive, critical, free, costs, penalties, mixed = part.row_facts
         every, nothing = t.every, t.nothing
         withheld_acts = None
     else:
@@ -383,14 +391,17 @@ def acts_credit_and_penalty(t: Turn) -> None:
             earnable_slot, worth_slot = slot_earns[:, slot], slot_points[:, slot]
         held = None  # rows whose fresh credit this slot holds back (empathy loop, mixed reply)
         if _some(is_positive):  # (else nothing is fresh, withheld or without credit)
-            fresh = is_positive & ~credited
+            fresh = ~credited if one else is_positive & ~credited  # (one reply: positive in every row)
             if withheld_slot is None:
                 withheld, open_ = t.nothing, fresh
             else:
                 withheld = fresh & withheld_slot
                 open_ = fresh & ~withheld
-            no_credit = open_ & t.mixed
-            earns = open_ & ~t.mixed
+            if one:  # the reply is mixed in every row or in none
+                no_credit, earns = (open_, t.nothing) if mixed else (t.nothing, open_)
+            else:
+                no_credit = open_ & t.mixed
+                earns = open_ & ~t.mixed
             held = withheld | no_credit
             if t.log is not None and no_credit[0] and not a.no_target[first_skill]:
                 t.note(no_credit, first_skill, "mixed_reply", _message(t, "{mixed}", first_act))
@@ -407,7 +418,7 @@ def acts_credit_and_penalty(t: Turn) -> None:
             t.note(is_free, first_skill, "hand_off_right",
                    str(spec.get("right", "A hand-off the scenario marks as right.")))
         if _some(is_cost):
-            t.lose(is_cost, skill, a.penalty[act], _rule("penalty:", t, first_act),
+            t.lose(is_cost, skill, penalties[slot] if one else a.penalty[act], _rule("penalty:", t, first_act),
                    _label(t, first_act, "{label}: {lesson}"))
         if _some(is_critical):
             first = is_critical & (st.critical_turn == 0)

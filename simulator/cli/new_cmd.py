@@ -12,6 +12,7 @@ game lists under "Your scenarios"; it always says where the file went.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -77,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"customer-sim new: error: {problem}; choose a place with -o PATH", file=sys.stderr)
             return 1
         target = folder / f"{scenario_id}.yaml"
-    if target.is_dir():
-        target = target / f"{scenario_id}.yaml"
+    if target.is_dir() or (args.output and args.output.endswith(("/", os.sep))):
+        target = target / f"{scenario_id}.yaml"  # "-o drafts/" names a folder, existing or not
     if target.exists():
         print(f"customer-sim new: error: {target} already exists; nothing was written. "
               f"Choose another NAME, or another file with -o PATH.", file=sys.stderr)

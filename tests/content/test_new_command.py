@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from simulator.cli import main
@@ -83,6 +85,15 @@ def test_a_name_without_letters_or_digits_is_a_usage_error(tmp_path, capsys):
     assert main(["new", "!!!", "-o", str(tmp_path / "x.yaml")]) == 2
     assert "no letters or digits" in capsys.readouterr().err
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_missing_folder_named_with_a_trailing_slash_is_not_written_as_a_file(tmp_path, capsys):
+    # "-o drafts/" names a folder: when it does not exist yet, say so rather than write the
+    # starter into a file called "drafts"
+    for folder in ("drafts/", "drafts" + os.sep):
+        assert main(["new", "x", "-o", str(tmp_path) + os.sep + folder]) == 1
+        assert not (tmp_path / "drafts").exists()
+        assert "does not exist" in capsys.readouterr().err
 
 
 def test_a_missing_folder_is_reported_not_raised(tmp_path, capsys):

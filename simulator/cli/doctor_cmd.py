@@ -141,7 +141,10 @@ def _folders(rows, args: argparse.Namespace) -> None:
     from simulator.scenario.validate import expand_paths
 
     try:
-        sources = scenario_sources(args.scenarios)
+        user_folder = None
+        if args.data_dir and not str(args.data_dir).lower().endswith((".sqlite3", ".sqlite", ".db")):
+            user_folder = Path(args.data_dir).expanduser() / "scenarios"  # as `play --data-dir` lists it
+        sources = scenario_sources(args.scenarios, user_folder=user_folder)
     except Exception as error:  # the shipped content is missing: already reported above
         rows.append(("scenario folders", f"cannot be listed: {error}", FAIL))
         return

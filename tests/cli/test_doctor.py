@@ -81,3 +81,15 @@ def test_doctor_checks_a_database_on_a_read_only_medium(tmp_path, monkeypatch):
     db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080 + b"junk" * 2000)
     text, status = doctor_cmd._integrity(db)
     assert status == doctor_cmd.FAIL and text  # a damaged file is still a failure, with its reason
+
+
+def test_doctor_data_dir_shows_the_scenario_folder_the_game_would_list(tmp_path, monkeypatch, capsys):
+    # `play --data-dir D` lists D/scenarios as "Your scenarios"; doctor --data-dir D must name the same
+    monkeypatch.setenv("CUSTOMER_SIM_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.delenv("CUSTOMER_SIM_SCENARIOS", raising=False)
+    data = tmp_path / "records"
+    (data / "scenarios").mkdir(parents=True)
+    main(["doctor", "--data-dir", str(data)])
+    out = capsys.readouterr().out
+    line = next(row for row in out.splitlines() if "Your scenarios" in row)
+    assert str(data / "scenarios") in line, line

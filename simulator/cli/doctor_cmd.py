@@ -141,10 +141,9 @@ def _folders(rows, args: argparse.Namespace) -> None:
     from simulator.scenario.validate import expand_paths
 
     try:
-        user_folder = None
-        if args.data_dir and not str(args.data_dir).lower().endswith((".sqlite3", ".sqlite", ".db")):
-            user_folder = Path(args.data_dir).expanduser() / "scenarios"  # as `play --data-dir` lists it
-        sources = scenario_sources(args.scenarios, user_folder=user_folder)
+        from simulator.records.location import own_scenarios_dir
+
+        sources = scenario_sources(args.scenarios, user_folder=own_scenarios_dir(args.data_dir))  # as `play` lists
     except Exception as error:  # the shipped content is missing: already reported above
         rows.append(("scenario folders", f"cannot be listed: {error}", FAIL))
         return

@@ -66,10 +66,9 @@ def _sources(args: argparse.Namespace):
         sources = [ScenarioSource(GIVEN, Path(args.path), "the command line")]
         sources += scenario_sources(args.scenarios, user=False, environment=False)[1:]
     else:
-        user_folder = None
-        if args.data_dir and not str(args.data_dir).lower().endswith((".sqlite3", ".sqlite", ".db")):
-            user_folder = Path(args.data_dir).expanduser() / "scenarios"  # records and own scenarios together
-        sources = scenario_sources(args.scenarios, user_folder=user_folder)
+        from simulator.records.location import own_scenarios_dir
+
+        sources = scenario_sources(args.scenarios, user_folder=own_scenarios_dir(args.data_dir))
         ensure_user_folder(sources[1].path)  # a read-only home is not fatal: the picker shows it missing
     for source in missing_sources(sources):
         where = "" if source.kind == GIVEN else f" ({source.origin})"

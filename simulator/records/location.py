@@ -38,3 +38,12 @@ def database_path(path: str | os.PathLike | None = None) -> Path:
     if path is not None and Path(path).expanduser().is_file():  # e.g. a moved-aside records.sqlite3.corrupt-…
         return Path(path).expanduser()
     return data_dir(path) / DB_FILENAME
+
+
+def own_scenarios_dir(explicit: str | os.PathLike | None) -> Path | None:
+    """The user's scenario folder that goes with `--data-dir explicit` (records and own
+    scenarios together: explicit/scenarios); None when no folder is given or it names the
+    database file itself, so the usual user folder stands. `play` lists it, `doctor` names it."""
+    if not explicit or str(explicit).lower().endswith(DB_SUFFIXES):
+        return None
+    return Path(explicit).expanduser() / "scenarios"

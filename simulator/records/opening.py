@@ -144,11 +144,10 @@ def _probe_write(conn: sqlite3.Connection) -> None:
 
 
 def _cannot_write(db: Path, error: Exception) -> str:
+    # (the callers say "not being saved" themselves: the reason says only why)
     if dbfile.disk_full(db.parent):
-        return (f"the disk holding the records folder {db.parent} is full ({error}); your play is not "
-                "being saved: free some space and start again")
-    return (f"the records folder {db.parent} is read-only or unavailable ({error}); "
-            "your play is not being saved")
+        return f"the disk holding the records folder {db.parent} is full ({error}); free some space and start again"
+    return f"the records folder {db.parent} is read-only or unavailable ({error})"
 
 
 def _in_memory(db: Path, reason: str, warnings: list[str], copy_from: Path | None = None) -> Opened:

@@ -249,6 +249,7 @@ def test_a_full_disk_is_named_as_full_when_saving_and_when_opening(tmp_path, mon
     _disk_with_room(0, monkeypatch)
     with open_store(db) as store:
         assert not store.saving and "is full" in store.read_only_reason and str(tmp_path) in store.read_only_reason
+        assert "not being saved" not in store.read_only_reason  # the banner around it says that once
         assert store.attempt(attempt_id) is not None  # what was saved before is still shown
 
 

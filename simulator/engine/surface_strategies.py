@@ -17,6 +17,11 @@ exactly as `Session(..., seed=N)` shows them):
                                                the next one, every time
   second longest, longer of two /              the same, but with two replies shown the one
   second shortest, shorter of two              at that end (the habit "long, not the longest")
+  most numbers and times / fewest negatives /  the reply with the most digits, number words,
+  most sentences                               days and times (a concrete promise looks
+                                               right), the fewest "not" / "n't" / "no" /
+                                               "never", or the most sentences; ties go to
+                                               the first of them on screen
   says sorry                                   the first reply on screen containing "sorry"
                                                or "apolog" (any case), else the first reply
   asks a question                              the first reply on screen ending in "?",
@@ -31,6 +36,7 @@ with the analyser's own search are stepped once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
@@ -95,6 +101,33 @@ def _middle_length(texts: Sequence[str]) -> int:
     return _by_length(texts)[len(texts) // 2]
 
 
+# what a reply says in numbers and times: digits, number words, days, parts of the day, units
+_NUMBER_OR_TIME = re.compile(
+    r"\d+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|hundred|half|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+    r"tonight|morning|afternoon|evening|noon|midday|hours?|minutes?|days?|weeks?|o'clock)\b", re.IGNORECASE)
+_NEGATIVE = re.compile(r"n't\b|\b(?:not|no|never|nothing|cannot)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
+
+
+def _most(texts: Sequence[str], count: Callable[[str], int]) -> int:
+    """The first reply shown with the highest count."""
+    counts = [count(t) for t in texts]
+    return counts.index(max(counts))
+
+
+def _most_numbers(texts: Sequence[str]) -> int:
+    return _most(texts, lambda t: len(_NUMBER_OR_TIME.findall(t)))
+
+
+def _fewest_negatives(texts: Sequence[str]) -> int:
+    return _most(texts, lambda t: -len(_NEGATIVE.findall(t)))
+
+
+def _most_sentences(texts: Sequence[str]) -> int:
+    return _most(texts, lambda t: len(_SENTENCE_END.findall(t)))
+
+
 def _sorry(texts: Sequence[str]) -> int:
     for k, text in enumerate(texts):
         lower = text.lower()
@@ -131,6 +164,11 @@ STRATEGIES: tuple[Strategy, ...] = (
              "the second shortest reply on screen; of two, the shorter"),
     Strategy("middle length", _middle_length, "the reply in the middle when ranked by length (rank n // 2 of n, "
              "longest first)"),
+    Strategy("most numbers and times", _most_numbers,
+             "the reply with the most digits, number words, days and times (ties: the first shown)"),
+    Strategy("fewest negatives", _fewest_negatives,
+             'the reply with the fewest "not", "n\'t", "no", "never" (ties: the first shown)'),
+    Strategy("most sentences", _most_sentences, "the reply with the most sentences (ties: the first shown)"),
     Strategy("says sorry", _sorry, 'the first reply containing "sorry" or "apolog", else the first'),
     Strategy("asks a question", _question, 'the first reply ending in "?", else the first'),
 )

@@ -70,7 +70,7 @@ def test_json_contract_and_byte_identical_output(capsys):
     assert [s["strategy"] for s in report["surface_strategies"]] == [
         "always first", "always middle", "always last", "always longest", "always shortest", "second longest",
         "second shortest", "second longest, longer of two", "second shortest, shorter of two", "middle length",
-        "says sorry", "asks a question"]
+        "most numbers and times", "fewest negatives", "most sentences", "says sorry", "asks a question"]
     assert len(report["node_moods"]) == report["nodes"] and report["node_moods"]["opening"]
     for reaches in report["node_moods"].values():
         assert all(set(r) == {"expression", "line", "prefixes"} for r in reaches)

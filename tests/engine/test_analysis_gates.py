@@ -64,7 +64,7 @@ def test_judge_gives_every_gate_once_in_order(gamed):
     *_, report = gamed
     assert [r.gate for r in report.results] == list(GATES)
     assert len(set(GATES)) == len(GATES)
-    assert len(SURFACE_GATES) == len(STRATEGIES) == 12
+    assert len(SURFACE_GATES) == len(STRATEGIES) == 15
 
 
 def test_the_format_tour_fails_exactly_the_analyser_gates_it_should(tour):
@@ -360,3 +360,15 @@ def test_the_length_strategies_rank_the_replies_on_screen():
     assert picks["second shortest, shorter of two"](["x", "yy"]) == 0
     assert picks["second longest, longer of two"](texts) == picks["second longest"](texts) == 4
     assert picks["second shortest, shorter of two"](texts) == picks["second shortest"](texts) == 3
+
+
+def test_the_wording_strategies_count_what_the_screen_says():
+    picks = {s.name: s.pick for s in STRATEGIES}
+    timed = ["I can help with that.", "It ships today: by 5 on Thursday.", "Two days, I think."]
+    assert picks["most numbers and times"](timed) == 1  # today, 5, Thursday
+    assert picks["most numbers and times"](["No time.", "None here."]) == 0  # ties: the first shown
+    negative = ["I can't, and I won't.", "No, not now.", "Sure, let's do it."]
+    assert picks["fewest negatives"](negative) == 2
+    assert picks["fewest negatives"](["Nothing.", "Never."]) == 0
+    assert picks["most sentences"](["One. Two.", "One. Two. Three!", "Well?"]) == 1
+    assert picks["most sentences"](["Hm", "Ah"]) == 0

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence, TypeVar
 
 import numpy as np
@@ -116,16 +117,32 @@ def _most(texts: Sequence[str], count: Callable[[str], int]) -> int:
     return counts.index(max(counts))
 
 
+# a scenario's replies are a few hundred texts, met again on every seed: each is counted once
+@lru_cache(maxsize=4096)
+def _numbers(text: str) -> int:
+    return len(_NUMBER_OR_TIME.findall(text))
+
+
+@lru_cache(maxsize=4096)
+def _negatives(text: str) -> int:
+    return -len(_NEGATIVE.findall(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> int:
+    return len(_SENTENCE_END.findall(text))
+
+
 def _most_numbers(texts: Sequence[str]) -> int:
-    return _most(texts, lambda t: len(_NUMBER_OR_TIME.findall(t)))
+    return _most(texts, _numbers)
 
 
 def _fewest_negatives(texts: Sequence[str]) -> int:
-    return _most(texts, lambda t: -len(_NEGATIVE.findall(t)))
+    return _most(texts, _negatives)
 
 
 def _most_sentences(texts: Sequence[str]) -> int:
-    return _most(texts, lambda t: len(_SENTENCE_END.findall(t)))
+    return _most(texts, _sentences)
 
 
 def _sorry(texts: Sequence[str]) -> int:

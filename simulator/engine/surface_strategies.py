@@ -246,21 +246,22 @@ def on_growable_tree(tree: PlayTree, work: Callable[[PlayTree], T]) -> T:
 
 def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
                     strategies: Sequence[Strategy] = STRATEGIES) -> list[StrategyResult]:
-    """Every strategy under every seed, walked through `tree` (grown where it has to be).
+    """Every strategy under every seed, walked through `tree` (grown where it has to be)."""
+    screens: dict[tuple[int, int], tuple[tuple[int, ...], list[str]]] = {}  # shared: see play_strategy
+    return [play_strategy(tree, strategy, seeds, screens) for strategy in strategies]
 
-    All strategies walk together, a turn at a time: row i * len(seeds) + j is strategy i
-    under seed j, so the prefixes the tree lacks are grown in one batch per turn for all of
-    them, and a screen met by several rows (the same tree node and seed: the strategies
-    share their first turns) is worked out once."""
+
+def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS,
+                  screens: dict[tuple[int, int], tuple[tuple[int, ...], list[str]]] | None = None) -> StrategyResult:
+    """One strategy under every seed; see the module docstring. `screens`: (tree node, seed)
+    -> (shown order, texts as shown), kept between strategies (they share their first turns)."""
+    screens = {} if screens is None else screens
     seeds = tuple(seeds)
     if not seeds:
-        raise ValueError("play_strategies needs at least one seed")
-    n = len(seeds)
-    rows_total = len(strategies) * n
-    current = np.zeros(rows_total, dtype=np.int64)
-    shown: list[list[int]] = [[] for _ in range(rows_total)]
-    authored: list[list[int]] = [[] for _ in range(rows_total)]  # the same picks by authored number (the path)
-    screens: dict[tuple[int, int], tuple[tuple[int, ...], list[str]]] = {}  # (node, seed) -> (order, texts)
+        raise ValueError("play_strategy needs at least one seed")
+    current = np.zeros(len(seeds), dtype=np.int64)
+    shown: list[list[int]] = [[] for _ in seeds]
+    authored: list[list[int]] = [[] for _ in seeds]  # the same picks by authored number (the path)
     for _ in range(TURN_LIMIT + 1):
         going = np.nonzero(~tree.ended[current])[0]
         if not going.size:
@@ -271,14 +272,13 @@ def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
                    tree.loc[here].tolist(), tree.option_reply[here].tolist())
         picks: list[int] = []
         for row, node, count, depth, loc, options in rows:
-            seed = seeds[row % n]
-            screen = screens.get((node, seed))
+            screen = screens.get((node, seeds[row]))
             if screen is None:
-                order = display_order(seed, depth + 1, count)
+                order = display_order(seeds[row], depth + 1, count)
                 replies = tree.replies[loc]
-                screen = screens[(node, seed)] = (order, [replies[options[option]].text for option in order])
+                screen = screens[(node, seeds[row])] = (order, [replies[options[option]].text for option in order])
             order, texts = screen
-            position = strategies[row // n].pick(texts)
+            position = strategy.pick(texts)
             shown[row].append(position + 1)
             authored[row].append(order[position] + 1)
             picks.append(order[position])
@@ -291,16 +291,9 @@ def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
             tree.grow(keys // width, keys % width)
             child = tree.children[here, picked]
         current[going] = child
-    leaves = current.tolist()
-    return [_summarise(tree, strategy, tuple(
-                _play(tree, seed, leaves[i * n + j], tuple(shown[i * n + j]), tuple(authored[i * n + j]))
-                for j, seed in enumerate(seeds)))
-            for i, strategy in enumerate(strategies)]
-
-
-def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
-    """One strategy under every seed; see the module docstring."""
-    return play_strategies(tree, seeds, (strategy,))[0]
+    plays = tuple(_play(tree, seed, int(leaf), tuple(positions), tuple(numbers))
+                  for seed, leaf, positions, numbers in zip(seeds, current.tolist(), shown, authored))
+    return _summarise(tree, strategy, plays)
 
 
 def _play(tree: PlayTree, seed: int, leaf: int, positions: tuple[int, ...],

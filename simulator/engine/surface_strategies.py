@@ -247,15 +247,11 @@ def on_growable_tree(tree: PlayTree, work: Callable[[PlayTree], T]) -> T:
 def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
                     strategies: Sequence[Strategy] = STRATEGIES) -> list[StrategyResult]:
     """Every strategy under every seed, walked through `tree` (grown where it has to be)."""
-    screens: dict[tuple[int, int], tuple[tuple[int, ...], list[str]]] = {}  # shared: see play_strategy
-    return [play_strategy(tree, strategy, seeds, screens) for strategy in strategies]
+    return [play_strategy(tree, strategy, seeds) for strategy in strategies]
 
 
-def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS,
-                  screens: dict[tuple[int, int], tuple[tuple[int, ...], list[str]]] | None = None) -> StrategyResult:
-    """One strategy under every seed; see the module docstring. `screens`: (tree node, seed)
-    -> (shown order, texts as shown), kept between strategies (they share their first turns)."""
-    screens = {} if screens is None else screens
+def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
+    """One strategy under every seed; see the module docstring."""
     seeds = tuple(seeds)
     if not seeds:
         raise ValueError("play_strategy needs at least one seed")
@@ -268,17 +264,13 @@ def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEE
             break
         here = current[going]
         # each row's screen as Python values at once (one array read per field, not per row)
-        rows = zip(going.tolist(), here.tolist(), tree.n_options[here].tolist(), tree.depth[here].tolist(),
-                   tree.loc[here].tolist(), tree.option_reply[here].tolist())
+        screens = zip(going.tolist(), tree.n_options[here].tolist(), tree.depth[here].tolist(),
+                      tree.loc[here].tolist(), tree.option_reply[here].tolist())
         picks: list[int] = []
-        for row, node, count, depth, loc, options in rows:
-            screen = screens.get((node, seeds[row]))
-            if screen is None:
-                order = display_order(seeds[row], depth + 1, count)
-                replies = tree.replies[loc]
-                screen = screens[(node, seeds[row])] = (order, [replies[options[option]].text for option in order])
-            order, texts = screen
-            position = strategy.pick(texts)
+        for row, count, depth, loc, options in screens:
+            order = display_order(seeds[row], depth + 1, count)
+            replies = tree.replies[loc]
+            position = strategy.pick([replies[options[option]].text for option in order])
             shown[row].append(position + 1)
             authored[row].append(order[position] + 1)
             picks.append(order[position])

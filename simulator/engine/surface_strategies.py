@@ -246,31 +246,33 @@ def on_growable_tree(tree: PlayTree, work: Callable[[PlayTree], T]) -> T:
 
 def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
                     strategies: Sequence[Strategy] = STRATEGIES) -> list[StrategyResult]:
-    """Every strategy under every seed, walked through `tree` (grown where it has to be)."""
-    return [play_strategy(tree, strategy, seeds) for strategy in strategies]
+    """Every strategy under every seed, walked through `tree` (grown where it has to be).
 
-
-def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
-    """One strategy under every seed; see the module docstring."""
+    All strategies walk together, a turn at a time: row i * len(seeds) + j is strategy i
+    under seed j, so the prefixes the tree lacks are grown in one batch per turn for all of
+    them rather than one small batch per strategy. (A screen's texts are built per row and
+    dropped: kept for a 1,000-reply node they would outgrow the analysis's memory bound.)"""
     seeds = tuple(seeds)
     if not seeds:
-        raise ValueError("play_strategy needs at least one seed")
-    current = np.zeros(len(seeds), dtype=np.int64)
-    shown: list[list[int]] = [[] for _ in seeds]
-    authored: list[list[int]] = [[] for _ in seeds]  # the same picks by authored number (the path)
+        raise ValueError("play_strategies needs at least one seed")
+    n = len(seeds)
+    rows_total = len(strategies) * n
+    current = np.zeros(rows_total, dtype=np.int64)
+    shown: list[list[int]] = [[] for _ in range(rows_total)]
+    authored: list[list[int]] = [[] for _ in range(rows_total)]  # the same picks by authored number (the path)
     for _ in range(TURN_LIMIT + 1):
         going = np.nonzero(~tree.ended[current])[0]
         if not going.size:
             break
         here = current[going]
         # each row's screen as Python values at once (one array read per field, not per row)
-        screens = zip(going.tolist(), tree.n_options[here].tolist(), tree.depth[here].tolist(),
-                      tree.loc[here].tolist(), tree.option_reply[here].tolist())
+        rows = zip(going.tolist(), tree.n_options[here].tolist(), tree.depth[here].tolist(),
+                   tree.loc[here].tolist(), tree.option_reply[here].tolist())
         picks: list[int] = []
-        for row, count, depth, loc, options in screens:
-            order = display_order(seeds[row], depth + 1, count)
+        for row, count, depth, loc, options in rows:
+            order = display_order(seeds[row % n], depth + 1, count)
             replies = tree.replies[loc]
-            position = strategy.pick([replies[options[option]].text for option in order])
+            position = strategies[row // n].pick([replies[options[option]].text for option in order])
             shown[row].append(position + 1)
             authored[row].append(order[position] + 1)
             picks.append(order[position])
@@ -283,9 +285,16 @@ def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEE
             tree.grow(keys // width, keys % width)
             child = tree.children[here, picked]
         current[going] = child
-    plays = tuple(_play(tree, seed, int(leaf), tuple(positions), tuple(numbers))
-                  for seed, leaf, positions, numbers in zip(seeds, current.tolist(), shown, authored))
-    return _summarise(tree, strategy, plays)
+    leaves = current.tolist()
+    return [_summarise(tree, strategy, tuple(
+                _play(tree, seed, leaves[i * n + j], tuple(shown[i * n + j]), tuple(authored[i * n + j]))
+                for j, seed in enumerate(seeds)))
+            for i, strategy in enumerate(strategies)]
+
+
+def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
+    """One strategy under every seed; see the module docstring."""
+    return play_strategies(tree, seeds, (strategy,))[0]
 
 
 def _play(tree: PlayTree, seed: int, leaf: int, positions: tuple[int, ...],

@@ -107,11 +107,10 @@ def portrait_dirs(scenario_path: str | Path | None) -> tuple[Path, ...]:
     """Where a scenario's portraits are looked up, in order: an `assets/` folder beside the
     scenario file (a trainer's own images, next to their own scenarios), then the shipped
     assets. A scenario read from memory (no file) has only the shipped ones."""
-    shipped = assets_dir() if _find_shipped() is not None else ASSETS_DIR
     if scenario_path is None or str(scenario_path).startswith("<"):
-        return (shipped,)
+        return (ASSETS_DIR,)
     beside = Path(scenario_path).parent / "assets"
-    return (shipped,) if beside == shipped else (beside, shipped)
+    return (ASSETS_DIR,) if beside == ASSETS_DIR else (beside, ASSETS_DIR)
 
 
 def user_scenarios_dir() -> Path:

@@ -68,13 +68,11 @@ def _middle(texts: Sequence[str]) -> int:
 
 
 def _longest(texts: Sequence[str]) -> int:
-    lengths = [len(t) for t in texts]
-    return lengths.index(max(lengths))
+    return _most(texts, len)
 
 
 def _shortest(texts: Sequence[str]) -> int:
-    lengths = [len(t) for t in texts]
-    return lengths.index(min(lengths))
+    return _most(texts, lambda t: -len(t))
 
 
 def _by_length(texts: Sequence[str]) -> list[int]:

@@ -16,7 +16,7 @@ import os
 import stat
 import struct
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from simulator.scenario.limits import MAX_ASSET_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 
@@ -152,27 +152,25 @@ def check_image(width: int, height: int) -> None:
 def check_portrait(roots: Sequence[Path], relative: str) -> Path:
     """The folder of `roots` (searched in order) that holds the portrait at `relative`;
     AssetProblem when it could not be shown safely, S109 when no folder has it."""
-    return _first_holding(roots, relative, lambda path: check_image(
-        *image_size(_read_regular(path, MAX_ASSET_BYTES, head=_HEADER_BYTES))))
+    root, path = _find(roots, relative)
+    check_image(*image_size(_read_regular(path, MAX_ASSET_BYTES, head=_HEADER_BYTES)))
+    return root
 
 
 def read_portrait(roots: Sequence[Path], relative: str) -> bytes:
     """A portrait's bytes from the first of `roots` that has it, after every check in
     `check_portrait` (AssetProblem otherwise)."""
-    found: list[bytes] = []
-    _first_holding(roots, relative, lambda path: found.append(_read_regular(path, MAX_ASSET_BYTES)))
-    check_image(*image_size(found[0]))
-    return found[0]
+    data = _read_regular(_find(roots, relative)[1], MAX_ASSET_BYTES)
+    check_image(*image_size(data))
+    return data
 
 
-def _first_holding(roots: Sequence[Path], relative: str, use: Callable[[Path], None]) -> Path:
-    """`use(path)` of `relative` in the first root where it exists; a problem with that file
-    is raised as it is (a broken image beside the scenario does not fall back silently)."""
+def _find(roots: Sequence[Path], relative: str) -> tuple[Path, Path]:
+    """(root, resolved path) of `relative` in the first root where something is there; a
+    problem with that file is then the file's (a broken image beside the scenario does not
+    fall back to the shipped one silently)."""
     for root in roots:
-        try:
-            use(resolve_inside(root, relative))
-            return root
-        except AssetProblem as problem:
-            if problem.code != "S109":
-                raise
+        path = resolve_inside(root, relative)
+        if os.path.lexists(path):
+            return root, path
     raise AssetProblem("S109", "the file is in none of " + ", ".join(str(root) for root in roots))

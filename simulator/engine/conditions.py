@@ -13,10 +13,8 @@ from typing import AbstractSet, Mapping, Sequence
 
 import numpy as np
 
-from simulator.engine.mood import MoodModel, bound_arrays, row_within, within
+from simulator.engine.mood import MoodModel, bound_arrays, first_within, row_within, within
 from simulator.scenario.model import Condition
-
-_AT_ONCE = 32  # rows x conditions up to this: `first_holding` judges them in one `holds`
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,31 +174,10 @@ class ConditionTable:
         return row_within(row, self._sides[condition])
 
     def first_holding(self, features: np.ndarray, start: int, stop: int) -> np.ndarray:
-        """Per row, the first of conditions start..stop-1 that holds (-1: none). The same bounds
-        as `holds`; each condition compares only its sides that can fail, and only for the
-        rows no earlier condition has claimed. A session's one row is judged on its Python
-        floats (`row_holds`), a few rows against every condition in one `holds`: a pass per
-        condition costs more than the whole judgement there (a side `first_holding` skips, at
-        -inf/+inf or a 0/1 feature's 0/1, holds for every row, so all three agree)."""
-        if len(features) == 1:  # a session's row: its features as Python floats, no array call per condition
-            row = features[0].tolist()
-            for c in range(start, stop):
-                if self.row_holds(row, c):
-                    return np.array([c], dtype=np.int16)
-            return np.array([-1], dtype=np.int16)
-        if len(features) * (stop - start) <= _AT_ONCE:
-            held = self.holds(features[:, None, :], slice(start, stop)).tolist()
-            return np.array([row.index(True) + start if True in row else -1 for row in held], dtype=np.int16)
-        first = np.full(len(features), -1, dtype=np.int16)
-        for c in range(start, stop):
-            low, lows, high, highs = self._sides[c]
-            hit = first < 0
-            for j, v in zip(low, lows):
-                hit &= features[:, j] >= v
-            for j, v in zip(high, highs):
-                hit &= features[:, j] <= v
-            first[hit] = c
-        return first
+        """Per row, the first of conditions start..stop-1 that holds (-1: none): `first_within`
+        over their sides that can fail (a side it skips, at -inf/+inf or a 0/1 feature's 0/1,
+        holds for every row, so it agrees with `holds`)."""
+        return first_within(features, self._sides[start:stop], -1, start, np.int16)
 
 
 def holds(condition: CompiledCondition, model: MoodModel, facts: ConversationFacts) -> bool:

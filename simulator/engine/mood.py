@@ -30,7 +30,7 @@ One turn (see the team brief):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -44,6 +44,7 @@ MAX_COUNTED_USES = 16  # falloff ** 16 is ~0 for any sensible falloff; caps the 
 # bounds as the sides that can fail: (columns with a lower side, those sides, columns with an
 # upper side, those sides); a side at -inf/+inf, or a 0/1 feature's 0/1, always holds
 Sides = tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], tuple[float, ...]]
+_FEW_ROWS = 8  # `first_within` judges up to this many rows on Python floats
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -324,36 +325,50 @@ def step(model: MoodModel, state: np.ndarray, reply: CompiledReply, uses: Mappin
 # ----------------------------------------------------------------------------- reading a state
 
 
+def first_within(rows: np.ndarray, sides: Sequence[Sides], missing: int, first: int = 0,
+                 dtype: type = np.int64) -> np.ndarray:
+    """Per row of `rows` (n, columns), `first` + the index of the first of `sides` that holds
+    (`row_within`'s test), or `missing` (outside first .. first + len(sides) - 1) where none
+    does; a `dtype` array. The one "first bounds that hold" rule: an expression label
+    (`expression_index`) and the trigger that fires (`ConditionTable.first_holding`) are both this.
+
+    A few rows (a session's one) are judged on their Python floats: an array call per side
+    costs more than all their comparisons. Many rows go side by side, each side only for the
+    rows no earlier bounds have claimed. Both compare the same sides the same way.
+    """
+    if len(rows) <= _FEW_ROWS:
+        found = []
+        # (plain loops with an early break: a generator per side costs more than the comparisons)
+        for row in rows.tolist():
+            for i, bounds in enumerate(sides, first):
+                if row_within(row, bounds):
+                    found.append(i)
+                    break
+            else:
+                found.append(missing)
+        return np.array(found, dtype=dtype)
+    found = np.full(len(rows), missing, dtype=dtype)
+    for i, (low, lows, high, highs) in enumerate(sides, first):
+        hit = found == missing
+        for d, v in zip(low, lows):
+            hit &= rows[:, d] >= v
+        for d, v in zip(high, highs):
+            hit &= rows[:, d] <= v
+        found[hit] = i
+    return found
+
+
 def expression_index(model: MoodModel, states: np.ndarray) -> np.ndarray:
     """Index into `model.expressions` of the first label whose bounds hold; batch (n, dims) -> (n,).
 
     A state no label covers gets the last (best) label, as mood.yaml's last label is meant
     as the catch-all. Only the finite sides of a label's bounds are compared (a side at
-    -inf/+inf always holds), label by label from the worst; a row keeps the first label it
-    meets. This agrees with checking every side of every label, and the analyser calls it
-    for millions of rows.
+    -inf/+inf always holds), label by label from the worst (`first_within`); this agrees
+    with checking every side of every label, and the analyser calls it for millions of rows.
     """
     if states.ndim == 1:  # (np.atleast_2d, without its wrapper)
         states = states[None, :]
-    labels = len(model.expressions)
-    if len(states) == 1:  # a session's one row: the same comparisons on Python floats, no array calls
-        # (plain loops with an early break: a generator per side costs more than the comparisons)
-        row = states[0].tolist()
-        for i, sides in enumerate(model.expression_sides):
-            if row_within(row, sides):
-                return np.array([i])
-        return np.array([labels - 1])
-    found = np.full(len(states), labels - 1, dtype=np.int64)
-    open_ = np.ones(len(states), dtype=bool)
-    for i, (low, lows, high, highs) in enumerate(model.expression_sides):  # the last label is the catch-all
-        hit = open_.copy()
-        for d, v in zip(low, lows):
-            hit &= states[:, d] >= v
-        for d, v in zip(high, highs):
-            hit &= states[:, d] <= v
-        found[hit] = i
-        open_ &= ~hit
-    return found
+    return first_within(states, model.expression_sides, len(model.expressions) - 1)
 
 
 def expression(model: MoodModel, state: np.ndarray) -> str:

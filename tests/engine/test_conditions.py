@@ -116,6 +116,10 @@ def test_first_holding_is_the_first_condition_holds_accepts(model):
         assert (table.first_holding(features, start, stop) == expected).all()  # many rows: condition by condition
         alone = [int(table.first_holding(features[k:k + 1], start, stop)[0]) for k in range(rows)]
         assert alone == expected.tolist()  # one row: Python floats
+        for size in (2, 5, 8, 9):  # a few rows on Python floats (up to 8), then side by side again
+            chunks = [table.first_holding(features[k:k + size], start, stop) for k in range(0, rows, size)]
+            assert np.concatenate(chunks).tolist() == expected.tolist()
+            assert all(chunk.dtype == np.int16 for chunk in chunks)
     for k in range(0, rows, 5):  # a session's screen: each condition judged on the row's Python floats
         row = features[k].tolist()
         assert [table.row_holds(row, c) for c in range(len(table))] == every[k].tolist()

@@ -220,3 +220,6 @@ def test_expression_index_agrees_with_checking_every_side_of_every_label(reasona
     # one row at a time (a session's turn, judged on Python floats) picks the same label
     one_by_one = [int(mood.expression_index(model, states[k])[0]) for k in range(0, 20_000, 7)]
     assert one_by_one == np.argmax(full, axis=1)[::7].tolist()
+    for size in (2, 3, 8, 9):  # a few rows judged on Python floats, then side by side: the same labels
+        chunks = [mood.expression_index(model, states[k:min(k + size, 2_000)]) for k in range(0, 2_000, size)]
+        assert np.concatenate(chunks).tolist() == np.argmax(full, axis=1)[:2_000].tolist()

@@ -42,12 +42,24 @@ _ENDING_KEYS = frozenset(("outcome", "text"))
 _TRIGGER_KEYS = frozenset(("when", "goto"))
 _CONDITION_KEYS = frozenset(("mood", "expression", "visited", "not_visited", "acts_used",
                              "acts_not_used", "threshold"))
-def _not_ascii(value: str) -> str:
+
+
+def _not_ascii(value: str, what: str = "it") -> str:
     """The characters of a bad id outside ASCII, named: text pasted from the web brings
     no-break spaces, soft hyphens and dashes that look like what an id allows."""
     names = [f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
              for ch in dict.fromkeys(value) if not ch.isascii()]
-    return f" (it contains {', '.join(names[:4])}{', ...' if len(names) > 4 else ''})" if names else ""
+    return f" ({what} contains {', '.join(names[:4])}{', ...' if len(names) > 4 else ''})" if names else ""
+
+
+def _target_hint(name: str, choices: list[str]) -> str:
+    """S201's hint. When the closest id is one pasted with look-alike characters (its own
+    S106 names them), 'did you mean' alone would suggest what looks like the very spelling
+    the trainer typed, so the hint says what is odd about it and where to fix it."""
+    close = codes.close_match(name, choices)
+    if close is not None and _NODE_ID.match(close) is None:
+        return f"'{close}' is defined with characters an id cannot have{_not_ascii(close)}: retype it where it is defined"
+    return codes.did_you_mean(name, choices) + _not_ascii(name, "the name written here")
 
 
 _SCENARIO_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
@@ -492,6 +504,6 @@ class _Builder:
                 choices = list(nodes) if kind != "target" else [*nodes, *endings]
                 reader.report(where, "S201", name=name,
                               kind="a node or an ending" if kind == "target" else "a node",
-                              hint=codes.did_you_mean(name, choices))
+                              hint=_target_hint(name, choices))
             if kind != "node":
                 self.graph_sound = False

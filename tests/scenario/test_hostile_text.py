@@ -96,3 +96,19 @@ def test_an_id_with_pasted_look_alike_characters_names_them(catalog):
     _, clean_ids = load_scenario("ok.yaml", catalog, data=small().replace("id: small", "id: Bad_Id").encode())
     assert [d.hint for d in clean_ids if d.code == "S106"] == [
         "use lowercase letters and digits joined by '-' or '_', e.g. wrong-size-shoes"]  # nothing to name
+
+
+def test_a_target_near_a_pasted_id_says_which_spelling_is_odd(catalog):
+    """'did you mean' alone would offer what looks like the trainer's own spelling: the hint
+    names the look-alike character, on whichever side it was pasted."""
+    def s201_hints(text: str) -> list[str]:
+        _, diagnostics = load_scenario("ids.yaml", catalog, data=text.encode())
+        return [d.hint for d in diagnostics if d.code == "S201"]
+
+    assert "start: n0" in small() and "  n0:" in small()
+    assert s201_hints(small().replace("  n0:", "  \"n\u00a00\":")) == [
+        "'n\u00a00' is defined with characters an id cannot have (it contains U+00A0 NO-BREAK SPACE): "
+        "retype it where it is defined"]
+    assert s201_hints(small().replace("start: n0", "start: \"n\u00a00\"")) == [
+        "did you mean 'n0'? (the name written here contains U+00A0 NO-BREAK SPACE)"]
+    assert s201_hints(small().replace("start: n0", "start: n00")) == ["did you mean 'n0'?"]

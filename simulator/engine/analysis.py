@@ -31,17 +31,16 @@ from typing import Any
 
 import numpy as np
 
-from simulator.engine.analysis_budget import (Budget, BudgetExceeded, BudgetReport, check_static, plan,
-                                              reachable_ending_ids)
+from simulator.engine.analysis_budget import Budget, BudgetExceeded, BudgetReport, check_static, plan
 from simulator.engine.analysis_defaults import (DEFAULT_BEAM_WIDTH, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_RUNS,
                                                 DEFAULT_SEED, DEFAULT_SWEEP_LIMIT, DEFAULT_TIME_LIMIT_S,
                                                 DEFAULT_TREE_LIMIT)
 from simulator.engine.batch_play import BY_ENDING, REASONS, PlayTree
 from simulator.engine.distinct import distinct
 from simulator.engine.play_sweep import Stop, SweepResult, sweep
-from simulator.engine.graph import reachable_ids
 from simulator.engine.session import TURN_LIMIT
 from simulator.scenario.catalog_model import Catalog
+from simulator.scenario.graph import Structure, structure
 from simulator.scenario.model import OUTCOMES, SKILLS, Scenario
 
 HISTOGRAM_BINS = 10  # overall 0-9.9, 10-19.9, ..., 90-100
@@ -460,7 +459,8 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
             break
     leaves = tree.leaves()
 
-    structural = reachable_ids(scenario)
+    graph = structure(scenario)
+    structural = graph.reachable
     reached = set(swept.reached) | reached_ids(tree)
     every_id = [*scenario.nodes, *scenario.endings]
     random = summarise_scores(tree, *scores, seed, runs) if scores is not None else None
@@ -475,9 +475,9 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
         scored_prefixes=tree.size,
         complete_paths=swept.complete_paths if swept.complete else max(swept.complete_paths, complete_leaves.size),
         longest=max(swept.longest, int(tree.depth[leaves].max()) if leaves.size else 0),
-        unreachable=tuple(i for i in every_id if i not in structural),
+        unreachable=graph.unreachable,
         unreached_in_play=tuple(i for i in every_id if i in structural and i not in reached),
-        dead_ends=tuple(_dead_ends(scenario, tree, swept, structural)),
+        dead_ends=tuple(_dead_ends(graph, tree, swept)),
         endings=tuple(_endings(tree, leaves, swept)),
         best=summary_of(tree, best) if best is not None else None,
         worst=summary_of(tree, worst) if worst is not None else None,
@@ -557,13 +557,9 @@ def _endings(tree: PlayTree, leaves: np.ndarray, swept: SweepResult) -> list[End
     return out
 
 
-def _dead_ends(scenario: Scenario, tree: PlayTree, swept: SweepResult, structural: set[str]) -> list[DeadEnd]:
-    """Structural (no ending reachable from a reachable node) first, then stops found in play."""
-    out = []
-    reaching = reachable_ending_ids(scenario)
-    for node_id in scenario.nodes:
-        if node_id in structural and node_id not in reaching:
-            out.append(DeadEnd(node_id, "no ending can be reached from here"))
+def _dead_ends(graph: Structure, tree: PlayTree, swept: SweepResult) -> list[DeadEnd]:
+    """Structural (`scenario.graph`'s dead ends, in file order) first, then stops found in play."""
+    out = [DeadEnd(node_id, "no ending can be reached from here") for node_id in graph.dead_ends]
     found = {(stop.node_id, stop.reason): stop for stop in swept.stops}
     if not swept.complete:  # the scored tree may have met stops the partial sweep did not reach
         leaves = tree.leaves()

@@ -28,7 +28,6 @@ from typing import Any
 
 from simulator.engine.analysis_defaults import DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_S
 from simulator.engine.batch_step import BATCH_FIELDS, Stepper
-from simulator.scenario.graph import finishing_ids
 
 MB = 1 << 20
 TREE_SHARE = 0.50  # of the budget: the scored tree (random play, exhaustive/beam search)
@@ -163,10 +162,3 @@ class BudgetReport:
         out += [f"  proven:  {item}" for item in self.proven]
         out += [f"  sampled: {item}" for item in self.sampled]
         return out
-
-
-def reachable_ending_ids(scenario) -> set[str]:
-    """Node ids from which some chain of replies reaches an ending (a trigger is no way out:
-    its threshold may never be crossed). The one walk is `scenario.graph.finishing_ids`,
-    which validate's dead-end and loop lints use too, so the two agree."""
-    return finishing_ids(scenario)

@@ -12,7 +12,7 @@ played. Two questions get two stated meanings, each answered only here:
   to an ending. A trigger is the customer's move on a threshold that may never be crossed,
   so it is not a way out: a loop whose only exit is a walk-out trigger lets a trainee circle
   until the turn limit. A **dead end** is a reachable node that cannot finish
-  (`dead_end_ids`); every dead end leads into a **trap** (`traps`): a strongly connected set
+  (`Structure.dead_ends`); every dead end leads into a **trap** (`Structure.traps`): a strongly connected set
   of dead ends with no reply out of it, either one node without replies (S302) or a loop
   (S303). Behind S302-S304, analyse's dead ends and the rubric's "a resolution was
   reachable" (`reply_reachable_ids`).
@@ -119,16 +119,6 @@ def _closure(start: Iterable[str], step: Mapping[str, Iterable[str]]) -> set[str
                 seen.add(found)
                 todo.append(found)
     return seen
-
-
-def dead_end_ids(scenario: Scenario) -> list[str]:
-    """Reachable nodes from which no chain of replies reaches an ending, in file order."""
-    return list(structure(scenario).dead_ends)
-
-
-def traps(scenario: Scenario) -> list[Trap]:
-    """The traps every dead end leads into (see the module docstring), in file order."""
-    return list(structure(scenario).traps)
 
 
 def structure(scenario: Scenario) -> Structure:

@@ -18,11 +18,12 @@ import pytest
 
 import hostile_inputs
 from simulator.engine.analysis import analyse, random_play, random_scores
-from simulator.engine.analysis_budget import BudgetExceeded, plan, reachable_ending_ids, row_bytes
+from simulator.engine.analysis_budget import BudgetExceeded, plan, row_bytes
 from simulator.engine.batch_play import PlayTree
 from simulator.engine.play_sweep import sweep
 from simulator.paths import SCENARIOS_DIR
 from simulator.scenario.catalog import load_catalog
+from simulator.scenario.graph import finishing_ids
 from simulator.scenario.lint_turns import fewest_turns
 from simulator.scenario.loader import load_scenario
 
@@ -141,7 +142,7 @@ def _walk_reaches_ending(scenario, start):
 def test_linear_dead_end_check_agrees_with_the_walk(catalog, name):
     scenario, _ = load_scenario(SCENARIOS_DIR / name, catalog)
     expected = {n for n in scenario.nodes if _walk_reaches_ending(scenario, n)}
-    assert reachable_ending_ids(scenario) == expected
+    assert finishing_ids(scenario) == expected
 
 
 def test_a_chain_past_the_turn_limit_validates_with_a_warning_and_analyses_at_once(catalog):

@@ -386,7 +386,7 @@ def summarise_scores(tree: PlayTree, overall: np.ndarray, grade: np.ndarray, out
         histogram=tuple(int(c) for c in histogram),
         grades={letter: int(c) for letter, c in zip(tree.grade_letters, grades)},
         outcomes={name: int(c) for name, c in zip(OUTCOMES, outcomes)},
-        passed=int((overall >= dict(rubric.grades)[rubric.pass_grade]).sum()),  # as Rubric.passes
+        passed=int((overall >= rubric.pass_mark).sum()),  # as Rubric.passes
         median_grade=rubric.grade_for(median), requested=max(requested, runs))
 
 

@@ -389,7 +389,7 @@ def skill_standings(session: Any) -> tuple[tuple[SkillStanding, ...], float | No
     """Each skill with its status against the floor and the pass mark; (standings, floor, pass mark)."""
     rubric = session.compiled.rubric
     result = session.result
-    pass_mark = dict(rubric.grades).get(rubric.pass_grade, 80.0)
+    pass_mark = rubric.pass_mark
     floor = rubric.floor
     skills = result.skills if result is not None else session.provisional_score().skills
     out = []

@@ -39,6 +39,7 @@ from simulator.engine.surface_strategies import SEEDS, STRATEGIES, StrategyResul
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.model import SKILLS, Scenario
+from simulator.scenario.rubric_terms import passing_letters
 
 EVERY_ENDING = "every ending reachable"
 EVERY_NODE = "every node reachable"
@@ -168,7 +169,7 @@ def gate_results(analysis: ScenarioAnalysis, *, min_skill_chances: int = DEFAULT
         results.append(GateResult(RANDOM_FAILS, False, "random play was not run (--runs 0)"))
     else:
         r = a.random
-        passing = r.median_grade in a.grades[:a.grades.index(a.pass_grade) + 1]
+        passing = r.median_grade in passing_letters(a.grades, a.pass_grade)
         results.append(GateResult(RANDOM_FAILS, not passing,
                                   f"median of {r.runs:,} random play-throughs is {r.median:g} ({r.median_grade}); "
                                   f"pass is {a.pass_grade}"))

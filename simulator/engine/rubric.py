@@ -34,10 +34,11 @@ import numpy as np
 from simulator.engine.rubric_facts import Evidence, Scorecard, TurnFacts, reply_facts, resolution_reachable
 from simulator.engine.rubric_schema import rubric_problems
 from simulator.engine.rubric_rows import RubricArrays, RubricRows, ReplyTable, fresh_rows, outcome_index, reply_table
-from simulator.engine.rubric_rules import score_finish, score_turn, totals
+from simulator.engine.rubric_rules import grade_index, score_finish, score_turn, totals
 from simulator.scenario.catalog_model import Act, Catalog
 from simulator.scenario.limits import TURN_LIMIT
 from simulator.scenario.model import SKILLS
+from simulator.scenario.rubric_terms import passing_letters
 
 __all__ = ["Evidence", "Rubric", "RubricError", "RubricTracker", "Scorecard", "TurnFacts", "compile_rubric",
            "reply_facts", "resolution_reachable", "rubric_problems", "score_turns"]
@@ -102,13 +103,21 @@ class Rubric:
         return tracker.scorecard(outcome)
 
     def grade_for(self, overall: float) -> str:
-        for letter, lowest in self.grades:
-            if overall >= lowest:
-                return letter
-        return self.grades[-1][0]
+        """The grade letter of an overall score (the same rule `totals` applies to rows)."""
+        return self.grades[int(grade_index(self, np.array([overall], dtype=np.float64))[0])][0]
+
+    @property
+    def pass_mark(self) -> float:
+        """The lowest overall of the pass grade."""
+        return dict(self.grades)[self.pass_grade]
+
+    @property
+    def passing_letters(self) -> tuple[str, ...]:
+        """The grade letters at or above the pass grade, best first."""
+        return passing_letters([letter for letter, _ in self.grades], self.pass_grade)
 
     def passes(self, overall: float) -> bool:
-        return overall >= dict(self.grades)[self.pass_grade]
+        return overall >= self.pass_mark
 
 
 def compile_rubric(catalog: Catalog, persona: str = "", *, resolution_reachable: bool = False) -> Rubric:

@@ -845,8 +845,14 @@ def totals(rubric: Any, rows: RubricRows, outcome: np.ndarray,
         if caps is not None and hit[0]:
             caps.append(str(spec.get("message", "The outcome caps the overall at {max}.")).replace("{max}", f"{limit:g}"))
         overall = np.where(hit, np.minimum(overall, limit), overall)
+    return overall, uncapped, grade_index(rubric, overall), skills, held
+
+
+def grade_index(rubric: Any, overall: np.ndarray) -> np.ndarray:
+    """Per row, the index into `rubric.grades` of the first (best) grade whose lowest overall
+    is met (the last grade when none is)."""
     lowest = np.array([low for _, low in rubric.grades])
-    grade = np.full(len(outcome), len(lowest) - 1, dtype=np.int64)
-    for i in range(len(lowest) - 1, -1, -1):  # the first (best) grade whose lowest score is met
+    grade = np.full(len(overall), len(lowest) - 1, dtype=np.int64)
+    for i in range(len(lowest) - 1, -1, -1):
         grade = np.where(overall >= lowest[i], i, grade)
-    return overall, uncapped, grade, skills, held
+    return grade

@@ -306,8 +306,7 @@ def _play(tree: PlayTree, seed: int, leaf: int, positions: tuple[int, ...],
 
 def _summarise(tree: PlayTree, strategy: Strategy, plays: tuple[StrategyPlay, ...]) -> StrategyResult:
     rubric = tree.compiled.rubric
-    letters = tree.grade_letters
-    passing = set(letters[:letters.index(rubric.pass_grade) + 1])
+    passing = set(rubric.passing_letters)
     median = round(float(np.median([p.overall for p in plays])), 2)
     median_grade = rubric.grade_for(median)
     passes = median_grade in passing

@@ -1,18 +1,25 @@
 """The rubric's words and thresholds - skill ids and labels, grades, the pass grade, the
 floor - as rubric.yaml states them, for the layers that score nothing themselves (records,
 exports, xAPI, the UI). The engine's compiled `Rubric` reads the same file; nothing else
-keeps its own copy of these values.
+keeps its own copy of these values. Which letters pass is `passing_letters`, here once for
+both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from simulator.scenario.model import SKILLS
 
-__all__ = ["RubricTerms", "SKILLS", "rubric_terms"]
+__all__ = ["RubricTerms", "SKILLS", "passing_letters", "rubric_terms"]
+
+
+def passing_letters(letters: Sequence[str], pass_grade: str) -> tuple[str, ...]:
+    """The grade letters (best first) at or above `pass_grade`; () when it is not one of them."""
+    letters = tuple(letters)
+    return letters[:letters.index(pass_grade) + 1] if pass_grade in letters else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +38,7 @@ class RubricTerms:
     @property
     def passing_grades(self) -> tuple[str, ...]:
         """The letters at or above the pass grade (for old records that did not store `passed`)."""
-        letters = [letter for letter, _ in self.grades]
-        return tuple(letters[:letters.index(self.pass_grade) + 1]) if self.pass_grade in letters else ()
+        return passing_letters([letter for letter, _ in self.grades], self.pass_grade)
 
 
 def rubric_terms(catalog: Any = None) -> RubricTerms:

@@ -341,11 +341,6 @@ class PlayTree:
             chain.append(tree_node)
         return chain[::-1]
 
-    def path_replies(self, tree_node: int) -> list[tuple[int, int]]:
-        """(node index, reply index) for every turn on the path to this tree node."""
-        chain = self.path_nodes(tree_node)
-        return [(int(self.loc[p]), int(self.reply[c])) for p, c in zip(chain, chain[1:])]
-
     def frontier_children(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All (parent, option) pairs under `ids` (unended) that are not grown yet."""
         ids = ids[~self.ended[ids]]

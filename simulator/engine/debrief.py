@@ -109,15 +109,6 @@ class Debrief:
         floor = f"{self.floor:g}"
         return tuple(c for c in caps if not (floor in c and all(label in c for label in self.held_back_by)))
 
-    @property
-    def held_back_text(self) -> str:
-        """'Calm (40) held the grade back: a pass needs every skill at 60 or more.' or ''."""
-        if not self.held_back_by or self.floor is None:
-            return ""
-        low = [f"{s.label} ({s.score})" for s in self.skills if s.status == "below floor"]
-        names = low[0] if len(low) == 1 else ", ".join(low[:-1]) + " and " + low[-1]
-        return (f"{names} held the grade back: a pass needs every skill at {self.floor:g} or more.")
-
 
 # ----------------------------------------------------------------------------- searching ahead
 

@@ -93,15 +93,12 @@ def rescore_history(store: Store, profile: str, scenarios: Mapping[str, Any], ca
 
 def _replay(choices: list[int], scenario: Any, catalog: Any,
             seed: int | None = None) -> tuple[Scores | None, str | None]:
-    from simulator.engine import session as engine_session
+    from simulator.engine.session import ChoiceError, Session, SnapshotError
 
-    known_errors: tuple[type[BaseException], ...] = tuple(
-        cls for cls in (getattr(engine_session, "ChoiceError", None), getattr(engine_session, "SnapshotError", None))
-        if isinstance(cls, type)) + (KeyError, IndexError, ValueError)
     try:
         # choices are the positions shown; the attempt's seed recreates that order
-        session = engine_session.Session.replay(scenario, catalog, choices, seed=seed)
-    except known_errors as error:  # the stored path does not fit today's scenario
+        session = Session.replay(scenario, catalog, choices, seed=seed)
+    except (ChoiceError, SnapshotError, KeyError, IndexError, ValueError) as error:  # the stored path does not fit today's scenario
         return None, f"the stored choices no longer fit the scenario ({_reason(error)})"
     result = session.result
     if result is None:

@@ -50,7 +50,7 @@ def test_the_better_reply_never_skips_a_skill_the_floor_needs(catalog):
     played = Session.replay(_shoes(), catalog, [1])
     debrief = build_debrief(played)
     assert debrief.floor is not None and {"Listening", "Empathy"} <= set(debrief.held_back_by)
-    assert not debrief.passed and "held the grade back" in debrief.held_back_text
+    assert not debrief.passed
     moment = next(m for m in debrief.moments if m.turn == 1)
     assert moment.better is not None and moment.better.text == FEEL_FIRST.text
     # every suggestion's best continuation keeps all skills at the floor

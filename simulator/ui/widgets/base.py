@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 import pygame
 
@@ -208,6 +208,3 @@ def fit_text(ui: "WidgetContext", text: str, role: str, width: int, weight: str 
     if ui.text.log is not None:
         ui.text.log.truncated.append(text)
     return text[:lo].rstrip() + "…"
-
-
-Painter = Callable[[pygame.Surface, int], None]

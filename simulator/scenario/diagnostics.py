@@ -18,6 +18,11 @@ class Diagnostic:
     hint: str = ""
     end_column: int = 0  # 1-based, exclusive; 0 = one caret
 
+    @property
+    def heading(self) -> str:
+        """`path:line:col: severity[CODE]: message`, the one line every report of it starts with."""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+
     def as_json(self) -> dict:
         return {
             "path": self.path,

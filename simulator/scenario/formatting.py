@@ -22,7 +22,7 @@ _MAX_SHOWN = 100  # characters of a long source line shown around the column
 def format_diagnostic(diagnostic: Diagnostic, line_text: str | None = None) -> str:
     """One diagnostic: the header line, the source line with a caret, then the hint."""
     d = diagnostic
-    out = [f"{d.path}:{d.line}:{d.column}: {d.severity}[{d.code}]: {d.message}"]
+    out = [d.heading]
     if line_text is not None:
         gutter = " " * len(str(d.line))
         shown, caret = _caret_line(line_text, d.column, d.end_column)

@@ -54,8 +54,7 @@ def diagnostics_text(entry: ScenarioEntry, base: Path | None = None) -> str:
 
         return format_diagnostics(diagnostics, sources) or "No details were reported."
     except Exception:  # the formatter is another helper's code: fall back to one line each
-        return "\n".join(f"{d.path}:{d.line}:{d.column}: {d.severity}[{d.code}]: {d.message}"
-                         for d in diagnostics) or "No details were reported."
+        return "\n".join(d.heading for d in diagnostics) or "No details were reported."
 
 
 class DiagnosticsScene(Scene):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -41,7 +41,7 @@ from simulator.scenario.model import SKILLS
 from simulator.scenario.rubric_terms import passing_letters
 
 __all__ = ["Evidence", "Rubric", "RubricError", "RubricTracker", "Scorecard", "TurnFacts", "compile_rubric",
-           "reply_facts", "resolution_reachable", "rubric_problems", "score_turns"]
+           "reply_facts", "resolution_reachable", "rubric_problems"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -247,8 +247,3 @@ _TURNS = tuple(np.full(1, turn, dtype=np.int64) for turn in range(TURN_LIMIT + 2
 _ENDS = (np.zeros(1, dtype=bool), np.ones(1, dtype=bool))
 for _array in (_ZERO, *_TURNS, *_ENDS):
     _array.flags.writeable = False
-
-
-def score_turns(rubric: Rubric, turns: Sequence[TurnFacts], outcome: str | None) -> Scorecard:
-    """Pure-function form of scoring, for the analyser and tests."""
-    return rubric.score(turns, outcome)

@@ -102,3 +102,15 @@ def clean_profile_name(name: str) -> str:
     if not cleaned.isprintable():
         raise RecordsError(f"profile name {cleaned!r} contains control characters")
     return cleaned
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same trainee: case and spaces do not count, so
+    "sam rivera", "Sam  Rivera" and "SamRivera" are one person."""
+    return "".join(unicodedata.normalize("NFC", str(name)).casefold().split())
+
+
+def find_profile(names: list[str], typed: str, *, besides: str | None = None) -> str | None:
+    """The existing name in `names` that `typed` means (see name_key), other than `besides`."""
+    key = name_key(typed)
+    return next((n for n in names if name_key(n) == key and n != besides), None)

@@ -1,8 +1,8 @@
 """The game's profile protocol (`simulator.ui.profiles.ProfileStore`) backed by the records
 database, so profiles, settings and best grades live next to the attempt history.
 
-Structural only: this module does not import pygame or any screen (only the name rule from
-`simulator.ui.profiles`, plain Python). The UI's
+Structural only: this module imports nothing from the UI (the "same trainee" rule,
+`find_profile`, is the records' own, in attempt.py). The UI's
 error type is passed in, so a bad name raises exactly what the start screen catches:
 
     from simulator.ui.profiles import ProfileError
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from simulator.records.attempt import find_profile
 from simulator.records.store import RecordsError, Store, clean_profile_name
 
 
@@ -55,8 +56,6 @@ class RecordsProfileStore:
 
     def _same_trainee(self, name: str, besides: str | None = None) -> str | None:
         """The stored profile `name` means (case and spaces ignored), other than `besides`."""
-        from simulator.ui.profiles import find_profile  # plain Python: no pygame behind it
-
         return find_profile(self.list_profiles(), name, besides=besides)
 
     def rename_profile(self, old: str, new: str) -> str:

@@ -1,37 +1,32 @@
-"""Profile stores: the protocol the records layer will plug into, in memory and as JSON."""
+"""Profile stores: the protocol, in memory and over the records database."""
 
 from __future__ import annotations
-
-import json
-import os
 
 import pytest
 
 from simulator.records.profile_store import RecordsProfileStore
 from simulator.records.store import open_store
-from simulator.ui.profiles import JsonProfileStore, MemoryProfileStore, ProfileError, ProfileStore, name_key
+from simulator.ui.profiles import MemoryProfileStore, ProfileError, ProfileStore, name_key
 from simulator.ui.settings import Settings
 
 
-@pytest.fixture(params=["memory", "json"])
-def store(request, tmp_path):
-    return MemoryProfileStore() if request.param == "memory" else JsonProfileStore(tmp_path / "profiles.json")
+@pytest.fixture
+def store():
+    return MemoryProfileStore()
 
 
-@pytest.fixture(params=["memory", "json", "records"])
+@pytest.fixture(params=["memory", "records"])
 def any_store(request, tmp_path):
     """Every ProfileStore the game can run on, the records database's included."""
     if request.param == "memory":
         return MemoryProfileStore()
-    if request.param == "json":
-        return JsonProfileStore(tmp_path / "profiles.json")
     records = open_store(tmp_path / "records")
     request.addfinalizer(records.close)
     return RecordsProfileStore(records, error=ProfileError)
 
 
-def test_both_stores_satisfy_the_protocol(store):
-    assert isinstance(store, ProfileStore)
+def test_every_store_satisfies_the_protocol(any_store):
+    assert isinstance(any_store, ProfileStore)
 
 
 def test_profiles_are_created_once_case_insensitively(store):
@@ -105,51 +100,6 @@ def test_last_profile_is_remembered(store):
     store.remember_last("One")
     assert store.last_profile() == "One"
     assert store.list_profiles()[0] == "One"
-
-
-def test_json_store_survives_a_restart(tmp_path):
-    path = tmp_path / "profiles.json"
-    first = JsonProfileStore(path)
-    name = first.create_profile("Dee")
-    first.save_settings(name, {"text_size": "large"})
-    first.record_result(name, "bill", "B", 84.0)
-    again = JsonProfileStore(path)
-    assert again.list_profiles() == ["Dee"]
-    assert again.load_settings("Dee") == {"text_size": "large"}
-    assert again.best_grades("Dee") == {"bill": "B"}
-    assert not list(tmp_path.glob(".profiles-*"))  # no temp files left behind
-
-
-def test_a_corrupt_file_is_moved_aside_and_a_fresh_one_started(tmp_path):
-    path = tmp_path / "profiles.json"
-    path.write_text("{not json", encoding="utf-8")
-    store = JsonProfileStore(path)
-    assert store.list_profiles() == []
-    assert list(tmp_path.glob("profiles.json.corrupt-*"))
-    store.create_profile("Eve")
-    assert json.loads(path.read_text(encoding="utf-8"))["profiles"]["Eve"]
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
-def test_a_read_only_folder_keeps_playing_and_says_why(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        store = JsonProfileStore(folder / "profiles.json")
-        assert store.create_profile("Fay") == "Fay"
-        assert store.problem and "cannot be saved" in store.problem
-    finally:
-        folder.chmod(0o700)
-
-
-def test_an_unwritable_location_keeps_playing_and_says_why(tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    store = JsonProfileStore(blocker / "sub" / "profiles.json")  # parent is a file: cannot mkdir
-    assert store.create_profile("Gus") == "Gus"
-    assert store.list_profiles() == ["Gus"]
-    assert store.problem and "cannot be saved" in store.problem
 
 
 class _Scenario:  # just what the records store reads from a scenario

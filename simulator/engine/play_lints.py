@@ -94,11 +94,6 @@ def _edges(tree: PlayTree) -> tuple[np.ndarray, ...]:
     return ids, node, reply, went, went != intended
 
 
-def _trigger_for(scenario: Scenario, goto: str) -> int:
-    """0-based index of the first trigger going to `goto` (the one the session fires first)."""
-    return next(i for i, t in enumerate(scenario.triggers) if t.goto == goto)
-
-
 def _target_id(tree: PlayTree, code: int) -> str:
     return tree.node_ids[code] if code >= 0 else tree.ending_ids[-1 - code]
 
@@ -122,7 +117,7 @@ def trigger_pre_empts(scenario: Scenario, tree: PlayTree, analysis: ScenarioAnal
         node_id = tree.node_ids[n]
         the_reply = scenario.nodes[node_id].replies[r]
         goto = _target_id(tree, int(went[first]))
-        trigger = _trigger_for(scenario, goto)
+        trigger = int(tree.trigger[ids[first]])  # the trigger the step recorded as firing
         yield _at("S402", the_reply.span, number=r + 1, node=node_id, target=the_reply.next,
                   trigger=trigger + 1, goto=goto, count=count)
 
@@ -150,11 +145,10 @@ def trigger_fires_when_pleased(scenario: Scenario, tree: PlayTree,
     expression = mood_model.expression_index(model, tree.mood[ids[fired]])
     pleased = [i for i, label in enumerate(model.expressions) if label in PLEASED]
     keep = np.isin(expression, pleased)
-    children, codes_went, labels = ids[fired][keep], went[fired][keep], expression[keep]
+    children, labels = ids[fired][keep], expression[keep]
     if not children.size:
         return
-    first_trigger = {code: _trigger_for(scenario, _target_id(tree, code)) for code in distinct(codes_went).tolist()}
-    triggers = np.array([first_trigger[code] for code in codes_went.tolist()], dtype=np.int64)
+    triggers = tree.trigger[children].astype(np.int64)  # the trigger the step recorded as firing
     for trigger in distinct(triggers).tolist():
         kind = _bails(scenario, trigger)
         if not kind:

@@ -270,7 +270,7 @@ def _memory() -> dict:
 
 def _text_cache_bytes(app) -> int:
     text = app.text
-    return int(getattr(text, "cached_bytes", 0))
+    return int(text.cached_bytes)
 
 
 def _idle() -> dict:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
@@ -29,11 +29,14 @@ from simulator.engine.batch_step import session_stepper
 from simulator.engine.compiled import CompiledScenario, compile_scenario
 from simulator.engine.rubric import Evidence, RubricTracker, Scorecard, TurnFacts, reply_facts
 from simulator.engine.shuffle import check_seed, display_order
-from simulator.engine.state import BY_ENDING, NOT_SEEN, NO_REPLY, TURN_LIMIT_HIT, UNRESOLVED, ConversationState
+from simulator.engine.state import BY_ENDING, NOT_SEEN, NO_REPLY, UNRESOLVED, ConversationState
 from simulator.engine.turn_record import ReplyOption, SnapshotError, TurnRecord  # SnapshotError: re-exported
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.limits import TURN_LIMIT  # re-exported: the engine's callers import it from here
-from simulator.scenario.model import OUTCOMES, SKILLS, Ending, Node, Scenario
+from simulator.scenario.model import SKILLS, Ending, Node, Scenario
+
+if TYPE_CHECKING:
+    from simulator.engine.snapshot import SavedSession
 
 
 class Phase(str, Enum):
@@ -64,31 +67,8 @@ class Result:
     held_back_by: tuple[str, ...] = ()  # skills under the rubric's floor: why it did not pass
 
 
-@dataclass(frozen=True, slots=True)
-class SessionState:
-    """Everything about a session that changes, as plain values: what `snapshot()` writes
-    (engine/snapshot.py turns it into versioned JSON and back) and `restore()` adopts. The
-    rubric state is not here: it is a pure function of the transcript and is rebuilt."""
-
-    seed: int | None
-    phase: Phase
-    node_id: str
-    turn: int
-    mood: Mapping[str, float]  # by dimension name
-    act_uses: Mapping[str, int]  # act id -> times used
-    grievance_open: bool
-    visited: tuple[str, ...]
-    choices: tuple[int, ...]
-    transcript: tuple[TurnRecord, ...]
-    outcome: str | None
-    ending_id: str | None
-    note: str
-
-
 class Session:
     """One play-through of a scenario: the n = 1 view of `ConversationState` (see the module docstring)."""
-
-    SNAPSHOT_VERSION = 2  # the snapshot format this session writes (engine/snapshot.py VERSION)
 
     def __init__(self, scenario: Scenario, catalog: Catalog, *, compiled: CompiledScenario | None = None,
                  seed: int | None = None) -> None:
@@ -366,17 +346,6 @@ class Session:
             session.choose(i)
         return session
 
-    def state(self) -> SessionState:
-        """The changing state as plain values (what a snapshot stores)."""
-        model = self._compiled.mood
-        uses = self._state.uses[0].tolist()
-        return SessionState(
-            seed=self._seed, phase=self._phase, node_id=self.node_id, turn=self.turn,
-            mood=model.as_dict(self._state.mood[0]),
-            act_uses={act: n for act, n in zip(model.acts, uses) if n}, grievance_open=bool(self._state.grievance[0]),
-            visited=self.visited, choices=tuple(self._choices), transcript=tuple(self._transcript),
-            outcome=self._outcome, ending_id=self._ending_id, note=self._note)
-
     def snapshot(self) -> dict[str, Any]:
         """The full state as a JSON-able dict (versioned; nodes named by id)."""
         from simulator.engine.snapshot import make_snapshot
@@ -390,57 +359,24 @@ class Session:
         from simulator.engine.snapshot import read_snapshot
 
         session = cls(scenario, catalog, compiled=compiled)
-        state, note = read_snapshot(session, snapshot)
-        session._adopt(state, note)
+        session._adopt(read_snapshot(session, snapshot))
         return session
 
-    def _adopt(self, state: SessionState, restore_note: str) -> None:
-        """Take over a checked `state` (from `read_snapshot`, which has matched its acts, mood
-        dimensions and nodes to this scenario and catalog)."""
-        model, scenario, stepper = self._compiled.mood, self._scenario, self._stepper
-        row = ConversationState.empty(1, stepper.layout)
-        last = state.transcript[-1] if state.transcript else None
-        if state.node_id in stepper.node_index:
-            row.loc[0] = stepper.node_index[state.node_id]
-        else:  # ended at an ending: the row stays where the last reply was chosen
-            row.ending[0] = stepper.ending_index.get(state.node_id, -1)
-            row.loc[0] = stepper.node_index.get(last.node_id if last else "", stepper.node_index[scenario.start])
-        row.mood[0] = [state.mood[d] for d in model.dimensions]
-        for act, n in state.act_uses.items():
-            row.uses[0, model.act_index[act]] = n
-        row.grievance[0] = state.grievance_open
-        row.depth[0] = state.turn
-        # a snapshot keeps the order nodes were first seen in, not the turns: the order is what shows
-        for position, node_id in enumerate(state.visited):
-            if node_id in stepper.node_index:
-                row.visited[0, stepper.visit_column[stepper.node_index[node_id]]] = position
-        if last is not None:
-            row.reply[0], row.trigger[0] = last.reply_index, -1 if last.trigger is None else last.trigger
-        # like the rubric, skill chances follow from the screens shown: rebuilt, not stored
-        for record in state.transcript:
-            if record.node_id in stepper.node_index:
-                row.chances[0] += stepper.screen_chances_of(record.node_id, [o.reply_index for o in record.options])
-        if state.phase is Phase.ENDED:
-            row.ended[0] = True
-            row.reason[0] = BY_ENDING if state.ending_id else TURN_LIMIT_HIT if state.turn >= TURN_LIMIT else NO_REPLY
-            row.outcome[0] = OUTCOMES.index(state.outcome) if state.outcome in OUTCOMES else OUTCOMES.index(UNRESOLVED)
-        else:
-            stepper.enter(row, np.array([0]))  # re-checks that the node still offers a reply after edits
-        self._state = row
+    def _adopt(self, saved: "SavedSession") -> None:
+        """Take over a checked snapshot (`read_snapshot`: its one-row state loaded through the
+        step function, which has re-checked the screen against today's file)."""
+        self._state = saved.state
         self._expression_of = None
-        self._seed = state.seed
-        self._choices = list(state.choices)
-        self._transcript = list(state.transcript)
+        self._seed = saved.seed
+        self._choices = list(saved.choices)
+        self._transcript = list(saved.transcript)
         self._options = None
-        self._restore_note = restore_note
-        if state.phase is Phase.ENDED:
-            self._phase, self._outcome, self._ending_id, self._note = Phase.ENDED, state.outcome, state.ending_id, state.note
-            self._result = None
-        else:
-            self._settle()
+        self._restore_note = saved.note
+        self._settle()
         # the rubric is a pure function of the turns played: rebuild it rather than trust stored numbers
+        scenario = self._scenario
         tracker = self._compiled.rubric.tracker()
-        for record in state.transcript:
+        for record in saved.transcript:
             # as stored, plus what today's scenario says about the node and reply (provokes, hand_off_right)
             at = scenario.nodes.get(record.node_id)
             reply = at.replies[record.reply_index] if at and 0 <= record.reply_index < len(at.replies) else None

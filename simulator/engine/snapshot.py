@@ -1,64 +1,72 @@
-"""Session snapshots: the whole changing state as a versioned, JSON-able dict.
+"""Session snapshots: a saved game as versioned JSON.
 
-The session hands out its state as a `SessionState` (`Session.state()`) and adopts a checked
-one (`Session.restore`); this module only turns that value into JSON and back, checking every
-field, and never touches the session's private attributes. Nodes are named by id, never by
-object, so a save survives edits to the scenario as long as the node it stopped at still
+A snapshot is the session's one-row `ConversationState` in its own JSON (`to_json`, nodes,
+endings and acts named by id) with what the state does not hold: the reply-order seed, the
+choices and the transcript. Restoring loads that state through the step function
+(`Stepper.load`, which re-checks the screen against today's file) and rebuilds the rubric
+from the transcript, so a save survives edits to the scenario as long as what it names still
 exists. Floats are stored as Python floats, which JSON round-trips exactly.
 
-Version 2 added `seed` (the reply-order seed); a version 1 snapshot predates shuffling and
-restores with seed None, i.e. authored order, which is the order it was shown in.
+Version 3 stores the conversation state itself. Versions 1 and 2 (still read) listed the
+session's fields their own way and are turned into that state on reading; version 2 added
+`seed`, and a version 1 snapshot predates shuffling, so it restores with seed None (authored
+order, the order it was shown in).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
-from simulator.engine.session import Phase, Session, SessionState
+import numpy as np
+
 from simulator.engine.shuffle import check_seed
+from simulator.engine.state import (NO_REPLY, REASONS, STATE_FORMAT, STATE_VERSION, TURN_LIMIT_HIT, UNRESOLVED,
+                                    ConversationState, StateError)
 from simulator.engine.turn_record import SnapshotError, TurnRecord, mood_values, need, strings
+from simulator.scenario.limits import TURN_LIMIT
+from simulator.scenario.model import OUTCOMES, SKILLS
 
 FORMAT = "customer-sim/session"
-VERSION = Session.SNAPSHOT_VERSION
+VERSION = 3
 OLDEST_VERSION = 1  # version 1 had no seed: it restores as seed None (authored order)
+_PHASES = ("awaiting_reply", "ended")  # (engine.session.Phase's values, in a version 1 or 2 snapshot)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSession:
+    """A checked snapshot, ready for `Session` to take over."""
+
+    state: ConversationState  # one row, its screen worked out for today's file
+    seed: int | None
+    choices: tuple[int, ...]
+    transcript: tuple[TurnRecord, ...]
+    note: str  # what changed since the save ('' = nothing)
 
 
 # ----------------------------------------------------------------------------- encoding
 
 
-def make_snapshot(session: Session) -> dict[str, Any]:
-    """The session's full state (`Session.state()`) as versioned JSON; `read_snapshot` reads it back."""
-    state = session.state()
+def make_snapshot(session: Any) -> dict[str, Any]:
+    """The session's state as versioned JSON; `read_snapshot` reads it back."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "scenario": {"id": session.scenario.id, "sha256": session.scenario.source_sha256},
         "catalog_sha256": session.catalog.sha256,
-        "seed": state.seed,
-        "choices": list(state.choices),
-        "state": {
-            "phase": state.phase.value,
-            "node": state.node_id,
-            "turn": state.turn,
-            "mood": dict(state.mood),
-            "act_uses": dict(state.act_uses),
-            "grievance_open": state.grievance_open,
-            "visited": list(state.visited),
-            "outcome": state.outcome,
-            "ending": state.ending_id,
-            "note": state.note,
-        },
-        "transcript": [r.to_json() for r in state.transcript],
+        "seed": session.seed,
+        "choices": list(session.choices),
+        "state": session.conversation.to_json(session.stepper.layout),
+        "transcript": [r.to_json() for r in session.transcript],
     }
 
 
 # ----------------------------------------------------------------------------- decoding
 
 
-def read_snapshot(session: Session, snapshot: Any) -> tuple[SessionState, str]:
-    """Check a snapshot against a freshly started session's scenario and catalog; returns the
-    state to adopt and a note on what changed since it was taken ('' = nothing). Raises
-    SnapshotError naming the bad field. Changes nothing: `Session.restore` adopts the state."""
+def read_snapshot(session: Any, snapshot: Any) -> SavedSession:
+    """Check a snapshot against a freshly started session's scenario and catalog. Raises
+    SnapshotError naming the bad field. Changes nothing: `Session.restore` adopts the result."""
     if not isinstance(snapshot, Mapping):
         raise SnapshotError(f"a snapshot must be the mapping Session.snapshot() returned, "
                             f"got {type(snapshot).__name__}")
@@ -88,51 +96,100 @@ def read_snapshot(session: Session, snapshot: Any) -> tuple[SessionState, str]:
     if snapshot.get("catalog_sha256") != session.catalog.sha256:
         notes.append("the acts/personas/mood/rubric data changed since this snapshot was taken")
 
-    model = session.compiled.mood
-    state = need(snapshot.get("state"), dict, "'state'", "a mapping")
+    dims = session.compiled.mood.dimensions
+    choices = need(snapshot.get("choices"), list, "'choices'", "a list of ints")
+    for i, c in enumerate(choices):
+        need(c, int, f"choices[{i}]", "an int")
+    transcript_raw = need(snapshot.get("transcript"), list, "'transcript'", "a list")
+    transcript = [TurnRecord.from_json(r, dims, f"transcript[{i}]") for i, r in enumerate(transcript_raw)]
+    raw = snapshot.get("state")
+    if version >= 3:
+        data = need(raw, dict, "'state'", "a conversation state (ConversationState.to_json)")
+        rows = data.get("rows")
+        if not (isinstance(rows, list) and len(rows) == 1):
+            raise SnapshotError("snapshot 'state' must hold exactly one conversation in 'rows'")
+    else:
+        data = _from_version_2(session, need(raw, dict, "'state'", "a mapping"), transcript)
     try:
-        phase_text = need(state["phase"], str, "state.phase", "a string")
+        state = session.stepper.load(data)
+    except StateError as problem:
+        raise SnapshotError(f"snapshot 'state' does not fit scenario {scenario.id!r} "
+                            f"(edited since the save?): {problem}") from None
+    turn = int(state.depth[0])
+    if not len(choices) == len(transcript) == turn:
+        raise SnapshotError(f"snapshot is inconsistent: state.turn is {turn} but it holds {len(choices)} "
+                            f"choice(s) and {len(transcript)} transcript turn(s)")
+    return SavedSession(state=state, seed=seed, choices=tuple(choices), transcript=tuple(transcript),
+                        note="; ".join(notes))
+
+
+def _from_version_2(session: Any, state: Mapping[str, Any], transcript: list[TurnRecord]) -> dict[str, Any]:
+    """A version 1 or 2 snapshot's 'state' as the conversation state JSON of version 3.
+
+    Those kept the order nodes were first seen in; the turn each was first entered on is the
+    first turn of the transcript showing it (the node on screen now: the turn count). What
+    the step counts as it goes - the reply and trigger that led here, the skill chances -
+    follows from the transcript too."""
+    scenario, stepper = session.scenario, session.stepper
+    model = session.compiled.mood
+    try:
+        phase = need(state["phase"], str, "state.phase", "a string")
         node = need(state["node"], str, "state.node", "a string")
         turn = need(state["turn"], int, "state.turn", "an int")
         mood = mood_values(state["mood"], model.dimensions, "state.mood")
-        uses_raw = need(state["act_uses"], dict, "state.act_uses", "a mapping of act -> count")
+        uses = need(state["act_uses"], dict, "state.act_uses", "a mapping of act -> count")
         grievance_open = need(state["grievance_open"], bool, "state.grievance_open", "true or false")
         visited = strings(state["visited"], "state.visited")
-        outcome, ending, note = state["outcome"], state["ending"], need(state["note"], str, "state.note", "a string")
+        outcome, ending = state["outcome"], state["ending"]
     except KeyError as missing:
         raise SnapshotError(f"snapshot 'state' is missing key {missing}") from None
-    try:
-        phase = Phase(phase_text)
-    except ValueError:
-        raise SnapshotError(f"snapshot state.phase: {phase_text!r} is not one of "
-                            f"{', '.join(p.value for p in Phase)}") from None
-    if phase is Phase.AWAITING_REPLY and node not in scenario.nodes:
+    if phase not in _PHASES:
+        raise SnapshotError(f"snapshot state.phase: {phase!r} is not one of {', '.join(_PHASES)}")
+    ended = phase == "ended"
+    if not ended and node not in scenario.nodes:
         raise SnapshotError(f"snapshot stopped at node {node!r}, which no longer exists in scenario "
                             f"{scenario.id!r}; it was edited since the save")
-    if phase is Phase.ENDED:
+    if ended:
         if scenario.target(node) is None:
             raise SnapshotError(f"snapshot ended at {node!r}, which no longer exists in scenario {scenario.id!r}")
         need(outcome, str, "state.outcome", "an outcome string")
         if ending is not None:
             need(ending, str, "state.ending", "an ending id or null")
-    uses = {}
-    for act, count in uses_raw.items():
+    for act, count in uses.items():
         if act not in model.act_index:
             raise SnapshotError(f"snapshot state.act_uses names act {act!r}, which is not in acts.yaml any more")
-        uses[act] = need(count, int, f"state.act_uses.{act}", "an int")
+        need(count, int, f"state.act_uses.{act}", "an int")
     if turn < 0:
         raise SnapshotError(f"snapshot state.turn must be >= 0, got {turn}")
-    choices = need(snapshot.get("choices"), list, "'choices'", "a list of ints")
-    for i, c in enumerate(choices):
-        need(c, int, f"choices[{i}]", "an int")
-    transcript_raw = need(snapshot.get("transcript"), list, "'transcript'", "a list")
-    transcript = [TurnRecord.from_json(r, model.dimensions, f"transcript[{i}]") for i, r in enumerate(transcript_raw)]
-    if not len(choices) == len(transcript) == turn:
-        raise SnapshotError(f"snapshot is inconsistent: state.turn is {turn} but it holds {len(choices)} "
-                            f"choice(s) and {len(transcript)} transcript turn(s)")
-
-    state_value = SessionState(
-        seed=seed, phase=phase, node_id=node, turn=turn, mood=mood, act_uses=uses, grievance_open=grievance_open,
-        visited=tuple(visited), choices=tuple(choices), transcript=tuple(transcript), outcome=outcome,
-        ending_id=ending, note=note)
-    return state_value, "; ".join(notes)
+    last = transcript[-1] if transcript else None
+    at_ending = ended and node in scenario.endings
+    at = (last.node_id if last and last.node_id in scenario.nodes else scenario.start) if at_ending else node
+    first_turn: dict[str, int] = {}
+    for t, record in enumerate(transcript):
+        first_turn.setdefault(record.node_id, t)
+    if not ended:
+        first_turn.setdefault(node, turn)
+    chances = np.zeros(len(SKILLS), dtype=np.int64)
+    for record in transcript:  # like the rubric, the chances follow from the screens shown
+        if record.node_id in stepper.node_index:
+            chances += stepper.screen_chances_of(record.node_id, [o.reply_index for o in record.options])
+    reason = None
+    if ended:
+        reason = REASONS[0] if at_ending else REASONS[TURN_LIMIT_HIT] if turn >= TURN_LIMIT else REASONS[NO_REPLY]
+    row = {
+        "node": at,
+        "ending": node if at_ending else None,
+        "ended": ended,
+        "reason": reason,
+        "outcome": (outcome if outcome in OUTCOMES else UNRESOLVED) if ended else None,
+        "turn": turn,
+        "mood": mood,
+        "act_uses": {act: n for act, n in uses.items() if n},
+        "grievance_open": grievance_open,
+        "visited": {node_id: first_turn.get(node_id, position) for position, node_id in enumerate(visited)
+                    if node_id in scenario.nodes},
+        "reply": last.reply_index if last else -1,
+        "trigger": last.trigger if last and last.trigger is not None else -1,
+        "chances": dict(zip(SKILLS, chances.tolist())),
+    }
+    return {"format": STATE_FORMAT, "version": STATE_VERSION, "rows": [row]}

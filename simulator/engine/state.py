@@ -16,6 +16,7 @@ re-computed on loading (`Stepper.load`), which also re-checks them against today
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
@@ -160,23 +161,22 @@ class ConversationState:
                                              f"{where}.reason", "reason")
                     state.outcome[k] = _known({o: i for i, o in enumerate(OUTCOMES)}, row["outcome"],
                                               f"{where}.outcome", "outcome")
-                state.depth[k] = _typed(row["turn"], int, f"{where}.turn")
+                state.depth[k] = _count(row["turn"], f"{where}.turn", 0, TURN_LIMIT)
                 mood = _typed(row["mood"], dict, f"{where}.mood")
                 missing = [dim for dim in layout.dimensions if dim not in mood]
                 if missing:
                     raise StateError(f"{where}.mood lacks {', '.join(missing)}")
-                state.mood[k] = [float(_typed(mood[dim], (int, float), f"{where}.mood.{dim}"))
-                                 for dim in layout.dimensions]
+                state.mood[k] = [_finite(mood[dim], f"{where}.mood.{dim}") for dim in layout.dimensions]
                 for act, n in _typed(row["act_uses"], dict, f"{where}.act_uses").items():
-                    state.uses[k, _known(acts, act, f"{where}.act_uses", "act")] = _typed(n, int, f"{where}.act_uses")
+                    state.uses[k, _known(acts, act, f"{where}.act_uses", "act")] = _count(n, f"{where}.act_uses.{act}")
                 state.grievance[k] = _typed(row["grievance_open"], bool, f"{where}.grievance_open")
                 for node, turn in _typed(row["visited"], dict, f"{where}.visited").items():
                     if node in columns:  # a node nothing asks about any more is simply not tracked
-                        state.visited[k, columns[node]] = _typed(turn, int, f"{where}.visited.{node}")
-                state.reply[k] = _typed(row["reply"], int, f"{where}.reply")
-                state.trigger[k] = _typed(row["trigger"], int, f"{where}.trigger")
+                        state.visited[k, columns[node]] = _count(turn, f"{where}.visited.{node}", 0, TURN_LIMIT)
+                state.reply[k] = _count(row["reply"], f"{where}.reply", -1)
+                state.trigger[k] = _count(row["trigger"], f"{where}.trigger", -1)
                 chances = _typed(row["chances"], dict, f"{where}.chances")
-                state.chances[k] = [_typed(chances.get(skill, 0), int, f"{where}.chances.{skill}") for skill in SKILLS]
+                state.chances[k] = [_count(chances.get(skill, 0), f"{where}.chances.{skill}") for skill in SKILLS]
             except KeyError as missing:
                 raise StateError(f"{where} is missing key {missing}") from None
             except TypeError:
@@ -192,6 +192,22 @@ def _typed(value: Any, kind, where: str):
         raise StateError(f"{where}: expected a number, got {value!r}")
     if not isinstance(value, kind):
         raise StateError(f"{where}: unexpected {value!r}")
+    return value
+
+
+def _count(value: Any, where: str, low: int = 0, high: int = np.iinfo(np.int16).max) -> int:
+    """A whole number the int16 arrays can hold, in low..high (a hostile file's 10**30 is an
+    error naming the field, not an OverflowError from numpy)."""
+    value = _typed(value, int, where)
+    if not low <= value <= high:
+        raise StateError(f"{where}: {value} is out of range ({low} to {high})")
+    return value
+
+
+def _finite(value: Any, where: str) -> float:
+    value = float(_typed(value, (int, float), where))
+    if not math.isfinite(value):
+        raise StateError(f"{where}: expected a finite number, got {value!r}")
     return value
 
 

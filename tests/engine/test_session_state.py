@@ -1,5 +1,6 @@
-"""The session's changing state is one value (`Session.state()`): snapshots are that value as
-JSON, restoring adopts it, and nothing outside session.py writes the session's privates."""
+"""The session's changing state is one value, its one-row `ConversationState`: a snapshot holds
+that state's own JSON, restoring loads it through the step function, and nothing outside
+session.py writes the session's privates."""
 
 from __future__ import annotations
 
@@ -16,16 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_restore_gives_back_the_same_state_every_turn(format_tour, catalog):
     session = Session(format_tour, catalog, seed=11)
     while session.phase is Phase.AWAITING_REPLY:
-        restored = Session.restore(format_tour, catalog, json.loads(json.dumps(session.snapshot())))
-        assert restored.state() == session.state()
+        snap = json.loads(json.dumps(session.snapshot()))
+        restored = Session.restore(format_tour, catalog, snap)
+        assert restored.snapshot() == snap
+        assert restored.conversation.to_json(restored.stepper.layout) == snap["state"]
         assert restored.options == session.options and restored.provisional_score() == session.provisional_score()
         session.choose(len(session.options) - 1)
-    restored = Session.restore(format_tour, catalog, json.loads(json.dumps(session.snapshot())))
-    assert restored.state() == session.state() and restored.result == session.result
-
-
-def test_the_snapshot_version_is_the_sessions():
-    assert snapshot_module.VERSION == Session.SNAPSHOT_VERSION
+    snap = json.loads(json.dumps(session.snapshot()))
+    restored = Session.restore(format_tour, catalog, snap)
+    assert restored.snapshot() == snap and restored.result == session.result
 
 
 def test_no_engine_module_writes_a_sessions_private_attributes():

@@ -111,8 +111,9 @@ class DebriefScene(Scene):
         grade_h = self._grade_height()
         skills_h = (app.text.line_height(style, "subtitle", "bold") + style.space("xs")
                     + skill_bars_height(app.ui, len(self.result.skills)))
+        # under the bars: the held-back lines, or the pass-mark note (which wraps at big text too)
         held_h = (block_height(app.text, style, len(self._held), "caption", "bold") if self._held
-                  else app.text.line_height(style, "caption"))
+                  else block_height(app.text, style, len(self._pass_note(width)), "caption"))
         total = (2 * pad + grade_h + style.space("m") + block_height(app.text, style, len(lines), "caption")
                  + style.space("m") + skills_h + held_h - pad // 2)
         self.left_view.rect = self.left.inflate(-style.px(4), -style.px(4))
@@ -141,6 +142,10 @@ class DebriefScene(Scene):
             lines = app.text.wrap(text, style, role, width, weight)
             words += round(app.text.line_height(style, role, weight) * 1.0) * len(lines)
         return max(size, words)
+
+    def _pass_note(self, width: int) -> tuple[str, ...]:
+        """The line under the skill bars when no skill held the grade back, wrapped to `width`."""
+        return self.app.text.wrap("The line on each bar marks the pass mark.", self.app.style, "caption", width)
 
     def _held_lines(self) -> tuple[str, ...]:
         """Which skill held the grade back, wrapped to the left panel (() when none did)."""
@@ -215,9 +220,21 @@ class DebriefScene(Scene):
         if action.kind == act.BACK:
             self.pick_another()
             return True
+        if action.kind in (act.PAGE_UP, act.PAGE_DOWN) and self.left_view.scrollable:
+            # the grade panel only scrolls at big text in a small window; the keyboard must reach
+            # its last skill too (the wheel alone would leave a keyboard-only trainee short)
+            self.left_view.scroll_by(self.left_view.rect.height // 2 * (1 if action.kind == act.PAGE_DOWN else -1))
+            return True
         if self.view.handle(action) or self.left_view.handle(action):
             return True
         return self.focus.handle(action)
+
+    def hints(self) -> list[tuple[str, str]]:
+        """The footer's key hints; Page Up/Down scroll the grade panel when it is too tall."""
+        hints = [("←→", "Choose a button"), ("Enter", "Go"), ("↑↓", "Scroll moments")]
+        if self.left_view.scrollable:
+            hints.append(("PgUp/PgDn", "Scroll scores"))
+        return [*hints, ("Esc", "Scenario list")]
 
     # -- drawing -----------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -228,8 +245,7 @@ class DebriefScene(Scene):
         focused = self.focus.focused
         for button in self.buttons:
             button.draw(surface, app.ui, focused is button)
-        draw_footer(surface, app.ui, [("←→", "Choose a button"), ("Enter", "Go"), ("↑↓", "Scroll moments"),
-                                   ("Esc", "Scenario list")])
+        draw_footer(surface, app.ui, self.hints())
 
     def _draw_left(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style
@@ -267,8 +283,8 @@ class DebriefScene(Scene):
         if self._held:
             draw_lines(surface, app.text, style, self._held, x, bars.bottom, "caption", style.color("danger"), "bold")
             return
-        note = app.text.wrap("The line on each bar marks the pass mark.", style, "caption", self.left.width - 2 * pad)
-        draw_lines(surface, app.text, style, note, x, bars.bottom, "caption", style.color("text_muted"))
+        draw_lines(surface, app.text, style, self._pass_note(self.left.width - 2 * pad), x, bars.bottom, "caption",
+                   style.color("text_muted"))
 
     def _draw_right(self, surface: pygame.Surface) -> None:
         app, style = self.app, self.app.style

@@ -243,10 +243,10 @@ class TurnPickerScene(OverlayScene):
         self.view.set_content(y + style.px(8))
         self._place()
 
-    def _place(self) -> None:
+    def _place(self, follow: bool = True) -> None:
         style = self.app.style
         focused = self.focus.focused
-        if focused in self.buttons:
+        if follow and focused in self.buttons:  # not after a wheel or page scroll: that would undo it
             base = self._base[self.buttons.index(focused)]
             self.view.ensure_visible(base - style.px(8), base + focused.rect.height + style.px(8))
         for button, base in zip(self.buttons, self._base):
@@ -261,7 +261,9 @@ class TurnPickerScene(OverlayScene):
             return True
         if action.kind in (act.SCROLL, act.PAGE_UP, act.PAGE_DOWN, act.HOME, act.END):
             self.view.handle(action)
-        elif action.kind in (act.POINTER, act.PRESS, act.CLICK):
+            self._place(follow=False)
+            return True
+        if action.kind in (act.POINTER, act.PRESS, act.CLICK):
             hit = self.focus.item_at(action.pos)
             if not (hit in self.buttons and not self.view.rect.collidepoint(action.pos)):
                 self.focus.handle(action)

@@ -118,3 +118,52 @@ def test_the_replay_from_turn_list_scrolls_to_its_last_turn(debrief_app, how):
     press(app, pygame.K_HOME)
     press(app, pygame.K_DOWN)
     assert view.rect.contains(picker.focus.focused.rect)
+
+
+LONG_REPLY = ("I hear you, Sam, and I want to get this right rather than rush it, so here is what I can do "
+              "today and what each choice would mean for you: a replacement frother sent by tracked post this "
+              "afternoon, which usually arrives in two working days and comes with a prepaid bag for the old "
+              "one; or a whole new machine from the shop on the high street, which you could collect this "
+              "evening if that is easier, with the receipt number I will text you in the next five minutes; "
+              "or, if you would rather not have another one at all, a full refund to the card you paid with, "
+              "which takes three to five working days to show. Which of those suits you best?")
+
+
+def test_a_reply_too_long_for_six_lines_is_shown_in_full_and_its_card_shows_its_top(make_app, tmp_path):
+    # a trainer's file may hold a long reply: there is nowhere else to read a reply not yet chosen
+    from tools.game_driver import finish_line
+
+    text = (SCENARIOS / "tutorial.yaml").read_text(encoding="utf-8")
+    first = text.index('      - text: "') + len('      - text: "')
+    end = text.index('"\n', first)
+    path = tmp_path / "tutorial.yaml"
+    path.write_text(text[:first] + LONG_REPLY + text[end:], encoding="utf-8")
+    app = make_app(path, size=SMALL)
+    settings = app.settings.copy()
+    settings.text_size = "x-large"
+    app.apply_settings(settings, save=False)
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
+    scene = app.top
+    assert scene.name == "conversation"
+    finish_line(app)
+    long = next(r for r in scene.replies if r.text.startswith("I hear you, Sam"))
+    assert " ".join(long._lines).split() == LONG_REPLY.split(), "every word is on the card"
+    assert len(long._lines) > 6
+    # focus it with the keyboard: the list scrolls so its first line, not its last, is in view
+    scene.focus.focus(scene.replies[0])
+    for _ in range(scene.replies.index(long)):
+        press(app, pygame.K_DOWN)
+    assert scene.focus.focused is long
+    log, surface = draw_logged(app)
+    first_line = [m for m in visible_texts(log) if m.text == long._lines[0]]
+    assert first_line and scene.reply_view.rect.contains(first_line[0].ink)
+    assert layout_problems(log, surface.get_rect()) == []
+    # and the wheel brings its last line into view
+    seen = False
+    for _ in range(60):
+        wheel(app, scene.reply_view.rect.center, 1)
+        log, _ = draw_logged(app)
+        seen = seen or any(m.text == long._lines[-1] and scene.reply_view.rect.contains(m.ink)
+                           for m in visible_texts(log))
+    assert seen

@@ -112,14 +112,13 @@ class ReplyButton:
     def _badge_size(self, ui: "WidgetContext") -> int:
         return ui.text.line_height(ui.style, "reply", "bold") + ui.style.px(6)
 
-    def layout(self, ui: "WidgetContext", x: int, y: int, width: int, max_lines: int = 6) -> int:
-        """Place the button at (x, y) with `width`; returns its height."""
+    def layout(self, ui: "WidgetContext", x: int, y: int, width: int) -> int:
+        """Place the button at (x, y) with `width`; returns its height. Every word is shown: a
+        reply not yet chosen is nowhere else to read (the transcript has only the chosen one),
+        so a long one makes a tall card and the reply list scrolls."""
         style = ui.style
-        lines = ui.text.wrap(self.text, style, "reply", self._text_width(ui, width))
-        if len(lines) > max_lines:  # never overflow: the full text is in the transcript
-            lines = lines[: max_lines - 1] + (fit_text(ui, " ".join(lines[max_lines - 1:]), "reply",
-                                                       self._text_width(ui, width)),)
-        self._lines = lines
+        self._lines = ui.text.wrap(self.text, style, "reply", self._text_width(ui, width))
+        lines = self._lines
         text_h = block_height(ui.text, style, len(lines), "reply", line_gap=1.12)
         height = max(text_h, self._badge_size(ui)) + style.space("m") * 2 - style.px(4)
         self.rect = pygame.Rect(x, y, width, height)

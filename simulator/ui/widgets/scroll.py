@@ -51,11 +51,12 @@ class ScrollView:
         self.offset = self.max_offset
 
     def ensure_visible(self, top: int, bottom: int) -> None:
-        """Scroll the least amount so content rows top..bottom are visible."""
+        """Scroll the least amount so content rows top..bottom are visible; rows taller than the
+        view show their top (where a card's first words are), not their bottom."""
         if top < self.offset:
             self.offset = max(0, top)
         elif bottom > self.offset + self.rect.height:
-            self.offset = min(self.max_offset, bottom - self.rect.height)
+            self.offset = max(0, min(self.max_offset, top, bottom - self.rect.height))
 
     def handle(self, action: "Action") -> bool:
         if action.kind == act.SCROLL and self.rect.collidepoint(action.pos):

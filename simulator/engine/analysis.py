@@ -27,7 +27,7 @@ Random play (seeded, reproducible)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -280,30 +280,10 @@ def random_play(tree: PlayTree, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SE
     one batch per turn, each distinct one once. When the tree would pass its memory budget
     (or time runs out) the runs are played again in slices, in order, and only the slices
     that finished are returned: play-through k is always the same, so a shorter result is a
-    prefix of the full one.
+    prefix of the full one. The tree keeps every slice's prefixes (the finals index them).
     """
-    rng = np.random.default_rng(seed)
-    draws = rng.random((runs, TURN_LIMIT))
-    before = tree.size
-    try:
-        return _random_slice(tree, draws)
-    except BudgetExceeded:
-        tree.truncate(before)  # keep room for the slices and the searches after this
-    size, start = max(1, runs // 64), 0
-    done: list[np.ndarray] = []
-    while start < runs:
-        if budget is not None and budget.out_of_time():
-            break
-        before = tree.size
-        try:
-            done.append(_random_slice(tree, draws[start:start + size]))
-            start += size
-        except BudgetExceeded:
-            tree.truncate(before)
-            if size == 1:
-                break
-            size //= 2  # smaller slices share less but fit; a slice of one that does not fit ends it
-    return np.concatenate(done) if done else np.zeros(0, dtype=np.int64)
+    parts = _in_slices(tree, runs, seed, budget, lambda finals: finals, keep_prefixes=True)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def random_scores(tree: PlayTree, runs: int, seed: int,
@@ -315,33 +295,45 @@ def random_scores(tree: PlayTree, runs: int, seed: int,
     scores are kept and its prefixes dropped again (`PlayTree.truncate`), so the room
     needed is one slice's, however many runs are asked for. Fewer runs come back only when
     even one run does not fit or the time budget ends first."""
-    rng = np.random.default_rng(seed)
-    draws = rng.random((runs, TURN_LIMIT))
+    parts = _in_slices(tree, runs, seed, budget,
+                       lambda finals: (tree.overall[finals], tree.grade[finals], tree.outcome[finals]),
+                       keep_prefixes=False)
+    if not parts:
+        return np.zeros(0), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8)
+    return tuple(np.concatenate(column) for column in zip(*parts))  # type: ignore[return-value]
+
+
+def _in_slices(tree: PlayTree, runs: int, seed: int, budget: Budget | None, take: Callable[[np.ndarray], Any],
+               *, keep_prefixes: bool) -> list:
+    """`take(finals)` of the seeded runs, all at once when they fit, else slice by slice in
+    order (halving a slice that does not fit; a slice of one that does not fit, or the time
+    budget, ends it). `keep_prefixes`: the tree keeps each slice's prefixes; else they are
+    dropped once the slice is taken, so the next has the room."""
+    draws = np.random.default_rng(seed).random((runs, TURN_LIMIT))
     before = tree.size
     try:
-        finals = _random_slice(tree, draws)
-        return tree.overall[finals], tree.grade[finals], tree.outcome[finals]
+        return [take(_random_slice(tree, draws))]
     except BudgetExceeded:
-        tree.truncate(before)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        tree.truncate(before)  # keep room for the slices and the searches after this
+    parts: list = []
     size, start = max(1, runs // 64), 0
     while start < runs:
         if budget is not None and budget.out_of_time():
             break
+        before = tree.size
         try:
             finals = _random_slice(tree, draws[start:start + size])
         except BudgetExceeded:
             tree.truncate(before)
             if size == 1:
                 break
-            size //= 2
+            size //= 2  # smaller slices share less but fit
             continue
-        parts.append((tree.overall[finals].copy(), tree.grade[finals].copy(), tree.outcome[finals].copy()))
-        tree.truncate(before)  # the scores are kept; the room is needed by the next slice
+        parts.append(take(finals))
+        if not keep_prefixes:
+            tree.truncate(before)  # what was taken is kept; the room is needed by the next slice
         start += size
-    if not parts:
-        return np.zeros(0), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8)
-    return tuple(np.concatenate(column) for column in zip(*parts))  # type: ignore[return-value]
+    return parts
 
 
 def _random_slice(tree: PlayTree, draws: np.ndarray) -> np.ndarray:

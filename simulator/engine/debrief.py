@@ -260,7 +260,7 @@ def _rule_text(costs: list[Any], gains: list[Any], node: Any, acts: Any) -> tupl
 
 def _headline(record: Any, swing: float, costs: float, regret: float) -> str:
     """One short line: the mood move, the points it cost, the score it put out of reach."""
-    from_label, to_label = _label(record.expression_before), _label(record.expression_after)
+    from_label, to_label = expression_label(record.expression_before), expression_label(record.expression_after)
     if abs(swing) >= MIN_SWING:
         direction = "rose" if swing > 0 else "dropped"
         text = f"{from_label} → {to_label}" if from_label != to_label else f"Mood {direction}"
@@ -275,7 +275,9 @@ def _headline(record: Any, swing: float, costs: float, regret: float) -> str:
     return text
 
 
-def _label(expression: str) -> str:
+def expression_label(expression: str) -> str:
+    """The words for a mood label id (mood.yaml's `very_annoyed` -> 'Very annoyed'): what the
+    debrief's key moments and the game's gauge and transcript show."""
     return expression.replace("_", " ").replace("-", " ").capitalize()
 
 

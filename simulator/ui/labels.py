@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from simulator.engine.debrief import expression_label  # the key moments' words for a mood, re-exported
+
 OUTCOME_LABELS = {
     "delighted": "Delighted",
     "resolved": "Resolved",
@@ -18,10 +20,6 @@ def outcome_label(outcome: str) -> str:
 
 def outcome_symbol(outcome: str) -> str:
     return OUTCOME_SYMBOLS.get(outcome, "•")
-
-
-def expression_label(expression: str) -> str:
-    return expression.replace("_", " ").replace("-", " ").capitalize()
 
 
 def skill_label(skill: str) -> str:

@@ -26,13 +26,14 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
+            from simulator.scenario.validate import folder_scenario_files
+
+            found = folder_scenario_files(path)  # a FIFO or dangling link is an S010 later
             if not found:
                 return [], f"no scenario files (*.yaml, *.yml) in folder {raw}"
             files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        elif path.is_file() or path.exists() or path.is_symlink():
+            files.append(path)  # a FIFO, device or broken link: the reader says which (S010)
         else:
             return [], f"no such file or folder: {raw}"
     return files, ""

@@ -85,19 +85,21 @@ def _lines(path: str, sources: Mapping[str, str] | None) -> list[str] | None:
 
 def _caret_line(text: str, column: int, end_column: int) -> tuple[str, str]:
     """The (possibly shortened) source line and a caret line lined up under it."""
-    text = text.replace("\t", " ")  # a tab counts as one column, so show it as one
-    text = UNSAFE.sub("\ufffd", text)  # one visible column for each control/bidi character
     start = max(column - 1, 0)
     end = max(end_column - 1, start + 1) if end_column else start + 1
     end = min(end, max(len(text), start + 1))
     offset = 0
     if len(text) > _MAX_SHOWN:
+        # cut the window before cleaning it: 60,000 diagnostics on one 1 MiB line once
+        # meant cleaning that whole line 60,000 times (validate never finished)
         offset = max(0, min(start - _MAX_SHOWN // 3, len(text) - _MAX_SHOWN))
         end = min(end, offset + _MAX_SHOWN)
         text = ("…" if offset else "") + text[offset:offset + _MAX_SHOWN] + \
                ("…" if offset + _MAX_SHOWN < len(text) else "")
         if offset:
             offset -= 1  # the leading ellipsis takes one column
+    text = text.replace("\t", " ")  # a tab counts as one column, so show it as one
+    text = UNSAFE.sub("\ufffd", text)  # one visible column for each control/bidi character
     pad = _width(text[:start - offset])
     marks = "^" + "~" * max(_width(text[start - offset + 1:end - offset]), 0)
     return text, " " * pad + marks

@@ -9,6 +9,7 @@ sentence saying why a file was skipped.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -32,7 +33,7 @@ def read_capped(path: str | Path, limit: int, *, whole: bool = True) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as error:
-        raise ReadRefused(error.strerror or str(error)) from None
+        raise ReadRefused(_open_failure(path, error)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -56,6 +57,22 @@ def read_capped(path: str | Path, limit: int, *, whole: bool = True) -> bytes:
             raise ReadRefused(f"it is larger than {_size(limit)}")
         data = data[:limit]
     return data
+
+
+def _open_failure(path: str | Path, error: OSError) -> str:
+    """Why `path` could not be opened, in words: the bare errors ("No such device or
+    address" for a socket, "No such file" for a link whose target is gone) misled."""
+    if error.errno == errno.ELOOP:
+        return "it is a symbolic link that leads back to itself (a loop)"
+    try:
+        info = os.stat(path)
+    except OSError:
+        if os.path.islink(path):
+            return f"it is a symbolic link to {os.readlink(path)!s}, which does not exist"
+        return error.strerror or str(error)
+    if not stat.S_ISREG(info.st_mode):
+        return f"it is {describe_kind(info.st_mode)}, not a regular file"
+    return error.strerror or str(error)
 
 
 def _size(count: int) -> str:

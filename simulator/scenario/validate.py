@@ -12,17 +12,26 @@ from simulator.scenario.diagnostics import Diagnostic
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders as their top-level *.yaml / *.yml files, sorted by name.
+def folder_scenario_files(folder: Path) -> list[Path]:
+    """A folder's top-level *.yaml / *.yml entries, sorted by name: everything so named
+    that is not a folder and not hidden (editors' lock files start with a dot).
 
+    A FIFO, a device, a dangling or looping symbolic link is listed too, so the reader
+    reports it with a reason (S010) instead of the file silently not being there.
     Sub-folders are not searched, so `scenarios/` does not pick up `scenarios/data/`.
     """
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in SCENARIO_SUFFIXES and not p.name.startswith(".")
+                  and not p.is_dir())
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders as their `folder_scenario_files`."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir()
-                                if p.suffix.lower() in SCENARIO_SUFFIXES and p.is_file()))
+            files.extend(folder_scenario_files(path))
         else:
             files.append(path)
     return files

@@ -189,9 +189,11 @@ def read_source(path: str | Path, data: bytes | None = None) -> tuple[Source | N
     events = None
     try:
         if suspicious_alias or suspicious_depth:
-            # the event stream is iterative in libyaml, so it is safe on any nesting
-            events = list(yaml.parse(data, Loader=_Loader))
-            deep = _too_deep(name, events) if suspicious_depth else None
+            # the event stream is iterative in libyaml, so it is safe on any nesting; it is
+            # read lazily because libyaml's scanner slows quadratically with flow depth
+            # (1 MiB of "[" took minutes to list) and the depth check stops at level 65
+            events, deep = _events_within_depth(name, yaml.parse(data, Loader=_Loader),
+                                                suspicious_depth)
             if deep is not None:
                 return None, diagnostics + [deep]
         root = yaml.compose(data, Loader=_Loader)
@@ -277,19 +279,26 @@ def _may_nest_deeply(data: bytes) -> bool:
     return False
 
 
-def _too_deep(name: str, events: list) -> Diagnostic | None:
+def _events_within_depth(name: str, stream, check_depth: bool) -> tuple[list, Diagnostic | None]:
+    """The events of `stream`, or S012 at the first collection past MAX_DEPTH (when
+    `check_depth`). Stops reading there, so a deep file costs only its first levels."""
     from simulator.scenario import codes
 
+    events: list = []
     depth = 0
-    for event in events:
+    for event in stream:
+        events.append(event)
+        if not check_depth:
+            continue
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                return codes.make("S012", name, mark.line + 1, mark.column + 1, limit=MAX_DEPTH)
+                return events, codes.make("S012", name, mark.line + 1, mark.column + 1,
+                                          limit=MAX_DEPTH)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
-    return None
+    return events, None
 
 
 def _reject_aliases(name: str, root: Node, events: list) -> list[Diagnostic]:

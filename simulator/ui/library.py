@@ -77,9 +77,10 @@ def scenario_files(source: Path) -> list[Path]:
     """The scenario files a path names: itself, or a folder's top-level *.yaml/*.yml."""
     if source.is_file():
         return [source]
-    if source.is_dir():
-        return sorted(p for p in source.iterdir()
-                      if p.is_file() and p.suffix.lower() in SCENARIO_SUFFIXES and not p.name.startswith("."))
+    if source.is_dir():  # a FIFO or dangling link is listed too, with the reason it failed
+        from simulator.scenario.validate import folder_scenario_files
+
+        return folder_scenario_files(source)
     return []
 
 

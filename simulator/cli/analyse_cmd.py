@@ -34,12 +34,16 @@ MAX_RUNS = 1_000_000
 
 def _count(low: int, what: str):
     def parse(text: str) -> int:
+        shown = text if len(text) <= 40 else text[:37] + "..."  # 6,000 digits are not echoed whole
+        digits = text.strip().lstrip("+-")
+        if digits.isdigit() and len(digits.lstrip("0")) > 4000:  # int() refuses past 4,300 digits
+            raise argparse.ArgumentTypeError(f"{what} {shown!r} has far too many digits")
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {shown!r}") from None
         if value < low:
-            raise argparse.ArgumentTypeError(f"{what} must be at least {low}, got {value}")
+            raise argparse.ArgumentTypeError(f"{what} must be at least {low}, got {shown}")
         return value
     return parse
 

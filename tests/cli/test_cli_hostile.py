@@ -76,6 +76,18 @@ def test_analyse_memory_limit_must_be_a_number(capsys):
     assert stopped.value.code == 2
 
 
+@pytest.mark.parametrize("option", ["--seed", "--runs", "--memory-limit", "--time-limit"])
+@pytest.mark.parametrize("value, says", [("9" * 6000, "has far too many digits"),
+                                         ("x" * 6000, "must be a whole number")])
+def test_analyse_numbers_are_never_echoed_whole(capsys, option, value, says):
+    # a 6,000-digit --runs was printed back in full and called "not a whole number"
+    with pytest.raises(SystemExit) as stopped:
+        main(["analyse", str(TOUR), f"{option}={value}"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and f"{option} " in err and says in err
+    assert len(err.splitlines()[-1]) < 200
+
+
 def test_a_portrait_path_with_a_nul_is_an_error_not_a_traceback(tmp_path, capsys):
     path = tmp_path / "nul.yaml"
     path.write_text(small(extra_customer='  portraits: {angry: "a\\0b.png"}\n'), encoding="utf-8")

@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import stat
 import struct
+import zlib
 from pathlib import Path
 from typing import Sequence
 
 from simulator.scenario.limits import MAX_ASSET_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 
 _PNG = b"\x89PNG\r\n\x1a\n"
-_HEADER_BYTES = 256 << 10  # JPEG frames may follow large EXIF/ICC segments
 _KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
           stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder", stat.S_IFLNK: "a symbolic link"}
 
@@ -63,7 +63,7 @@ def read_asset(root: Path, relative: str, limit: int = MAX_ASSET_BYTES) -> bytes
     return _read_regular(path, limit)
 
 
-def _read_regular(path: Path, limit: int, head: int | None = None) -> bytes:
+def _read_regular(path: Path, limit: int) -> bytes:
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -85,7 +85,7 @@ def _read_regular(path: Path, limit: int, head: int | None = None) -> bytes:
         if info.st_size > limit:
             raise AssetProblem("S116", f"it is {info.st_size / (1 << 20):.1f} MiB, more than the "
                                        f"{limit >> 20} MiB an asset may be")
-        wanted = limit + 1 if head is None else min(head, limit + 1)
+        wanted = limit + 1
         chunks, got = [], 0
         while got < wanted:
             chunk = os.read(fd, min(1 << 20, wanted - got))
@@ -98,7 +98,7 @@ def _read_regular(path: Path, limit: int, head: int | None = None) -> bytes:
         raise AssetProblem("S116", "it cannot be read without waiting") from None
     finally:
         os.close(fd)
-    if head is None and len(data) > limit:
+    if len(data) > limit:
         raise AssetProblem("S116", f"it grew past the {limit >> 20} MiB an asset may be while being read")
     return data
 
@@ -135,8 +135,42 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
         if marker in (0xD9, 0xDA) or length < 2:
             break
         index += 2 + length
-    raise AssetProblem("S116", "it is a JPEG whose size is not in its first "
-                               f"{_HEADER_BYTES >> 10} KiB")
+    raise AssetProblem("S116", "it is a damaged JPEG: no frame header gives its size")
+
+
+def check_structure(data: bytes) -> None:
+    """AssetProblem S116 when a PNG or JPEG is cut short or damaged, judged from its chunk
+    and segment framing: a truncated or bit-flipped portrait passed `validate` from its
+    header alone and then silently failed to decode in the game."""
+    if data.startswith(_PNG):
+        _png_structure(data)
+    elif data.startswith(b"\xff\xd8"):
+        start = data.find(b"\xff\xda")  # start of scan: the compressed image follows
+        if start < 0 or data.rfind(b"\xff\xd9") < start:
+            raise AssetProblem("S116", "it is a damaged JPEG: the file ends before the image does "
+                                       "(cut short while copying?)")
+
+
+def _png_structure(data: bytes) -> None:
+    index, has_data = len(_PNG), False
+    while index + 12 <= len(data):
+        length = struct.unpack(">I", data[index:index + 4])[0]
+        kind = data[index + 4:index + 8]
+        end = index + 12 + length
+        if end > len(data):
+            break
+        if zlib.crc32(data[index + 4:end - 4]) != struct.unpack(">I", data[end - 4:end])[0]:
+            name = kind.decode("ascii", "replace")
+            raise AssetProblem("S116", f"it is a damaged PNG: its {name!r} chunk at byte {index} "
+                                       "fails its checksum")
+        has_data = has_data or kind == b"IDAT"
+        if kind == b"IEND":
+            if not has_data:
+                raise AssetProblem("S116", "it is a damaged PNG: it has no image data")
+            return
+        index = end
+    raise AssetProblem("S116", "it is a damaged PNG: the file ends before its last chunk "
+                               "(cut short while copying?)")
 
 
 def check_image(width: int, height: int) -> None:
@@ -153,7 +187,9 @@ def check_portrait(roots: Sequence[Path], relative: str) -> Path:
     """The folder of `roots` (searched in order) that holds the portrait at `relative`;
     AssetProblem when it could not be shown safely, S109 when no folder has it."""
     root, path = _find(roots, relative)
-    check_image(*image_size(_read_regular(path, MAX_ASSET_BYTES, head=_HEADER_BYTES)))
+    data = _read_regular(path, MAX_ASSET_BYTES)  # whole (capped): the framing is checked to the end
+    check_image(*image_size(data))
+    check_structure(data)
     return root
 
 
@@ -162,6 +198,7 @@ def read_portrait(roots: Sequence[Path], relative: str) -> bytes:
     `check_portrait` (AssetProblem otherwise)."""
     data = _read_regular(_find(roots, relative)[1], MAX_ASSET_BYTES)
     check_image(*image_size(data))
+    check_structure(data)
     return data
 
 

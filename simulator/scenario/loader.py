@@ -237,8 +237,9 @@ class _Builder:
             try:  # header only: a decompression bomb or a FIFO is reported, never opened for real
                 check_portrait(roots, str(relative))
             except AssetProblem as problem:
-                if problem.code == "S108":
-                    reader.report(value, "S108", value=image)
+                if problem.code == "S108":  # say why: the path as written may look fine
+                    reader.report(value, "S108", value=image,
+                                  hint=f"{problem.reason}; use a file inside the assets folder itself")
                     continue
                 if problem.code == "S109":
                     reader.report(value, "S109", value=image, looked=" or ".join(f"{root}/" for root in roots))

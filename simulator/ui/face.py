@@ -117,23 +117,35 @@ class FaceRenderer:
         return image
 
 
+# The largest side a portrait is kept at once decoded. The face is drawn at most about a
+# third of the window wide; a legal 4096 x 4096 portrait is 64 MiB as pixels, and six of
+# them (one per expression) held 540 MB for the whole conversation.
+MAX_KEPT_SIDE = 1024
+
+
 class PortraitImages:
     """Per-expression images from a scenario (paths under its assets folders, searched in
-    order: `paths.portrait_dirs`), loaded once."""
+    order: `paths.portrait_dirs`), loaded once per file and kept at most MAX_KEPT_SIDE a side."""
 
     def __init__(self, portraits: Mapping[str, str] | tuple[tuple[str, str], ...],
                  roots: Sequence[Path] = (ASSETS_DIR,)) -> None:
         items = portraits.items() if isinstance(portraits, Mapping) else portraits
         self._images: dict[str, pygame.Surface] = {}
         self._scaled: dict[tuple[str, int], pygame.Surface] = {}
+        by_file: dict[str, pygame.Surface] = {}  # one file for several expressions: decoded once
         for expression, rel in items:
+            if str(rel) in by_file:
+                self._images[str(expression)] = by_file[str(rel)]
+                continue
             # read_portrait: a regular file inside assets/ (no FIFO, device or escaping
             # symlink), opened without blocking, size-capped, and its pixel count checked
             # from the header before pygame decodes anything (a 20000 x 20000 PNG bomb)
             try:
                 data = read_portrait(roots, str(rel))
-                image = pygame.image.load(io.BytesIO(data), str(rel))
-                self._images[str(expression)] = image.convert_alpha() if pygame.display.get_surface() else image
+                image = _kept_size(pygame.image.load(io.BytesIO(data), str(rel)))
+                del data
+                image = image.convert_alpha() if pygame.display.get_surface() else image
+                self._images[str(expression)] = by_file[str(rel)] = image
             except AssetProblem as problem:
                 log.warning("portrait %r for %s unusable (%s); using the drawn face", rel, expression, problem.reason)
             except (pygame.error, OSError, ValueError) as error:
@@ -141,6 +153,10 @@ class PortraitImages:
 
     def __bool__(self) -> bool:
         return bool(self._images)
+
+    def kept(self, expression: str) -> pygame.Surface | None:
+        """The image as kept after loading (for tests), or None."""
+        return self._images.get(expression)
 
     def image(self, expression: str, size: int) -> pygame.Surface | None:
         """The image for an expression scaled to fit `size`, or None to draw the face."""
@@ -153,3 +169,15 @@ class PortraitImages:
             target = (max(1, round(source.get_width() * scale)), max(1, round(source.get_height() * scale)))
             self._scaled[key] = pygame.transform.smoothscale(source, target)
         return self._scaled[key]
+
+
+def _kept_size(image: pygame.Surface) -> pygame.Surface:
+    """`image` shrunk (proportions kept) so that neither side exceeds MAX_KEPT_SIDE."""
+    longest = max(image.get_width(), image.get_height())
+    if longest <= MAX_KEPT_SIDE:
+        return image
+    scale = MAX_KEPT_SIDE / longest
+    size = (max(1, round(image.get_width() * scale)), max(1, round(image.get_height() * scale)))
+    if image.get_bitsize() not in (24, 32):  # smoothscale takes 24 and 32 bit surfaces only
+        return pygame.transform.scale(image, size)
+    return pygame.transform.smoothscale(image, size)

@@ -86,3 +86,47 @@ def test_validate_reports_each_hostile_portrait(catalog, root, monkeypatch, tmp_
     codes = sorted(d.code for d in diagnostics if d.code.startswith("S1"))
     assert codes == ["S108", "S116", "S116"], [(d.code, d.message) for d in diagnostics]
     assert all(d.line == 7 for d in diagnostics if d.code.startswith("S1"))
+
+
+def _real_png(path, size=(16, 16)):
+    import pygame  # only to write a real, decodable image
+
+    surface = pygame.Surface(size)
+    surface.fill((200, 40, 40))
+    pygame.image.save(surface, str(path))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("damage, says", [
+    ("cut", "the file ends before its last chunk"),
+    ("flip", "fails its checksum"),
+    ("no-data", "it has no image data"),
+    ("jpeg-cut", "damaged JPEG: the file ends before the image does"),
+])
+def test_a_portrait_cut_short_or_damaged_is_reported_by_validate(root, damage, says):
+    # validate read only the header, said nothing, and the game then failed to decode it
+    good = _real_png(root / "portraits" / "good.png")
+    assert check_portrait((root,), "portraits/good.png") == root
+    if damage == "cut":
+        data = good[:len(good) // 2]
+    elif damage == "flip":
+        data = bytearray(good)
+        data[good.index(b"IDAT") + 6] ^= 0xFF
+        data = bytes(data)
+    elif damage == "no-data":
+        data = png_header(16, 16, body=False)
+    else:
+        data = jpeg_header(16, 16)[:-2]  # no scan, no end of image
+    (root / "portraits" / "bad.png").write_bytes(data)
+    problem = _problem(root, "portraits/bad.png")
+    assert problem.code == "S116" and says in problem.reason
+
+
+def test_a_portrait_link_leading_out_says_why_in_the_hint(catalog, root, monkeypatch, tmp_path):
+    # "must be a relative path inside the assets folder" alone, for a path that is one
+    monkeypatch.setattr(loader, "portrait_dirs", lambda path: (root,))
+    (root / "portraits" / "zero.png").symlink_to("/dev/zero")
+    portraits = "  portraits: {angry: portraits/zero.png}\n"
+    _, diagnostics = loader.load_scenario("p.yaml", catalog, data=small(extra_customer=portraits).encode())
+    [found] = [d for d in diagnostics if d.code == "S108"]
+    assert "leads outside assets/" in found.hint

@@ -96,6 +96,23 @@ def test_hostile_portrait_files_fall_back_to_the_drawn_face(display, tmp_path, c
     assert "20000 x 20000" in said and "FIFO" in said and "outside assets" in said
 
 
+def test_large_portraits_are_kept_small_and_one_file_is_decoded_once(display, tmp_path, monkeypatch):
+    # six legal 4096 x 4096 portraits (16 KB each on disk) held 460 MB for the conversation
+    from simulator.ui import face
+
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(png_header(4096, 2048))
+    loads = []
+    real_load = pygame.image.load
+    monkeypatch.setattr(face.pygame.image, "load", lambda *a: loads.append(a[1]) or real_load(*a))
+    portraits = PortraitImages({"angry": "a.png", "furious": "a.png", "neutral": "b.png"}, roots=(tmp_path,))
+    assert sorted(loads) == ["a.png", "b.png"]
+    for expression in ("angry", "furious", "neutral"):
+        assert portraits.kept(expression).get_size() == (face.MAX_KEPT_SIDE, face.MAX_KEPT_SIDE // 2)
+    assert portraits.kept("angry") is portraits.kept("furious")
+    assert portraits.image("neutral", 300).get_size() == (300, 150)
+
+
 def test_the_diagnostics_screen_reads_at_most_the_size_cap(tmp_path, monkeypatch):
     from simulator.scenario import safe_read
     from simulator.scenario.diagnostics import Diagnostic

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from simulator.records import dbfile
-from simulator.records.schema import SCHEMA_VERSION, migrate
+from simulator.records.schema import SCHEMA_VERSION, current_version, migrate
 
 # NORMAL in WAL mode: a committed turn survives a crash or kill of the program (the write
 # is in the OS cache); only a power cut can drop the last few commits, and never corrupts.
@@ -187,6 +187,28 @@ def _reader(db: Path) -> sqlite3.Connection | None:
     return None
 
 
+def _salvage_reader(db: Path, immutable: bool) -> sqlite3.Connection | None:
+    """A read-only connection to a damaged file of ours that still reads its schema, or None.
+
+    A file cut short (a copy to a USB stick pulled out) is refused whole by SQLite because
+    its header counts more pages than there are, so export could save nothing from it;
+    `writable_schema` makes SQLite read the pages that are there instead. Nothing can be
+    written through a read-only connection; the export's row-by-row reading does the rest."""
+    try:
+        conn = dbfile.connect(dbfile.read_only_uri(db, immutable=immutable), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA writable_schema = ON")
+        if conn.execute("PRAGMA application_id").fetchone()[0] == dbfile.APPLICATION_ID \
+                and current_version(conn) == SCHEMA_VERSION:
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
+
+
 def _open_for_reading(db: Path) -> Opened:
     """For export and report: never creates, moves or changes a file."""
     from simulator.records.store import RecordsError
@@ -207,6 +229,9 @@ def _open_for_reading(db: Path) -> Opened:
             raise RecordsError(f"cannot read trainee records from {db}: {error}") from None
         except sqlite3.Error as error:
             if dbfile.error_kind(error) == "corrupt":
+                salvage = _salvage_reader(db, immutable)
+                if salvage is not None:
+                    return salvage, db, reason, [f"{db} is damaged ({error}); reading what is left of it"]
                 raise RecordsError(f"cannot read trainee records from {db}: it is damaged ({error})") from None
             continue
         if version > SCHEMA_VERSION:

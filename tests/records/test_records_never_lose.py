@@ -241,3 +241,31 @@ def test_export_salvages_what_is_readable_from_a_file_that_was_moved_aside(tmp_p
     assert "is damaged; everything readable was read" in err and "without their transcript" in err
     assert sum(1 for a in attempts if not a["turns"]) >= 1
     assert len((out / "attempts.csv").read_text().splitlines()) == len(attempts) + 1  # header + rows
+
+
+def test_a_records_file_cut_short_is_exported_as_far_as_it_goes(tmp_path, scenario, catalog, capsys):
+    # a copy to a USB stick pulled out half-way: SQLite refused the whole file (its header
+    # counts more pages than there are), so export saved nothing of what was still there
+    import json
+
+    from simulator.cli import main
+
+    db = tmp_path / "records.sqlite3"
+    with open_store(db) as store:
+        for n in range(60):
+            record_play(store, scenario, catalog, GOOD, profile=f"Trainee {n}")
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        rows = conn.execute("SELECT pageno FROM dbstat WHERE name = 'attempts'").fetchall()
+    kept = max(page for (page,) in rows) * 4096  # every attempt row, not every transcript
+    assert kept < db.stat().st_size
+    cut = tmp_path / "copied.sqlite3"
+    cut.write_bytes(db.read_bytes()[:kept])
+    out = tmp_path / "salvaged"
+    code = main(["export", "--data-dir", str(cut), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "is damaged" in err and "reading what is left of it" in err and "Traceback" not in err
+    attempts = json.loads((out / "attempts.json").read_text())["attempts"]
+    assert len(attempts) == 60
+    assert cut.read_bytes() == db.read_bytes()[:kept]  # read, never changed

@@ -61,7 +61,9 @@ def open_database(db: Path, *, read_only: bool = False) -> Opened:
             return _in_memory(db, f"{db} cannot be used ({problem}) and could not be moved aside "
                                   f"({error.strerror or error}); nothing will be saved", warnings)
         warnings.append(f"The trainee records file {db} could not be used: {problem}. "
-                        f"It was kept as {moved.name} and a fresh records file was started.")
+                        f"It was kept as {moved.name} and a fresh records file was started; "
+                        f"`customer-sim export --data-dir \"{moved}\" -o FOLDER` saves what is "
+                        "readable from it.")  # the way back, where the trainee reads the loss
     return _in_memory(db, f"{db} could not be opened after moving bad files aside; nothing will be saved",
                       warnings)
 

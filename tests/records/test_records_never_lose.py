@@ -54,6 +54,7 @@ def test_random_bytes_in_middle_pages_are_found_at_open_and_the_file_moved_aside
         assert store.saving and store.count() == 0  # a fresh file; play goes on
     (kept,) = tmp_path.glob("records.sqlite3.corrupt-*")
     assert kept.read_bytes() == damaged and kept.name in store.warnings[0]  # nothing deleted
+    assert f'customer-sim export --data-dir "{kept}"' in store.warnings[0]  # and the way back
 
 
 def test_a_healthy_file_opens_without_a_word(tmp_path, scenario, catalog):

@@ -44,6 +44,17 @@ _SEED_COLUMN = ", a.seed"
 _SUMMARY_COLUMNS = _BASE_COLUMNS + _SEED_COLUMN
 _FULL_COLUMNS = _BASE_COLUMNS + ", d.moods, d.evidence, d.turns, d.snapshot, d.result" + _SEED_COLUMN
 _NO_SNAPSHOT_COLUMNS = _BASE_COLUMNS + ", d.moods, d.evidence, d.turns, NULL, d.result" + _SEED_COLUMN
+
+
+def _checked(column: str) -> str:
+    """`column` when it is NULL or valid JSON, else '' (damaged). SQLite's json_valid is
+    C and costs a tenth of parsing in Python; a column spliced into the JSON export
+    unchecked made the whole file unreadable when one row was damaged."""
+    return f"CASE WHEN {column} IS NULL OR json_valid({column}) THEN {column} ELSE '' END"
+
+
+_EXPORT_COLUMNS = (f"{_BASE_COLUMNS}, {_checked('d.moods')}, {_checked('d.evidence')}, {_checked('d.turns')}, "
+                   f"NULL, d.result{_SEED_COLUMN}")
 _SUMMARY_FROM = " FROM attempts AS a"
 # Salvage (a damaged file): the full row's shape with the details left empty.
 _DETAILS_LOST = f"{_BASE_COLUMNS}, NULL, NULL, NULL, NULL, NULL{_SEED_COLUMN}{_SUMMARY_FROM}"
@@ -480,13 +491,31 @@ class Store:
         each format parses only what it needs."""
         where, params = _id_range(*_filters(profile, None, None), ids)
         details = len(_BASE_COLUMNS.split(","))  # the detail columns follow the base ones
+        checked = self._has_json_valid()
+        damaged: list[int] = []
 
         def make(row: tuple) -> AttemptRow:
-            return AttemptRow(_attempt(row, full=False), _json_text(row[details]), _json_text(row[details + 1]),
-                              _json_text(row[details + 2]), row[details + 4] if isinstance(row[details + 4], str)
-                              else None)
+            texts = row[details:details + 3]
+            if not checked:  # an SQLite without its JSON functions: the same check in Python
+                texts = tuple(text if text is None or _parses(text) else "" for text in texts)
+            if "" in texts:
+                damaged.append(row[0])
+            return AttemptRow(_attempt(row, full=False), *(_json_text(text) for text in texts),
+                              row[details + 4] if isinstance(row[details + 4], str) else None)
 
-        yield from self._stream(f"{_NO_SNAPSHOT_COLUMNS}{_FULL_FROM}", _DETAILS_LOST, where, params, make)
+        columns = _EXPORT_COLUMNS if checked else _NO_SNAPSHOT_COLUMNS
+        yield from self._stream(f"{columns}{_FULL_FROM}", _DETAILS_LOST, where, params, make)
+        if damaged:
+            shown = ", ".join(f"#{n}" for n in damaged[:10]) + (" …" if len(damaged) > 10 else "")
+            self.notices.append(f"{self.path}: the transcript, moods or evidence of {len(damaged)} attempt(s) "
+                                f"were damaged and are exported empty ({shown})")
+
+    def _has_json_valid(self) -> bool:
+        try:
+            self._conn.execute("SELECT json_valid('[]')").fetchone()
+            return True
+        except sqlite3.Error:  # built without JSON support
+            return False
 
     def _stream(self, columns: str, fallback: str, where: str, params: tuple, make: Callable) -> Iterator:
         """Rows of `SELECT columns … ORDER BY id`, made into objects. When the file turns out
@@ -635,6 +664,10 @@ def _seed_of(snapshot: Any) -> int | None:
     """The reply-order seed a snapshot carries, or None (authored order; also for junk)."""
     seed = field(snapshot, "seed") if snapshot is not None else None
     return seed if isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63 else None
+
+
+def _parses(text: Any) -> bool:
+    return isinstance(text, str) and loads(text, _parses) is not _parses
 
 
 def _json_text(value: Any) -> str:

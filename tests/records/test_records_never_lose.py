@@ -270,3 +270,42 @@ def test_a_records_file_cut_short_is_exported_as_far_as_it_goes(tmp_path, scenar
     attempts = json.loads((out / "attempts.json").read_text())["attempts"]
     assert len(attempts) == 60
     assert cut.read_bytes() == db.read_bytes()[:kept]  # read, never changed
+
+
+def test_a_damaged_transcript_column_leaves_the_json_export_readable(tmp_path, scenario, catalog, capsys):
+    # the stored transcript is spliced into the export unparsed: one row damaged as
+    # '[not json]' made attempts.json unreadable, and `report` then found no attempts at all
+    import json
+
+    from simulator.cli import main
+
+    db = tmp_path / "records.sqlite3"
+    with open_store(db) as store:
+        for n in range(3):
+            record_play(store, scenario, catalog, GOOD, profile=f"Trainee {n}")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE attempt_details SET turns = '[not json]' WHERE attempt_id = 1")
+        conn.execute("UPDATE attempt_details SET moods = ? WHERE attempt_id = 2", ("[" * 50_000 + "]" * 50_000,))
+    out = tmp_path / "out"
+    assert main(["export", "--data-dir", str(db), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "of 2 attempt(s) were damaged and are exported empty (#1, #2)" in err
+    attempts = json.loads((out / "attempts.json").read_text())["attempts"]
+    assert [len(a["turns"]) > 0 for a in attempts] == [False, True, True]
+    assert [len(a["moods"]) > 0 for a in attempts] == [True, False, True]
+    assert main(["report", str(out / "attempts.json"), "-o", str(tmp_path / "team.txt")]) == 0
+
+
+def test_damaged_columns_are_found_without_sqlite_json_functions(tmp_path, scenario, catalog, monkeypatch):
+    from simulator.records.store import Store
+
+    db = tmp_path / "records.sqlite3"
+    with open_store(db) as store:
+        record_play(store, scenario, catalog, GOOD, profile="Kim")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE attempt_details SET evidence = '[1,]'")
+    monkeypatch.setattr(Store, "_has_json_valid", lambda self: False)
+    with open_store(db, read_only=True) as store:
+        [row] = list(store.iter_attempt_rows())
+        assert row.evidence_json == "[]" and row.turns_json.startswith("[{")
+        assert "were damaged and are exported empty (#1)" in store.notices[0]

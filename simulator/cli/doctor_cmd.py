@@ -215,7 +215,7 @@ def _lrs(rows) -> None:
         load_settings = None
     if load_settings is not None:
         settings = load_settings()
-        if not (settings.endpoint or settings.key or settings.secret):
+        if not (settings.endpoint or settings.key or settings.secret or settings.problems):
             rows.append(("settings", "none (attempts stay on this computer; see the README's team records)", OK))
             return
         for line in settings.describe():  # never shows the secret, only "set"

@@ -114,8 +114,10 @@ def status(settings, args: argparse.Namespace) -> int:
         counts = outbox.counts(conn)
         notes = outbox.notes(conn)
         rejected = outbox.rejected(conn, None if args.all else 20)
-    where = settings.endpoint if settings.configured else "not configured (" + ", ".join(
-        settings.missing() or list(settings.problems)) + ")"
+    # the problems first: "not configured (endpoint ...)" alone hid a config file that is not TOML
+    missing = settings.missing()
+    where = settings.endpoint if settings.configured else "not configured (" + "; ".join(
+        [*settings.problems, *(["missing " + ", ".join(missing)] if missing else [])]) + ")"
     if args.format == "json":
         print(json.dumps({"records": str(store.path), "lrs": settings.endpoint if settings.configured else None,
                           **counts, "last_success": _note(notes, "last_success"),

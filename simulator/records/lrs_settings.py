@@ -200,7 +200,11 @@ def _clean_endpoint(text: str) -> tuple[str | None, str | None]:
 
 
 def _http_problem(text: str) -> str | None:
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises for a port past 65535 or not a number
+    except ValueError as error:  # "http://[::1" raised out of load_settings ("Invalid IPv6 URL")
+        return f"is not a valid address ({error}); write it like https://lrs.example.com/xAPI/"
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
         return "must be an http(s) address such as https://lrs.example.com/xAPI/"
     return None
@@ -211,7 +215,7 @@ def _batch_size(value: object, origin: str, problems: list[str]) -> int:
         return DEFAULT_BATCH_SIZE
     try:
         number = int(value) if not isinstance(value, bool) else -1
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: `batch_size = inf` in TOML
         number = -1
     if not 1 <= number <= MAX_BATCH_SIZE:
         problems.append(f"{origin}: batch_size must be a whole number from 1 to {MAX_BATCH_SIZE}")

@@ -59,6 +59,10 @@ def test_the_environment_wins_over_the_file(tmp_path):
     ('[lrs]\nendpoint = "https://x.example.com/xAPI/?a=1"\n', "without ?query"),
     ('[lrs]\nbatch_size = 0\n', "batch_size must be a whole number from 1 to 1000"),
     ('[lrs]\nkey = 42\n', "lrs.key must be text in quotes"),
+    # these three raised out of load_settings, so every lrs command and the game's sender failed
+    ('[lrs]\nbatch_size = inf\n', "batch_size must be a whole number from 1 to 1000"),
+    ('[lrs]\nendpoint = "http://[::1/xAPI/"\n', "endpoint is not a valid address (Invalid IPv6 URL)"),
+    ('[lrs]\nendpoint = "http://lrs.example.com:99999/"\n', "endpoint is not a valid address (Port out of range"),
 ])
 def test_bad_settings_say_where_and_what(tmp_path, text, expected):
     config = _write(tmp_path / "config.toml", text)
@@ -104,6 +108,19 @@ def test_lrs_commands_never_print_the_secret(tmp_path, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert codes == [1, 0, 0, 0]  # store down: check fails; nothing queued, so sync has nothing unsent
     assert "does not answer" in out and SECRET not in out + err
+
+
+@pytest.mark.parametrize("command", [["lrs", "status"], ["doctor"]])
+def test_a_config_file_that_is_not_toml_is_named_by_status_and_doctor(tmp_path, monkeypatch, capsys, command):
+    # both said only "not configured" / "settings none": the broken file stayed invisible
+    for name in ("ENDPOINT", "KEY", "SECRET"):
+        monkeypatch.delenv(f"CUSTOMER_SIM_LRS_{name}", raising=False)
+    config = _write(tmp_path / "config.toml", "[lrs]\nendpoint = https://x.example.com/\n")
+    monkeypatch.setenv("CUSTOMER_SIM_CONFIG", str(config))
+    monkeypatch.setenv("CUSTOMER_SIM_DATA_DIR", str(tmp_path / "data"))
+    main(command)
+    out = capsys.readouterr().out
+    assert f"{config}:2:12: not valid TOML" in out
 
 
 def test_sync_without_settings_says_what_to_set_and_fails(tmp_path, monkeypatch, capsys):

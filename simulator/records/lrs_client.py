@@ -36,6 +36,11 @@ from simulator.records.xapi import XAPI_VERSION
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 20.0  # a big batch into a slow store; the sender never waits on a frame
 MAX_DETAIL = 300
+# An answer is read up to this size and for at most this long in all: a wrong address that
+# streamed "[[[[..." without end held 10 GB, and one sending a byte a second never finished
+# (httpx's timeouts are per read, so a trickle never trips them).
+MAX_ANSWER_BYTES = 32 << 20  # a page of 500 statements is about 1 MB
+ANSWER_DEADLINE_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,26 +88,50 @@ class LrsClient:
         import httpx
         body = ("[" + ",".join(texts) + "]").encode("utf-8")
         try:
-            response = self._http.post("statements", content=body, headers={"Content-Type": "application/json"})
-        except httpx.HTTPError as error:
+            response = self._request("POST", "statements", content=body,
+                                     headers={"Content-Type": "application/json"})
+        except (httpx.HTTPError, AnswerTooBig) as error:
             return Answer("away", None, self._scrub(f"the store at {self.settings.endpoint} did not answer "
                                                     f"({_error_text(error)})"))
+        if response.status_code == 200 and not _is_id_list(_json(response), len(texts)):
+            # a captive portal or a plain web page answers 200 too: nothing may count as sent
+            return Answer("address", 200, f"{self.settings.statements_url()} answered 200 but not like an xAPI "
+                                          "store (no list of statement ids); the endpoint usually ends in /xAPI/")
         return self._classify(response)
+
+    def _request(self, method: str, url: str, **options) -> httpx.Response:
+        """The answer, its body read to at most MAX_ANSWER_BYTES within ANSWER_DEADLINE_S
+        (AnswerTooBig otherwise); httpx.HTTPError when there is none."""
+        import time
+
+        import httpx
+        deadline = time.monotonic() + ANSWER_DEADLINE_S
+        with self._http.stream(method, url, **options) as streamed:
+            chunks, size = [], 0
+            for chunk in streamed.iter_bytes():  # decoded: a gzip bomb counts at its real size
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise AnswerTooBig(f"its answer was larger than {MAX_ANSWER_BYTES >> 20} MB")
+                if time.monotonic() > deadline:
+                    raise AnswerTooBig(f"its answer took longer than {ANSWER_DEADLINE_S:.0f} s")
+                chunks.append(chunk)
+            headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() != "content-encoding"]
+            return httpx.Response(streamed.status_code, headers=headers, content=b"".join(chunks),
+                                  request=streamed.request)
 
     def about(self) -> About:
         """GET about: does the store answer, and which xAPI versions does it speak?"""
         import httpx
         try:
-            response = self._http.get("about")
-        except httpx.HTTPError as error:
+            response = self._request("GET", "about")
+        except (httpx.HTTPError, AnswerTooBig) as error:
             return About(False, None, (), self._scrub(f"no answer from {self.settings.endpoint} "
                                                       f"({_error_text(error)})"))
         header = response.headers.get("X-Experience-API-Version")
         if response.status_code == 200:
-            try:
-                versions = tuple(str(v) for v in response.json().get("version", ()))
-            except (ValueError, AttributeError):
-                versions = ()
+            about = _json(response)
+            listed = about.get("version") if isinstance(about, dict) else None
+            versions = tuple(str(v)[:40] for v in listed[:20]) if isinstance(listed, list) else ()
             if not versions and header:
                 versions = (header,)
             return About(True, 200, versions, "the store answers")
@@ -114,10 +143,14 @@ class LrsClient:
         """GET statements?limit=1 with the key and secret: 'sent' means they work."""
         import httpx
         try:
-            response = self._http.get("statements", params={"limit": 1})
-        except httpx.HTTPError as error:
+            response = self._request("GET", "statements", params={"limit": 1})
+        except (httpx.HTTPError, AnswerTooBig) as error:
             return Answer("away", None, self._scrub(f"no answer from {self.settings.endpoint} ({_error_text(error)})"))
         if response.status_code == 200:
+            page = _json(response)
+            if not (isinstance(page, dict) and isinstance(page.get("statements"), list)):
+                return Answer("address", 200, f"{self.settings.statements_url()} answered 200 but not like an "
+                                              "xAPI store (no statement result); the endpoint usually ends in /xAPI/")
             return Answer("sent", 200, f"key {self.settings.key!r} is accepted (reading statements works)")
         return self._classify(response)
 
@@ -130,15 +163,14 @@ class LrsClient:
         seen_pages: set[str] = set()
         while url:
             try:
-                response = self._http.get(url, params=query if url == "statements" else None)
-            except httpx.HTTPError as error:
+                response = self._request("GET", url, params=query if url == "statements" else None)
+            except (httpx.HTTPError, AnswerTooBig) as error:
                 raise LrsError(self._scrub(f"no answer from {self.settings.endpoint} ({_error_text(error)})")) from None
             if response.status_code != 200:
                 raise LrsError(self._classify(response).message)
-            try:
-                page = response.json()
-            except ValueError:
-                raise LrsError(f"the store sent a page that is not JSON ({url})") from None
+            page = _json(response)
+            if not isinstance(page, dict):
+                raise LrsError(f"the store sent a page that is not a JSON statement result ({url})")
             for statement in page.get("statements") or ():
                 if isinstance(statement, dict):
                     yield statement
@@ -179,12 +211,27 @@ class LrsError(Exception):
     """The store could not be read (for `report --lrs`); the message is for a person."""
 
 
+class AnswerTooBig(Exception):
+    """An answer past MAX_ANSWER_BYTES or ANSWER_DEADLINE_S; str() says which."""
+
+
+def _json(response: httpx.Response) -> object:
+    """The body parsed, or None when it is not JSON (or nests past the parser's depth)."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return None
+
+
+def _is_id_list(body: object, count: int) -> bool:
+    """What xAPI's POST statements answers: the list of the batch's statement ids (a store
+    may leave out ids it already had, so fewer are fine)."""
+    return isinstance(body, list) and len(body) <= count and all(isinstance(item, str) for item in body)
+
+
 def _detail(response: httpx.Response) -> str:
     """The store's own reason, short: JSON {"detail"/"message"/"error"} or the start of the text."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = _json(response)
     if isinstance(body, dict):
         for key in ("detail", "message", "error", "errors"):
             if key in body:
@@ -204,8 +251,10 @@ def _retry_after(response: httpx.Response) -> float | None:
     return seconds if 0 <= seconds <= 3600 else None
 
 
-def _error_text(error: httpx.HTTPError) -> str:
+def _error_text(error: Exception) -> str:
     import httpx
+    if isinstance(error, AnswerTooBig):
+        return str(error)
     kind = {httpx.ConnectError: "connection refused or host unreachable", httpx.ConnectTimeout: "connection timed out",
             httpx.ReadTimeout: "no answer in time"}.get(type(error))
     return kind or type(error).__name__

@@ -23,7 +23,7 @@ import numpy as np
 from simulator.engine.shuffle import check_seed
 from simulator.engine.state import (NO_REPLY, REASONS, STATE_FORMAT, STATE_VERSION, TURN_LIMIT_HIT, UNRESOLVED,
                                     ConversationState, StateError)
-from simulator.engine.turn_record import SnapshotError, TurnRecord, mood_values, need, strings
+from simulator.engine.turn_record import SnapshotError, TurnRecord, mood_values, need, small_int, strings
 from simulator.scenario.limits import TURN_LIMIT
 from simulator.scenario.model import OUTCOMES, SKILLS
 
@@ -99,7 +99,7 @@ def read_snapshot(session: Any, snapshot: Any) -> SavedSession:
     dims = session.compiled.mood.dimensions
     choices = need(snapshot.get("choices"), list, "'choices'", "a list of ints")
     for i, c in enumerate(choices):
-        need(c, int, f"choices[{i}]", "an int")
+        small_int(c, f"choices[{i}]", "an int")
     transcript_raw = need(snapshot.get("transcript"), list, "'transcript'", "a list")
     transcript = [TurnRecord.from_json(r, dims, f"transcript[{i}]") for i, r in enumerate(transcript_raw)]
     raw = snapshot.get("state")
@@ -135,7 +135,7 @@ def _from_version_2(session: Any, state: Mapping[str, Any], transcript: list[Tur
     try:
         phase = need(state["phase"], str, "state.phase", "a string")
         node = need(state["node"], str, "state.node", "a string")
-        turn = need(state["turn"], int, "state.turn", "an int")
+        turn = small_int(state["turn"], "state.turn", "an int")
         mood = mood_values(state["mood"], model.dimensions, "state.mood")
         uses = need(state["act_uses"], dict, "state.act_uses", "a mapping of act -> count")
         grievance_open = need(state["grievance_open"], bool, "state.grievance_open", "true or false")
@@ -158,7 +158,7 @@ def _from_version_2(session: Any, state: Mapping[str, Any], transcript: list[Tur
     for act, count in uses.items():
         if act not in model.act_index:
             raise SnapshotError(f"snapshot state.act_uses names act {act!r}, which is not in acts.yaml any more")
-        need(count, int, f"state.act_uses.{act}", "an int")
+        small_int(count, f"state.act_uses.{act}", "an int")
     if turn < 0:
         raise SnapshotError(f"snapshot state.turn must be >= 0, got {turn}")
     last = transcript[-1] if transcript else None

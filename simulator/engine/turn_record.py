@@ -91,10 +91,10 @@ class TurnRecord:
             for i, o in enumerate(need(value["options"], list, f"{where}.options", "a list")):
                 w = f"{where}.options[{i}]"
                 need(o, dict, w, "an option mapping")
-                options.append(ReplyOption(number=need(o["number"], int, f"{w}.number", "an int"),
+                options.append(ReplyOption(number=small_int(o["number"], f"{w}.number", "an int"),
                                            text=need(o["text"], str, f"{w}.text", "a string"),
                                            acts=strings(o["acts"], f"{w}.acts"),
-                                           reply_index=need(o["reply_index"], int, f"{w}.reply_index", "an int")))
+                                           reply_index=small_int(o["reply_index"], f"{w}.reply_index", "an int")))
             skills = []
             for i, pair in enumerate(need(value["skills"], list, f"{where}.skills", "a list")):
                 if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
@@ -102,15 +102,15 @@ class TurnRecord:
                 skills.append((pair[0], number(pair[1], f"{where}.skills[{i}]")))
             trigger = value["trigger"]
             if trigger is not None:
-                need(trigger, int, f"{where}.trigger", "an int or null")
+                small_int(trigger, f"{where}.trigger", "an int or null")
             return cls(
-                turn=need(value["turn"], int, f"{where}.turn", "an int"),
+                turn=small_int(value["turn"], f"{where}.turn", "an int"),
                 node_id=need(value["node"], str, f"{where}.node", "a string"),
                 customer_line=need(value["customer_line"], str, f"{where}.customer_line", "a string"),
                 expression_before=need(value["expression_before"], str, f"{where}.expression_before", "a string"),
                 options=tuple(options),
-                choice=need(value["choice"], int, f"{where}.choice", "an int"),
-                reply_index=need(value["reply_index"], int, f"{where}.reply_index", "an int"),
+                choice=small_int(value["choice"], f"{where}.choice", "an int"),
+                reply_index=small_int(value["reply_index"], f"{where}.reply_index", "an int"),
                 reply_text=need(value["reply_text"], str, f"{where}.reply_text", "a string"),
                 acts=strings(value["acts"], f"{where}.acts"),
                 note=need(value["note"], str, f"{where}.note", "a string"),
@@ -158,6 +158,19 @@ def need(value: Any, kind: type | tuple, where: str, what: str) -> Any:
     return value
 
 
+SMALL_INT = 1 << 15  # every count, index and turn number a snapshot holds fits an int16 column
+
+
+def small_int(value: Any, where: str, what: str) -> int:
+    """`value` as an int of at most SMALL_INT in size, else SnapshotError naming `where`: a
+    hand-edited 2**63 passed as an int, then overflowed the engine's numpy arrays."""
+    need(value, int, where, what)
+    if not -SMALL_INT <= value < SMALL_INT:
+        shown = str(value) if len(str(value)) <= 20 else str(value)[:20] + "..."
+        raise SnapshotError(f"snapshot {where}: expected {what} of at most {SMALL_INT - 1:,}, got {shown}")
+    return value
+
+
 def number(value: Any, where: str) -> float:
     """`value` as a finite float, else SnapshotError naming `where`."""
     need(value, (int, float), where, "a number")
@@ -187,7 +200,7 @@ def evidence_from_json(value: Any, where: str) -> Evidence:
     """Read an `Evidence.as_json()` mapping back."""
     need(value, dict, where, "an evidence mapping")
     try:
-        return Evidence(turn=need(value["turn"], int, f"{where}.turn", "an int"),
+        return Evidence(turn=small_int(value["turn"], f"{where}.turn", "an int"),
                         skill=need(value["skill"], str, f"{where}.skill", "a string"),
                         points=number(value["points"], f"{where}.points"),
                         rule=need(value["rule"], str, f"{where}.rule", "a string"),

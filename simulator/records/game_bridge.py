@@ -104,7 +104,8 @@ def resume(store: Store, offer: ResumeOffer | Attempt, scenario: Any, catalog: A
         except (ChoiceError, ValueError, KeyError) as error:
             raise ResumeError(f"the conversation in \u201c{title}\u201d cannot be resumed because the "
                               f"scenario changed ({error})") from None
-        was_at = (attempt.turns or ({},))[-1].get("next")
+        last = (attempt.turns or ({},))[-1]
+        was_at = last.get("next") if isinstance(last, dict) else None  # a damaged line says nothing
         if was_at and session.node_id != was_at:  # same choices, different place: not a resume
             raise ResumeError(f"the conversation in \u201c{title}\u201d cannot be resumed because the "
                               f"scenario changed: it stopped at {was_at!r}, which the same replies no longer reach")

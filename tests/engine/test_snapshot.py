@@ -73,6 +73,11 @@ def test_snapshot_is_versioned_json_naming_nodes_by_id(saved, format_tour):
     (lambda s: s.update(choices=[0]), "state.turn is 2 but it holds 1 choice"),
     (lambda s: s["transcript"][1].update(acts="invite"), r"transcript\[1\].acts: expected a list"),
     (lambda s: s["transcript"][0].pop("evidence"), r"transcript\[0\]: missing key 'evidence'"),
+    # hand-edited numbers too large for the engine's int16 tables: each was an OverflowError
+    (lambda s: s["state"]["rows"][0]["act_uses"].update(invite=2**63), r"act_uses.invite: 9223372036854775808 is out of range"),
+    (lambda s: s["transcript"][1].update(turn=2**63), r"transcript\[1\].turn: expected an int of at most"),
+    (lambda s: s["transcript"][0].update(reply_index=40_000), r"transcript\[0\].reply_index: expected an int"),
+    (lambda s: s.update(choices=[0, 2**63]), r"choices\[1\]: expected an int of at most"),
 ])
 def test_bad_snapshots_are_refused_clearly(catalog, format_tour, saved, change, message):
     broken = copy.deepcopy(saved)
@@ -88,7 +93,9 @@ def test_bad_snapshots_are_refused_clearly(catalog, format_tour, saved, change, 
     (lambda s: s["state"].update(phase="paused"), "'paused' is not one of awaiting_reply, ended"),
     (lambda s: s["state"]["act_uses"].update(yodel=1), "act 'yodel'"),
     (lambda s: s["state"].pop("turn"), "missing key 'turn'"),
-    (lambda s: s["state"].update(turn=70_000), r"rows\[0\].turn: 70000 is out of range"),
+    (lambda s: s["state"].update(turn=70_000), r"state.turn: expected an int of at most 32,767, got 70000"),
+    (lambda s: s["state"]["act_uses"].update(invite=2**63), r"state.act_uses.invite: expected an int of at most"),
+    (lambda s: s["state"].update(turn=10**30), r"state.turn: expected an int of at most 32,767, got 1000000000000000000"),
     (lambda s: s.update(choices=[0]), "state.turn is 2 but it holds 1 choice"),
 ])
 def test_bad_version_2_snapshots_are_refused_clearly(catalog, format_tour, saved_v2, change, message):

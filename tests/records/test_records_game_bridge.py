@@ -125,6 +125,22 @@ def test_resume_when_the_saved_path_no_longer_exists_says_why(data_dir, scenario
         assert not resume_offer(store, "Ana", {"other": scenario}).available
 
 
+def test_resume_with_a_damaged_snapshot_and_transcript_replays_or_says_why(data_dir, scenario, catalog):
+    # a transcript line that is not a mapping raised AttributeError out of resume
+    import sqlite3
+
+    with open_store(data_dir) as store:
+        play = AttemptRecorder.start(store, "Ana", scenario, catalog)
+        play.feed.play(play.session, 0)
+        db = store.path
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE attempt_details SET snapshot = '{\"format\": 1}', turns = '[1, 2]'")
+    with open_store(data_dir) as store:
+        offer = resume_offer(store, "Ana")
+        resumed = resume(store, offer, scenario, catalog)  # the stored choices replay it
+        assert resumed.session.turn == 1 and resumed.session.node_id == "story"
+
+
 def test_replay_from_a_turn_starts_a_new_attempt_at_that_state(data_dir, scenario, catalog):
     with open_store(data_dir) as store:
         play = AttemptRecorder.start(store, "Ana", scenario, catalog)

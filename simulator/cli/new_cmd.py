@@ -88,16 +88,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"customer-sim new: error: the folder {target.parent} does not exist; create it first "
               f"or choose another -o PATH", file=sys.stderr)
         return 1
+    created = False
     try:
         text = starter_text(scenario_id, title_of(args.name))
         # "x" creates the file only if it does not exist, so a file that appears between the
         # check above and this write is still never overwritten
         with open(target, "x", encoding="utf-8", newline="\n") as handle:
+            created = True
             handle.write(text)
     except FileExistsError:
         print(f"customer-sim new: error: {target} already exists; nothing was written.", file=sys.stderr)
         return 1
     except OSError as error:
+        if created:  # ours and cut short (a full disk): an empty file would block the next try
+            target.unlink(missing_ok=True)
         print(f"customer-sim new: error: cannot write {target}: {error.strerror or error}", file=sys.stderr)
         return 1
     where = "" if args.output else "\nThis is your own scenario folder: the game lists it under \"Your scenarios\"."

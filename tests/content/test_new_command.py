@@ -121,3 +121,30 @@ def test_the_template_itself_is_a_clean_commented_scenario(catalog):
     for command in ("customer-sim validate", "customer-sim run", "customer-sim analyse", "F5"):
         assert command in text
     assert text.count("\nid: ") == 1 and text.count("\ntitle: ") == 1  # what `new` rewrites
+
+
+def test_a_full_disk_leaves_no_empty_file_behind(tmp_path, monkeypatch, capsys):
+    # the empty file left by a failed write made the next `new` refuse: "already exists"
+    import builtins
+    import errno
+
+    from simulator.cli import new_cmd
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(new_cmd, "open", lambda *a, **k: FullDisk(builtins.open(*a, **k)), raising=False)
+    target = tmp_path / "late.yaml"
+    assert main(["new", "Late refund", "-o", str(target)]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert not target.exists()

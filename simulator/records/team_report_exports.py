@@ -91,7 +91,10 @@ def _read_json(path: Path, text: str) -> tuple[list[Row], list[str]]:
 
 def _read_csv(path: Path, text: str) -> tuple[list[Row], list[str]]:
     reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
+    try:  # the header is read here, outside the row loop: a NUL or a 128 KiB first line raised
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        return [], [f"{path}:1: not a customer-sim CSV export: {error}"]
     missing = [c for c in ("profile", "scenario_id", "status", "overall", *SKILLS) if c not in header]
     if missing:
         return [], [f"{path}:1: not a customer-sim CSV export: missing column(s) {', '.join(missing)}"]

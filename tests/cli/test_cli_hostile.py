@@ -57,6 +57,15 @@ def test_report_skips_hostile_files_with_a_reason_each(tmp_path, capsys):
         assert reason in said, reason
 
 
+@pytest.mark.parametrize("body", ["\0" * 300_000, "a" * 200_000 + ",b\n1,2\n"])
+def test_report_names_a_first_line_it_cannot_read(tmp_path, capsys, body):
+    # a file of NULs (a sparse or zeroed file) or a 200 KB first line raised csv.Error
+    path = _export_json(tmp_path, body, "zeros.json")
+    assert main(["report", str(path), "-o", str(tmp_path / "team.txt")]) == 1
+    said = "".join(capsys.readouterr())
+    assert f"{path}:1: not a customer-sim CSV export:" in said and "Traceback" not in said
+
+
 def test_analyse_takes_a_memory_limit_and_reports_what_it_sampled(tmp_path, capsys):
     path = tmp_path / "branching.yaml"
     path.write_text(branching(300), encoding="utf-8")

@@ -37,11 +37,14 @@ def print_random_only(args: argparse.Namespace, loaded) -> bool:
             ok = False
             continue
         measured = measured_difficulty(random)
-        if args.format == "json":
+        if args.format == "json":  # (with --runs 0, as the full report: no distribution)
             documents.append({"scenario": scenario.id, "path": str(scenario.path), "difficulty": scenario.difficulty,
-                              "measured_difficulty": measured, "random_play": random.as_json()})
+                              "measured_difficulty": measured, "random_play": random.as_json() if random.runs else None})
             continue
-        rate = random.passed / random.runs if random.runs else 0.0
+        if not random.runs:  # nothing was played: no median, grade or difficulty to speak of
+            print(f"{scenario.path}: 0 random play-throughs (--runs 0): nothing measured", flush=True)
+            continue
+        rate = random.passed / random.runs
         grades = ", ".join(f"{letter} {count:,}" for letter, count in random.grades.items() if count)
         outcomes = ", ".join(f"{name} {count:,}" for name, count in random.outcomes.items() if count)
         print(f"{scenario.path}: {random.runs:,} random play-throughs (seed {random.seed})\n"

@@ -227,3 +227,14 @@ def test_the_library_summary_lists_replay_commands_for_failed_gates(tmp_path, ca
     table = out[out.index("Library summary (2 scenarios)"):]
     assert f"  surface strategy fails: always longest: replay: customer-sim run {tmp_path / 'gamed.yaml'} --seed " \
         in table
+
+
+def test_random_only_with_no_runs_says_nothing_was_measured(capsys):
+    """As the full report: --runs 0 has no median, grade or distribution (it printed 'median 0 (F)')."""
+    assert main(["analyse", str(TOUR), "--random-only", "--runs", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "0 random play-throughs (--runs 0): nothing measured" in out and "median" not in out
+    code, document, _ = _json(capsys, ["analyse", str(TOUR), "--random-only", "--runs", "0", "--format", "json"])
+    assert code == 0 and document["random_only"][0]["random_play"] is None
+    _, full, _ = _json(capsys, ["analyse", str(TOUR), "--runs", "0", "--format", "json"])
+    assert full["scenarios"][0]["random_play"] is None

@@ -104,7 +104,14 @@ class LrsSettings:
         if not self.secret:
             return text
         token = base64.b64encode(f"{self.key or ''}:{self.secret}".encode()).decode()
-        return text.replace(token, "***").replace(self.secret, "***")
+        text = text.replace(token, "***")
+        if len(self.secret) >= _SHORT_SECRET:
+            return text.replace(self.secret, "***")
+        # a short secret ("s") is hidden where it stands alone, not inside every word holding it
+        return re.sub(rf"(?<![A-Za-z0-9]){re.escape(self.secret)}(?![A-Za-z0-9])", "***", text)
+
+
+_SHORT_SECRET = 8  # characters: a secret this long is hidden wherever it appears
 
 
 def load_settings(environ: Mapping[str, str] | None = None, path: Path | None = None) -> LrsSettings:

@@ -95,6 +95,13 @@ def test_the_secret_is_never_in_a_repr_a_description_or_a_scrubbed_message():
     assert SECRET not in scrubbed and token not in scrubbed and scrubbed.count("***") == 2
 
 
+def test_a_short_secret_is_hidden_without_garbling_the_words_around_it():
+    """A one-letter secret replaced everywhere turned 'the store answered' into 'the ***tore an***wered'."""
+    settings = LrsSettings(endpoint="https://x.example.com/xAPI/", key="k", secret="s")
+    token = base64.b64encode(b"k:s").decode()
+    assert settings.scrub(f"the store answered 401 for s (Basic {token})") == "the store answered 401 for *** (Basic ***)"
+
+
 def test_lrs_commands_never_print_the_secret(tmp_path, monkeypatch, capsys):
     from lrs_fixtures import closed_port_endpoint
 

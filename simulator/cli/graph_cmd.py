@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from simulator.cli.scenario_input import load_inputs, print_diagnostics
-    from simulator.engine.graph import to_dot
+    from simulator.engine.graph_dot import to_dot
 
     output = args.output
     suffix = Path(output).suffix.lower() if output != "-" else ""
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _unreachable_marks(scenario, catalog, structural_only: bool) -> dict[str, str]:
     """Structural unreachability, plus (unless disabled) ids no play-through reaches."""
-    from simulator.engine.graph import structurally_unreachable
+    from simulator.engine.graph_dot import structurally_unreachable
 
     marks = structurally_unreachable(scenario)
     if structural_only:

@@ -5,7 +5,7 @@ conversation states at a time, the scored tree keeps every prefix it grows. A ro
 follows from the scenario alone (mood dimensions, acts, the widest node, the nodes some
 condition asks about), so the limits can be set before anything big exists:
 
-  row bytes     the `Batch` fields of one prefix, from the Stepper's shapes
+  row bytes     the `ConversationState` fields of one prefix, from the Stepper's shapes
   tree bytes    the memory share of the tree: its arrays (row + the tree's own columns,
                 with room for the copy made while they grow) plus a rubric tracker per
                 unfinished prefix, checked by `PlayTree` before every growth
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.engine.analysis_defaults import DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_S
-from simulator.engine.batch_step import BATCH_FIELDS, Stepper
+from simulator.engine.batch_step import Stepper
+from simulator.engine.state import STATE_FIELDS
 
 MB = 1 << 20
 TREE_SHARE = 0.50  # of the budget: the scored tree (random play, exhaustive/beam search)
@@ -66,9 +67,9 @@ def static_bytes(n_nodes: int, max_replies: int, dims: int, acts: int, width: in
 
 
 def row_bytes(stepper: Stepper) -> int:
-    """Bytes of one conversation state (one `Batch` row) of this scenario."""
+    """Bytes of one conversation state (one `ConversationState` row) of this scenario."""
     root = stepper.root()
-    return int(sum(getattr(root, name)[:1].nbytes for name in BATCH_FIELDS))
+    return int(sum(getattr(root, name)[:1].nbytes for name in STATE_FIELDS))
 
 
 def tree_row_bytes(stepper: Stepper) -> int:

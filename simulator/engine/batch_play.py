@@ -19,13 +19,13 @@ import numpy as np
 
 from simulator.engine.analysis_budget import (DEFAULT_TREE_BYTES, GROWTH_SLACK, INITIAL_BYTES, BudgetExceeded,
                                               step_rows)
-from simulator.engine.batch_step import (BATCH_FIELDS, BY_ENDING, NO_REPLY, REASONS, TURN_LIMIT_HIT, Batch,
-                                         Stepper, skill_chances)
+from simulator.engine.batch_step import BY_ENDING, NO_REPLY, REASONS, TURN_LIMIT_HIT, Stepper, skill_chances
 from simulator.engine.compiled import CompiledScenario, compile_scenario
 from simulator.engine.distinct import distinct
 from simulator.engine.rubric import reply_facts
 from simulator.engine.rubric_rows import NO_OUTCOME, ROW_FIELDS, RubricRows, fresh_rows, reply_table
 from simulator.engine.rubric_rules import score_finish, score_turn, totals
+from simulator.engine.state import STATE_FIELDS, ConversationState
 from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.model import SKILLS, Scenario
 
@@ -34,13 +34,13 @@ _GROW = 2.0
 # State fields only stepping a prefix further reads: kept, with the rubric state, only where a
 # prefix may still grow (the `marked` rows); the reports and gates read the others.
 GROWTH_FIELDS = ("uses", "visited", "grievance")
-TREE_FIELDS = tuple(name for name in BATCH_FIELDS if name not in GROWTH_FIELDS)
+TREE_FIELDS = tuple(name for name in STATE_FIELDS if name not in GROWTH_FIELDS)
 
 
 class PlayTree:
     """The prefix tree of a scenario's play-throughs. Tree node 0 is the opening.
 
-    Arrays indexed by tree node id: every `Batch` field (`loc`, `mood`, `uses`, `depth`,
+    Arrays indexed by tree node id: every `ConversationState` field (`loc`, `mood`, `uses`, `depth`,
     `ending`, `ended`, `reason`, `outcome`, `n_options`, `option_reply`, `chances`, ...), plus
     `parent`, `choice` (0-based option taken from the parent), `children` (-1 = not grown
     yet) and, for ended nodes, `overall`, `grade` (index into `grade_letters`) and `skills`.
@@ -69,7 +69,7 @@ class PlayTree:
         self.max_bytes: int | None = DEFAULT_TREE_BYTES
         root = stepper.root()
         marks = fresh_rows(rubric.arrays, 1, rubric.pending_slots)
-        row = (sum(getattr(root, name)[:1].nbytes for name in BATCH_FIELDS) + 8 * self.max_replies + 40
+        row = (sum(getattr(root, name)[:1].nbytes for name in STATE_FIELDS) + 8 * self.max_replies + 40
                + sum(getattr(marks, name)[:1].nbytes for name in ROW_FIELDS))
         self._first_capacity = max(16, min(1024, INITIAL_BYTES // row))  # wide nodes: fewer rows up front
         self._allocate(root, marks, self._first_capacity)
@@ -80,7 +80,7 @@ class PlayTree:
             self._finish(np.array([0]), marks, root.outcome[:1])
 
     # ------------------------------------------------------------------ storage
-    def _allocate(self, like: Batch, marks: RubricRows, capacity: int) -> None:
+    def _allocate(self, like: ConversationState, marks: RubricRows, capacity: int) -> None:
         self.size = 0
         self.capacity = capacity
         for name in TREE_FIELDS:
@@ -147,7 +147,7 @@ class PlayTree:
                 self.growth[name] = new
             self.marks_capacity = capacity
 
-    def _store(self, first: int, batch: Batch, marks: RubricRows) -> None:
+    def _store(self, first: int, batch: ConversationState, marks: RubricRows) -> None:
         """Write the batch's rows as tree nodes first, first + 1, ... (a slice: no index array)."""
         rows = slice(first, first + len(batch))
         for name in TREE_FIELDS:
@@ -190,12 +190,12 @@ class PlayTree:
         self.parent[dropped], self.choice[dropped] = -1, -1
         self.size = size
 
-    def states(self, ids: np.ndarray) -> Batch:
-        """The conversation states of these tree nodes, as a Batch (copies)."""
+    def states(self, ids: np.ndarray) -> ConversationState:
+        """The conversation states of these tree nodes, as a ConversationState (copies)."""
         self._rebuild(ids)
         fields = {name: getattr(self, name).take(ids, axis=0) for name in TREE_FIELDS}
         fields.update({name: array.take(ids, axis=0) for name, array in self.growth.items()})
-        return Batch(**{name: fields[name] for name in BATCH_FIELDS})
+        return ConversationState(**{name: fields[name] for name in STATE_FIELDS})
 
     # ------------------------------------------------------------------ growing
     def grow(self, parents: np.ndarray, choices: np.ndarray) -> np.ndarray:
@@ -250,7 +250,7 @@ class PlayTree:
         self.skills[ids] = skills
 
     # ------------------------------------------------------------------ taking over a sweep
-    def adopt(self, parents: np.ndarray, choices: np.ndarray, children: Batch) -> bool:
+    def adopt(self, parents: np.ndarray, choices: np.ndarray, children: ConversationState) -> bool:
         """Take over states the sweep stepped (`play_sweep.sweep(adopt=...)`): the children of
         (parent, option) pairs, in the sweep's id order, which is then this tree's. They are
         scored later, all at once (`score_adopted`), so a sweep that outgrows the tree has

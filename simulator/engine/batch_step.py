@@ -15,7 +15,6 @@ chances (which skills a screen gives a chance to show) are counted per screen he
 
 The rubric is not applied here (see `batch_play.PlayTree` and `Session`): the parts of the
 analysis that only need *where* conversations go run without it, several times faster.
-`Batch` is the conversation state (engine/state.py) under its older name.
 """
 
 from __future__ import annotations
@@ -34,9 +33,7 @@ from simulator.scenario.catalog_model import Catalog
 from simulator.scenario.limits import TURN_LIMIT
 from simulator.scenario.model import OUTCOMES, SKILLS, Reply, Scenario
 
-Batch = ConversationState  # the name the analyser modules know it by
-BATCH_FIELDS = STATE_FIELDS
-__all__ = ["Batch", "BATCH_FIELDS", "BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "TURN_LIMIT",
+__all__ = ["BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "TURN_LIMIT",
            "UNRESOLVED", "UNRESOLVED_INDEX", "Stepper", "session_stepper", "skill_chances", "reply_skill_sets"]
 _EFFECT_MEMO = 1 << 16  # one-row effects remembered (a session's replies and act counts); then start over
 _DENSE_CELLS = 1 << 23  # screens x (widest node + 8) up to this, a screen's options are a table lookup

@@ -29,7 +29,8 @@ from typing import Any, Callable
 import numpy as np
 
 from simulator.engine.analysis_budget import step_rows
-from simulator.engine.batch_step import BATCH_FIELDS, BY_ENDING, REASONS, TURN_LIMIT, Batch, Stepper
+from simulator.engine.batch_step import BY_ENDING, REASONS, TURN_LIMIT, Stepper
+from simulator.engine.state import STATE_FIELDS, ConversationState
 from simulator.engine.forked import SharedCounts, run_forked
 from simulator.scenario.model import SKILLS
 
@@ -99,7 +100,7 @@ class _Skeleton:
         return tuple(reversed(out))
 
 
-Adopt = Callable[[np.ndarray, np.ndarray, Batch], bool]
+Adopt = Callable[[np.ndarray, np.ndarray, ConversationState], bool]
 Key = tuple  # ("ending", index) | ("stop", (loc, reason)) | ("fewest", skill index)
 
 
@@ -167,7 +168,7 @@ class _Sweep:
             self.account(self.frontier, self.frontier_ids, 0)
 
     # ------------------------------------------------------------------ what the stepped rows show
-    def account(self, batch: Batch, ids: np.ndarray, depth: int) -> None:
+    def account(self, batch: ConversationState, ids: np.ndarray, depth: int) -> None:
         self.reached_nodes[batch.loc] = True  # (repeated indices: the same True, no sort needed)
         ended = np.nonzero(batch.ended)[0]
         if not ended.size:
@@ -246,7 +247,7 @@ class _Sweep:
                     return
                 workers = 1  # not tried again: this process sweeps the rest
             self.depth = depth = self.depth + 1
-            next_states: list[Batch] = []
+            next_states: list[ConversationState] = []
             next_ids: list[np.ndarray] = []
             rows = np.repeat(np.arange(len(frontier)), counts)
             options = np.arange(width) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -282,13 +283,13 @@ class _Sweep:
             if not next_states:
                 break
             columns = {}
-            for name in BATCH_FIELDS:  # field by field, each chunk's copy freed as it is joined
+            for name in STATE_FIELDS:  # field by field, each chunk's copy freed as it is joined
                 parts = [getattr(b, name) for b in next_states]
                 columns[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
                 for b in next_states:
                     setattr(b, name, None)
             next_states.clear()
-            self.frontier = Batch(**columns)
+            self.frontier = ConversationState(**columns)
             self.frontier_ids = np.concatenate(next_ids)
 
     # ------------------------------------------------------------------ sharing the rest out

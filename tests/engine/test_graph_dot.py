@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.engine.graph import (OUTCOME_COLOURS, TRIGGER_NODE, describe_condition, edges, first_words,
+from simulator.engine.graph_dot import (OUTCOME_COLOURS, TRIGGER_NODE, describe_condition, edges, first_words,
                                     reachable_ids, structurally_unreachable, to_dot)
 from simulator.scenario.model import (Bound, Condition, Customer, Ending, LineVariant, Node, Reply, Scenario,
                                       Trigger)

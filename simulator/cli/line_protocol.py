@@ -64,9 +64,11 @@ def parse_number(line: str, count: int) -> tuple[int | None, str]:
 
 
 def drive(session: Any, read_line: Callable[[], str], out: TextIO,
-          report: Callable[[Any], dict[str, Any]]) -> int:
+          report: Callable[[Any], dict[str, Any]], play: Callable[[int], Any] | None = None) -> int:
     """Play `session` to its end from `read_line` (returns '' at end of input), writing the
-    protocol to `out`. `report(session)` builds the final result. Returns the exit code (0)."""
+    protocol to `out`. `report(session)` builds the final result; `play(i)` plays reply i
+    (default `session.choose`; a recorded run's goes through its TurnFeed). Returns the exit code (0)."""
+    play = play if play is not None else session.choose
 
     def send(message: dict[str, Any]) -> None:
         out.write(encode(message) + "\n")
@@ -84,7 +86,7 @@ def drive(session: Any, read_line: Callable[[], str], out: TextIO,
         if number is None:
             send({"type": "error", "turn": turn["turn"], "error": problem})
             continue
-        session.choose(number - 1)
+        play(number - 1)
     send({"type": "result", "result": report(session)})
     return 0
 

@@ -2,8 +2,8 @@
 history and the LRS outbox exactly as the game does (trainers seed a demo with it; the LRS
 tests use it).
 
-The attempt goes through the game's own `AttemptRecorder`: every turn announced to it and
-saved in its own transaction with its xAPI statement queued, the finish likewise. The statements are built
+The attempt goes through the game's own `AttemptRecorder`: every turn played through its
+`TurnFeed` and saved in its own transaction with its xAPI statement queued, the finish likewise. The statements are built
 with the team's IRI base from the LRS settings (as in the game); `customer-sim sync` or the
 game's background sender delivers them.
 """
@@ -11,7 +11,7 @@ game's background sender delivers them.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Callable
 
 PROG = "customer-sim run"
 
@@ -25,10 +25,11 @@ def add_arguments(parser: Any) -> None:
                              "user data folder)")
 
 
-def recording_session(profile: str, data_dir: str | None, session: Any) -> Any:
-    """A session in `session`'s state whose every turn is recorded for `profile` (a clean name is required)."""
+def recording_play(profile: str, data_dir: str | None, session: Any) -> Callable[[int], Any]:
+    """How `run` plays `session` when it records for `profile` (a clean name is required):
+    each reply through the attempt recorder's `TurnFeed`, the one "turn played" seam the game's
+    records hear too, with a turn that could not be saved said on stderr."""
     from simulator.records.attempt import RecordsError, clean_profile_name
-    from simulator.engine.session import Session
     from simulator.records.game_bridge import AttemptRecorder
     from simulator.records.lrs_settings import load_settings
     from simulator.records.store import open_store
@@ -43,25 +44,15 @@ def recording_session(profile: str, data_dir: str | None, session: Any) -> Any:
     if store.read_only_reason:
         print(f"{PROG}: warning: this play-through is not being saved: {store.read_only_reason}", file=sys.stderr)
     store.statements = load_settings().builder()
+    recorder = AttemptRecorder.start(store, name, session.scenario, session.catalog, session=session)
+    say_problem(recorder)
 
-    class RecordedRun(Session):
-        """The run's session, announcing each turn it plays to the attempt's recorder: `run`
-        and the line protocol call `choose` themselves, so the announcing is done here
-        (defined only when recording: `validate` and friends never pay for the records layer)."""
+    def play(i: int) -> Any:
+        record = recorder.feed.play(session, i)
+        say_problem(recorder)
+        return record
 
-        recorder: AttemptRecorder
-
-        def choose(self, i: int) -> Any:
-            record = super().choose(i)
-            self.recorder.feed.announce(self, record)
-            say_problem(self.recorder)
-            return record
-
-    # the same state as the run's fresh session, as the announcing kind (restore keeps the class)
-    played = RecordedRun.restore(session.scenario, session.catalog, session.snapshot(), compiled=session.compiled)
-    played.recorder = AttemptRecorder.start(store, name, session.scenario, session.catalog, session=played)
-    say_problem(played.recorder)
-    return played
+    return play
 
 
 def say_problem(recorder: Any) -> None:

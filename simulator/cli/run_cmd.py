@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = inputs.scenarios[0]
     try:
-        session = open_session(args, scenario, inputs.catalog)
+        session, play = open_session(args, scenario, inputs.catalog)
     except ValueError as error:  # scenario and data files disagree in a way the loader missed
         print(f"customer-sim run: {args.scenario}: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -121,10 +121,10 @@ def run(args: argparse.Namespace) -> int:
                   f"(node {session.node_id!r}) showed only {len(options)} repl"
                   f"{'y' if len(options) == 1 else 'ies'}:\n{shown}", file=sys.stderr)
             return EXIT_FAILED
-        session.choose(number - 1)
+        play(number - 1)
 
     if args.interactive:
-        return _interactive(session)
+        return _interactive(session, play)
     report = run_document(session)
     if args.format == "json":
         sys.stdout.write(json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
@@ -134,27 +134,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def open_session(args: argparse.Namespace, scenario, catalog):
-    """The session `run` drives: the scenario, shuffled by --seed (None: authored order).
+    """(session, play): the session `run` drives - the scenario, shuffled by --seed (None:
+    authored order) - and how a reply is played in it.
 
-    The one place that decides what kind of session a run plays, so a run that records into
-    a trainee's history can hand back a recording session here and change nothing else."""
+    The one place that decides how a run plays, so a run that records into a trainee's
+    history hands back its recorder's play here and changes nothing else."""
     from simulator.engine.session import Session
 
     session = Session(scenario, catalog, seed=args.seed)
     if getattr(args, "profile", None) is not None:  # recorded as the game records it
-        from simulator.cli.profile_record import recording_session
+        from simulator.cli.profile_record import recording_play
 
-        return recording_session(args.profile, args.data_dir, session)
-    return session
+        return session, recording_play(args.profile, args.data_dir, session)
+    return session, session.choose
 
 
-def _interactive(session) -> int:
+def _interactive(session, play) -> int:
     """The line protocol over stdin/stdout (see line_protocol.py)."""
     from simulator.cli.line_protocol import drive, stdin_reader
     from simulator.engine.run_document import run_document
 
     try:
-        return drive(session, stdin_reader(sys.stdin), sys.stdout, run_document)
+        return drive(session, stdin_reader(sys.stdin), sys.stdout, run_document, play)
     except BrokenPipeError:  # the driving program went away: nothing left to tell it
         import os
 

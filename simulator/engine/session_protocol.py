@@ -128,7 +128,7 @@ class TurnFeed:
 
     def announce(self, session: ConversationSession, record: TurnRecord) -> None:
         """Tell the subscribers about a turn `session` has just played itself (for a loop that
-        calls `choose` directly, such as `customer-sim run --profile`)."""
+        called `choose` directly)."""
         if not self._subscribers:
             return  # nobody listens: skip the snapshot
         event = TurnPlayed(session, record, session.snapshot())

@@ -59,3 +59,20 @@ def test_an_attempt_recorded_without_key_moments_exports_null(data_dir, capsys):
         store.finish_attempt(attempt_id, {"grade": "B", "overall": 80.0, "outcome": "resolved", "skills": {}})
     document = _cli(capsys, "export", "--data-dir", str(data_dir), "--format", "json", "-o", "-")
     assert document["attempts"][0]["key_moments"] is None
+
+
+def test_an_interactive_recorded_run_saves_every_turn_it_plays(capsys, tmp_path, monkeypatch):
+    """`run --interactive --profile`: the turns typed on stdin (after one given by --choices)
+    are played through the recorder's TurnFeed, so each reaches the trainee's history."""
+    import io
+
+    data = str(tmp_path / "records")
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n2\n1\n1\n1\n"))
+    assert main(["run", str(TOUR), "--choices", "1", "--interactive", "--format", "json",
+                 "--profile", "Ana", "--data-dir", data]) == 0, capsys.readouterr().err
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    result = lines[-1]["result"]
+    assert lines[-1]["type"] == "result" and result["phase"] == "ended" and len(result["choices"]) > 2
+    (attempt,) = _cli(capsys, "export", "--data-dir", data, "--format", "json", "-o", "-")["attempts"]
+    assert attempt["choices"] == [n - 1 for n in result["choices"]]
+    assert attempt["overall"] == result["overall"] and len(attempt["turns"]) == len(result["turns"])

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from simulator.engine.batch_play import PlayTree
+from simulator.engine.rubric_rules import floor_cap_message
 from simulator.scenario.model import SKILLS
 
 MAX_MOMENTS = 5
@@ -101,13 +102,11 @@ class Debrief:
     floor: float | None
     pass_mark: float  # lowest overall (and per-skill bar) of the pass grade
     passed: bool  # never True while a skill is under the floor
+    floor_cap: str | None = None  # the cap the rubric wrote for the held-back skills (`floor_cap_message`)
 
     def caps_besides_floor(self, caps: tuple[str, ...]) -> tuple[str, ...]:
         """The result's caps without the floor cap (the debrief names held-back skills itself)."""
-        if not self.held_back_by or self.floor is None:
-            return tuple(caps)
-        floor = f"{self.floor:g}"
-        return tuple(c for c in caps if not (floor in c and all(label in c for label in self.held_back_by)))
+        return tuple(c for c in caps if c != self.floor_cap)
 
 
 # ----------------------------------------------------------------------------- searching ahead
@@ -406,7 +405,10 @@ def scores_only(session: Any) -> Debrief:
     held = tuple(s.label for s in standings if s.status == "below floor")
     result = session.result
     passed = bool(result is not None and result.passed and not held)
-    return Debrief(moments=(), skills=standings, held_back_by=held, floor=floor, pass_mark=pass_mark, passed=passed)
+    held_ids = result.held_back_by if result is not None else ()
+    floor_cap = floor_cap_message(session.compiled.rubric, held_ids) if held_ids and floor is not None else None
+    return Debrief(moments=(), skills=standings, held_back_by=held, floor=floor, pass_mark=pass_mark, passed=passed,
+                   floor_cap=floor_cap)
 
 
 def build_debrief(session: Any) -> Debrief:

@@ -20,7 +20,7 @@ in the order the evidence is produced, so both give the same totals to the last 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -794,6 +794,17 @@ def round_half_up(values: np.ndarray, digits: int = 0) -> np.ndarray:
     return np.floor(values * scale + 0.5) / scale
 
 
+def floor_cap_message(rubric: Any, held: Sequence[str]) -> str:
+    """The cap a result gets for skills `held` (ids, in SKILLS order) under the rubric's floor:
+    rubric.yaml's `floor_cap.message` with the skills' labels and the floor filled in. The one
+    wording; the debrief finds this cap by it (`Debrief.caps_besides_floor`)."""
+    names = [rubric.labels[s] for s in held]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    spec = rubric.floor_cap or {}
+    return (str(spec.get("message", "{skills} below the floor of {floor}: no pass."))
+            .replace("{skills}", listed).replace("{floor}", f"{rubric.floor:g}"))
+
+
 def totals(rubric: Any, rows: RubricRows, outcome: np.ndarray,
            caps: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(overall after caps, overall before caps, grade index, skills (n, 5) int, held (n, 5)
@@ -813,10 +824,7 @@ def totals(rubric: Any, rows: RubricRows, outcome: np.ndarray,
         below = held.any(axis=1)
         spec = rubric.floor_cap or {}
         if caps is not None and below[0]:
-            names = [rubric.labels[s] for s, on in zip(SKILLS, held[0]) if on]
-            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            caps.append(str(spec.get("message", "{skills} below the floor of {floor}: no pass."))
-                        .replace("{skills}", listed).replace("{floor}", f"{rubric.floor:g}"))
+            caps.append(floor_cap_message(rubric, [s for s, on in zip(SKILLS, held[0]) if on]))
         if "max_overall" in spec:
             overall = np.where(below, np.minimum(overall, float(spec["max_overall"])), overall)
     if rubric.resolution_reachable and rubric.escalation_cap is not None:

@@ -202,3 +202,21 @@ def test_a_failing_look_ahead_still_gives_the_scores_and_saves_without_moments(c
     assert shown.moments == () and shown == debrief.scores_only(played)
     assert {"Listening", "Empathy"} <= set(shown.held_back_by) and not shown.passed
     assert debrief.moments_json(played) is None
+
+
+def test_the_debrief_drops_exactly_the_floor_cap_it_names_under_the_bars(catalog):
+    """The held-back skills are shown under the skill bars, so the floor's cap is left out of
+    the caps list - found by the rubric's own wording of it, not by guessing at its text."""
+    from pathlib import Path
+
+    from simulator.engine.debrief import scores_only
+    from simulator.scenario.loader import load_scenario
+
+    played, _ = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "double_charge.yaml", catalog)
+    session = Session.replay(played, catalog, [1, 4, 0, 1, 0])
+    result = session.result
+    assert result.held_back_by and len(result.caps) == 3, result.caps
+    floor_cap, *others = result.caps
+    assert "below the floor" in floor_cap and not any("below the floor" in cap for cap in others)
+    assert scores_only(session).caps_besides_floor(result.caps) == tuple(others)
+    assert scores_only(Session.replay(played, catalog, [])).caps_besides_floor(("a cap",)) == ("a cap",)

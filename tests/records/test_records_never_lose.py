@@ -84,6 +84,15 @@ def test_an_sqlite_file_with_our_mark_but_wrecked_pages_is_ours_to_move(tmp_path
 
 
 # ------------------------------------------------------------------ unsaved turns are kept
+def _records_of(tmp_path: Path, scenario, catalog, attempts: int) -> Path:
+    """A records file holding `attempts` good play-throughs, one trainee each."""
+    db = tmp_path / "records.sqlite3"
+    with open_store(db) as store:
+        for n in range(attempts):
+            record_play(store, scenario, catalog, GOOD, profile=f"Trainee {n}")
+    return db
+
+
 def _export_turn_numbers(store, tmp_path: Path) -> tuple[list[int], list[int], list[str]]:
     import csv
     import json
@@ -251,10 +260,7 @@ def test_a_records_file_cut_short_is_exported_as_far_as_it_goes(tmp_path, scenar
 
     from simulator.cli import main
 
-    db = tmp_path / "records.sqlite3"
-    with open_store(db) as store:
-        for n in range(60):
-            record_play(store, scenario, catalog, GOOD, profile=f"Trainee {n}")
+    db = _records_of(tmp_path, scenario, catalog, 60)
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         rows = conn.execute("SELECT pageno FROM dbstat WHERE name = 'attempts'").fetchall()
@@ -279,10 +285,7 @@ def test_a_damaged_transcript_column_leaves_the_json_export_readable(tmp_path, s
 
     from simulator.cli import main
 
-    db = tmp_path / "records.sqlite3"
-    with open_store(db) as store:
-        for n in range(3):
-            record_play(store, scenario, catalog, GOOD, profile=f"Trainee {n}")
+    db = _records_of(tmp_path, scenario, catalog, 3)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE attempt_details SET turns = '[not json]' WHERE attempt_id = 1")
         conn.execute("UPDATE attempt_details SET moods = ? WHERE attempt_id = 2", ("[" * 50_000 + "]" * 50_000,))

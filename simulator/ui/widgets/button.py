@@ -117,8 +117,7 @@ class ReplyButton:
         reply not yet chosen is nowhere else to read (the transcript has only the chosen one),
         so a long one makes a tall card and the reply list scrolls."""
         style = ui.style
-        self._lines = ui.text.wrap(self.text, style, "reply", self._text_width(ui, width))
-        lines = self._lines
+        self._lines = lines = ui.text.wrap(self.text, style, "reply", self._text_width(ui, width))
         text_h = block_height(ui.text, style, len(lines), "reply", line_gap=1.12)
         height = max(text_h, self._badge_size(ui)) + style.space("m") * 2 - style.px(4)
         self.rect = pygame.Rect(x, y, width, height)

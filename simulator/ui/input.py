@@ -28,7 +28,7 @@ class Action:
     """A semantic input. `from_key` / `from_pointer` tell where it came from."""
 
     kind: str
-    number: int = 0  # CHOOSE: the 1-based number pressed
+    number: int = 0  # CHOOSE: the digit pressed, 0-9 (a list's numbers are 1-based; 0 only ends "10", "20")
     pos: tuple[int, int] = (0, 0)  # pointer actions: window coordinates
     amount: int = 0  # SCROLL: lines, positive = down
     text: str = ""  # TEXT: the typed characters
@@ -52,8 +52,9 @@ _KEYS = {
 # Keys that type characters: in text mode they arrive as TEXTINPUT instead.
 _TYPING_KEYS = {pygame.K_SPACE: CONFIRM, pygame.K_t: TRANSCRIPT, pygame.K_p: PROGRESS,
                 pygame.K_o: OPEN_FOLDER, pygame.K_s: SETTINGS, pygame.K_n: TRAINEE}
-_DIGITS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
-_DIGITS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
+# 0 too: the replay list's turns 10, 20, ... are typed as two digits (ui/typed_number.py)
+_DIGITS = {getattr(pygame, f"K_{n}"): n for n in range(10)}
+_DIGITS.update({getattr(pygame, f"K_KP{n}"): n for n in range(10)})
 
 
 class InputAdapter:

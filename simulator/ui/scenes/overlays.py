@@ -10,6 +10,7 @@ from simulator.ui.scene import Scene
 from simulator.ui.scene_result import CLOSED, PauseChoice, ReplayFrom
 from simulator.ui.text import block_height, draw_lines, reflow
 from simulator.ui.layout_log import log_of
+from simulator.ui.typed_number import TypedNumber
 from simulator.ui.widgets.base import FocusGroup, draw_panel
 from simulator.ui.widgets.chrome import draw_footer, footer_height
 from simulator.ui.widgets.button import Button, CardButton
@@ -191,7 +192,9 @@ class TranscriptScene(OverlayScene):
 class TurnPickerScene(OverlayScene):
     """Pick a turn to replay from; the pop result is ReplayFrom(1-based turn), CLOSED to cancel.
 
-    Each turn is a card with the customer's line and what you replied, both in full."""
+    Each turn is a card with the customer's line and what you replied, both in full. Number
+    keys pick a turn like the reply buttons pick a reply; past 9 turns two digits typed in a
+    row pick one (ui/typed_number.py: "1", "2" is turn 12)."""
 
     name = "turn_picker"
     title = "Replay from which turn?"
@@ -210,9 +213,15 @@ class TurnPickerScene(OverlayScene):
         self.focus = FocusGroup([*self.buttons, self.cancel])
         self.view = ScrollView(keys=True)
         self._base: list[int] = []
+        self.typed = TypedNumber()
 
     def hints(self) -> list[tuple[str, str]]:
-        return [("↑↓", "Choose a turn"), ("1–9", "Turn number"), ("Enter", "Replay from it"), ("Esc", "Cancel")]
+        count, waiting = len(self.buttons), self.typed.pending
+        if waiting is not None:  # "1" typed in a list of 12: say what happens next
+            number = (f"{waiting}…", f"Turn {waiting}, or type its second digit")
+        else:
+            number = ("1" if count == 1 else f"1–{count}", "Turn number")
+        return [("↑↓", "Choose a turn"), number, ("Enter", "Replay from it"), ("Esc", "Cancel")]
 
     def card_size(self, width: int, height: int) -> tuple[int, int]:
         style = self.app.style
@@ -256,9 +265,16 @@ class TurnPickerScene(OverlayScene):
         if action.kind == act.BACK:
             self.app.stack.pop(CLOSED)
             return True
-        if action.kind == act.CHOOSE and 1 <= action.number <= len(self.buttons):
-            self.app.stack.pop(ReplayFrom(action.number))
+        if action.kind == act.CHOOSE:
+            picked = self.typed.press(action.number, len(self.buttons))
+            if picked is not None:
+                self.app.stack.pop(ReplayFrom(picked))
+            elif self.typed.pending is not None:  # waiting for a second digit: show which turn Enter takes
+                self.focus.focus(self.buttons[self.typed.pending - 1])
+                self._place()
             return True
+        if action.kind != act.POINTER:  # another key or a click: a half-typed number no longer counts
+            self.typed.clear()
         if action.kind in (act.SCROLL, act.PAGE_UP, act.PAGE_DOWN, act.HOME, act.END):
             self.view.handle(action)
             self._place(follow=False)
@@ -271,6 +287,14 @@ class TurnPickerScene(OverlayScene):
             self.focus.handle(action)
         self._place()
         return True
+
+    def update(self, dt: float) -> None:
+        picked = self.typed.update(dt)
+        if picked is not None:  # "1" and no second digit in time: turn 1
+            self.app.stack.pop(ReplayFrom(picked))
+
+    def is_animating(self) -> bool:
+        return self.typed.pending is not None  # the wait runs on frames' dt: keep them coming
 
     def draw(self, surface: pygame.Surface) -> None:
         app = self.app

@@ -103,17 +103,10 @@ def draw_mood_chart(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.R
         pygame.draw.line(surface, style.color("chart_grid"), (plot.x, band.y), (plot.right, band.y))
     pygame.draw.rect(surface, style.color("border"), plot, 1)
 
-    last_right = -1
-    gap = style.space("xs")
-    for t in range(len(values)):
+    axis_y = plot.bottom + style.space("xs")
+    for t, x in turn_axis_labels(ui, plot, len(values) - 1):
         label = ui.text.render("Start" if t == 0 else str(t), style, "caption", style.color("text_muted"))
-        x = x_of(t) - label.get_width() // 2
-        if t == 0:
-            x = plot.x
-        x = min(x, plot.right - label.get_width())
-        if x >= last_right + gap:  # skip a turn number that would touch the previous label
-            surface.blit(label, (x, plot.bottom + style.space("xs")))
-            last_right = x + label.get_width()
+        surface.blit(label, (x, axis_y))
 
     points = [(x_of(t), y_of(v)) for t, v in enumerate(values)]
     line_color = style.color("chart_line")
@@ -133,6 +126,44 @@ def draw_mood_chart(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.R
             # inside the plot, so a badge never sits on the turn numbers under it
             cy = max(plot.y + size // 2, min(plot.bottom - size // 2 - 1, cy))
             draw_badge(surface, ui, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)
+
+
+AXIS_STEPS = (1, 2, 5, 10, 20, 50, 100)  # turn-number spacings tried, densest first
+
+
+def turn_axis_labels(ui: "WidgetContext", plot: pygame.Rect, turns: int) -> list[tuple[int, int]]:
+    """(turn, left x) of the labels under the mood chart: "Start" at the plot's left edge,
+    then every turn number, or every 2nd, 5th, 10th... - the densest spacing at which each
+    label stays a clear gap (about a space's width at any text size) from its neighbours,
+    "Start" included. The last turn is added when it is not already one and has room, so
+    the axis always says how long the conversation was when it can. Nothing when even
+    "Start" is wider than the plot."""
+    style = ui.style
+    px = style.font_px("caption")
+    gap = max(style.space("s"), ui.text.measure("00", px) // 2)
+    start_w = ui.text.measure("Start", px)
+    span = max(1, turns)
+    if start_w > plot.width:
+        return []  # a plot narrower than the word (huge text in a tiny chart): no axis beats a cut one
+
+    def left_of(t: int) -> int:
+        width = ui.text.measure(str(t), px)
+        centre = round(plot.x + plot.width * t / span)
+        return min(centre - width // 2, plot.right - width)
+
+    for step in AXIS_STEPS:
+        placed, right = [(0, plot.x)], plot.x + start_w
+        for t in range(step, turns + 1, step):
+            x = left_of(t)
+            if x < right + gap:
+                break
+            placed.append((t, x))
+            right = x + ui.text.measure(str(t), px)
+        else:  # every label at this spacing fits
+            if turns % step and placed[-1][0] != turns and left_of(turns) >= right + gap:
+                placed.append((turns, left_of(turns)))
+            return placed
+    return [(0, plot.x)]  # too narrow for any turn number beside "Start"
 
 
 def short_date(stamp: str) -> str:

@@ -1,6 +1,11 @@
 """Judge a frame's layout log: which texts are clipped, run out of their panel or window,
 hide under something drawn later, crowd each other or were cut with an ellipsis.
 
+A cut is any line drawn as a text.Shortened (fit_text, TextRenderer.shorten, wrap_at_most),
+made at layout time or while drawing. It is a problem unless the cut names where the whole
+text is shown (`whole_at`): a one-line header chip with a long trainee name is fine because
+the start screen shows the name in full; a notice or advice cut to three lines is not.
+
 Test tooling, not shipped: the game only records (simulator/ui/layout_log.py); the tests
 draw a frame with `draw_logged(app)` and assert `layout_problems(log, window) == []`.
 """
@@ -34,11 +39,16 @@ def visible_focus_rings(log: LayoutLog) -> list[pygame.Rect]:
 
 def container(log: LayoutLog, mark: TextMark) -> PanelMark | None:
     """The panel the text sits on: the last one drawn before it under its start or centre
-    (the start too, so a line that overflows far past its card still finds the card)."""
-    centre, start = mark.ink.center, (mark.ink.x, mark.ink.centery)
+    (the start too, so a line that overflows far past its card still finds the card). Text
+    in a scrolling viewport is placed by its visible part (a long name scrolled sideways in
+    a field has its start far off to the left), and text above a modal backdrop only sits on
+    panels drawn above it too."""
+    ink = mark.ink.clip(mark.clip) if mark.scroll and mark.ink.colliderect(mark.clip) else mark.ink
+    centre, start = ink.center, (ink.x, ink.centery)
+    dim = max((p.order for p in log.panels if p.kind == "dim" and p.order < mark.order), default=0)
     best = None
     for panel in log.panels:
-        if panel.order < mark.order and panel.kind == "panel" and (
+        if dim < panel.order < mark.order and panel.kind == "panel" and (
                 panel.rect.collidepoint(centre) or panel.rect.collidepoint(start)):
             if best is None or panel.order > best.order:
                 best = panel
@@ -89,8 +99,8 @@ def layout_problems(log: LayoutLog, window: pygame.Rect) -> list[str]:
         for bar in bars:
             if order > dim and bar.clip.colliderect(outline):
                 found.append(f"the focus ring {tuple(outline)} runs under a scroll bar {tuple(bar.rect)}")
-    for text in log.truncated:
-        found.append(f"{text!r} was cut with an ellipsis")
+    for text in log.truncated:  # at layout or draw time; see text.Shortened for cuts on purpose
+        found.append(f"{text!r} was cut with an ellipsis and is shown in full nowhere")
     return found
 
 

@@ -2,7 +2,9 @@
 
 The drawing helpers note each text blit (the ink's bounding box, the clip in force, any
 crop), each panel (`draw_panel`, header, footer, modal dim) and each focus ring into the
-`LayoutLog` of the surface they draw on. Nothing is recorded on an ordinary surface: the
+`LayoutLog` of the surface they draw on, and the text renderer notes every line it draws that
+was cut short with an ellipsis (text.Shortened), whether the cut was made at layout or at draw
+time. Nothing is recorded on an ordinary surface: the
 helpers look the log up with one `getattr` (`log_of`), so the game pays nothing when the log
 is off. The tests draw a frame onto a logged surface and judge the log with
 tools/layout_check.py (clipped, overflowing, hidden or crowded text), which does not ship.
@@ -43,7 +45,8 @@ class LayoutLog:
     texts: list[TextMark] = field(default_factory=list)
     panels: list[PanelMark] = field(default_factory=list)
     focus_rings: list[tuple[pygame.Rect, int]] = field(default_factory=list)
-    truncated: list[str] = field(default_factory=list)
+    truncated: list[str] = field(default_factory=list)  # texts drawn cut short, nowhere else in full
+    shortened: list[tuple[str, str]] = field(default_factory=list)  # (text, where it is whole): cut on purpose
     scroll_clips: list[pygame.Rect] = field(default_factory=list)
     ring_outlines: list[pygame.Rect] = field(default_factory=list)  # each ring's outer edge
     _order: int = 0
@@ -73,6 +76,14 @@ class LayoutLog:
     def focus_ring(self, rect: pygame.Rect, outer: pygame.Rect | None = None) -> None:
         self.focus_rings.append((pygame.Rect(rect), self._next()))
         self.ring_outlines.append(pygame.Rect(outer if outer is not None else rect))
+
+    def cut(self, whole: str, whole_at: str = "") -> None:
+        """A line drawn cut short (text.Shortened): a problem unless `whole_at` names where the
+        trainee reads `whole` in full."""
+        if whole_at:
+            self.shortened.append((whole, whole_at))
+        else:
+            self.truncated.append(whole)
 
     def scrolling(self, rect: pygame.Rect) -> None:
         """A viewport that scrolls: text cut by its edges can be scrolled into view."""

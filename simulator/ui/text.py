@@ -66,6 +66,28 @@ def reflow(text: object) -> str:
     return "\n\n".join(paragraphs)
 
 
+ELLIPSIS = "…"
+
+
+class Shortened(str):
+    """A line cut short with an ellipsis to fit (`TextRenderer.shorten`, `wrap_at_most`).
+
+    It is drawn like any string; what it adds is for the layout check: `whole` is the text it
+    stands for and `whole_at` says where on screen the trainee can read all of it. A cut with
+    no `whole_at` hides words for good, so a frame that draws one has a layout problem
+    (tools/layout_check.py). Cutting on purpose - a one-line header chip, a table cell - names
+    the place the whole text is shown ("the start screen", "the scenario list").
+    """
+
+    whole: str
+    whole_at: str
+
+    def __new__(cls, shown: str, whole: str, whole_at: str = "") -> "Shortened":
+        line = super().__new__(cls, shown)
+        line.whole, line.whole_at = whole, whole_at
+        return line
+
+
 class TextRenderer:
     """Fonts by (weight, px), glyph fallback, line wrapping and a rendered-line cache."""
 
@@ -201,6 +223,35 @@ class TextRenderer:
         lines.append(current or "")
         return lines
 
+    def shorten(self, text: object, px: int, width: int, weight: str = "regular", whole_at: str = "",
+                whole: str | None = None) -> str:
+        """One line of `text` that fits `width` pixels: itself when it fits, else a `Shortened`
+        prefix ending in an ellipsis (`whole`, default the text, is what it stands for)."""
+        text = clean_text(text).replace("\n", " ")
+        if self.measure(text, px, weight) <= width:
+            return text if whole is None else Shortened(text, whole, whole_at)
+        lo, hi = 0, len(text)
+        while lo < hi:  # the longest prefix that fits with the ellipsis after it
+            mid = (lo + hi + 1) // 2
+            if self.measure(text[:mid].rstrip() + ELLIPSIS, px, weight) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return Shortened(text[:lo].rstrip() + ELLIPSIS, text if whole is None else whole, whole_at)
+
+    def wrap_at_most(self, text: object, style: Style, role: str, width: int, max_lines: int,
+                     weight: str = "regular", whole_at: str = "") -> tuple[str, ...]:
+        """`wrap`, but at most `max_lines` lines: past that the last line shown ends in an
+        ellipsis (a `Shortened` standing for the whole text, so the layout check sees the cut)."""
+        lines = self.wrap(text, style, role, width, weight)
+        if len(lines) <= max(1, max_lines):
+            return lines
+        keep = max(1, max_lines)
+        # the lines left over never fit on one (the wrap was greedy), so this one ends in "…"
+        rest = " ".join(lines[keep - 1:])
+        last = self.shorten(rest, style.font_px(role), width, weight, whole_at, whole=clean_text(text))
+        return (*lines[:keep - 1], last)
+
     @staticmethod
     def _window(px: int, width: int) -> int:
         """More characters than any line of `width` pixels can hold at `px` (no glyph of a
@@ -239,6 +290,7 @@ class TextRenderer:
             self._lines.move_to_end(key)
             if self.log is not None:
                 self.log.tag(surface, str(text))
+                self._note_cut(text)
             return surface
         self.misses += 1
         clean = clean_text(text).replace("\n", " ")
@@ -250,7 +302,13 @@ class TextRenderer:
             self._line_bytes -= _bytes(dropped)
         if self.log is not None:
             self.log.tag(surface, clean)
+            self._note_cut(text)
         return surface
+
+    def _note_cut(self, text: object) -> None:
+        # whenever the cut was made (layout or draw), the frame that draws it is the one judged
+        if isinstance(text, Shortened):
+            self.log.cut(text.whole, text.whole_at)
 
     def _render_runs(self, text: str, px: int, color: Color, weight: str) -> pygame.Surface:
         base = self.font(weight, px)

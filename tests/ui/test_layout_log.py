@@ -63,7 +63,8 @@ def test_cropped_clipped_cut_and_crowded_text_is_flagged(kit):
     surface.set_clip(pygame.Rect(0, 60, 60, 40))
     surface.blit(text.render("Clipped by a clip", style, "body", (0, 0, 0)), (20, 70))
     surface.set_clip(None)
-    fit_text(WidgetContext(text, style), "Much too long to fit in forty pixels", "body", 40)
+    cut = fit_text(WidgetContext(text, style), "Much too long to fit in forty pixels", "body", 40)
+    surface.blit(text.render(cut, style, "body", (0, 0, 0)), (20, 110))
     surface.blit(text.render("One", style, "body", (0, 0, 0)), (20, 150))
     surface.blit(text.render("Two", style, "body", (0, 0, 0)), (24, 152))
     problems = " | ".join(_problems(surface, log))
@@ -99,3 +100,39 @@ def test_a_focus_ring_under_a_scroll_bar_is_flagged(kit):
     draw_focus_ring(surface, pygame.Rect(14, 14, 196, 40), style)  # reaches the view's right edge
     view.draw_bar(surface, style)
     assert any("runs under a scroll bar" in p for p in _problems(surface, log))
+
+
+def test_a_cut_made_at_layout_time_is_flagged_in_the_frame_that_draws_it(kit):
+    surface, log, text, style = kit
+    text.log = None  # layout runs with no log attached: only drawing is recorded
+    cut = text.shorten("Words the layout cut off before any frame was drawn", style.font_px("body"), 80)
+    kept = text.wrap_at_most("one two three four five six seven eight nine ten eleven twelve", style, "body", 90, 2)
+    text.log = log
+    assert log.truncated == []
+    surface.blit(text.render(cut, style, "body", (0, 0, 0)), (10, 10))
+    for row, line in enumerate(kept):
+        surface.blit(text.render(line, style, "body", (0, 0, 0)), (10, 60 + 30 * row))
+    assert len(kept) == 2 and kept[-1].endswith("…")
+    problems = _problems(surface, log)
+    assert any("Words the layout cut off" in p and "shown in full nowhere" in p for p in problems)
+    assert any("one two three" in p and "twelve" in p for p in problems), "the whole text is named"
+
+
+def test_a_cut_that_names_where_the_whole_text_is_shown_is_fine(kit):
+    surface, log, text, style = kit
+    cut = text.shorten("A trainee name far too long for its chip", style.font_px("body"), 80,
+                       whole_at="the start screen")
+    surface.blit(text.render(cut, style, "body", (0, 0, 0)), (10, 10))
+    assert cut.endswith("…")
+    assert _problems(surface, log) == []
+    assert log.shortened == [("A trainee name far too long for its chip", "the start screen")]
+
+
+def test_text_that_fits_is_not_a_cut(kit):
+    surface, log, text, style = kit
+    line = text.shorten("Short", style.font_px("body"), 300)
+    lines = text.wrap_at_most("Short too", style, "body", 300, 1)
+    surface.blit(text.render(line, style, "body", (0, 0, 0)), (10, 10))
+    surface.blit(text.render(lines[0], style, "body", (0, 0, 0)), (10, 40))
+    assert (line, lines) == ("Short", ("Short too",))
+    assert log.truncated == [] and log.shortened == []

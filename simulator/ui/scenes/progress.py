@@ -66,7 +66,9 @@ class ProgressScene(Scene):
         top = self.area.y + (notice_height(app.ui, self.area.width) + style.space("m")
                              if notice_height(app.ui, self.area.width) else 0)
         pad = style.space("l")
-        self._advice_lines = app.text.wrap(self._advice_text(), style, "body", self.area.width - 2 * pad)[:3]
+        # three lines at most, so the table keeps its room; a longer message ends in "…", which
+        # the layout check reports (it is said nowhere else)
+        self._advice_lines = app.text.wrap_at_most(self._advice_text(), style, "body", self.area.width - 2 * pad, 3)
         advice_h = (2 * pad + app.text.line_height(style, "caption", "bold") + style.space("xs")
                     + block_height(app.text, style, len(self._advice_lines), "body"))
         self.advice = pygame.Rect(self.area.x, top, self.area.width, advice_h)

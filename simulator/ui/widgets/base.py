@@ -190,21 +190,11 @@ class FocusGroup:
         return False
 
 
-def fit_text(ui: "WidgetContext", text: str, role: str, width: int, weight: str = "regular") -> str:
-    """`text` shortened with an ellipsis so one line fits `width` pixels."""
-    px = ui.style.font_px(role)
-    from simulator.ui.text import clean_text
+def fit_text(ui: "WidgetContext", text: str, role: str, width: int, weight: str = "regular",
+             whole_at: str = "") -> str:
+    """`text` shortened with an ellipsis so one line fits `width` pixels.
 
-    text = clean_text(text).replace("\n", " ")
-    if ui.text.measure(text, px, weight) <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if ui.text.measure(text[:mid].rstrip() + "…", px, weight) <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    if ui.text.log is not None:
-        ui.text.log.truncated.append(text)
-    return text[:lo].rstrip() + "…"
+    A cut line is a text.Shortened: drawn in a frame the layout check reports it, unless
+    `whole_at` names where the whole text is on screen (e.g. a header chip's name: "the start
+    screen"). Cutting on purpose is for one-line fields that repeat what is shown in full."""
+    return ui.text.shorten(text, ui.style.font_px(role), width, weight, whole_at)

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from simulator.ui.widgets.context import WidgetContext
 
 
+NOTICE_LINES = 3  # a banner taller than this pushes the screen's own content too far down;
+# a longer notice ends in "…" there, which the layout check reports (a notice is said once)
+
+
 def _cover(surface: pygame.Surface, rect: pygame.Rect) -> None:
     # The header and footer are opaque bands: text drawn under them earlier is hidden.
     log = log_of(surface)
@@ -104,7 +108,7 @@ def notice_height(ui: "WidgetContext", width: int) -> int:
     from simulator.ui.text import block_height
 
     style = ui.style
-    lines = ui.text.wrap(ui.notice[0], style, "body", width - 3 * style.space("m"))[:3]
+    lines = ui.text.wrap_at_most(ui.notice[0], style, "body", width - 3 * style.space("m"), NOTICE_LINES)
     return block_height(ui.text, style, len(lines), "body") + 2 * style.space("s")
 
 
@@ -120,7 +124,7 @@ def draw_notice(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.Rect)
     from simulator.ui.text import block_height, draw_lines
 
     pad = style.space("m")
-    lines = ui.text.wrap(message, style, "body", rect.width - 3 * pad)[:3]
+    lines = ui.text.wrap_at_most(message, style, "body", rect.width - 3 * pad, NOTICE_LINES)
     height = block_height(ui.text, style, len(lines), "body") + 2 * style.space("s")
     box = pygame.Rect(rect.x, rect.y, rect.width, height)
     pygame.draw.rect(surface, style.color(fill), box, border_radius=style.radius("s"))

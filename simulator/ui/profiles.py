@@ -12,12 +12,14 @@ import time
 import unicodedata
 from typing import Any, Mapping, Protocol, runtime_checkable
 
-from simulator.records.attempt import find_profile, name_key  # the one "same trainee" rule
+# the records' rules are the rules: what makes two names one trainee, and how long a name may
+# be (a name the CLI's `run --profile` stored must be one the game can show and pick)
+from simulator.records.attempt import MAX_PROFILE_NAME, RecordsError, clean_profile_name, find_profile, name_key
 from simulator.scenario.rubric_terms import rubric_terms
 
 __all__ = ["MAX_NAME", "MemoryProfileStore", "ProfileError", "ProfileStore", "clean_name", "find_profile", "name_key"]
 
-MAX_NAME = 32
+MAX_NAME = MAX_PROFILE_NAME  # the name field's limit, read from the records
 
 
 class ProfileError(ValueError):
@@ -63,15 +65,19 @@ class ProfileStore(Protocol):
 
 
 def clean_name(name: str) -> str:
-    """Normalise a typed profile name or raise ProfileError with the reason."""
-    text = unicodedata.normalize("NFC", str(name)).strip()
-    text = "".join(ch for ch in text if ch.isprintable())
-    text = " ".join(text.split())
-    if not text:
+    """Normalise a typed profile name or raise ProfileError with the reason.
+
+    Characters that cannot be printed (a pasted tab or control code) are dropped first, as a
+    typist would expect; the rest is the records' own clean_profile_name (NFC, spaces, length)."""
+    text = "".join(ch for ch in unicodedata.normalize("NFC", str(name)) if ch.isprintable() or ch.isspace())
+    if not text.split():
         raise ProfileError("Type a name first.")
-    if len(text) > MAX_NAME:
-        raise ProfileError(f"Names can be at most {MAX_NAME} characters.")
-    return text
+    try:
+        return clean_profile_name(text)
+    except RecordsError as error:  # only the length is left to fail, but say whatever it was
+        too_long = len(" ".join(text.split())) > MAX_NAME
+        raise ProfileError(f"Names can be at most {MAX_NAME} characters." if too_long
+                           else f"{str(error)[:1].upper()}{str(error)[1:]}.") from None
 
 
 def _better(new_grade: str, new_overall: float, old: Mapping[str, Any] | None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from simulator.ui import input as act
-from simulator.ui.profiles import ProfileError
+from simulator.ui.profiles import MAX_NAME, ProfileError
 from simulator.ui.scene import Scene
 from simulator.ui.scene_registry import make_scene
 from simulator.ui.text import block_height, draw_lines
@@ -28,7 +28,7 @@ class StartScene(Scene):
     def __init__(self, app) -> None:
         super().__init__(app)
         self.error = ""
-        self.field = TextField("New trainee's name", self._create)
+        self.field = TextField("New trainee's name", self._create, max_length=MAX_NAME)
         self.add = Button("Add trainee", lambda: self._create(self.field.value), kind="secondary", name="add")
         self.settings = Button("Settings", self._open_settings, name="settings")
         self.quit = Button("Quit", self._quit, kind="ghost", name="quit")
@@ -40,13 +40,17 @@ class StartScene(Scene):
         self._auto_opened = False
         self._back_to_settings = False
         self._list_top = 0
+        self._profile_rows: list[tuple[int, int]] = []  # (top in the list, height) per name button
+        self._profile_width = 0
         self._rebuild_profiles()
 
     # -- data --------------------------------------------------------------------------
     def _rebuild_profiles(self) -> None:
         names = self.app.store.list_profiles()
         self.profile_buttons = [
-            Button(name, lambda n=name: self._choose(n), kind="secondary", name=f"profile:{name}")
+            # wrapped, never cut: this list is where a long name (the records allow 64
+            # characters) is read in full - the header chip on other screens shortens it
+            Button(name, lambda n=name: self._choose(n), kind="secondary", name=f"profile:{name}", wrap=True)
             for name in names]
         items = [*self.profile_buttons, self.field, self.add, self.settings, self.quit]
         self.focus.set_items(items, keep=False)
@@ -117,9 +121,12 @@ class StartScene(Scene):
         caption_h = app.text.line_height(style, "caption")
         button_h = Button("x", lambda: None).preferred_height(app.ui)
         gap = style.space("s")
-        # As tall as its content (room for up to six names), centred; long lists scroll.
+        # As tall as its content (room for up to six one-line names; a long name wraps and
+        # takes more), centred; long lists scroll.
         rows = max(2, min(6, len(self.profile_buttons)))
-        natural = (2 * pad + title_h + caption_h + style.space("m") + style.space("s") + rows * (button_h + gap)
+        names_h = sum(b.wrapped_height(app.ui, card_w - 2 * pad) + gap for b in self.profile_buttons[:6])
+        list_h = min(max(rows * (button_h + gap), names_h), 6 * (button_h + gap))
+        natural = (2 * pad + title_h + caption_h + style.space("m") + style.space("s") + list_h
                    + style.space("l") + caption_h + style.space("xs") + button_h + style.space("l") + button_h
                    + style.space("m"))
         card_h = min(bottom - 2 * margin, natural)
@@ -139,27 +146,40 @@ class StartScene(Scene):
         list_bottom = self._new_caption_y - style.space("l")
         self.list_view.rect = pygame.Rect(inner_x - style.px(8), list_top - style.px(8),
                                           inner_w + style.px(16), max(0, list_bottom - list_top + style.px(16)))
-        step = button_h + gap
         self._list_top = list_top
-        self.list_view.line_step = step
-        self.list_view.set_content(max(0, len(self.profile_buttons) * step - gap) + style.px(16))
+        self.list_view.line_step = button_h + gap
+        room = self.list_view.rect.height
+        self._profile_width = inner_w
+        self._stack_profiles(inner_w)
+        if self.list_view.content_height > room:  # it scrolls: keep the names clear of the scroll bar
+            self._profile_width = inner_w - style.px(12)
+            self._stack_profiles(self._profile_width)
         self._place_profiles()
+
+    def _stack_profiles(self, width: int) -> None:
+        """Tops and heights of the (wrapped) name buttons at `width`, and the list's height."""
+        ui, gap = self.app.ui, self.app.style.space("s")
+        self._profile_rows = []
+        y = 0
+        for button in self.profile_buttons:
+            height = button.wrapped_height(ui, width)
+            self._profile_rows.append((y, height))
+            y += height + gap
+        self.list_view.set_content(max(0, y - gap) + self.app.style.px(16))
 
     def _place_profiles(self) -> None:
         """Put profile buttons at their on-screen (scrolled) positions, keeping focus in view."""
         style = self.app.style
-        button_h = Button("x", lambda: None).preferred_height(self.app.ui)
-        step = button_h + style.space("s")
+        rows = self._profile_rows
+        if len(rows) != len(self.profile_buttons):
+            return  # not laid out since the list changed: layout() places them
         focused = self.focus.focused
         if focused in self.profile_buttons:
-            index = self.profile_buttons.index(focused)
-            self.list_view.ensure_visible(index * step, index * step + button_h + style.px(16))
+            top, height = rows[self.profile_buttons.index(focused)]
+            self.list_view.ensure_visible(top, top + height + style.px(16))
         x = self.card.x + style.space("l")
-        width = self.card.width - 2 * style.space("l")
-        if self.list_view.scrollable:  # room for the scroll bar beside the focus ring
-            width -= style.px(12)
-        for index, button in enumerate(self.profile_buttons):
-            button.rect = pygame.Rect(x, self._list_top + index * step - self.list_view.offset, width, button_h)
+        for button, (top, height) in zip(self.profile_buttons, rows):
+            button.rect = pygame.Rect(x, self._list_top + top - self.list_view.offset, self._profile_width, height)
 
     def handle_event(self, action) -> bool:
         used = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pygame
 
 from simulator.ui import input as act
-from simulator.ui.profiles import ProfileError
+from simulator.ui.profiles import MAX_NAME, ProfileError
 from simulator.ui.scene_registry import make_scene
 from simulator.ui.scene_result import CLOSED, TraineeChange
 from simulator.ui.scenes.overlays import OverlayScene
@@ -28,7 +28,7 @@ class TraineeScene(OverlayScene):
     def __init__(self, app) -> None:
         super().__init__(app)
         self.trainee = app.profile or ""
-        self.field = TextField("Trainee's name", self._rename)
+        self.field = TextField("Trainee's name", self._rename, max_length=MAX_NAME)
         self.field.value = self.trainee
         self.rename = Button("Rename", lambda: self._rename(self.field.value), kind="primary", name="rename")
         self.delete = Button("Delete this trainee…", self._ask, kind="danger", name="delete")
@@ -44,7 +44,8 @@ class TraineeScene(OverlayScene):
 
     @property
     def title(self) -> str:  # type: ignore[override]
-        return f"Delete {self.trainee}?" if self.confirming else "Trainee"
+        # one line of title type: the name (up to 64 wide characters) is in the wrapped text below
+        return "Delete this trainee?" if self.confirming else "Trainee"
 
     @property
     def buttons(self) -> list:
@@ -72,7 +73,8 @@ class TraineeScene(OverlayScene):
         if new != self.trainee:
             self.app.profile = new
             self.app.store.remember_last(new)
-            self.app.notify(f"Renamed {self.trainee} to {new}.")
+            old = self._quotable(self.trainee)
+            self.app.notify(f"Renamed {old} to {new}." if old else f"Renamed: you are now {new}.")
         self.app.stack.pop(TraineeChange.RENAMED)
 
     def _ask(self) -> None:
@@ -94,7 +96,15 @@ class TraineeScene(OverlayScene):
         self.app.requested_profile = None  # else the start screen would open (and re-create) them again
         self.app.stack.reset(make_scene("start", self.app))
         kept = "Their attempts stay in the records." if keep_history else "Their attempts were removed."
-        self.app.notify(f"Deleted {name}. {kept}")
+        quoted = self._quotable(name)
+        self.app.notify(f"Deleted {quoted}. {kept}" if quoted else f"Deleted the trainee. {kept}")
+
+    def _quotable(self, name: str) -> str | None:
+        """`name` when a notice can quote it whole: a name wider than a third of the window
+        (the records allow 64 wide characters) would push the banner past its three lines,
+        and a notice cut short says nothing for good - the trainee has just seen the name."""
+        px = self.app.style.font_px("body")
+        return name if self.app.text.measure(name, px) <= self.app.size[0] // 3 else None
 
     # -- scene -------------------------------------------------------------------------
     def _text_lines(self, width: int) -> list[str]:

@@ -25,9 +25,14 @@ class Button:
     """
 
     def __init__(self, label: str, on_press: Callable[[], None], *, kind: str = "secondary",
-                 enabled: bool = True, hint: str = "", name: str = "", align: str = "center") -> None:
+                 enabled: bool = True, hint: str = "", name: str = "", align: str = "center",
+                 wrap: bool = False) -> None:
         self.label = label
         self.align = align
+        # wrap: the label wraps onto as many lines as it needs (a trainee's name, up to 64
+        # wide characters: the list that shows it is where it is read in full); the owner sizes
+        # the button with `wrapped_height`. Otherwise one line, cut with an ellipsis if need be.
+        self.wrap = wrap
         self.on_press = on_press
         self.kind = kind
         self.enabled = enabled
@@ -49,6 +54,16 @@ class Button:
     def preferred_height(self, ui: "WidgetContext") -> int:
         style = ui.style
         return ui.text.line_height(style, "label", "bold") + 2 * style.space("m") - style.px(2)
+
+    def _wrapped(self, ui: "WidgetContext", width: int) -> tuple[str, ...]:
+        return ui.text.wrap(self.label, ui.style, "label", width - 2 * ui.style.space("m"), "bold")
+
+    def wrapped_height(self, ui: "WidgetContext", width: int) -> int:
+        """Height at `width` with the label wrapped: one line's button height, taller per line."""
+        style = ui.style
+        lines = self._wrapped(ui, width)
+        text_h = block_height(ui.text, style, len(lines), "label", "bold", line_gap=1.0)
+        return max(self.preferred_height(ui), text_h + 2 * style.space("m") - style.px(2))
 
     def colors(self, style, focused: bool = False) -> tuple:
         """(fill or None, label colour, key-hint colour) for this kind and state."""
@@ -72,6 +87,16 @@ class Button:
         if fill is not None:
             draw_panel(surface, self.rect, style, fill, border_name if self.enabled else "border",
                        radius=style.radius("s"), shadow=self.kind == "primary" and self.enabled)
+        if self.wrap:
+            lines = self._wrapped(ui, self.rect.width)
+            text_h = block_height(ui.text, style, len(lines), "label", "bold", line_gap=1.0)
+            inner = self.rect.width - 2 * style.space("m")
+            draw_lines(surface, ui.text, style, lines, self.rect.x + style.space("m"),
+                       self.rect.centery - text_h // 2, "label", text_color, "bold", line_gap=1.0,
+                       align="left" if self.align == "left" else "center", width=inner)
+            if focused and self.enabled:
+                draw_focus_ring(surface, self.rect, style, style.radius("s"))
+            return
         label = fit_text(ui, self.label, "label", self.rect.width - style.space("m") * 2, "bold")
         image = ui.text.render(label, style, "label", text_color, "bold")
         if self.hint and self.enabled:

@@ -46,7 +46,11 @@ def content_rect(ui: "WidgetContext", width: int, height: int) -> pygame.Rect:
 
 def draw_header(surface: pygame.Surface, ui: "WidgetContext", title: str, subtitle: str = "",
                 right: str = "") -> None:
-    """The dark band at the top: screen title, an optional subtitle and a chip on the right."""
+    """The dark band at the top: screen title, an optional subtitle and a chip on the right.
+
+    `right` is the trainee's name (or "Guest"). A long name - up to the records' 64
+    characters - is cut with an ellipsis to a quarter of the window, so the title keeps its
+    room; the start screen lists every name in full (wrapped), which is where to read it."""
     style = ui.style
     width = surface.get_width()
     height = header_height(ui)
@@ -57,6 +61,7 @@ def draw_header(surface: pygame.Surface, ui: "WidgetContext", title: str, subtit
     margin = style.space("xl")
     right_w = 0
     if right:
+        right = fit_text(ui, right, "caption", max(style.px(120), width // 4), "bold", whole_at="the start screen")
         cw, ch = chip_size(ui, right)
         right_w = cw + style.space("m")
         draw_chip(surface, ui, (width - margin - cw, (height - ch) // 2), right,

@@ -21,6 +21,8 @@ No message made here contains the secret (see LrsSettings.scrub).
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -36,9 +38,10 @@ from simulator.records.xapi import XAPI_VERSION
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 20.0  # a big batch into a slow store; the sender never waits on a frame
 MAX_DETAIL = 300
-# An answer is read up to this size and for at most this long in all: a wrong address that
-# streamed "[[[[..." without end held 10 GB, and one sending a byte a second never finished
-# (httpx's timeouts are per read, so a trickle never trips them).
+# An answer is read up to this size, and a whole exchange (connect, request, status line,
+# headers, body) takes at most this long: a wrong address that streamed "[[[[..." without
+# end held 10 GB, and one sending a byte a second never finished (httpx's timeouts are per
+# read, so a trickle never trips them; see lrs_deadline).
 MAX_ANSWER_BYTES = 32 << 20  # a page of 500 statements is about 1 MB
 ANSWER_DEADLINE_S = 60.0
 
@@ -65,8 +68,13 @@ class LrsClient:
     def __init__(self, settings: LrsSettings, *, timeout: float | None = None,
                  transport: httpx.BaseTransport | None = None) -> None:
         import httpx
+
+        from simulator.records.lrs_deadline import deadline_transport
         self.settings = settings
+        self._deadline = _Deadline()
         read = READ_TIMEOUT_S if timeout is None else timeout
+        if transport is None:
+            transport = deadline_transport(self._deadline.clamp)
         self._http = httpx.Client(
             base_url=settings.endpoint or "", auth=(settings.key or "", settings.secret or ""),
             headers={"X-Experience-API-Version": XAPI_VERSION, "User-Agent": "customer-sim"},
@@ -100,24 +108,29 @@ class LrsClient:
         return self._classify(response)
 
     def _request(self, method: str, url: str, **options) -> httpx.Response:
-        """The answer, its body read to at most MAX_ANSWER_BYTES within ANSWER_DEADLINE_S
-        (AnswerTooBig otherwise); httpx.HTTPError when there is none."""
-        import time
-
+        """The answer, its body read to at most MAX_ANSWER_BYTES, the whole exchange within
+        ANSWER_DEADLINE_S (AnswerTooBig otherwise); httpx.HTTPError when there is none."""
         import httpx
-        deadline = time.monotonic() + ANSWER_DEADLINE_S
-        with self._http.stream(method, url, **options) as streamed:
-            chunks, size = [], 0
-            for chunk in streamed.iter_bytes():  # decoded: a gzip bomb counts at its real size
-                size += len(chunk)
-                if size > MAX_ANSWER_BYTES:
-                    raise AnswerTooBig(f"its answer was larger than {MAX_ANSWER_BYTES >> 20} MB")
-                if time.monotonic() > deadline:
-                    raise AnswerTooBig(f"its answer took longer than {ANSWER_DEADLINE_S:.0f} s")
-                chunks.append(chunk)
-            headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() != "content-encoding"]
-            return httpx.Response(streamed.status_code, headers=headers, content=b"".join(chunks),
-                                  request=streamed.request)
+        self._deadline.start(ANSWER_DEADLINE_S)
+        try:
+            with self._http.stream(method, url, **options) as streamed:
+                chunks, size = [], 0
+                for chunk in streamed.iter_bytes():  # decoded: a gzip bomb counts at its real size
+                    size += len(chunk)
+                    if size > MAX_ANSWER_BYTES:
+                        raise AnswerTooBig(f"its answer was larger than {MAX_ANSWER_BYTES >> 20} MB")
+                    self._deadline.clamp(None)  # also for a transport handed in (no deadline backend)
+                    chunks.append(chunk)
+                headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() != "content-encoding"]
+                return httpx.Response(streamed.status_code, headers=headers, content=b"".join(chunks),
+                                      request=streamed.request)
+        except httpx.TimeoutException:
+            # an operation cut short to fit the deadline times out as httpx does: say which it was
+            if self._deadline.passed():
+                raise AnswerTooBig(_too_long()) from None
+            raise
+        finally:
+            self._deadline.stop()
 
     def about(self) -> About:
         """GET about: does the store answer, and which xAPI versions does it speak?"""
@@ -213,6 +226,34 @@ class LrsError(Exception):
 
 class AnswerTooBig(Exception):
     """An answer past MAX_ANSWER_BYTES or ANSWER_DEADLINE_S; str() says which."""
+
+
+def _too_long() -> str:
+    return f"no complete answer within {ANSWER_DEADLINE_S:g} s"
+
+
+class _Deadline(threading.local):
+    """When the exchange under way on this thread must be over (None: none is under way)."""
+
+    at: float | None = None
+
+    def start(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def stop(self) -> None:
+        self.at = None
+
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+    def clamp(self, timeout: float | None) -> float | None:
+        """`timeout` cut to what is left of the deadline; AnswerTooBig when nothing is left."""
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise AnswerTooBig(_too_long())
+        return left if timeout is None else min(timeout, left)
 
 
 def _json(response: httpx.Response) -> object:

@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"customer-sim export: {error}", file=sys.stderr)
             return EXIT_FAILED
         except OSError as error:
+            # export() has taken back every file and folder it made, so nothing is half there
             print(f"customer-sim export: cannot write {error.filename or args.output}: "
-                  f"{error.strerror or error}", file=sys.stderr)
+                  f"{error.strerror or error}; nothing was exported", file=sys.stderr)
             return EXIT_FAILED
     for notice in store.notices:  # e.g. a damaged file: what could and could not be read
         print(f"customer-sim export: note: {notice}", file=sys.stderr)

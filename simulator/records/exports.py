@@ -199,28 +199,50 @@ def export(store: Store, out: Path, formats: Iterable[str] = FORMATS, *, profile
     targets = target_paths(formats, out)
     builder = builder or StatementBuilder()
     kinds = {fmt: _target_kind(path) for fmt, path in targets.items()}  # before writing anything
-    for fmt, path in targets.items():
-        if kinds[fmt] == "file":
-            path.parent.mkdir(parents=True, exist_ok=True)
+    files = [fmt for fmt, kind in kinds.items() if kind == "file"]
+    new_files = [targets[fmt] for fmt in files if not os.path.lexists(targets[fmt])]
+    new_folders: list[Path] = []  # outermost first
     temporaries = {fmt: path.with_name(f".{path.name}.partial") if kinds[fmt] == "file" else path
                    for fmt, path in targets.items()}
+    done = False
     try:
+        for fmt in files:
+            _make_folder(targets[fmt].parent, new_folders)
         written = None
         if all(kind == "file" for kind in kinds.values()):
             written = _write_in_halves(store, temporaries, profile, builder)
         if written is None:
             written = _write_attempts(store, temporaries, profile, builder)
-        for fmt, kind in kinds.items():
-            if kind == "file":
-                os.replace(temporaries[fmt], targets[fmt])
+        for fmt in files:
+            os.replace(temporaries[fmt], targets[fmt])
+        done = True
     finally:
-        for fmt, kind in kinds.items():
-            if kind == "file":
-                try:
-                    temporaries[fmt].unlink(missing_ok=True)  # a failed export's .partial must go
-                except OSError:
-                    pass
+        made = [temporaries[fmt] for fmt in files]  # a failed export's .partial must go
+        if not done:
+            # and so must whatever else it made, and only that: on a full disk `-o DIR` left
+            # an empty DIR. What was there before is never touched; a folder is removed only
+            # when empty, so anything someone else put in it meanwhile stays.
+            made += [*new_files, *reversed(new_folders)]
+        for path in made:
+            try:
+                path.rmdir() if path in new_folders else path.unlink(missing_ok=True)
+            except OSError:
+                pass
     return ExportResult(tuple(targets.values()), *written)
+
+
+def _make_folder(folder: Path, made: list[Path]) -> None:
+    """Make `folder` and whichever of its parents are missing, adding each one made to `made`."""
+    missing = []
+    while not os.path.lexists(folder) and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue  # made meanwhile by someone else: theirs, not ours to remove
+        made.append(path)
 
 
 def _write_attempts(store: Store, paths: dict[str, Path], profile: str | None, builder: StatementBuilder, *,

@@ -1,9 +1,10 @@
 """`export -o` onto odd targets (issue 13): a FIFO is written as a stream, devices and
 symbolic links are refused with a message and left as they were, and a failed export
-leaves no `.partial` file behind."""
+leaves no `.partial` file behind, nor any folder it made, and touches nothing that was there."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -65,3 +66,45 @@ def test_a_failed_export_removes_its_partial_file(history, tmp_path, monkeypatch
     assert "No space left" in capsys.readouterr().err
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def _full_disk(monkeypatch) -> None:
+    # as above: the disk fills while the rows are written, after the folders were made
+    def broken(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(exports, "csv_row", broken)
+
+
+def _tree(folder) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for a folder)."""
+    return {str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes() for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("fmt", ["all", "csv"])
+def test_a_failed_export_removes_the_folders_it_made(history, tmp_path, monkeypatch, capsys, fmt):
+    # `-o DIR` on a full disk left an empty DIR (and its missing parents) behind
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    before = _tree(outside)
+    _full_disk(monkeypatch)
+    target = outside / "team" / "march" / ("exports" if fmt == "all" else "out.csv")
+    assert main(["export", "--data-dir", str(history), "--format", fmt, "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {target}: No space left on device; nothing was exported" in err, err
+    assert "Traceback" not in err
+    assert _tree(outside) == before == {}
+
+
+def test_a_failed_export_leaves_what_was_there_before_as_it_was(history, tmp_path, monkeypatch, capsys):
+    # an earlier export and a file of the team lead's in the folder: kept, byte for byte
+    area = tmp_path / "shared"
+    folder = area / "exports"
+    (folder / "old").mkdir(parents=True)
+    (folder / "attempts.csv").write_text("last month's export\n", encoding="utf-8")
+    (folder / "old" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = _tree(area)
+    _full_disk(monkeypatch)
+    assert main(["export", "--data-dir", str(history), "-o", str(folder)]) == 1
+    assert "No space left on device; nothing was exported" in capsys.readouterr().err
+    assert _tree(area) == before

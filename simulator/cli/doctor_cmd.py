@@ -184,14 +184,13 @@ def _records(rows, data_dir: str | None) -> None:
 
 def _integrity(path: Path) -> tuple[str, str]:
     """PRAGMA integrity_check on a read-only connection: ('ok', OK) or the first problems.
-    On a read-only medium SQLite cannot make the shared-memory file a plain read needs, so
-    the file is then read as immutable, as export reads it."""
-    from simulator.records.dbfile import read_only_uri
+    Opened the way export reads it (dbfile.reading_uris): no file is made beside it."""
+    from simulator.records.dbfile import reading_uris
 
     problem = ""
-    for immutable in (False, True):
+    for uri, complete in reading_uris(path):
         try:
-            connection = sqlite3.connect(read_only_uri(path, immutable=immutable), uri=True, timeout=2)
+            connection = sqlite3.connect(uri, uri=True, timeout=2)
         except sqlite3.Error as error:
             problem = f"cannot be opened: {error}"
             continue
@@ -203,7 +202,7 @@ def _integrity(path: Path) -> tuple[str, str]:
         finally:
             connection.close()
         if results == ["ok"]:
-            return "ok (PRAGMA integrity_check" + (", read as on a read-only medium)" if immutable else ")"), OK
+            return "ok (PRAGMA integrity_check" + (")" if complete else ", without its write-ahead log)"), OK
         return "damaged: " + "; ".join(results[:3]), FAIL
     return problem, FAIL
 

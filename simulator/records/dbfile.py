@@ -161,8 +161,46 @@ def move_aside(path: Path, now: datetime | None = None) -> Path:
 
 
 def read_only_uri(path: Path, *, immutable: bool = False) -> str:
-    """An SQLite URI that opens `path` without ever writing to it."""
+    """An SQLite URI that opens `path` without ever writing to it (see `reading_uris` for
+    which of the two to use: a plain read-only open still makes files beside it)."""
     from urllib.parse import quote
 
     query = "mode=ro&immutable=1" if immutable else "mode=ro"
     return f"file:{quote(str(path.resolve()))}?{query}"
+
+
+def reading_uris(path: Path) -> list[tuple[str, bool]]:
+    """How to read the database at `path` leaving nothing beside it and changing nothing:
+    URIs to try in turn, each with whether it reads every committed turn (False: the
+    write-ahead log, if any, is not read, so the newest turns may be missing).
+
+    The one rule for every read-only open (export, lrs status, report, doctor). A plain
+    read-only open of a database in WAL mode makes the -wal and -shm files it reads through
+    when they are not there (and cannot remove them after), so:
+    * WAL mode and no -wal beside it: no copy of the game has it open (the last to close
+      removes the log) and every turn is in the file itself. Read it as immutable, which
+      takes no locks and makes no file.
+    * WAL mode with its -wal and -shm there (the game is running, or was killed): read
+      through them, so the newest turns are in; nothing new is made.
+    * the rollback journal: a read-only open makes no file and locks properly against a
+      writer, so it is the safe way.
+    Otherwise, or when that open fails (a read-only folder, a -wal without its -shm), the
+    file alone, as immutable."""
+    sidecars = {suffix: os.path.lexists(path.with_name(path.name + suffix)) for suffix in ("-wal", "-shm")}
+    immutable = read_only_uri(path, immutable=True)
+    if _wal_mode(path):
+        if not sidecars["-wal"]:
+            return [(immutable, True)]
+        if not sidecars["-shm"]:
+            return [(immutable, False)]
+    return [(read_only_uri(path), True), (immutable, not sidecars["-wal"])]
+
+
+def _wal_mode(path: Path) -> bool:
+    """Whether the file's header says it is in WAL mode (format versions 2 at bytes 18-19)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[18:20] == b"\x02\x02"

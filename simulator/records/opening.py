@@ -174,9 +174,9 @@ def _in_memory(db: Path, reason: str, warnings: list[str], copy_from: Path | Non
 
 def _reader(db: Path) -> sqlite3.Connection | None:
     """A read-only connection to our database at `db`, or None when it cannot be read."""
-    for immutable in (False, True):  # immutable: for read-only folders where -shm can't be made
+    for uri, _ in dbfile.reading_uris(db):
         try:
-            conn = dbfile.connect(dbfile.read_only_uri(db, immutable=immutable), uri=True)
+            conn = dbfile.connect(uri, uri=True)
         except sqlite3.Error:
             continue
         try:
@@ -189,7 +189,7 @@ def _reader(db: Path) -> sqlite3.Connection | None:
     return None
 
 
-def _salvage_reader(db: Path, immutable: bool) -> sqlite3.Connection | None:
+def _salvage_reader(uri: str) -> sqlite3.Connection | None:
     """A read-only connection to a damaged file of ours that still reads its schema, or None.
 
     A file cut short (a copy to a USB stick pulled out) is refused whole by SQLite because
@@ -197,7 +197,7 @@ def _salvage_reader(db: Path, immutable: bool) -> sqlite3.Connection | None:
     `writable_schema` makes SQLite read the pages that are there instead. Nothing can be
     written through a read-only connection; the export's row-by-row reading does the rest."""
     try:
-        conn = dbfile.connect(dbfile.read_only_uri(db, immutable=immutable), uri=True)
+        conn = dbfile.connect(uri, uri=True)
     except sqlite3.Error:
         return None
     try:
@@ -223,15 +223,15 @@ def _open_for_reading(db: Path) -> Opened:
     problem = dbfile.header_problem(db)
     if problem:
         raise RecordsError(f"cannot read trainee records from {db}: {problem}")
-    for immutable in (False, True):
+    for uri, complete in dbfile.reading_uris(db):  # nothing made beside the file, nothing changed
         try:
-            conn = dbfile.connect(dbfile.read_only_uri(db, immutable=immutable), uri=True)
+            conn = dbfile.connect(uri, uri=True)
             version = dbfile.check_identity(conn)
         except dbfile.NotOurDatabase as error:
             raise RecordsError(f"cannot read trainee records from {db}: {error}") from None
         except sqlite3.Error as error:
             if dbfile.error_kind(error) == "corrupt":
-                salvage = _salvage_reader(db, immutable)
+                salvage = _salvage_reader(uri)
                 if salvage is not None:
                     return salvage, db, reason, [f"{db} is damaged ({error}); reading what is left of it"]
                 raise RecordsError(f"cannot read trainee records from {db}: it is damaged ({error})") from None
@@ -240,7 +240,7 @@ def _open_for_reading(db: Path) -> Opened:
             conn.close()
             raise RecordsError(f"{db} was written by a newer version of this program (records schema "
                                f"{version}); update the program to read it")
-        warnings = ["read without the write-ahead log: the newest turns may be missing"] if immutable else []
+        warnings = [] if complete else ["read without the write-ahead log: the newest turns may be missing"]
         if version < SCHEMA_VERSION:  # upgrade a copy in memory; the file stays as it is
             memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             conn.backup(memory)

@@ -77,7 +77,7 @@ def test_doctor_checks_a_database_on_a_read_only_medium(tmp_path, monkeypatch):
 
     monkeypatch.setattr(doctor_cmd.sqlite3, "connect", read_only_medium)
     text, status = doctor_cmd._integrity(db)
-    assert status == doctor_cmd.OK and "read-only medium" in text
+    assert status == doctor_cmd.OK and text.startswith("ok (PRAGMA integrity_check")
     db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080 + b"junk" * 2000)
     text, status = doctor_cmd._integrity(db)
     assert status == doctor_cmd.FAIL and text  # a damaged file is still a failure, with its reason

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.scenario.rubric_terms import SKILLS, rubric_terms
 
@@ -32,6 +33,33 @@ class Row:
     turns: int
     passed: bool | None
     source: str
+
+
+def read_scores(overall: Any, skills: Mapping[str, Any]) -> tuple[float | None, dict[str, float], list[str]]:
+    """The overall and skill scores of one attempt as read from a file or a statement:
+    (overall, skills, problems). Blank or absent is None / left out; anything else must be
+    a number from 0 to 100 (the rubric's scale), else it is named in `problems`. The
+    caller skips an attempt with any problem, whole: a hand-edited 150, a NaN or inf made
+    the team's means and best scores nonsense, and one bad score says the row is not to
+    be trusted."""
+    problems: list[str] = []
+
+    def score(name: str, value: Any) -> float | None:
+        if value is None or value == "":
+            return None
+        try:
+            number = None if isinstance(value, bool) else float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = None
+        if number is None or not 0 <= number <= 100:  # NaN fails every comparison, inf this one
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+            problems.append(f"{name} {shown} is not a score from 0 to 100")
+            return None
+        return number
+
+    overall_score = score("overall", overall)
+    skill_scores = {skill: value for skill in SKILLS if (value := score(skill, skills.get(skill))) is not None}
+    return overall_score, skill_scores, problems
 
 
 @dataclass(slots=True)

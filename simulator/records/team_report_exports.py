@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.records.exports import JSON_FORMAT, unsafe_cell
-from simulator.records.team_report import Row, TeamReport, summarise
+from simulator.records.team_report import Row, TeamReport, read_scores, summarise
 from simulator.scenario.rubric_terms import SKILLS
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # ~60,000 attempts; parsed whole, so this bounds memory well under 1 GB
@@ -123,19 +123,19 @@ def _row(item: Mapping[str, Any], skills: Any, source: str, where: str, problems
         problems.append(f"{where}: missing profile or scenario_id; row skipped")
         return None
     status = str(item.get("status") or "finished")
-    overall = _number(item.get("overall"))
+    uid = str(item.get("uid") or item.get("attempt_uid") or "")
+    overall, clean_skills, bad = read_scores(item.get("overall"), skills if isinstance(skills, Mapping) else {})
+    if bad:
+        attempt = f"attempt {uid}" if uid else f"{profile}'s attempt at {scenario_id}"
+        problems.append(f"{where}: {attempt}: {'; '.join(bad)}; row skipped")
+        return None
     if status == "finished" and overall is None:
         problems.append(f"{where}: finished attempt without an overall score; row skipped")
         return None
-    clean_skills = {}
-    for skill in SKILLS:
-        value = _number((skills or {}).get(skill) if isinstance(skills, Mapping) else None)
-        if value is not None:
-            clean_skills[skill] = value
     turns = item.get("turns")
     turn_count = len(turns) if isinstance(turns, list) else int(_number(turns) or 0)
     passed = item.get("passed")
-    return Row(uid=str(item.get("uid") or item.get("attempt_uid") or ""), profile=profile, scenario_id=scenario_id,
+    return Row(uid=uid, profile=profile, scenario_id=scenario_id,
                scenario_title=str(item.get("scenario_title") or "") or scenario_id, status=status,
                started_at=str(item.get("started_at") or ""), finished_at=str(item.get("finished_at") or ""),
                outcome=str(item.get("outcome") or ""), grade=str(item.get("grade") or ""), overall=overall,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from simulator.records.team_report import Row, TeamReport, summarise
+from simulator.records.team_report import Row, TeamReport, read_scores, summarise
 from simulator.records.xapi import PLATFORM, VERBS
 from simulator.scenario.rubric_terms import SKILLS
 
@@ -73,7 +73,8 @@ def report_from_statements(statements: Iterable[Mapping[str, Any]], source: str 
             suffix = f": reply at {node}"
             if not attempt.title and name.endswith(suffix):
                 attempt.title = name[: -len(suffix)]
-    rows = [_row(attempt, source) for attempt in sorted(attempts.values(), key=lambda a: (a.first_at, a.registration))]
+    ordered = sorted(attempts.values(), key=lambda a: (a.first_at, a.registration))
+    rows = [_row(attempt, source, problems) for attempt in ordered]
     return summarise([row for row in rows if row is not None], problems, duplicates)
 
 
@@ -85,29 +86,34 @@ def report_from_lrs(settings) -> TeamReport:
         return report_from_statements(client.iter_statements(), source=settings.endpoint or "LRS")
 
 
-def _row(attempt: _Attempt, source: str) -> Row | None:
+def _row(attempt: _Attempt, source: str, problems: list[str]) -> Row | None:
     if not attempt.profile or not attempt.scenario_id:
         return None
     final = attempt.final or {}
     result = final.get("result") or {}
     extensions = result.get("extensions") or {}
-    skills: dict[str, float] = {}
+    found: dict[str, Any] = {}
     grade = outcome = ""
     for key, value in extensions.items():
         tail = str(key).rsplit("/xapi/extensions/", 1)[-1]
-        if tail.startswith("skill/") and tail[6:] in SKILLS and _is_number(value):
-            skills[tail[6:]] = float(value)
+        if tail.startswith("skill/") and tail[6:] in SKILLS:
+            found[tail[6:]] = value
         elif tail == "grade":
             grade = str(value)
         elif tail == "outcome":
             outcome = str(value)
     raw = (result.get("score") or {}).get("raw")
+    overall, skills, bad = read_scores(raw, found)  # the same 0-100 rule as for export files
+    if bad:
+        problems.append(f"{source}: attempt {attempt.registration} ({attempt.profile}, {attempt.scenario_id}): "
+                        f"{'; '.join(bad)}; skipped")
+        return None
     success = result.get("success")
     return Row(uid=attempt.registration, profile=attempt.profile, scenario_id=attempt.scenario_id,
                scenario_title=attempt.title or attempt.scenario_id,
                status="finished" if attempt.final else "in_progress", started_at=attempt.first_at,
                finished_at=str(final.get("timestamp") or ""), outcome=outcome, grade=grade,
-               overall=float(raw) if attempt.final and _is_number(raw) else None, skills=skills,
+               overall=overall if attempt.final else None, skills=skills,
                turns=len(attempt.turns), passed=success if isinstance(success, bool) else None, source=source)
 
 
@@ -126,6 +132,3 @@ def _name(target: Mapping) -> str:
         return ""
     return str(names.get("en-US") or next(iter(names.values()), "") or "")
 
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value

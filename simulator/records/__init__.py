@@ -17,7 +17,8 @@ Engine-side: nothing here imports pygame. Where to start:
                   draws it as text and HTML
 * `outbox`        xAPI statements queued with each turn for the team's LRS
 * `lrs_settings`, `lrs_client`, `lrs_sender`   the LRS: settings (env, then config.toml),
-                  HTTP (httpx), the background sender
+                  HTTP (httpx; `lrs_deadline` holds a whole exchange to one deadline), the
+                  background sender
 * `schema`, `opening`, `dbfile`, `location`, `serialize`, `attempt`   the machinery
 
 Data folder: `--data-dir`, else $CUSTOMER_SIM_DATA_DIR, else the platform user data folder

@@ -2,8 +2,9 @@
 
 `TextRenderer` owns every `pygame.font.Font` (one per file and pixel size) and an LRU cache
 of rendered lines, so a frame that redraws the same words costs only blits. Any character
-the main font lacks is drawn with the fallback font (run by run inside a line); characters
-no font has show the font's box glyph. Text is cleaned first (NUL, lone surrogates and
+the main font lacks is drawn with the fallback font (run by run inside a line), then with the
+first installed font the theme names that has it (CJK, Arabic...); characters no font has
+show the font's box glyph. Text is cleaned first (NUL, lone surrogates and
 control characters), so no Unicode input can raise.
 
 Wrapping is done here rather than with `Font.render(wraplength=...)`: the typewriter effect
@@ -34,6 +35,7 @@ _CACHE_LIMIT = 1500
 # ~75 kB, so 1500 of them would hold >100 MB. Least recently drawn lines go first.
 CACHE_BYTES = 12 * 2**20
 _INVISIBLE_CATEGORIES = frozenset(("Cf", "Cc", "Zl", "Zp", "Mn", "Me"))  # drawn as nothing when no font has them
+_NO_GLYPH_CATEGORIES = frozenset(("Cn", "Co", "Cs"))  # unassigned, private use, surrogates
 
 
 def clean_text(text: object) -> str:
@@ -103,6 +105,8 @@ class TextRenderer:
                             name, weight, fonts_dir)
                 path = None
             self._paths[weight] = path
+        self._system_names = theme.system_fonts
+        self._system: tuple[str, ...] | None = None  # their weights, once looked up (see _system_weights)
         self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
         self._glyph_ok: dict[tuple[str, str], bool] = {}
         self._notdef: dict[str, object] = {}
@@ -159,11 +163,41 @@ class TextRenderer:
                     use = "fallback"
                 elif unicodedata.category(char) in _INVISIBLE_CATEGORIES:
                     continue  # a format/control character with no glyph anywhere draws as nothing
+                else:
+                    use = self._system_weight(char) or weight
             if runs and runs[-1][0] == use:
                 runs[-1][1].append(char)
             else:
                 runs.append((use, [char]))
         return [(use, "".join(chars)) for use, chars in runs]
+
+    def _system_weight(self, char: str) -> str | None:
+        """The first installed font (theme `system_fonts`) that has `char`, as a weight name."""
+        if unicodedata.category(char) in _NO_GLYPH_CATEGORIES:
+            return None  # unassigned or private: no font to look for, and no lookup per such character
+        for weight in self._system_weights():
+            if self._has_glyph(weight, char):
+                return weight
+        return None
+
+    def _system_weights(self) -> tuple[str, ...]:
+        # Looked up on the first character the bundled fonts lack (SDL's font list costs a
+        # fc-list run on Linux), then kept: one weight per distinct installed file.
+        if self._system is None:
+            paths: list[Path] = []
+            for name in self._system_names:
+                try:
+                    import pygame.sysfont  # not imported by `import pygame` everywhere
+
+                    found = pygame.sysfont.match_font(name)
+                except Exception as error:  # a broken font list must cost only the fallback
+                    log.debug("no system font list (%s)", error)
+                    break
+                if found and Path(found).is_file() and Path(found) not in paths:
+                    paths.append(Path(found))
+            self._system = tuple(f"system{i}" for i in range(len(paths)))
+            self._paths.update(zip(self._system, paths))
+        return self._system
 
     # -- measuring ---------------------------------------------------------------------
     def line_height(self, style: Style, role: str, weight: str = "regular") -> int:

@@ -97,6 +97,7 @@ class ThemeData:
     outcome_colors: Mapping[str, Color] = field(default_factory=dict)
     grade_colors: Mapping[str, Color] = field(default_factory=dict)
     text_on: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # background -> text colours on it
+    system_fonts: tuple[str, ...] = ()  # installed families tried for characters no bundled font has
     source: str = "<built-in>"
 
 
@@ -123,6 +124,12 @@ def _pairs(section: Any) -> Mapping[str, tuple[str, ...]]:
         return MappingProxyType({})
     return MappingProxyType({str(k): tuple(str(c) for c in v) for k, v in section.items()
                              if isinstance(v, (list, tuple))})
+
+
+def _names(section: Any) -> tuple[str, ...]:
+    if not isinstance(section, (list, tuple)):
+        return ()
+    return tuple(str(name) for name in section if isinstance(name, str) and name.strip())[:32]
 
 
 def load_theme(path: Path = THEME_PATH) -> ThemeData:
@@ -160,6 +167,7 @@ def load_theme(path: Path = THEME_PATH) -> ThemeData:
         outcome_colors=_colors(data["outcome_colors"]),
         grade_colors=_colors(data["grade_colors"]),
         text_on=_pairs(raw.get("text_on")),
+        system_fonts=_names(raw.get("system_fonts")),
         source=str(path) if raw else "<built-in>",
     )
 

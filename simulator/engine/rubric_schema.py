@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from simulator.scenario.catalog_model import Act
 from simulator.scenario.model import OUTCOMES, SKILLS
+from simulator.scenario.rubric_terms import general_fields
 
 RULE_KEYS: dict[str, dict[str, str]] = {
     # rule id -> {key: kind}; kinds: skill, acts, int, number, text
@@ -39,8 +40,10 @@ RULE_REQUIRED: dict[str, tuple[str, ...]] = {
 RULE_REQUIRED["provocation"] = ("skill", "kinds", "answer_acts", "mirror_acts", "let_pass_keeps")
 RULE_REQUIRED["hand_off"] = ("skill", "acts")
 
-TOP_KEYS = ("schema_version", "floor", "grades", "pass_grade", "skills", "credit", "penalty", "rules", "caps")
+TOP_KEYS = ("schema_version", "floor", "grades", "pass_grade", "skills", "credit", "penalty", "rules",
+            "placeholder_words", "caps", "outcomes")
 CAP_KEYS = ("critical_act", "below_floor", "avoidable_escalation", "outcomes")
+OUTCOME_KEYS = ("label", "symbol")  # the words and the symbol the screens show for an outcome
 
 
 def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
@@ -93,6 +96,9 @@ def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
             problems.append(f"skills.{skill}.start: must be a number from 0 to 100")
         if not has_target and not spec.get("start"):
             problems.append(f"skills.{skill}: needs a target (credits for full marks) or a start score")
+        if not _words(spec.get("advice")):
+            problems.append(f"skills.{skill}.advice: {_WORDS_NEEDED if 'advice' in spec else 'missing; '}"
+                            "what to practise for this skill, shown on the progress screen")
     for skill in skills:
         if skill not in SKILLS:
             problems.append(f"skills.{skill}: unknown skill; the skills are {', '.join(SKILLS)}")
@@ -149,6 +155,8 @@ def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
             if key not in spec:
                 problems.append(f"rules.{rule_id}.{key}: missing")
 
+    problems += _placeholder_problems(data.get("placeholder_words"), rules)
+
     if "floor" in data and (not number(data["floor"]) or not 0 <= data["floor"] <= 100):
         problems.append("floor: must be a number from 0 to 100 (the lowest skill score a pass allows)")
 
@@ -193,4 +201,58 @@ def rubric_problems(data: Any, acts: Mapping[str, Act]) -> list[str]:
                     problems.append(f"caps.outcomes.{outcome}: unknown outcome")
                 elif not isinstance(spec, Mapping) or not number(spec.get("max_overall")):
                     problems.append(f"caps.outcomes.{outcome}.max_overall: must be a number")
+    problems += _outcome_problems(data.get("outcomes"))
     return problems
+
+
+_WORDS_NEEDED = "must be text, not blank; "
+
+
+def _words(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _outcome_problems(outcomes: Any) -> list[str]:
+    """`outcomes:` gives every outcome its label and symbol, and names no other outcome."""
+    if not isinstance(outcomes, Mapping):
+        return [f"outcomes: {'must be a mapping' if outcomes is not None else 'missing'}; give every outcome "
+                f"({', '.join(OUTCOMES)}) a label and a symbol, e.g. resolved: {{label: Resolved, symbol: \"✓\"}}"]
+    problems = []
+    for outcome, spec in outcomes.items():
+        if outcome not in OUTCOMES:
+            problems.append(f"outcomes.{outcome}: unknown outcome; the outcomes are {', '.join(OUTCOMES)}")
+        elif not isinstance(spec, Mapping):
+            problems.append(f"outcomes.{outcome}: must be a mapping with a label and a symbol")
+        else:
+            for key in spec:
+                if key not in OUTCOME_KEYS:
+                    problems.append(f"outcomes.{outcome}.{key}: unknown setting; known: {', '.join(OUTCOME_KEYS)}")
+            for key in OUTCOME_KEYS:
+                if not _words(spec.get(key)):
+                    problems.append(f"outcomes.{outcome}.{key}: {_WORDS_NEEDED if key in spec else 'missing; '}"
+                                    f"the {key} the game shows for a conversation that ends {outcome}")
+    for outcome in OUTCOMES:
+        if outcome not in outcomes:
+            problems.append(f"outcomes.{outcome}: missing; give it a label and a symbol")
+    return problems
+
+
+def _placeholder_problems(words: Any, rules: Mapping[str, Any]) -> list[str]:
+    """`placeholder_words:` has words for every {field} the rules' messages keep when the
+    progress screen words them in general (`rubric_terms.general_fields`)."""
+    if words is not None and not isinstance(words, Mapping):
+        return ["placeholder_words: must map each {field} of the rules' messages to words, e.g. act: a good move"]
+    words = words or {}
+    problems = [f"placeholder_words.{name}: {_WORDS_NEEDED}the words for {{{name}}} in a rule's message"
+                for name, value in words.items() if not _words(value)]
+    for rule_id, spec in rules.items():
+        if rule_id not in RULE_KEYS or not isinstance(spec, Mapping):
+            continue  # reported above
+        for key, value in spec.items():
+            if RULE_KEYS[rule_id].get(key) != "text" or not isinstance(value, str):
+                continue
+            for name in general_fields(value):
+                if name not in words:
+                    problems.append(f"placeholder_words.{name}: missing; rules.{rule_id}.{key} says {{{name}}}, "
+                                    "and the progress screen needs words for it")
+    return list(dict.fromkeys(problems))  # a field two messages use is one problem

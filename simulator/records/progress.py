@@ -51,7 +51,7 @@ class FocusAdvice:
     rule: str | None  # the act or rule id most often costing points on that skill
     rule_label: str  # the same in words ("Interrupt", "feel before fix")
     rule_count: int  # how many times it cost points in those attempts
-    lesson: str  # what to do instead (from acts.yaml when the catalog is given)
+    lesson: str  # what to do instead: the act's lesson (acts.yaml), else the skill's advice (rubric.yaml)
     attempts_considered: int
 
     @property
@@ -183,40 +183,17 @@ def rule_label(catalog: Any, rule: str) -> str:
     if isinstance(spec, Mapping):
         for key in ("broken", "let_pass", "no_recap", "message"):
             if isinstance(spec.get(key), str) and spec[key].strip():
-                return _without_placeholders(spec[key])
+                return rubric_terms(catalog).general(spec[key])  # its {fields} in rubric.yaml's words
     return rule.replace("_", " ").replace("-", " ")
 
 
-# Words for the rubric messages' placeholders when no single piece of evidence fills them.
-_PLACEHOLDER_WORDS = {"kinds": "provocation", "act": "a good move", "negative": "something negative"}
-
-
-def _without_placeholders(message: str) -> str:
-    """A rubric message made general: clauses with a count dropped, other fields in words."""
-    import re
-
-    clauses = [c for c in message.split(";") if "{count}" not in c] or [message]
-    text = ";".join(clauses).strip().rstrip(".")
-    text = re.sub(r"\s*\(\{\w+\}\)", "", text)
-    text = re.sub(r"\{(\w+)\}", lambda m: _PLACEHOLDER_WORDS.get(m.group(1), "it"), text)
-    return text[:1].upper() + text[1:]
-
-
 def _lesson(catalog: Any, rule: str | None, skill: str) -> str:
-    """The act's lesson from acts.yaml when the rule is an act, else the skill's advice."""
+    """The act's lesson from acts.yaml when the rule is an act, else the skill's advice
+    (rubric.yaml skills.<skill>.advice)."""
     acts = getattr(catalog, "acts", None) or {}
     if rule and rule in acts and getattr(acts[rule], "lesson", ""):
         return acts[rule].lesson
-    return _GENERIC_ADVICE[skill]
-
-
-_GENERIC_ADVICE = {
-    "calm": "Keep a neutral tone under pressure; set boundaries without hitting back.",
-    "listening": "Let the customer finish, paraphrase, and ask one targeted question before solving.",
-    "empathy": "Name the feeling early and apologise once, specifically.",
-    "solutions": "Own the problem and offer two real options with a next step and a time.",
-    "follow_up": "Recap what was agreed, check for anything else, and close on a positive note.",
-}
+    return rubric_terms(catalog).skill_advice(skill)
 
 
 def _skill_labels(catalog: Any) -> dict[str, str]:

@@ -1,29 +1,28 @@
-"""Words the screens show for engine identifiers (outcomes, expressions, skills)."""
+"""Words the screens show for engine identifiers (outcomes, expressions, skills).
+
+The words themselves live in rubric.yaml (skill labels, outcome labels and symbols) and are
+read through `rubric_terms`; a screen passes its session's catalog, so a folder whose own
+data/ extends the rubric shows that folder's words.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from simulator.engine.debrief import expression_label  # the key moments' words for a mood, re-exported
-
-OUTCOME_LABELS = {
-    "delighted": "Delighted",
-    "resolved": "Resolved",
-    "unresolved": "Unresolved",
-    "escalated": "Escalated to a manager",
-    "walked-out": "Walked out",
-}
-OUTCOME_SYMBOLS = {"delighted": "★", "resolved": "✓", "unresolved": "…", "escalated": "▲", "walked-out": "✗"}
+from simulator.scenario.rubric_terms import rubric_terms
 
 
-def outcome_label(outcome: str) -> str:
-    return OUTCOME_LABELS.get(outcome, outcome.replace("-", " ").capitalize())
+def outcome_label(outcome: str, catalog: Any = None) -> str:
+    """The outcome in words, from `catalog`'s rubric (default: the shipped one)."""
+    return rubric_terms(catalog).outcome_label(outcome)
 
 
-def outcome_symbol(outcome: str) -> str:
-    return OUTCOME_SYMBOLS.get(outcome, "•")
+def outcome_symbol(outcome: str, catalog: Any = None) -> str:
+    """The outcome's symbol, from `catalog`'s rubric (default: the shipped one)."""
+    return rubric_terms(catalog).outcome_symbol(outcome)
 
 
 def skill_label(skill: str) -> str:
     """The skill's label from rubric.yaml (the one place the labels live)."""
-    from simulator.scenario.rubric_terms import rubric_terms
-
     return rubric_terms().label(skill)

@@ -153,6 +153,41 @@ def test_a_bad_rubric_setting_is_reported_at_its_line(data_dir):
     assert found == {("S115", _line_of(rubric, "let_pass_keeps: 4")), ("S115", _line_of(rubric, "ceiling: 95"))}
 
 
+# The words the screens show (advice, outcome words, a rule's general words) are data too: a
+# missing or blank one is a diagnostic at its line, never a KeyError on the progress screen.
+@pytest.mark.parametrize("old, new, needle, problem", [
+    ("    advice: Name the feeling early and apologise once, specifically.\n", "    advice: '  '\n",
+     "advice: '  '", "skills.empathy.advice: must be text, not blank"),
+    ("    advice: Own the problem and offer two real options with a next step and a time.\n", "",
+     "  solutions:", "skills.solutions.advice: missing"),
+    ('  resolved: {label: Resolved, symbol: "✓"}', "  resolved: {label: Resolved}", "  resolved: {label: Resolved}",
+     "outcomes.resolved.symbol: missing"),
+    ('  escalated: {label: Escalated to a manager, symbol: "▲"}', '  escalated: {label: "", symbol: "▲"}',
+     '  escalated: {label: ""', "outcomes.escalated.label: must be text, not blank"),
+    ('  walked-out: {label: Walked out, symbol: "✗"}', '  walked-out: {label: Walked out, symbol: "✗"}\n'
+     '  hung-up: {label: Hung up, symbol: "x"}', "hung-up:", "outcomes.hung-up: unknown outcome"),
+    ("  act: a good move\n", "", "placeholder_words:",
+     "placeholder_words.act: missing; rules.mixed_reply.message says {act}"),
+    ("  kinds: provocation\n", "  kinds: ' '\n", "kinds: ' '", "placeholder_words.kinds: must be text, not blank"),
+])
+def test_a_missing_or_blank_word_is_reported_at_its_line(data_dir, old, new, needle, problem):
+    rubric = data_dir / "rubric.yaml"
+    _edit(rubric, old, new)
+    catalog, diagnostics = load_catalog(data_dir)
+    assert catalog is None
+    assert [(d.code, d.path, d.line) for d in diagnostics] == [("S115", str(rubric), _line_of(rubric, needle))]
+    assert problem in diagnostics[0].message
+
+
+def test_a_rubric_without_outcome_words_is_reported(data_dir):
+    rubric = data_dir / "rubric.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    rubric.write_text(text[:text.index("\noutcomes:\n")] + "\n", encoding="utf-8")
+    catalog, diagnostics = load_catalog(data_dir)
+    assert catalog is None and [d.code for d in diagnostics] == ["S115"]
+    assert "outcomes: missing; give every outcome (delighted, resolved," in diagnostics[0].message
+
+
 @pytest.mark.parametrize("old, new, code, needle", [
     ("      empathy_loop:\n", "      empathy_lop:\n", "S101", "empathy_lop:"),
     ("jargon: {listening: -10, solutions: -20}", "jargonn: {listening: -10, solutions: -20}", "S202", "jargonn"),

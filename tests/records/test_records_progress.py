@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from records_helpers import BAD, GOOD, record_play
+from simulator.paths import DATA_DIR
 from simulator.records.progress import focus_from_evidence, load_progress, trend_direction
 from simulator.records.store import open_store
+from simulator.scenario.catalog import load_catalog
 
 
 def test_best_and_latest_grade_and_counts(data_dir, scenario, catalog):
@@ -80,3 +84,34 @@ def test_focus_from_evidence_uses_rules_and_generic_advice():
                                               ([90, 91, 89, 92], "steady"), ([10, 90, 90, 92], "improving")])
 def test_trend_direction(scores, expected):
     assert trend_direction(scores) == expected
+
+
+def _data_folder(tmp_path, *edits):
+    """A copy of the shipped data folder with `edits` ((old, new) in rubric.yaml) made."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    rubric = folder / "rubric.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    rubric.write_text(text, encoding="utf-8")
+    catalog, diagnostics = load_catalog(folder)
+    assert catalog is not None, [d.message for d in diagnostics]
+    return catalog
+
+
+def test_the_advice_and_the_rules_general_words_come_from_the_data_folder(tmp_path):
+    catalog = _data_folder(tmp_path, ("advice: Name the feeling early and apologise once, specifically.",
+                                      "advice: Say what they feel before anything else."),
+                           ("  act: a good move\n", "  act: a kind word\n"))
+    # empathy lost points to a mixed reply (a rule, not an act): the skill's advice is the lesson
+    attempts = [({"calm": 100, "listening": 100, "empathy": 40, "solutions": 100, "follow_up": 100},
+                 [{"skill": "empathy", "points": -30, "rule": "mixed_reply"}])]
+    focus = focus_from_evidence(attempts, catalog=catalog)
+    assert focus.lesson == "Say what they feel before anything else."
+    assert focus.rule_label == 'No credit for "a kind word": the same reply also did "something negative"'
+    assert focus.message.endswith(" Say what they feel before anything else.")
+    shipped = focus_from_evidence(attempts, catalog=load_catalog()[0])
+    assert shipped.lesson == "Name the feeling early and apologise once, specifically."
+    assert shipped.rule_label.startswith('No credit for "a good move"')

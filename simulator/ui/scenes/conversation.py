@@ -490,7 +490,8 @@ class ConversationScene(Scene):
                                                              (bubble.x + 3, ty + tail - 3)])
         if ending:
             result = self.session.result
-            who = f"{outcome_symbol(result.outcome)} {outcome_label(result.outcome)}"
+            catalog = self.session.catalog  # the words of the rubric this conversation is scored by
+            who = f"{outcome_symbol(result.outcome, catalog)} {outcome_label(result.outcome, catalog)}"
             color = style.outcome_color(result.outcome)
         else:
             who, color = self.entry.scenario.customer.name, style.color("accent")

@@ -128,7 +128,8 @@ class DebriefScene(Scene):
         return [("✓ Passed" if ok else "Not passed yet", "subtitle", "bold",
                  style.color("success") if ok else style.color("text")),
                 (f"Overall {result.overall:.1f} / 100", "body", "regular", style.color("text")),
-                (f"{outcome_symbol(result.outcome)} {outcome_label(result.outcome)}", "body", "bold",
+                (f"{outcome_symbol(result.outcome, self.session.catalog)} "
+                 f"{outcome_label(result.outcome, self.session.catalog)}", "body", "bold",
                  style.outcome_color(result.outcome))]
 
     def _grade_height(self) -> int:

@@ -356,14 +356,10 @@ def _random_slice(tree: PlayTree, draws: np.ndarray) -> np.ndarray:
     return current
 
 
-def summarise_random(tree: PlayTree, finals: np.ndarray, seed: int, requested: int = 0) -> RandomPlay:
-    """Distribution of overall, grade and outcome over random play-throughs."""
-    return summarise_scores(tree, tree.overall[finals], tree.grade[finals], tree.outcome[finals], seed, requested)
-
-
 def summarise_scores(tree: PlayTree, overall: np.ndarray, grade: np.ndarray, outcome: np.ndarray, seed: int,
                      requested: int = 0) -> RandomPlay:
-    """`summarise_random` from the scores themselves (see `random_scores`)."""
+    """Distribution of overall, grade and outcome over random play-throughs, from their
+    scores (see `random_scores`)."""
     runs = int(overall.size)
     bins = np.minimum((overall // (100 / HISTOGRAM_BINS)).astype(np.int64), HISTOGRAM_BINS - 1)
     histogram = np.bincount(bins, minlength=HISTOGRAM_BINS)

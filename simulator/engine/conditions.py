@@ -9,22 +9,12 @@ with the same `within` call (bounds are inclusive on both sides).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AbstractSet, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from simulator.engine.mood import MoodModel, bound_arrays, first_within, row_within, within
 from simulator.scenario.model import Condition
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationFacts:
-    """What a condition may look at. `visited` includes the node on screen now."""
-
-    mood: np.ndarray  # (dims,)
-    expression: str
-    visited: AbstractSet[str]
-    acts_used: AbstractSet[str]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -179,26 +169,3 @@ class ConditionTable:
         holds for every row, so it agrees with `holds`)."""
         return first_within(features, self._sides[start:stop], -1, start, np.int16)
 
-
-def holds(condition: CompiledCondition, model: MoodModel, facts: ConversationFacts) -> bool:
-    """True when every part of the condition holds for these facts: `ConditionTable` for one
-    conversation and one condition (the analyser and the session evaluate through the table)."""
-    nodes = {node: i for i, node in enumerate(sorted(facts.visited | {*condition.visited, *condition.not_visited}))}
-    table = ConditionTable([condition], model, nodes)
-    visited = np.full((1, max(1, len(nodes))), -1, dtype=np.int16)
-    for node in facts.visited:
-        visited[0, nodes[node]] = 0
-    uses = np.zeros((1, len(model.acts) + 1), dtype=np.int16)
-    for act in facts.acts_used:
-        if act in model.act_index:
-            uses[0, model.act_index[act]] = 1
-    label = model.expressions.index(facts.expression) if facts.expression in model.expressions else -1
-    features = table.features(facts.mood[None, :], np.array([label]), visited, uses)
-    return bool(table.holds(features, [0])[0])
-
-
-def evaluate(condition: Condition | None, model: MoodModel, facts: ConversationFacts) -> bool:
-    """Convenience: compile and check in one go (None means 'always')."""
-    if condition is None:
-        return True
-    return holds(compile_condition(condition, model), model, facts)

@@ -375,10 +375,3 @@ def expression(model: MoodModel, state: np.ndarray) -> str:
     """The expression label (furious .. delighted) for one state."""
     return model.expressions[int(expression_index(model, state)[0])]
 
-
-def threshold_hit(model: MoodModel, name: str, states: np.ndarray) -> np.ndarray:
-    """Whether the named threshold (walk_out, escalate, ...) holds; (dims,) -> bool, (n, dims) -> (n,)."""
-    if name not in model.thresholds:
-        raise ValueError(f"unknown threshold {name!r}; known: {', '.join(sorted(model.thresholds))}")
-    lower, upper = model.thresholds[name]
-    return within(states, lower, upper)

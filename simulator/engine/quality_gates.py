@@ -340,9 +340,3 @@ def check_library_gates(scenario: Scenario, catalog: Catalog, *, diagnostics: Se
     """One line per failed gate (see GateReport.failure_lines); [] when every gate passes."""
     return library_gates(scenario, catalog, diagnostics=diagnostics, runs=runs, seed=seed,
                          min_skill_chances=min_skill_chances).failure_lines()
-
-
-def check_gates(analysis: ScenarioAnalysis, *, min_skill_chances: int = DEFAULT_MIN_SKILL_CHANCES) -> list[str]:
-    """The analyser's gates only: one line per failure, '<id> (<path>): gate "<gate>" failed: <detail>'."""
-    return [f'{analysis.scenario_id} ({analysis.path}): gate "{r.gate}" failed: {r.detail}'
-            for r in gate_results(analysis, min_skill_chances=min_skill_chances) if not r.ok]

@@ -172,10 +172,6 @@ class Session:
         return self._compiled.mood.as_dict(self._state.mood[0])
 
     @property
-    def mood_vector(self) -> np.ndarray:
-        return self._state.mood[0].copy()
-
-    @property
     def expression(self) -> str:
         # cached per mood array: the line, the options and the record all ask for it
         if self._expression_of is not self._state.mood:

@@ -123,14 +123,8 @@ class TurnFeed:
     def play(self, session: ConversationSession, i: int) -> TurnRecord:
         """Play reply `i` of `session` and announce the turn; returns its TurnRecord."""
         record = session.choose(i)
-        self.announce(session, record)
+        if self._subscribers:  # nobody listens: skip the snapshot
+            event = TurnPlayed(session, record, session.snapshot())
+            for listener in list(self._subscribers):
+                listener(event)
         return record
-
-    def announce(self, session: ConversationSession, record: TurnRecord) -> None:
-        """Tell the subscribers about a turn `session` has just played itself (for a loop that
-        called `choose` directly)."""
-        if not self._subscribers:
-            return  # nobody listens: skip the snapshot
-        event = TurnPlayed(session, record, session.snapshot())
-        for listener in list(self._subscribers):
-            listener(event)

@@ -290,11 +290,6 @@ def play_strategies(tree: PlayTree, seeds: Sequence[int] = SEEDS,
             for i, strategy in enumerate(strategies)]
 
 
-def play_strategy(tree: PlayTree, strategy: Strategy, seeds: Sequence[int] = SEEDS) -> StrategyResult:
-    """One strategy under every seed; see the module docstring."""
-    return play_strategies(tree, seeds, (strategy,))[0]
-
-
 def _play(tree: PlayTree, seed: int, leaf: int, positions: tuple[int, ...],
           authored: tuple[int, ...]) -> StrategyPlay:
     ending = int(tree.ending[leaf])

@@ -178,8 +178,8 @@ def test_the_protocol_check_fails_on_todays_gamed_double_charge(monkeypatch):
     assert all(r["passed"] for r in results), [(r["grade"], r["overall"]) for r in results]
     # and the gate's own play-throughs of those seeds are the very same attempts
     from simulator.engine.batch_play import PlayTree
-    from simulator.engine.surface_strategies import play_strategy
+    from simulator.engine.surface_strategies import play_strategies
 
     scenario, _ = load_scenario(gamed, _catalog())
-    plays = play_strategy(PlayTree(scenario, _catalog()), longest, PROTOCOL_SEEDS).plays
+    plays = play_strategies(PlayTree(scenario, _catalog()), PROTOCOL_SEEDS, (longest,))[0].plays
     assert [(p.overall, p.grade) for p in plays] == [(r["overall"], r["grade"]) for r in results]

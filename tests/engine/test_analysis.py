@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from simulator.engine.analysis import analyse, explore, measured_difficulty, random_play, summarise_random
+from simulator.engine.analysis import analyse, explore, measured_difficulty, random_play, summarise_scores
 from simulator.engine.batch_play import PlayTree, skill_chances
 from simulator.engine.session import TURN_LIMIT, Phase, Session
 from simulator.scenario.model import (SKILLS, Condition, Customer, Ending, LineVariant, Node, Reply, Scenario)
@@ -106,7 +106,7 @@ def test_random_play_follows_the_documented_definition(catalog, format_tour):
 def test_summary_of_random_play_matches_a_hand_count(catalog, format_tour):
     tree = PlayTree(format_tour, catalog)
     finals = random_play(tree, 300, 2)
-    summary = summarise_random(tree, finals, 2)
+    summary = summarise_scores(tree, tree.overall[finals], tree.grade[finals], tree.outcome[finals], 2)
     overall = sorted(float(tree.overall[f]) for f in finals)
     assert summary.median == pytest.approx((overall[149] + overall[150]) / 2)
     assert summary.histogram[9] == sum(1 for v in overall if v >= 90)

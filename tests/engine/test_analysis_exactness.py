@@ -45,7 +45,7 @@ def _session_facts(session: Session):
     result = session.result
     return (result.outcome, result.ending_id, result.overall, result.grade,
             tuple(result.skills[s] for s in ("calm", "listening", "empathy", "solutions", "follow_up")),
-            session.mood_vector.tobytes())
+            session.conversation.mood[0].tobytes())
 
 
 def _reference_random(scenario, catalog, seed: int, runs: int, sample: list[int]):
@@ -242,7 +242,7 @@ def _batch_against_sessions(scenario, catalog, runs: int, seed: int, json_each_t
         ending = int(state.ending[k])
         assert session.result.ending_id == (stepper.ending_ids[ending] if ending >= 0 else None), where
         assert session.result.outcome == OUTCOMES[int(state.outcome[k])], where
-        assert session.mood_vector.tobytes() == state.mood[k].tobytes(), where
+        assert session.conversation.mood[0].tobytes() == state.mood[k].tobytes(), where
         assert session.turn == int(state.depth[k]) == len(picked[k]), where
         seen = np.flatnonzero(state.visited[k] >= 0)
         order = seen[np.argsort(state.visited[k][seen], kind="stable")]

@@ -20,10 +20,10 @@ from simulator.engine.quality_gates import (ANALYSER_GATES, BAIL_TRIGGERS, BEST_
                                             EVERY_NODE, EVERY_NOTE, GATES, MOOD_LINES, NO_DEAD_ENDS,
                                             NO_TRIGGER_TRAPS, NODE_COUNT, NOT_LONGEST, RANDOM_FAILS, REAL_CHOICES,
                                             SKILLS_SCORABLE, SURFACE_GATES, SURFACE_PREFIX, VALIDATES_CLEAN,
-                                            WORST_IS_BOTTOM, check_gates, check_library_gates, gate_results,
+                                            WORST_IS_BOTTOM, GateReport, check_library_gates, gate_results,
                                             guide_results, judge, nodes_without_chance)
 from simulator.engine.session import Phase, Session
-from simulator.engine.surface_strategies import SEEDS, STRATEGIES, play_strategy
+from simulator.engine.surface_strategies import SEEDS, STRATEGIES, play_strategies
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.model import SKILLS, Customer, Ending, LineVariant, Node, Reply, Scenario
 
@@ -78,7 +78,8 @@ def test_the_format_tour_fails_exactly_the_analyser_gates_it_should(tour):
 
 
 def test_failures_name_the_scenario_and_the_gate(tour):
-    failures = check_gates(tour)
+    # the analyser's gates alone, in the lines every gate report prints
+    failures = GateReport(tour.scenario_id, tour.path, gate_results(tour)).failure_lines()
     assert len(failures) == 2
     assert all(line.startswith("format-tour (") for line in failures)
     assert any(f'gate "{EVERY_ENDING}" failed' in line for line in failures)
@@ -208,7 +209,8 @@ def _session_play(scenario, catalog, compiled, strategy, seed):
 @pytest.mark.parametrize("strategy", STRATEGIES, ids=[s.name for s in STRATEGIES])
 def test_each_strategy_plays_exactly_as_the_session_shows_it(catalog, gamed, strategy):
     scenario, analysis, tree, _ = gamed
-    result = play_strategy(PlayTree(scenario, catalog), strategy)  # a fresh tree, grown only where it goes
+    # a fresh tree, grown only where it goes
+    (result,) = play_strategies(PlayTree(scenario, catalog), SEEDS, (strategy,))
     assert [p.seed for p in result.plays] == list(SEEDS) and len(SEEDS) >= 50
     for play in result.plays[:12]:
         shown, played = _session_play(scenario, catalog, tree.compiled, strategy, play.seed)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from condition_facts import ConversationFacts, evaluate, holds
 from engine_builders import when
 from simulator.engine import mood
-from simulator.engine.conditions import ConversationFacts, compile_condition, evaluate, holds
+from simulator.engine.conditions import compile_condition
 
 
 @pytest.fixture(scope="module")

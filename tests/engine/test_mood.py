@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from condition_facts import ConversationFacts, evaluate
+from engine_builders import when
 from simulator.engine import mood
 from simulator.scenario.model import Reply
 
@@ -158,14 +160,20 @@ def test_expressions_follow_file_order(reasonable):
 
 
 def test_thresholds_are_inclusive_bounds(reasonable):
+    # a threshold is judged as the part of a condition that names it (`when: {threshold: ...}`)
     patience = reasonable.dimensions.index("patience")
     state = reasonable.start.copy()
     state[patience] = 0.0
-    assert bool(mood.threshold_hit(reasonable, "walk_out", state))
+    assert evaluate(when(threshold="walk_out"), reasonable, _facts(reasonable, state))
     state[patience] = 0.5
-    assert not bool(mood.threshold_hit(reasonable, "walk_out", state))
+    assert not evaluate(when(threshold="walk_out"), reasonable, _facts(reasonable, state))
     with pytest.raises(ValueError, match="unknown threshold"):
-        mood.threshold_hit(reasonable, "nap", state)
+        evaluate(when(threshold="nap"), reasonable, _facts(reasonable, state))
+
+
+def _facts(model, state) -> ConversationFacts:
+    return ConversationFacts(mood=state, expression=mood.expression(model, state), visited=frozenset(),
+                             acts_used=frozenset())
 
 
 def test_batched_format_tour_matches_the_session_byte_for_byte(catalog, format_tour):

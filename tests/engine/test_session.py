@@ -156,7 +156,7 @@ def test_same_choices_give_byte_identical_snapshots(catalog, format_tour):
     a = Session.replay(format_tour, catalog, [0, 2, 0, 0, 0])
     b = Session.replay(format_tour, catalog, [0, 2, 0, 0, 0])
     assert json.dumps(a.snapshot(), sort_keys=True) == json.dumps(b.snapshot(), sort_keys=True)
-    assert a.mood_vector.tobytes() == b.mood_vector.tobytes()
+    assert a.conversation.mood[0].tobytes() == b.conversation.mood[0].tobytes()
 
 
 def test_replay_matches_playing_by_hand(catalog, format_tour):
@@ -177,11 +177,11 @@ def test_restoring_mid_game_then_continuing_equals_playing_straight(catalog, for
     assert resumed.result == straight.result
 
 
-def test_mood_vector_is_a_copy(catalog, format_tour):
+def test_the_conversation_state_handed_out_is_a_copy(catalog, format_tour):
     s = Session(format_tour, catalog)
-    vector = s.mood_vector
-    vector[:] = 99.0
-    assert s.mood_vector.max() < 99.0
+    state = s.conversation
+    state.mood[:] = 99.0  # a caller's changes must not reach the session's own mood
+    assert s.conversation.mood.max() < 99.0
 
 
 def test_line_variants_pick_exact_then_default_then_nearest():

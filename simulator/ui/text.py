@@ -3,8 +3,9 @@
 `TextRenderer` owns every `pygame.font.Font` (one per file and pixel size) and an LRU cache
 of rendered lines, so a frame that redraws the same words costs only blits. Any character
 the main font lacks is drawn with the fallback font (run by run inside a line), then with the
-first installed font the theme names that has it (CJK, Arabic...); characters no font has
-show the font's box glyph. Text is cleaned first (NUL, lone surrogates and
+first installed font the theme names that has it (CJK...); characters no font has show the
+font's box glyph. Runs of Arabic, Hebrew or an Indic script are shaped in their script and
+direction (text_scripts.py). Text is cleaned first (NUL, lone surrogates and
 control characters), so no Unicode input can raise.
 
 Wrapping is done here rather than with `Font.render(wraplength=...)`: the typewriter effect
@@ -23,6 +24,7 @@ from pathlib import Path
 import pygame
 
 from simulator.paths import ASSETS_DIR
+from simulator.ui.text_scripts import RIGHT_TO_LEFT, is_neutral, shaping_script
 from simulator.ui.theme import Color, Style, ThemeData
 
 log = logging.getLogger(__name__)
@@ -120,18 +122,22 @@ class TextRenderer:
 
     # -- fonts -------------------------------------------------------------------------
     def font(self, weight: str, px: int) -> pygame.font.Font:
-        """The font for a weight ('regular', 'bold', 'italic', 'fallback') at `px`."""
+        """The font for a weight ('regular', 'bold', 'italic', 'fallback', 'system0'...) at `px`;
+        'fallback@Arab' is the same face set to shape Arabic (see text_scripts.py)."""
         key = (weight, px)
         font = self._fonts.get(key)
         if font is None:
-            path = self._paths.get(weight) or self._paths.get("regular")
+            face, _, script = weight.partition("@")
+            path = self._paths.get(face) or self._paths.get("regular")
             try:
                 font = pygame.font.Font(path, px)
             except (OSError, pygame.error) as error:
                 log.warning("cannot open font %s (%s); using the default font", path, error)
                 font = pygame.font.Font(None, px)
-            if weight == "bold" and self._paths.get("bold") is None:
+            if face == "bold" and self._paths.get("bold") is None:
                 font.bold = True  # synthesised bold keeps headings distinct
+            if script:
+                _shape_for(font, script)
             self._fonts[key] = font
         return font
 
@@ -165,11 +171,14 @@ class TextRenderer:
                     continue  # a format/control character with no glyph anywhere draws as nothing
                 else:
                     use = self._system_weight(char) or weight
+            script = shaping_script(char)
+            if script:
+                use = f"{use}@{script}"
             if runs and runs[-1][0] == use:
                 runs[-1][1].append(char)
             else:
                 runs.append((use, [char]))
-        return [(use, "".join(chars)) for use, chars in runs]
+        return _join_right_to_left([(use, "".join(chars)) for use, chars in runs])
 
     def _system_weight(self, char: str) -> str | None:
         """The first installed font (theme `system_fonts`) that has `char`, as a weight name."""
@@ -381,6 +390,31 @@ class TextRenderer:
         """Bytes of pixels the rendered-line cache holds now (never above `cache_bytes`
         but for a single line bigger than the whole budget)."""
         return self._line_bytes
+
+
+def _shape_for(font: pygame.font.Font, script: str) -> None:
+    """Tell SDL_ttf the script (and direction) to shape a run with; without HarfBuzz in the
+    SDL_ttf build, or in an older pygame, the run is drawn unshaped as before."""
+    try:
+        font.set_script(script)
+        if script in RIGHT_TO_LEFT:
+            font.set_direction(pygame.DIRECTION_RTL)
+    except (AttributeError, pygame.error, ValueError) as error:
+        log.debug("cannot shape %s text (%s)", script, error)
+
+
+def _join_right_to_left(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Spaces and punctuation between two runs of one right-to-left face join them, so
+    'محمد علي' is shaped as one run and its words come out in right-to-left order."""
+    out: list[tuple[str, str]] = []
+    for use, text in runs:
+        if (len(out) >= 2 and out[-2][0] == use and use.partition("@")[2] in RIGHT_TO_LEFT
+                and is_neutral(out[-1][1])):
+            between = out.pop()[1]
+            out[-1] = (use, out[-1][1] + between + text)
+        else:
+            out.append((use, text))
+    return out
 
 
 def _bytes(surface: pygame.Surface) -> int:

@@ -19,6 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="an .html, .txt or .png file, or a folder (summary.html and summary.txt inside)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
+    # the same option, meaning and default as `validate --data-dir`: a trainer whose rubric.yaml
+    # renames a skill sees that name in the report as in the game
+    parser.add_argument("--data-dir", metavar="FOLDER", default=None,
+                        help="folder with acts.yaml, personas.yaml, mood.yaml and rubric.yaml whose skill "
+                             "labels and pass grade the report uses (default: scenarios/data of this installation)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,12 +36,15 @@ def run(args: argparse.Namespace) -> int:
         print("customer-sim report: name the export files, or use --lrs to read the team's LRS (not both)",
               file=sys.stderr)
         return EXIT_USAGE
+    catalog, code = _catalog(args.data_dir)
+    if catalog is None:
+        return code
     if args.lrs:
-        report = _from_lrs()
+        report = _from_lrs(catalog)
         if report is None:
             return EXIT_FAILED
     else:
-        report = report_from_exports(Path(f) for f in args.files)
+        report = report_from_exports((Path(f) for f in args.files), catalog=catalog)
     text = render_text(report)
     out = Path(args.output)
     if out.suffix.lower() in (".html", ".htm"):
@@ -70,7 +78,28 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _from_lrs():
+def _catalog(data_dir: str | None):
+    """(the catalog of `data_dir`, default the shipped data; exit code) - (None, code) with the
+    problem printed when the folder is missing or its files have errors."""
+    from pathlib import Path
+
+    from simulator.paths import DATA_DIR
+    from simulator.scenario.catalog import load_catalog
+    from simulator.scenario.formatting import format_diagnostics
+
+    folder = Path(data_dir) if data_dir else DATA_DIR
+    if not folder.is_dir():
+        print(f"customer-sim report: error: no such data folder: {folder}", file=sys.stderr)
+        return None, EXIT_USAGE
+    catalog, diagnostics = load_catalog(folder)
+    if catalog is None:
+        print(format_diagnostics(diagnostics), file=sys.stderr)
+        print(f"customer-sim report: error: the data files in {folder} cannot be used", file=sys.stderr)
+        return None, EXIT_FAILED
+    return catalog, EXIT_OK
+
+
+def _from_lrs(catalog):
     """The team report from the LRS's statements, or None (message printed) when it cannot be read."""
     from simulator.records.lrs_client import LrsError
     from simulator.records.team_report_lrs import report_from_lrs
@@ -85,7 +114,7 @@ def _from_lrs():
                   file=sys.stderr)
         return None
     try:
-        return report_from_lrs(settings)
+        return report_from_lrs(settings, catalog=catalog)
     except LrsError as error:
         print(f"customer-sim report: --lrs: {error}", file=sys.stderr)
         return None
@@ -104,7 +133,7 @@ def _write_png(report, out, text: str, *, quiet: bool) -> int:
         return EXIT_FAILED
     from simulator.paths import ASSETS_DIR
     from simulator.records.team_report_render import SKILL_COLOURS
-    from simulator.scenario.rubric_terms import SKILLS, rubric_terms
+    from simulator.scenario.rubric_terms import SKILLS
 
     if not report.rows:
         print("customer-sim report: no attempts could be read from the files given", file=sys.stderr)
@@ -144,7 +173,7 @@ def _write_png(report, out, text: str, *, quiet: bool) -> int:
     x = left
     for skill, colour in zip(SKILLS, SKILL_COLOURS):  # legend: colour plus name, never colour alone
         pygame.draw.rect(surface, pygame.Color(colour), (x, top + height + 40, 12, 12))
-        label = font.render(rubric_terms().label(skill), True, ink)
+        label = font.render(report.terms.label(skill), True, ink)
         surface.blit(label, (x + 16, top + height + 38))
         x += 16 + label.get_width() + 18
     try:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.scenario.rubric_terms import SKILLS, rubric_terms
+from simulator.scenario.rubric_terms import SKILLS, RubricTerms, rubric_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,9 @@ class TeamReport:
     trainees: dict[str, TraineeSummary]
     problems: list[str]  # files or lines that could not be read, for a person
     duplicates: int  # attempts seen in more than one file, counted once
+    # the rubric's words and pass letters the report was summarised with (the command's data
+    # folder, else the shipped one), so the pages word the skills as the counting did
+    terms: RubricTerms
 
     @property
     def finished(self) -> int:
@@ -123,10 +126,12 @@ class TeamReport:
         return min(known, key=lambda k: (known[k], SKILLS.index(k))) if known else None
 
 
-def summarise(rows: list[Row], problems: list[str], duplicates: int = 0) -> TeamReport:
+def summarise(rows: list[Row], problems: list[str], duplicates: int = 0, *, catalog: Any = None) -> TeamReport:
     """The team report of `rows` (each attempt once), however they were read: from export
     files (`team_report_exports.report_from_exports`) or from the team's LRS
-    (`team_report_lrs.report_from_statements`)."""
+    (`team_report_lrs.report_from_statements`). `catalog`'s rubric (default: the shipped
+    one) says which grades pass for a row that did not store it, and words the skills."""
+    terms = rubric_terms(catalog)
     scenarios: dict[str, ScenarioSummary] = {}
     trainees: dict[str, TraineeSummary] = {}
     for row in rows:
@@ -137,7 +142,7 @@ def summarise(rows: list[Row], problems: list[str], duplicates: int = 0) -> Team
         if row.status != "finished" or row.overall is None:
             continue
         summary.finished += 1
-        summary.passed += row.passed if row.passed is not None else row.grade in rubric_terms().passing_grades
+        summary.passed += row.passed if row.passed is not None else row.grade in terms.passing_grades
         summary.overall.append(row.overall)
         summary.outcomes[row.outcome or "unknown"] += 1
         for skill, value in row.skills.items():
@@ -149,4 +154,5 @@ def summarise(rows: list[Row], problems: list[str], duplicates: int = 0) -> Team
         latest = trainee.latest.get(row.scenario_id)
         if latest is None or row.finished_at >= latest[0]:
             trainee.latest[row.scenario_id] = (row.finished_at, row.grade)
-    return TeamReport(rows, dict(sorted(scenarios.items())), dict(sorted(trainees.items())), problems, duplicates)
+    return TeamReport(rows, dict(sorted(scenarios.items())), dict(sorted(trainees.items())), problems, duplicates,
+                      terms)

@@ -19,8 +19,9 @@ from simulator.scenario.rubric_terms import SKILLS
 MAX_FILE_BYTES = 64 * 1024 * 1024  # ~60,000 attempts; parsed whole, so this bounds memory well under 1 GB
 
 
-def report_from_exports(paths: Iterable[Path]) -> TeamReport:
-    """Read every file and summarise; unreadable parts become `problems`, never errors."""
+def report_from_exports(paths: Iterable[Path], *, catalog: Any = None) -> TeamReport:
+    """Read every file and summarise in `catalog`'s rubric (default: the shipped one);
+    unreadable parts become `problems`, never errors."""
     rows: list[Row] = []
     problems: list[str] = []
     seen: set[tuple] = set()
@@ -35,7 +36,7 @@ def report_from_exports(paths: Iterable[Path]) -> TeamReport:
                 continue
             seen.add(key)
             rows.append(row)
-    return summarise(rows, problems, duplicates)
+    return summarise(rows, problems, duplicates, catalog=catalog)
 
 
 def read_export(path: Path) -> tuple[list[Row], list[str]]:

@@ -34,8 +34,10 @@ class _Attempt:
     final: dict | None = None
 
 
-def report_from_statements(statements: Iterable[Mapping[str, Any]], source: str = "LRS") -> TeamReport:
-    """Summarise statements (dicts as the store returns them) into a TeamReport."""
+def report_from_statements(statements: Iterable[Mapping[str, Any]], source: str = "LRS", *,
+                           catalog: Any = None) -> TeamReport:
+    """Summarise statements (dicts as the store returns them) into a TeamReport, in
+    `catalog`'s rubric (default: the shipped one)."""
     attempts: dict[str, _Attempt] = {}
     seen: set[str] = set()
     duplicates = 0
@@ -75,15 +77,17 @@ def report_from_statements(statements: Iterable[Mapping[str, Any]], source: str 
                 attempt.title = name[: -len(suffix)]
     ordered = sorted(attempts.values(), key=lambda a: (a.first_at, a.registration))
     rows = [_row(attempt, source, problems) for attempt in ordered]
-    return summarise([row for row in rows if row is not None], problems, duplicates)
+    return summarise([row for row in rows if row is not None], problems, duplicates, catalog=catalog)
 
 
-def report_from_lrs(settings) -> TeamReport:
-    """Read every statement from the LRS in `settings` and summarise. Raises LrsError."""
+def report_from_lrs(settings, *, catalog: Any = None) -> TeamReport:
+    """Read every statement from the LRS in `settings` and summarise (in `catalog`'s rubric).
+    Raises LrsError."""
     from simulator.records.lrs_client import LrsClient
 
     with LrsClient(settings) as client:
-        return report_from_statements(client.iter_statements(), source=settings.endpoint or "LRS")
+        return report_from_statements(client.iter_statements(), source=settings.endpoint or "LRS",
+                                      catalog=catalog)
 
 
 def _row(attempt: _Attempt, source: str, problems: list[str]) -> Row | None:

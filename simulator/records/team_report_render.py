@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from simulator.records.team_report import TeamReport, TraineeSummary
-from simulator.scenario.rubric_terms import SKILLS, rubric_terms
+from simulator.scenario.rubric_terms import SKILLS
 
 # Okabe–Ito colours, one per skill, in SKILLS order.
 SKILL_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
@@ -49,7 +49,7 @@ def render_text(report: TeamReport) -> str:
         out.append("No attempts found in the files given.")
     else:
         out += ["", "Per scenario (finished attempts; skill columns are mean scores 0-100):"]
-        header = ["scenario", "trainees", "finished", "pass %", "overall", *[rubric_terms().label(s) for s in SKILLS]]
+        header = ["scenario", "trainees", "finished", "pass %", "overall", *[report.terms.label(s) for s in SKILLS]]
         rows = [[s.scenario_id, str(len(s.trainees)), str(s.finished),
                  fmt_number(None if s.pass_rate is None else 100 * s.pass_rate), fmt_number(s.mean(), 1),
                  *[fmt_number(s.mean(skill)) for skill in SKILLS]] for s in report.scenarios.values()]
@@ -61,7 +61,7 @@ def render_text(report: TeamReport) -> str:
         trainee_rows = [[t.profile, *[grade_cell(t, sid) for sid in names]] for t in report.trainees.values()]
         out += _table(["trainee", *names], trainee_rows)
         if report.weakest_skill:
-            out += ["", f"Team focus: {rubric_terms().label(report.weakest_skill)} has the lowest mean score "
+            out += ["", f"Team focus: {report.terms.label(report.weakest_skill)} has the lowest mean score "
                         f"({fmt_number(report.team_mean(report.weakest_skill))})."]
     if report.duplicates:
         out.append(f"({report.duplicates} attempt(s) appeared in more than one file and were counted once.)")
@@ -91,13 +91,13 @@ def render_html(report: TeamReport, *, title: str = "Customer Challenge Simulato
     if not report.scenarios:
         parts.append("<p>No attempts found in the files given.</p>")
     else:
-        parts += ["<h2>Mean skill scores per scenario</h2>", skill_chart_svg(report), _legend()]
+        parts += ["<h2>Mean skill scores per scenario</h2>", skill_chart_svg(report), _legend(report)]
         parts += ["<h2>Per scenario</h2>", _scenario_table(report)]
         parts += ["<h2>Per trainee</h2>", "<p>Best grade per scenario, latest grade in brackets.</p>",
                   _trainee_table(report)]
         if report.weakest_skill:
             skill = report.weakest_skill
-            parts.append(f"<p><strong>Team focus:</strong> {escape(rubric_terms().label(skill))} has the lowest mean "
+            parts.append(f"<p><strong>Team focus:</strong> {escape(report.terms.label(skill))} has the lowest mean "
                          f"score ({fmt_number(report.team_mean(skill))}).</p>")
     if report.duplicates:
         parts.append(f"<p>{report.duplicates} attempt(s) appeared in more than one file and were counted once.</p>")
@@ -133,7 +133,7 @@ def skill_chart_svg(report: TeamReport) -> str:
                 continue
             out.append(f'<rect x="{x:.1f}" y="{y(mean):.1f}" width="{bar}" height="{top + height - y(mean):.1f}" '
                        f'fill="{SKILL_COLOURS[k]}"><title>{escape(summary.scenario_id)} — '
-                       f'{escape(rubric_terms().label(skill))}: {mean:.0f}</title></rect>')
+                       f'{escape(report.terms.label(skill))}: {mean:.0f}</title></rect>')
             out.append(f'<text x="{x + bar / 2:.1f}" y="{y(mean) - 3:.1f}" font-size="9" text-anchor="middle" '
                        f'fill="#333">{mean:.0f}</text>')
         label = summary.scenario_id if len(summary.scenario_id) <= 22 else summary.scenario_id[:21] + "…"
@@ -146,15 +146,15 @@ def skill_chart_svg(report: TeamReport) -> str:
     return "\n".join(out)
 
 
-def _legend() -> str:
-    items = "".join(f'<span><i style="background:{colour}"></i>{escape(rubric_terms().label(skill))}</span>'
+def _legend(report: TeamReport) -> str:
+    items = "".join(f'<span><i style="background:{colour}"></i>{escape(report.terms.label(skill))}</span>'
                     for skill, colour in zip(SKILLS, SKILL_COLOURS))
     return f'<p class="legend">{items}</p>'
 
 
 def _scenario_table(report: TeamReport) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in
-                   ["Scenario", "Trainees", "Finished", "Pass %", "Overall"] + [rubric_terms().label(s) for s in SKILLS])
+                   ["Scenario", "Trainees", "Finished", "Pass %", "Overall"] + [report.terms.label(s) for s in SKILLS])
     rows = []
     for s in report.scenarios.values():
         cells = [f"<td>{escape(s.title)}<br><small>{escape(s.scenario_id)}</small></td>",

@@ -125,3 +125,50 @@ def test_report_can_draw_the_chart_as_png(exports, tmp_path):
     pixels = pygame.surfarray.array3d(pygame.image.load(str(out)))
     calm_blue = np.array([0x00, 0x72, 0xB2])
     assert pixels.shape[0] >= 560 and (pixels == calm_blue).all(axis=2).sum() > 100  # the Calm bars
+
+
+@pytest.fixture()
+def renamed_data(tmp_path):
+    """A copy of the shipped data folder whose rubric.yaml calls the solutions skill otherwise."""
+    import shutil
+
+    from simulator.paths import DATA_DIR
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    rubric = folder / "rubric.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    assert text.count("label: Solutions\n") == 1
+    rubric.write_text(text.replace("label: Solutions\n", "label: Ways forward\n"), encoding="utf-8")
+    return folder
+
+
+def test_the_report_words_the_skills_as_its_data_folder_does(exports, renamed_data, tmp_path, capsys):
+    out = tmp_path / "team"
+    assert main(["report", *map(str, exports), "--data-dir", str(renamed_data), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    header = next(line for line in printed.splitlines() if line.startswith("scenario"))
+    assert "Ways forward" in header and "Solutions" not in header
+    assert (out / "summary.txt").read_text(encoding="utf-8") == printed[:printed.index("wrote ")]
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "Ways forward" in page and "Solutions" not in page  # tables, legend and the bars' titles
+
+
+def test_without_a_data_folder_the_report_uses_the_shipped_words(exports, tmp_path, capsys):
+    assert main(["report", *map(str, exports), "-o", str(tmp_path / "team.txt")]) == 0
+    assert "Solutions" in capsys.readouterr().out
+
+
+def test_a_data_folder_that_is_not_there_is_a_usage_error(exports, tmp_path, capsys):
+    missing = tmp_path / "no-such-data"
+    assert main(["report", *map(str, exports), "--data-dir", str(missing), "-o", str(tmp_path / "t.txt")]) == 2
+    assert f"no such data folder: {missing}" in capsys.readouterr().err
+    assert not (tmp_path / "t.txt").exists()
+
+
+def test_a_data_folder_with_errors_is_reported_with_its_line(exports, renamed_data, tmp_path, capsys):
+    (renamed_data / "rubric.yaml").write_text("schema_version: 1\nfloor: [\n", encoding="utf-8")
+    assert main(["report", *map(str, exports), "--data-dir", str(renamed_data), "-o", str(tmp_path / "t.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "rubric.yaml:" in err and "cannot be used" in err
+    assert not (tmp_path / "t.txt").exists()

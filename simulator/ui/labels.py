@@ -1,8 +1,9 @@
 """Words the screens show for engine identifiers (outcomes, expressions, skills).
 
 The words themselves live in rubric.yaml (skill labels, outcome labels and symbols) and are
-read through `rubric_terms`; a screen passes its session's catalog, so a folder whose own
-data/ extends the rubric shows that folder's words.
+read through `rubric_terms`; a screen passes its session's catalog (or the library's), so a
+data folder whose rubric words things its own way shows that folder's words. Reading them
+costs a look through the rubric, so a screen reads them once, when it is built.
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ from simulator.engine.debrief import expression_label  # the key moments' words 
 from simulator.scenario.rubric_terms import rubric_terms
 
 
-def outcome_label(outcome: str, catalog: Any = None) -> str:
-    """The outcome in words, from `catalog`'s rubric (default: the shipped one)."""
-    return rubric_terms(catalog).outcome_label(outcome)
+def outcome_words(outcome: str, catalog: Any) -> str:
+    """The outcome as the end of a conversation and the debrief name it: its symbol and its
+    label ("✓ Resolved"), from `catalog`'s rubric (None: the shipped one)."""
+    terms = rubric_terms(catalog)
+    return f"{terms.outcome_symbol(outcome)} {terms.outcome_label(outcome)}"
 
 
-def outcome_symbol(outcome: str, catalog: Any = None) -> str:
-    """The outcome's symbol, from `catalog`'s rubric (default: the shipped one)."""
-    return rubric_terms(catalog).outcome_symbol(outcome)
-
-
-def skill_label(skill: str) -> str:
-    """The skill's label from rubric.yaml (the one place the labels live)."""
-    return rubric_terms().label(skill)
+def skill_label(skill: str, catalog: Any) -> str:
+    """The skill's label from `catalog`'s rubric (None: the shipped one)."""
+    return rubric_terms(catalog).label(skill)

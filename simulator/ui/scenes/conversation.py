@@ -18,7 +18,7 @@ from simulator.paths import portrait_dirs
 from simulator.ui import input as act
 from simulator.ui.conversation_events import ConversationEvent
 from simulator.ui.face import FaceAnimator, PortraitImages, mood_axes
-from simulator.ui.labels import outcome_label, outcome_symbol
+from simulator.ui.labels import outcome_words
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
 from simulator.ui.scene_registry import make_scene
@@ -70,6 +70,7 @@ class ConversationScene(Scene):
         self._veil_cache: tuple | None = None
         self.gauge_widget = MoodGauge()
         self._expression = "neutral"
+        self._ending_words = ""  # the outcome over the last line, once it has ended (see _show_current)
         self.pick_guard = 0.0  # seconds left during which picks are ignored (see PICK_GUARD_S)
 
     # ------------------------------------------------------------------ session handling
@@ -105,6 +106,10 @@ class ConversationScene(Scene):
         """Show the session's current line, face and replies (after a turn, restart, reload)."""
         session = self.session
         self._line_text = reflow(session.customer_line)
+        # read here, not per frame: every new session, turn or reload passes through here, and
+        # the words change only with the session's catalog (the rubric it is scored by)
+        result = session.result
+        self._ending_words = outcome_words(result.outcome, session.catalog) if result is not None else ""
         self._expression = session.expression
         valence, arousal = mood_axes(session.mood)
         self.face.reduced_motion = self.app.settings.reduced_motion
@@ -489,10 +494,7 @@ class ConversationScene(Scene):
         pygame.draw.polygon(surface, style.color("bubble"), [(bubble.x - tail + 2, ty), (bubble.x + 3, ty - tail + 3),
                                                              (bubble.x + 3, ty + tail - 3)])
         if ending:
-            result = self.session.result
-            catalog = self.session.catalog  # the words of the rubric this conversation is scored by
-            who = f"{outcome_symbol(result.outcome, catalog)} {outcome_label(result.outcome, catalog)}"
-            color = style.outcome_color(result.outcome)
+            who, color = self._ending_words, style.outcome_color(self.session.result.outcome)
         else:
             who, color = self.entry.scenario.customer.name, style.color("accent")
         name = app.text.render(who, style, "caption", color, "bold")

@@ -12,7 +12,7 @@ import pygame
 from simulator.scenario.model import SKILLS as SKILL_ORDER  # the rubric's skills, in its order
 from simulator.ui import input as act
 from simulator.ui.debrief_model import debrief_for, expression_bands, mood_series
-from simulator.ui.labels import outcome_label, outcome_symbol
+from simulator.ui.labels import outcome_words, skill_label
 from simulator.ui.library import ScenarioEntry
 from simulator.ui.scene import Scene
 from simulator.ui.scene_registry import make_scene
@@ -37,6 +37,12 @@ class DebriefScene(Scene):
         self.moments = self.debrief.moments
         self.values, self.expressions = mood_series(session)
         self.bands = expression_bands(session.catalog)
+        # the words of the rubric this conversation was scored by, read once: the session and
+        # its catalog never change on this screen (a replay or retry builds a new one)
+        self._outcome_words = outcome_words(self.result.outcome, session.catalog)
+        order = [s for s in SKILL_ORDER if s in self.result.skills] + \
+                [s for s in self.result.skills if s not in SKILL_ORDER]
+        self._skill_rows = [(skill_label(s, session.catalog), self.result.skills[s]) for s in order]
         self.replay_button = Button("Replay from a turn…", self.pick_turn, name="replay",
                                     enabled=bool(session.transcript))
         self.retry_button = Button("Try again", self.retry, kind="primary", name="retry")
@@ -128,9 +134,7 @@ class DebriefScene(Scene):
         return [("✓ Passed" if ok else "Not passed yet", "subtitle", "bold",
                  style.color("success") if ok else style.color("text")),
                 (f"Overall {result.overall:.1f} / 100", "body", "regular", style.color("text")),
-                (f"{outcome_symbol(result.outcome, self.session.catalog)} "
-                 f"{outcome_label(result.outcome, self.session.catalog)}", "body", "bold",
-                 style.outcome_color(result.outcome))]
+                (self._outcome_words, "body", "bold", style.outcome_color(result.outcome))]
 
     def _grade_height(self) -> int:
         """Height of the badge row: the badge, or the wrapped words beside it if taller."""
@@ -277,10 +281,8 @@ class DebriefScene(Scene):
         heading = app.text.render("Skills", style, "subtitle", style.color("text"), "bold")
         surface.blit(heading, (x, y))
         y += heading.get_height() + style.space("xs")
-        skills = [(s, result.skills.get(s, 0)) for s in SKILL_ORDER if s in result.skills]
-        skills += [(s, v) for s, v in result.skills.items() if s not in SKILL_ORDER]
-        bars = pygame.Rect(x, y, self.left.width - 2 * pad, skill_bars_height(app.ui, len(skills)))
-        draw_skill_bars(surface, app.ui, bars, skills, round(self.debrief.pass_mark))
+        bars = pygame.Rect(x, y, self.left.width - 2 * pad, skill_bars_height(app.ui, len(self._skill_rows)))
+        draw_skill_bars(surface, app.ui, bars, self._skill_rows, round(self.debrief.pass_mark))
         if self._held:
             draw_lines(surface, app.text, style, self._held, x, bars.bottom, "caption", style.color("danger"), "bold")
             return

@@ -64,6 +64,7 @@ class PickerScene(Scene):
         self._base: list[pygame.Rect] = []
         self.area = pygame.Rect(0, 0, 0, 0)
         self._grades: dict[str, str] = {}
+        self._passing: tuple[str, ...] = ()  # the library rubric's passing letters (see refresh)
         # Only when attempts are recorded (records_link.attach_records): P or this button.
         self.progress_button = (Button("Your progress", self.open_progress, hint="P", name="progress")
                                 if app.records.enabled else None)
@@ -132,6 +133,10 @@ class PickerScene(Scene):
             if card.entry.path == keep:
                 self.focus.focus(card)
         self._grades = self.app.store.best_grades(self.app.profile) if self.app.profile else {}
+        # the rubric in use (a data folder's own), read once per load, not per card per frame;
+        # a scenario folder's data/ may not redefine the grades or pass grade (S230), so the
+        # library's rubric serves every card
+        self._passing = rubric_terms(self.app.library.catalog).passing_grades
         self.layout(*self.app.size)
 
     def open(self, entry: ScenarioEntry) -> None:
@@ -461,7 +466,7 @@ class PickerScene(Scene):
                        style.color("text_inverse") if not style.high_contrast else style.color("accent_text"),
                        "title", size)
             # "Best" only for a passing grade: an F is where they are, not a best
-            caption = "Best" if grade in rubric_terms().passing_grades else "Tried"
+            caption = "Best" if grade in self._passing else "Tried"
         else:
             pygame.draw.circle(surface, style.color("border"), center, size // 2, max(2, style.px(2)))
             dash = size // 6

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Sequence
 
 import pygame
 
-from simulator.ui.labels import skill_label
 from simulator.ui.theme import mix
 from simulator.ui.widgets.base import draw_badge
 
@@ -22,19 +21,20 @@ def skill_bars_height(ui: "WidgetContext", count: int) -> int:
 
 def draw_skill_bars(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.Rect,
                     skills: Sequence[tuple[str, int]], pass_mark: int = 80) -> None:
-    """One row per skill: name, a bar 0..100 with a tick at the pass mark, and the number."""
+    """One row per (label, score) in `skills`: the label, a bar 0..100 with a tick at the
+    pass mark, and the number. The labels come in worded (the screen's own rubric's)."""
     style = ui.style
     row_h = ui.text.line_height(style, "body") + style.space("s")
-    label_w = max(ui.text.measure(skill_label(s), style.font_px("body"), "bold") for s, _ in skills) \
+    label_w = max(ui.text.measure(name, style.font_px("body"), "bold") for name, _ in skills) \
         + style.space("m") if skills else 0
     value_w = ui.text.measure("100", style.font_px("body"), "bold") + style.space("s")
     bar_x = rect.x + label_w
     bar_w = max(style.px(40), rect.width - label_w - value_w - style.space("s"))
     bar_h = max(style.px(10), row_h // 2)
     y = rect.y + style.space("xs")
-    for skill, value in skills:
+    for name, value in skills:
         value = max(0, min(100, int(value)))
-        label = ui.text.render(skill_label(skill), style, "body", style.color("text"), "bold")
+        label = ui.text.render(name, style, "body", style.color("text"), "bold")
         surface.blit(label, (rect.x, y + (row_h - label.get_height()) // 2))
         track = pygame.Rect(bar_x, y + (row_h - bar_h) // 2, bar_w, bar_h)
         pygame.draw.rect(surface, style.color("bar_track"), track, border_radius=bar_h // 2)

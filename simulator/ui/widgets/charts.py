@@ -63,11 +63,7 @@ def draw_mood_chart(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.R
     label at each point; `marks` (turn, label) pins numbered key moments on the line.
     """
     style = ui.style
-    pad = style.space("s")
-    label_w = max((ui.text.measure(name.capitalize(), style.font_px("caption")) for name, _, _ in bands),
-                  default=0) + style.space("m")
-    axis_h = ui.text.line_height(style, "caption") + style.space("xs")
-    plot = pygame.Rect(rect.x + label_w, rect.y + pad, rect.width - label_w - pad, rect.height - pad - axis_h)
+    plot = mood_plot_rect(ui, rect, bands)
     if plot.width < 20 or plot.height < 20:
         return
 
@@ -118,14 +114,40 @@ def draw_mood_chart(surface: pygame.Surface, ui: "WidgetContext", rect: pygame.R
         radius = max(3, style.px(5))
         pygame.draw.circle(surface, style.color("surface"), point, radius + max(1, style.px(2)))
         pygame.draw.circle(surface, style.mood_color(expression), point, radius)
+    size = ui.text.line_height(style, "caption") + style.px(4)
     for turn, label in marks:
         if 0 <= turn < len(points):
-            x, y = points[turn]
-            size = ui.text.line_height(style, "caption") + style.px(4)
-            cy = y - size if y - size - size // 2 > plot.y else y + size
-            # inside the plot, so a badge never sits on the turn numbers under it
-            cy = max(plot.y + size // 2, min(plot.bottom - size // 2 - 1, cy))
-            draw_badge(surface, ui, (x, cy), label, style.color("text"), style.color("surface"), "caption", size)
+            draw_badge(surface, ui, badge_centre(plot, points[turn], size), label, style.color("text"),
+                       style.color("surface"), "caption", size)
+
+
+def mood_plot_rect(ui: "WidgetContext", rect: pygame.Rect, bands: Sequence[tuple[str, float, float]]) -> pygame.Rect:
+    """The mood chart's plot inside `rect`: right of the band names, above the turn numbers."""
+    style = ui.style
+    pad = style.space("s")
+    label_w = max((ui.text.measure(name.capitalize(), style.font_px("caption")) for name, _, _ in bands),
+                  default=0) + style.space("m")
+    axis_h = ui.text.line_height(style, "caption") + style.space("xs")
+    return pygame.Rect(rect.x + label_w, rect.y + pad, rect.width - label_w - pad, rect.height - pad - axis_h)
+
+
+def badge_centre(plot: pygame.Rect, point: tuple[int, int], size: int) -> tuple[int, int]:
+    """Where a key-moment badge `size` across goes for the mood point `point`: above the point
+    (below it when there is no room above), moved as little as needed to stay inside the
+    plot's border on every side - the last turn's point is on the right border, and half a
+    badge past it would poke out of the chart, or a badge low down would sit on the turn
+    numbers under the plot."""
+    x, y = point
+    inner = plot.inflate(-2, -2)  # inside the 1px border, which stays visible beside the badge
+    cy = y - size if y - size - size // 2 > inner.y else y + size
+    return _within(x, inner.x, inner.right, size), _within(cy, inner.y, inner.bottom, size)
+
+
+def _within(centre: int, low: int, high: int, size: int) -> int:
+    """`centre` moved so that a `size` square centred on it (as pygame.Rect.center places it)
+    spans no more than low..high; the middle when it cannot fit at all."""
+    first, last = low + size // 2, high - (size - size // 2)
+    return max(first, min(last, centre)) if first <= last else (low + high) // 2
 
 
 AXIS_STEPS = (1, 2, 5, 10, 20, 50, 100)  # turn-number spacings tried, densest first

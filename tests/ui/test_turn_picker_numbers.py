@@ -1,4 +1,5 @@
-"""Every turn of the replay-from-turn list can be picked by typing its number.
+"""Every turn of the replay-from-turn list can be picked by typing its number, and each card
+shows that number in a badge, as a reply card shows its key.
 
 A 16-turn attempt of double_charge.yaml: turns past 9 are typed as two digits in a row
 (simulator/ui/typed_number.py), driven through the real scene with key events; time passes
@@ -7,6 +8,7 @@ only as the frames' dt (app.advance), never by the clock.
 
 from __future__ import annotations
 
+import numpy as np
 import pygame
 import pytest
 
@@ -110,6 +112,54 @@ def test_the_footer_names_every_turn_number_and_fits_at_the_smallest_size(picker
     press(app, pygame.K_1)
     log, surface = draw_logged(app)
     assert layout_problems(log, surface.get_rect()) == []
+
+
+def _badge_fill_share(surface: pygame.Surface, badge: pygame.Rect, colour) -> float:
+    """The share of the badge's square painted in `colour` (a full disc is about 0.79 of it)."""
+    pixels = pygame.surfarray.pixels3d(surface)[badge.x:badge.right, badge.y:badge.bottom]
+    return float((pixels == np.array(colour[:3])).all(axis=2).mean())
+
+
+def test_each_card_shows_its_turn_number_in_a_badge(picker):
+    app, _ = picker()
+    scene = app.top
+    seen = set()
+    for turn, card in enumerate(scene.buttons, start=1):
+        if turn > 1:
+            press(app, pygame.K_DOWN)  # focus (and scroll to) the next card
+        assert scene.focus.focused is card
+        log, surface = draw_logged(app)
+        badge = card.badge_rect(app.ui)
+        assert scene.view.rect.contains(badge), f"turn {turn}: its badge is not in view"
+        inside = [m.text for m in visible_texts(log) if badge.contains(m.ink)]
+        assert inside == [str(turn)], f"turn {turn}: the badge reads {inside}"
+        # drawn as the focused reply card's badge: an accent disc
+        assert _badge_fill_share(surface, badge, app.style.color("accent")) > 0.5, f"turn {turn}: no badge disc"
+        seen.add(turn)
+        if turn > 1:  # the card above, no longer focused, keeps its number on a sunken disc
+            above = scene.buttons[turn - 2].badge_rect(app.ui)
+            if scene.view.rect.contains(above):
+                assert _badge_fill_share(surface, above, app.style.color("surface_sunken")) > 0.5
+    assert seen == set(range(1, 17))
+
+
+@pytest.mark.parametrize("size, text_size", [((1024, 640), "x-large"), ((1920, 1080), "small")])
+def test_the_badged_cards_fit_with_nothing_cut_or_overlapping(picker, size, text_size):
+    """Every card in turn, scrolled into view, at the smallest window with the largest text
+    and the largest window with the smallest: the layout check finds nothing, and the badge
+    sits inside its card clear of the card's words."""
+    app, _ = picker(size=size, text_size=text_size)
+    scene = app.top
+    for turn, card in enumerate(scene.buttons, start=1):
+        if turn > 1:
+            press(app, pygame.K_DOWN)
+        log, surface = draw_logged(app)
+        assert layout_problems(log, surface.get_rect()) == [], f"turn {turn}"
+        badge = card.badge_rect(app.ui)
+        assert card.rect.contains(badge), f"turn {turn}: the badge leaves its card"
+        words = [m for m in visible_texts(log) if card.rect.contains(m.ink) and m.text != str(turn)]
+        assert words, f"turn {turn}: the card's rows were not drawn"
+        assert not [m.text for m in words if m.ink.colliderect(badge)], f"turn {turn}: words under the badge"
 
 
 def test_typed_number_rules():

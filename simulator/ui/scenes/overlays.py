@@ -207,7 +207,8 @@ class TurnPickerScene(OverlayScene):
             CardButton([(f"Turn {record.turn}", "caption", "bold", "text_muted"),
                         (f"{name}: “{reflow(record.customer_line)}”", "body", "regular", "text"),
                         (f"You replied: “{reflow(record.reply_text)}”", "body", "regular", "accent")],
-                       lambda t=record.turn: self.app.stack.pop(ReplayFrom(t)), name=f"turn:{record.turn}")
+                       lambda t=record.turn: self.app.stack.pop(ReplayFrom(t)), name=f"turn:{record.turn}",
+                       number=record.turn)  # the number key that picks it, badged as on a reply card
             for record in session.transcript]
         self.cancel = Button("Cancel", lambda: self.app.stack.pop(CLOSED), hint="Esc", name="cancel")
         self.focus = FocusGroup([*self.buttons, self.cancel])

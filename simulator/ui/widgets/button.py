@@ -115,6 +115,24 @@ class Button:
             draw_focus_ring(surface, self.rect, style, style.radius("s"))
 
 
+def number_badge_size(ui: "WidgetContext") -> int:
+    """Diameter of the round badge that shows a card's key number (a reply's, a turn's)."""
+    return ui.text.line_height(ui.style, "reply", "bold") + ui.style.px(6)
+
+
+def draw_number_badge(surface: pygame.Surface, ui: "WidgetContext", topleft: tuple[int, int], number: int,
+                      focused: bool) -> pygame.Rect:
+    """The key to press for a card, as a round badge at `topleft`: sunken, accent when the
+    card is focused. The reply cards and the turn cards share it, so a number key looks the
+    same wherever it picks something."""
+    style = ui.style
+    size = number_badge_size(ui)
+    fill = style.color("accent") if focused else style.color("surface_sunken")
+    text = style.color("accent_text") if focused else style.color("text")
+    return draw_badge(surface, ui, (topleft[0] + size // 2, topleft[1] + size // 2), str(number), fill, text,
+                      "reply", size)
+
+
 class ReplyButton:
     """One numbered reply: a badge with the key number and the wrapped reply text."""
 
@@ -132,10 +150,7 @@ class ReplyButton:
 
     def _text_width(self, ui: "WidgetContext", width: int) -> int:
         style = ui.style
-        return width - self._badge_size(ui) - style.space("m") * 3
-
-    def _badge_size(self, ui: "WidgetContext") -> int:
-        return ui.text.line_height(ui.style, "reply", "bold") + ui.style.px(6)
+        return width - number_badge_size(ui) - style.space("m") * 3
 
     def layout(self, ui: "WidgetContext", x: int, y: int, width: int) -> int:
         """Place the button at (x, y) with `width`; returns its height. Every word is shown: a
@@ -144,7 +159,7 @@ class ReplyButton:
         style = ui.style
         self._lines = lines = ui.text.wrap(self.text, style, "reply", self._text_width(ui, width))
         text_h = block_height(ui.text, style, len(lines), "reply", line_gap=1.12)
-        height = max(text_h, self._badge_size(ui)) + style.space("m") * 2 - style.px(4)
+        height = max(text_h, number_badge_size(ui)) + style.space("m") * 2 - style.px(4)
         self.rect = pygame.Rect(x, y, width, height)
         return height
 
@@ -156,12 +171,9 @@ class ReplyButton:
         border = "accent" if focused else "border"
         draw_panel(surface, self.rect, style, fill, border, radius=style.radius("m"),
                    border_width=2 if focused else 1)
-        size = self._badge_size(ui)
+        size = number_badge_size(ui)
         pad = style.space("m")
-        badge_fill = style.color("accent") if focused else style.color("surface_sunken")
-        badge_text = style.color("accent_text") if focused else style.color("text")
-        draw_badge(surface, ui, (self.rect.x + pad + size // 2, self.rect.y + pad - style.px(2) + size // 2),
-                   str(self.number), badge_fill, badge_text, "reply", size)
+        draw_number_badge(surface, ui, (self.rect.x + pad, self.rect.y + pad - style.px(2)), self.number, focused)
         text_h = block_height(ui.text, style, len(self._lines), "reply", line_gap=1.12)
         top = self.rect.y + max(pad - style.px(2), (self.rect.height - text_h) // 2)
         draw_lines(surface, ui.text, style, self._lines, self.rect.x + pad * 2 + size, top, "reply",
@@ -174,15 +186,18 @@ class CardButton:
     """A pressable card of wrapped rows, e.g. a turn: what the customer said, what you replied.
 
     `rows` are (text, role, weight, colour name); each wraps in full to the card's width,
-    so nothing is cut short. `layout` places it and returns its height.
+    so nothing is cut short. With a `number` the card shows it in a badge at its left, as a
+    reply card does, when a number key picks the card. `layout` places it and returns its
+    height.
     """
 
     def __init__(self, rows: list[tuple[str, str, str, str]], on_press: Callable[[], None], *,
-                 name: str = "") -> None:
+                 name: str = "", number: int | None = None) -> None:
         self.rows = rows
         self.on_press = on_press
         self.enabled = True
         self.name = name
+        self.number = number
         self.rect = pygame.Rect(0, 0, 0, 0)
         self._wrapped: list[tuple[tuple[str, ...], str, str, str]] = []
 
@@ -190,24 +205,41 @@ class CardButton:
         if self.enabled:
             self.on_press()
 
+    def _indent(self, ui: "WidgetContext") -> int:
+        """How far the rows start right of the card's padding: past the badge and a gap."""
+        return number_badge_size(ui) + ui.style.space("m") if self.number is not None else 0
+
     def layout(self, ui: "WidgetContext", x: int, y: int, width: int) -> int:
         style = ui.style
         pad = style.space("m")
-        self._wrapped = [(ui.text.wrap(text, style, role, width - 2 * pad, weight), role, weight, color)
+        inner = width - 2 * pad - self._indent(ui)
+        self._wrapped = [(ui.text.wrap(text, style, role, inner, weight), role, weight, color)
                          for text, role, weight, color in self.rows]
-        height = 2 * pad + sum(block_height(ui.text, style, len(lines), role, weight) + style.space("xs")
-                               for lines, role, weight, _ in self._wrapped) - style.space("xs")
+        rows_h = sum(block_height(ui.text, style, len(lines), role, weight) + style.space("xs")
+                     for lines, role, weight, _ in self._wrapped) - style.space("xs")
+        badge_h = number_badge_size(ui) if self.number is not None else 0
+        height = 2 * pad + max(rows_h, badge_h)
         self.rect = pygame.Rect(x, y, width, height)
         return height
+
+    def badge_rect(self, ui: "WidgetContext") -> pygame.Rect | None:
+        """Where the number badge is drawn (None without a number): top left, inside the padding."""
+        if self.number is None:
+            return None
+        pad, size = ui.style.space("m"), number_badge_size(ui)
+        return pygame.Rect(self.rect.x + pad, self.rect.y + pad, size, size)
 
     def draw(self, surface: pygame.Surface, ui: "WidgetContext", focused: bool = False) -> None:
         style = ui.style
         draw_panel(surface, self.rect, style, "hover" if focused else "surface", "accent" if focused else "border",
                    radius=style.radius("m"), border_width=2 if focused else 1)
         pad = style.space("m")
-        y = self.rect.y + pad
+        badge = self.badge_rect(ui)
+        if badge is not None:
+            draw_number_badge(surface, ui, badge.topleft, self.number, focused)
+        x, y = self.rect.x + pad + self._indent(ui), self.rect.y + pad
         for lines, role, weight, color in self._wrapped:
-            draw_lines(surface, ui.text, style, lines, self.rect.x + pad, y, role, style.color(color), weight)
+            draw_lines(surface, ui.text, style, lines, x, y, role, style.color(color), weight)
             y += block_height(ui.text, style, len(lines), role, weight) + style.space("xs")
         if focused:
             draw_focus_ring(surface, self.rect, style, style.radius("m"))

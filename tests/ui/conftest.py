@@ -16,6 +16,18 @@ from ui_helpers import FORMAT_TOUR  # noqa: E402
 
 
 @pytest.fixture
+def display():
+    """A 64x64 dummy window: enough for fonts and surfaces, for tests without an App."""
+    import pygame
+
+    pygame.display.init()
+    pygame.font.init()
+    pygame.display.set_mode((64, 64))
+    yield
+    pygame.display.quit()
+
+
+@pytest.fixture
 def make_app():
     """Factory: an opened App on a source; closed (and pygame quit) after the test."""
     import pygame

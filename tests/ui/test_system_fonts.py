@@ -23,15 +23,6 @@ NAME = "Жанна"  # Cyrillic: not in Atkinson Hyperlegible
 
 
 @pytest.fixture
-def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
-    pygame.display.quit()
-
-
-@pytest.fixture
 def atkinson_only(tmp_path):
     """A fonts folder and theme whose regular and fallback faces both lack Cyrillic."""
     shutil.copy(FONTS_DIR / ATKINSON, tmp_path / ATKINSON)

@@ -15,12 +15,8 @@ MUHAMMAD, ALI = "محمد", "علي"
 
 
 @pytest.fixture
-def renderer():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield TextRenderer(load_theme())
-    pygame.display.quit()
+def renderer(display):
+    return TextRenderer(load_theme())
 
 
 def _alpha(surface: pygame.Surface) -> np.ndarray:

@@ -16,15 +16,6 @@ from simulator.ui.theme import Style, load_theme
 
 
 @pytest.fixture()
-def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
-    pygame.display.quit()
-
-
-@pytest.fixture()
 def renderer(display):
     return TextRenderer(load_theme())
 

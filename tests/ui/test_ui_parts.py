@@ -18,15 +18,6 @@ from simulator.ui.text import TextRenderer, clean_text
 from simulator.ui.theme import Style, load_theme, parse_color, window_scale
 
 
-@pytest.fixture(scope="module")
-def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
-    pygame.display.quit()
-
-
 # -- theme ----------------------------------------------------------------------------------
 def test_theme_file_has_both_palettes_and_they_differ():
     theme = load_theme()

@@ -185,7 +185,10 @@ def turn_alternatives(look: Lookahead, session: Any, turn: int) -> tuple[float, 
     """(best reachable score lost by the reply picked at `turn`, the better reply or None).
 
     Replies are compared by (a continuation keeps every skill at the floor, best final
-    overall). The better reply must keep the floor and beat the pick by more than half a point.
+    overall). The better reply is the best one when it keeps the floor and the pick does not,
+    or when it beats the pick by more than half a point. After an earlier turn cost a skill
+    its floor for good, no reply keeps it, and the reply that leads furthest is still the
+    lesson for this turn (the headline's "fewer within reach" names that reply's lead).
     """
     transcript = session.transcript
     record = transcript[turn - 1]
@@ -208,11 +211,12 @@ def turn_alternatives(look: Lookahead, session: Any, turn: int) -> tuple[float, 
     if best is chosen:
         return 0.0, None
     regret = max(0.0, best_score - chosen_best)
-    if not best_keeps or (chosen_keeps and best_score <= chosen_best + 0.5):
+    if best_keeps == chosen_keeps and best_score <= chosen_best + 0.5:
         return regret, None
     option = best[2]
     return regret, BetterReply(number=option.number, text=option.text, note=node.replies[option.reply_index].note,
-                               best_overall=best_score, chosen_best=chosen_best if chosen_keeps else -1.0)
+                               best_overall=best_score,
+                               chosen_best=chosen_best if chosen_keeps or not best_keeps else -1.0)
 
 
 # ----------------------------------------------------------------------------- the moments

@@ -220,3 +220,24 @@ def test_the_debrief_drops_exactly_the_floor_cap_it_names_under_the_bars(catalog
     assert "below the floor" in floor_cap and not any("below the floor" in cap for cap in others)
     assert scores_only(session).caps_besides_floor(result.caps) == tuple(others)
     assert scores_only(Session.replay(played, catalog, [])).caps_besides_floor(("a cap",)) == ("a cap",)
+
+
+def test_after_the_floor_is_lost_for_good_the_reply_that_leads_furthest_is_still_offered(catalog):
+    # personal_attack: "please calm down" at the insult costs calm more than the rest of the
+    # call can win back, so at turn 2 no reply keeps every skill at the floor. The headline
+    # still says points slipped away there, so the moment must name the reply that led on.
+    from pathlib import Path
+
+    from simulator.scenario.loader import load_scenario
+
+    shipped, _ = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "personal_attack.yaml", catalog)
+    played = Session.replay(shipped, catalog, [0, 0])
+    look = Lookahead(played)
+    regret, better = turn_alternatives(look, played, 2)
+    assert regret > 0 and better is not None
+    assert better.number != played.transcript[1].choice + 1
+    # neither reply keeps the floor, so the pick's own best is given to compare, not -1
+    assert 0 <= better.chosen_best < better.best_overall
+    assert better.best_overall - better.chosen_best == regret
+    moment = next(m for m in key_moments(played) if m.turn == 2)
+    assert moment.better == better

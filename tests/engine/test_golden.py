@@ -93,6 +93,10 @@ def test_format_tour_golden(name, catalog, format_tour):
     report = run_document(session)
     check(report)
     assert report["choices"] == choices
+    for moment in report["key_moments"]:  # a moment that says points slipped away names the reply that kept them
+        if "fewer within reach" in moment["headline"]:
+            better = moment["better"]
+            assert better is not None and better["best_overall"] > better["chosen_best"], moment["headline"]
     text = json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     path = GOLDEN / f"format_tour_{name}.json"
     if UPDATE:

@@ -27,6 +27,21 @@ def display():
     pygame.display.quit()
 
 
+@pytest.fixture(scope="module")
+def kit():
+    """(theme, TextRenderer) on an initialised display, for a module of widget tests."""
+    import pygame
+
+    from simulator.ui.text import TextRenderer
+    from simulator.ui.theme import load_theme
+
+    pygame.display.init()
+    pygame.font.init()
+    theme = load_theme()
+    yield theme, TextRenderer(theme)
+    pygame.display.quit()
+
+
 @pytest.fixture
 def make_app():
     """Factory: an opened App on a source; closed (and pygame quit) after the test."""

@@ -13,8 +13,7 @@ import pytest
 
 from simulator.ui.layout_log import LayoutLog
 from simulator.ui.scene_registry import make_scene
-from simulator.ui.text import TextRenderer
-from simulator.ui.theme import Style, load_theme
+from simulator.ui.theme import Style
 from simulator.ui.widgets.charts import draw_mood_chart
 from simulator.ui.widgets.context import WidgetContext
 from tools.game_driver import resize
@@ -40,15 +39,6 @@ def _crowded(labels: list[pygame.Rect], ui) -> list[str]:
     gap = ui.text.measure("0", ui.style.font_px("caption"))
     return [f"{tuple(a)} and {tuple(b)} are {b.x - a.right}px apart (need {gap})"
             for a, b in zip(labels, labels[1:]) if b.x - a.right < gap or a.colliderect(b)]
-
-
-@pytest.fixture(scope="module")
-def kit():
-    pygame.display.init()
-    pygame.font.init()
-    theme = load_theme()
-    yield theme, TextRenderer(theme)
-    pygame.display.quit()
 
 
 @pytest.mark.parametrize("text_size", ["small", "medium", "large", "x-large"])

@@ -13,8 +13,7 @@ import pygame
 import pytest
 
 from simulator.ui.scene_registry import make_scene
-from simulator.ui.text import TextRenderer
-from simulator.ui.theme import Style, load_theme
+from simulator.ui.theme import Style
 from simulator.ui.widgets import charts
 from simulator.ui.widgets.context import WidgetContext
 from tools.game_driver import resize
@@ -39,15 +38,6 @@ def badges(monkeypatch):
 
     monkeypatch.setattr(charts, "draw_badge", spy)
     return drawn
-
-
-@pytest.fixture(scope="module")
-def kit():
-    pygame.display.init()
-    pygame.font.init()
-    theme = load_theme()
-    yield theme, TextRenderer(theme)
-    pygame.display.quit()
 
 
 def _outside(found: list[pygame.Rect], plot: pygame.Rect) -> list[str]:

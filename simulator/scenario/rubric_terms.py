@@ -91,9 +91,26 @@ def _uncounted(message: str) -> str:
 
 
 def rubric_terms(catalog: Any = None) -> RubricTerms:
-    """The terms of `catalog`'s rubric, or of the shipped rubric.yaml when no catalog is given."""
+    """The terms of `catalog`'s rubric, or of the shipped rubric.yaml when no catalog is given.
+
+    Screens and reports ask for them often, so the terms of the last few rubrics are kept,
+    each with its rubric mapping (a catalog's is never changed after loading), so an id
+    cannot be reused while its entry is kept."""
     data = getattr(catalog, "rubric", None) if catalog is not None else None
-    return _terms(data) if isinstance(data, Mapping) else _shipped()
+    if not isinstance(data, Mapping):
+        return _shipped()
+    kept = _RECENT.get(id(data))
+    if kept is not None and kept[0] is data:
+        return kept[1]
+    terms = _terms(data)
+    _RECENT[id(data)] = (data, terms)
+    while len(_RECENT) > _RECENT_SIZE:
+        _RECENT.pop(next(iter(_RECENT)))
+    return terms
+
+
+_RECENT: dict[int, tuple[Mapping[str, Any], RubricTerms]] = {}
+_RECENT_SIZE = 8
 
 
 @lru_cache(maxsize=1)

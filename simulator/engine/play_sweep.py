@@ -11,8 +11,8 @@ Order matters for the examples: each depth is kept in lexicographic order of cho
 the first example found of anything is the shortest one with the smallest choice numbers.
 
 Given `workers` > 1, once a depth is wide enough the rest of the sweep is shared out: the
-frontier is cut into that many runs of consecutive prefixes and each run's subtree is swept in
-a forked process (`forked.run_forked`). Counts add up; the first example of anything is the
+frontier is cut into runs of consecutive prefixes, dealt out in turn to that many forked
+processes (`forked.run_forked`), each sweeping its runs' subtrees one after another. Counts add up; the first example of anything is the
 one at the smallest depth, then in the earliest run, which is the order one process would have
 met them in. The limits hold for the sweep as a whole (the processes count prefixes and kept
 rows together), and whenever a limit is reached or a process fails, this process sweeps the
@@ -22,6 +22,8 @@ there were.
 
 from __future__ import annotations
 
+import os
+import struct
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -37,6 +39,7 @@ from simulator.scenario.model import SKILLS
 # A depth this wide (children to step) is worth sharing out: below it the processes' start-up
 # costs more than they save, and each process still steps whole chunks (see CACHE_ROWS).
 SPLIT_WIDTH = 1 << 15
+RUNS_PER_WORKER = 8  # see `_Sweep._split`
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,33 @@ def sweep(stepper: Stepper, limit: int, *, max_frontier: int | None = None,
     run = _Sweep(stepper, limit, max_frontier, deadline)
     run.run(adopt, adopt_limit, abandon, workers)
     return run.summary()
+
+
+class _RunQueue:
+    """The runs of a split, handed out one at a time to the processes forked while it is open:
+    a pipe filled before the fork with every run's number, then one "no more" per process.
+    Each read takes one whole number (a pipe read of 4 bytes already written is never split),
+    so no two processes take the same run and no lock is needed."""
+
+    _NONE_LEFT = -1
+
+    def __init__(self, runs: int, processes: int) -> None:
+        self._read, self._write = os.pipe()  # runs + processes numbers: far below a pipe's buffer
+        os.write(self._write, struct.pack(f"<{runs + processes}i", *range(runs), *[self._NONE_LEFT] * processes))
+
+    def __iter__(self):
+        while True:
+            index = struct.unpack("<i", os.read(self._read, 4))[0]
+            if index == self._NONE_LEFT:
+                return
+            yield index
+
+    def __enter__(self) -> "_RunQueue":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self._read)
+        os.close(self._write)
 
 
 class _Sweep:
@@ -294,23 +324,27 @@ class _Sweep:
 
     # ------------------------------------------------------------------ sharing the rest out
     def _split(self, counts: np.ndarray, workers: int) -> bool:
-        """Sweep the subtrees below the frontier in `workers` processes, one run of consecutive
-        prefixes each, and take their findings in. False (nothing changed here) when that did
-        not work out: fork unavailable, a process failed, or a limit was reached."""
-        ends = np.searchsorted(np.cumsum(counts), np.arange(1, workers) * counts.sum() / workers, side="right")
-        ends = np.clip(ends, np.arange(1, workers), len(counts) - np.arange(workers - 1, 0, -1))  # a row each at least
+        """Sweep the subtrees below the frontier in `workers` processes and take their findings
+        in. False (nothing changed here) when that did not work out: fork unavailable, a
+        process failed, or a limit was reached.
+
+        The frontier is cut into RUNS_PER_WORKER runs of consecutive prefixes per process, and
+        each process takes the next run not yet taken whenever it finishes one (`_RunQueue`),
+        so none waits long for another: subtrees of the same width differ a lot in size. Cut
+        into one run per process, third_call's two halves held 900,000 and 320,000 prefixes,
+        and one process waited for the other most of the time."""
+        pieces = max(workers, min(len(counts), workers * RUNS_PER_WORKER))
+        ends = np.searchsorted(np.cumsum(counts), np.arange(1, pieces) * counts.sum() / pieces, side="right")
+        ends = np.clip(ends, np.arange(1, pieces), len(counts) - np.arange(pieces - 1, 0, -1))  # a row each at least
         bounds = [int(b) for b in (0, *ends.tolist(), len(counts))]
         runs = [(lo, hi) for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
-        shared = SharedCounts(len(runs), 2 + TURN_LIMIT, start=self.result.prefixes)
+        shared = SharedCounts(workers, 2 + TURN_LIMIT, start=self.result.prefixes)
+        at_split = self._split_point()
 
-        def one_run(index: int) -> _RunReport:  # (runs in a forked process: `self` is its own copy)
-            lo, hi = runs[index]
+        def one_run(lo: int, hi: int) -> _RunReport:  # (in a forked process: `self` is its own copy)
+            self._resume(at_split)
             self.frontier = self.frontier.take(np.arange(lo, hi))
             self.frontier_ids = self.frontier_ids[lo:hi]
-            self.shared, self.run_index, self.split_depth = shared, index, self.depth
-            self.result = SweepResult(complete=True, prefixes=0)
-            self.ending_counts[:] = 0
-            self.stop_counts = {}
             self.run(None, 0, None, 1)
             return _RunReport(
                 complete=self.result.complete, prefixes=self.result.prefixes, longest=self.result.longest,
@@ -319,14 +353,58 @@ class _Sweep:
                 examples={key: (depth, self.skeleton.path(prefix, depth))
                           for key, (prefix, depth) in self.firsts.items() if depth > self.split_depth})
 
-        reports = run_forked([lambda index=index: one_run(index) for index in range(len(runs))])
-        if reports is None or not all(report.complete for report in reports):
+        def one_process(worker: int, queue: _RunQueue) -> list[tuple[int, _RunReport]]:
+            self.shared, self.run_index, self.split_depth = shared, worker, self.depth
+            done = []
+            for index in queue:
+                done.append((index, one_run(*runs[index])))
+                if not done[-1][1].complete:  # a limit was reached: the whole split is given up
+                    break
+            return done
+
+        try:
+            queue = _RunQueue(len(runs), workers)
+        except OSError:  # out of file descriptors: this process sweeps the rest
+            return False
+        with queue:
+            dealt = run_forked([lambda worker=worker: one_process(worker, queue) for worker in range(workers)])
+        if dealt is None:
+            return False
+        reports: list[_RunReport | None] = [None] * len(runs)
+        for index, report in (pair for done in dealt for pair in done):
+            reports[index] = report
+        if not all(report is not None and report.complete for report in reports):
             return False
         if shared.total(0) > self.limit or (self.max_frontier is not None and any(
                 shared.total(1 + depth) > self.max_frontier for depth in range(TURN_LIMIT + 1))):
             return False  # (each process saw only part of the others' counts while it ran)
         self._take_in(reports)
         return True
+
+    def _split_point(self) -> dict[str, Any]:
+        """What each run of a split starts from: this sweep as it is at the split."""
+        skeleton = self.skeleton
+        return {"frontier": self.frontier, "frontier_ids": self.frontier_ids, "depth": self.depth,
+                "next_id": self.next_id, "firsts": dict(self.firsts), "fewest": self.fewest.copy(),
+                "most": self.most.copy(), "reached_nodes": self.reached_nodes.copy(),
+                "ending_examples": set(self.ending_examples),
+                "skeleton": (list(skeleton.offsets), [list(p) for p in skeleton.parents],
+                             [list(c) for c in skeleton.choices])}
+
+    def _resume(self, point: dict[str, Any]) -> None:
+        """Start a run of a split from `point` (`_split_point`), as if no other run came first."""
+        self.frontier, self.frontier_ids = point["frontier"], point["frontier_ids"]
+        self.depth, self.next_id = point["depth"], point["next_id"]
+        self.firsts, self.ending_examples = dict(point["firsts"]), set(point["ending_examples"])
+        self.fewest, self.most = point["fewest"].copy(), point["most"].copy()
+        self.reached_nodes = point["reached_nodes"].copy()
+        offsets, parents, choices = point["skeleton"]
+        self.skeleton.offsets = list(offsets)
+        self.skeleton.parents = [list(p) for p in parents]
+        self.skeleton.choices = [list(c) for c in choices]
+        self.result = SweepResult(complete=True, prefixes=0)
+        self.ending_counts = np.zeros_like(self.ending_counts)
+        self.stop_counts = {}
 
     def _take_in(self, reports: list[_RunReport]) -> None:
         """Add the runs' findings to this sweep's: the first example of anything is the one at

@@ -154,3 +154,20 @@ def test_run_forked_answers_none_when_the_system_will_not_fork(monkeypatch):
 
     monkeypatch.setattr(os, "fork", refuse)
     assert run_forked([lambda: 1, lambda: 2]) is None
+
+
+def test_the_run_queue_hands_every_run_to_exactly_one_process():
+    from simulator.engine.play_sweep import _RunQueue
+
+    with _RunQueue(50, 3) as queue:
+        taken = run_forked([lambda: list(queue) for _ in range(3)])
+    every = [index for piece in taken for index in piece]
+    assert sorted(every) == list(range(50))  # none twice, none left out, the "no more" marks not among them
+
+
+def test_a_split_into_a_run_per_frontier_row_finds_what_one_process_finds(catalog, splits, monkeypatch):
+    # more runs than the frontier has rows is cut down to one run a row; each run taken once
+    monkeypatch.setattr(play_sweep, "RUNS_PER_WORKER", 1_000)
+    stepper, whole = _wide(catalog)
+    assert sweep(stepper, 200_000, workers=2) == whole
+    assert splits

@@ -27,6 +27,7 @@ from simulator.engine import mood as mood_model
 from simulator.engine.compiled import CompiledScenario
 from simulator.engine.conditions import ConditionTable
 from simulator.engine.distinct import distinct
+from simulator.engine.effect_table import EffectTable
 from simulator.engine.state import (BY_ENDING, NO_REPLY, NOT_SEEN, REASONS, STATE_FIELDS, TURN_LIMIT_HIT,
                                     UNRESOLVED, UNRESOLVED_INDEX, ConversationState, StateLayout)
 from simulator.scenario.catalog_model import Catalog
@@ -36,6 +37,7 @@ from simulator.scenario.model import OUTCOMES, SKILLS, Reply, Scenario
 __all__ = ["BY_ENDING", "NO_REPLY", "TURN_LIMIT_HIT", "REASONS", "TURN_LIMIT",
            "UNRESOLVED", "UNRESOLVED_INDEX", "Stepper", "session_stepper", "skill_chances", "reply_skill_sets"]
 _EFFECT_MEMO = 1 << 16  # one-row effects remembered (a session's replies and act counts); then start over
+_TABLE_ROWS = 64  # from this many rows a step looks its replies' effects up (effect_table.py)
 _DENSE_CELLS = 1 << 23  # screens x (widest node + 8) up to this, a screen's options are a table lookup
 
 
@@ -144,6 +146,7 @@ class Stepper:
         self._flat_acts = (self._flat_rows != model.pad_row).sum(axis=1)  # act rows summed (the rest is padding)
         self._flat_act_lists = [row[:count].tolist() for row, count in zip(self._flat_rows, self._flat_acts.tolist())]
         self._effect_memo: dict[tuple[int, ...], np.ndarray] = {}  # (reply, earlier uses of its acts) -> effect
+        self._effect_table: EffectTable | None = None
         self._flat_base = self.reply_base.reshape(flat, dims)
         self._flat_progress = self.reply_progress.reshape(flat)
         self._flat_keeps = ~self.reply_resolves.reshape(flat)  # the grievance stays open
@@ -248,8 +251,19 @@ class Stepper:
     def _effect_of(self, key: np.ndarray, uses: np.ndarray) -> np.ndarray:
         width = int(self._flat_acts[key].max()) if len(key) else 0
         act_rows = self._flat_rows.take(key, axis=0)[:, :width]
-        counts = uses.ravel().take(np.arange(0, uses.size, uses.shape[1])[:, None] + act_rows)  # uses[k, act_rows[k]]
-        return mood_model.reply_effect(self.model, self._flat_base.take(key, axis=0), act_rows, counts)
+        starts = np.arange(0, uses.size, uses.shape[1])
+        if len(key) < _TABLE_ROWS:
+            counts = uses.ravel().take(starts[:, None] + act_rows)  # uses[k, act_rows[k]]
+            return mood_model.reply_effect(self.model, self._flat_base.take(key, axis=0), act_rows, counts)
+        counts_by_act = uses.ravel().take(starts[None, :] + act_rows.T)  # counts[i, k] = uses[k, act_rows[k, i]]
+        if self._effect_table is None:  # (built on the first many-row step: a session never needs it)
+            self._effect_table = EffectTable(self.model, self._flat_rows, self._flat_acts, self._flat_base)
+        effect, found = self._effect_table.look_up(key, counts_by_act)
+        if not found.all():  # a reply past its table's counts, or without one: worked out as usual
+            rest = np.flatnonzero(~found)
+            effect[rest] = mood_model.reply_effect(self.model, self._flat_base.take(key[rest], axis=0),
+                                                   act_rows[rest], counts_by_act[:, rest].T)
+        return effect
 
     def _redirect(self, mood: np.ndarray, expression: np.ndarray, visited: np.ndarray, uses: np.ndarray,
                   target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:

@@ -149,9 +149,12 @@ class _RunQueue:
     so no two processes take the same run and no lock is needed."""
 
     _NONE_LEFT = -1
+    MOST = 1024  # numbers in all: 4 KiB, what any pipe takes in one write without a reader
 
     def __init__(self, runs: int, processes: int) -> None:
-        self._read, self._write = os.pipe()  # runs + processes numbers: far below a pipe's buffer
+        if runs + processes > self.MOST:
+            raise ValueError(f"{runs} runs and {processes} processes are more than one pipe write holds")
+        self._read, self._write = os.pipe()
         os.write(self._write, struct.pack(f"<{runs + processes}i", *range(runs), *[self._NONE_LEFT] * processes))
 
     def __iter__(self):
@@ -333,7 +336,9 @@ class _Sweep:
         so none waits long for another: subtrees of the same width differ a lot in size. Cut
         into one run per process, third_call's two halves held 900,000 and 320,000 prefixes,
         and one process waited for the other most of the time."""
-        pieces = max(workers, min(len(counts), workers * RUNS_PER_WORKER))
+        pieces = max(workers, min(len(counts), workers * RUNS_PER_WORKER, _RunQueue.MOST - workers))
+        if pieces + workers > _RunQueue.MOST:  # (thousands of processes: sharing out is no help then)
+            return False
         ends = np.searchsorted(np.cumsum(counts), np.arange(1, pieces) * counts.sum() / pieces, side="right")
         ends = np.clip(ends, np.arange(1, pieces), len(counts) - np.arange(pieces - 1, 0, -1))  # a row each at least
         bounds = [int(b) for b in (0, *ends.tolist(), len(counts))]

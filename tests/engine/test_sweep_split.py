@@ -171,3 +171,15 @@ def test_a_split_into_a_run_per_frontier_row_finds_what_one_process_finds(catalo
     stepper, whole = _wide(catalog)
     assert sweep(stepper, 200_000, workers=2) == whole
     assert splits
+
+
+def test_more_runs_than_the_run_queue_holds_leave_the_sweep_to_this_one(catalog, splits, monkeypatch):
+    from simulator.engine.play_sweep import _RunQueue
+
+    stepper, whole = _wide(catalog)
+    monkeypatch.setattr(_RunQueue, "MOST", 5)  # 3 processes need 3 runs and 3 "no more" marks
+    assert sweep(stepper, 200_000, workers=3) == whole  # nothing forked, nothing waits on a full pipe
+    assert not splits
+    monkeypatch.setattr(_RunQueue, "MOST", 6)
+    assert sweep(stepper, 200_000, workers=3) == whole
+    assert splits == [3]

@@ -66,6 +66,8 @@ class AttemptRow:
     evidence_json: str
     turns_json: str
     result_json: str | None
+    # how many members SQLite counted in `result_json`, which it found valid JSON (None: not checked)
+    result_members: int | None = None
 
     def full(self) -> Attempt:
         """The same attempt with moods, evidence, transcript and result parsed."""

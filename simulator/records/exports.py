@@ -39,7 +39,6 @@ _encode = encode_compact
 # trainee named "=HYPERLINK(...)" must not become a live formula on the team lead's screen.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _JSON_END = "\n ]\n}\n"
-_UNPARSED = object()  # json_record_text's "parse the stored result yourself"
 
 
 def csv_row(attempt: Attempt) -> list[Any]:
@@ -72,14 +71,13 @@ def write_csv(attempts: Iterable[Attempt], stream: TextIO) -> int:
     return count
 
 
-def json_record_text(row: AttemptRow, result: Any = _UNPARSED) -> str:
+def json_record_text(row: AttemptRow, result: tuple[dict | None, str] | None = None) -> str:
     """The JSON export's text for one attempt. The stored transcript, moods and evidence are
     already JSON written by the store, so they are spliced in as they are, unparsed: this
     is what keeps exporting ten thousand attempts well under a second. `result` is the
-    row's result as `stored_result` parsed it (pass it when the caller has it already)."""
+    row's `result_and_moments` (pass it when the caller has it already)."""
     attempt = row.attempt
-    if result is _UNPARSED:
-        result = stored_result(row)
+    result, moments = result or result_and_moments(row)
     head = _encode({
         "uid": attempt.uid, "profile": attempt.profile, "scenario_id": attempt.scenario_id,
         "scenario_title": attempt.scenario_title, "scenario_sha256": attempt.scenario_sha256,
@@ -89,16 +87,53 @@ def json_record_text(row: AttemptRow, result: Any = _UNPARSED) -> str:
         "passed": result.get("passed") if result is not None else None, "skills": dict(attempt.skills),
         "choices": list(attempt.choices), "seed": attempt.seed})  # choices are positions under this seed
     # the debrief's key moments, as the game showed them (null: not recorded, or unfinished)
-    moments = _key_moments_text(row.result_json, result)
     return (f'{head[:-1]},"key_moments":{moments},"turns":{row.turns_json},"moods":{row.moods_json},'
             f'"evidence":{row.evidence_json}}}')
 
 
 def stored_result(row: AttemptRow) -> dict | None:
-    """The row's result column parsed (None when absent, damaged or not an object): parsed
-    once per attempt and shared by the JSON and xAPI files."""
+    """The row's result column parsed (None when absent, damaged or not an object)."""
     result = loads(row.result_json) if row.result_json else None
     return result if isinstance(result, dict) else None
+
+
+def result_and_moments(row: AttemptRow) -> tuple[dict | None, str]:
+    """What the JSON and xAPI files need of the row's result, worked out once per attempt:
+    the result as `stored_result` parses it, though maybe without its key moments (every
+    other key is there), and the key moments as JSON text (`_key_moments_text`)."""
+    cut = _cut_moments(row)
+    if cut is not None:
+        return cut
+    result = stored_result(row)
+    return result, _key_moments_text(row.result_json, result)
+
+
+_MOMENTS_KEY = '"key_moments":'
+
+
+def _cut_moments(row: AttemptRow) -> tuple[dict, str] | None:
+    """`result_and_moments` parsing only the result's text before its key moments: the key
+    moments are most of it, and parsing them cost more than everything else in an attempt's
+    JSON record. The store writes the result with the export's compact encoder, key moments
+    last, so the text before them is what encoding the other keys gives and the rest is
+    their text, cut out as it is. That holds when SQLite found the text valid JSON and
+    counted one member more than the part before parsed to (so no key is repeated and
+    nothing follows the key moments); None otherwise, and the caller parses it all."""
+    stored, members = row.result_json, row.result_members
+    if members is None or stored is None or not stored.endswith("]}"):
+        return None
+    if stored.startswith("{" + _MOMENTS_KEY + "["):
+        head, at = {}, 1
+    else:
+        at = stored.find("," + _MOMENTS_KEY + "[") + 1  # (a nested one leaves an unclosed head)
+        if not at:
+            return None
+        head = loads(stored[:at - 1] + "}")
+        if type(head) is not dict or "key_moments" in head or _encode(head) != stored[:at - 1] + "}":
+            return None
+    if members != len(head) + 1:
+        return None
+    return head, stored[at + len(_MOMENTS_KEY):-1]
 
 
 def _key_moments_text(stored: str | None, result: dict | None) -> str:
@@ -131,7 +166,7 @@ class _JsonWriter:
             stream.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "attempts": [')
         self.count = 0 if head else 1
 
-    def add(self, row: AttemptRow, result: Any = _UNPARSED) -> None:
+    def add(self, row: AttemptRow, result: tuple[dict | None, str] | None = None) -> None:
         self.stream.write(("\n  " if self.count == 0 else ",\n  ") + json_record_text(row, result))
         self.count += 1
 
@@ -270,12 +305,12 @@ def _write_attempts(store: Store, paths: dict[str, Path], profile: str | None, b
             attempts += 1
             if csv_writer is not None:
                 csv_writer.writerow(csv_row(row.attempt))
-            result = stored_result(row) if json_writer is not None or xapi_stream is not None else None
+            result = result_and_moments(row) if json_writer is not None or xapi_stream is not None else None
             if json_writer is not None:
                 json_writer.add(row, result)
             if xapi_stream is not None:
                 lines = list(builder.lines(row.attempt, turns=loads(row.turns_json, []),
-                                           moods_json=row.moods_json, result=result))
+                                           moods_json=row.moods_json, result=result[0]))
                 if lines:
                     xapi_stream.write("\n".join(lines) + "\n")  # one write per attempt, not per line
                     statements += len(lines)

@@ -53,8 +53,12 @@ def _checked(column: str) -> str:
     return f"CASE WHEN {column} IS NULL OR json_valid({column}) THEN {column} ELSE '' END"
 
 
+# How many members the stored result has when it is valid JSON (else NULL), in the slot the
+# snapshot has elsewhere: with it the exports cut the key moments out of the result's text
+# after parsing only the small part before them (exports.result_and_moments).
+_RESULT_MEMBERS = "CASE WHEN json_valid(d.result) THEN (SELECT COUNT(*) FROM json_each(d.result)) END"
 _EXPORT_COLUMNS = (f"{_BASE_COLUMNS}, {_checked('d.moods')}, {_checked('d.evidence')}, {_checked('d.turns')}, "
-                   f"NULL, d.result{_SEED_COLUMN}")
+                   f"{_RESULT_MEMBERS}, d.result{_SEED_COLUMN}")
 _SUMMARY_FROM = " FROM attempts AS a"
 # Salvage (a damaged file): the full row's shape with the details left empty.
 _DETAILS_LOST = f"{_BASE_COLUMNS}, NULL, NULL, NULL, NULL, NULL{_SEED_COLUMN}{_SUMMARY_FROM}"
@@ -500,8 +504,9 @@ class Store:
                 texts = tuple(text if text is None or _parses(text) else "" for text in texts)
             if "" in texts:
                 damaged.append(row[0])
-            return AttemptRow(_attempt(row, full=False), *(_json_text(text) for text in texts),
-                              row[details + 4] if isinstance(row[details + 4], str) else None)
+            result = row[details + 4] if isinstance(row[details + 4], str) else None
+            members = row[details + 3] if result is not None and type(row[details + 3]) is int else None
+            return AttemptRow(_attempt(row, full=False), *(_json_text(text) for text in texts), result, members)
 
         columns = _EXPORT_COLUMNS if checked else _NO_SNAPSHOT_COLUMNS
         yield from self._stream(f"{columns}{_FULL_FROM}", _DETAILS_LOST, where, params, make)

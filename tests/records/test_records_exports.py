@@ -183,3 +183,67 @@ def test_a_list_column_holding_json_null_exports_as_empty_in_every_format(tmp_pa
         assert attempt.evidence == () and attempt.moods == () and attempt.turns == ()
         for fmt in ("csv", "json", "xapi"):
             assert export_text(store, fmt).strip()  # something is written, and nothing raised
+
+
+_STORED_RESULT = {"ending_id": "end", "ending_text": "“Thanks” \u200b— all sorted 🎉", "passed": True, "caps": ["x" * 5000],
+                  "key_moments": [{"turn": 2, "headline": "Angry → Calm · “quoted”", "said": "\u200d👩‍💻 " * 300,
+                                   "rules": ["a", "b"], "better": None, "points": 12.5}]}
+_MOMENTS = json.dumps(_STORED_RESULT["key_moments"], ensure_ascii=False, separators=(",", ":"))
+_HEAD = json.dumps({k: v for k, v in _STORED_RESULT.items() if k != "key_moments"}, ensure_ascii=False,
+                   separators=(",", ":"))[:-1]
+_AS_STORED = json.dumps(_STORED_RESULT, ensure_ascii=False, separators=(",", ":"))
+_NESTED_FIRST = '{"note":{"key_moments":[1]},' + _HEAD[1:] + ',"key_moments":' + _MOMENTS + "}"  # an earlier key has some
+
+
+@pytest.mark.parametrize("stored", [
+    _AS_STORED, '{"key_moments":' + _MOMENTS + "}",  # (both cut without parsing the key moments)
+    json.dumps(_STORED_RESULT),  # spaces and \u escapes: another encoder
+    _HEAD + ',"key_moments":' + _MOMENTS + ',"passed":false}',  # a key after the key moments
+    _HEAD + ',"key_moments":' + _MOMENTS + ',"key_moments":[]}',  # the key moments twice
+    '{"passed":false,' + _HEAD[1:] + ',"key_moments":' + _MOMENTS + "}",  # `passed` twice, the last one wins
+    _NESTED_FIRST, '{"note":{"a":1,"key_moments":[1]},' + _HEAD[1:] + ',"key_moments":' + _MOMENTS + "}",
+    _HEAD + ',"key_moments":' + _MOMENTS[:-1] + "}",  # damaged
+    _HEAD + ',"key_moments":[NaN]}', _HEAD + "}", "[1]", "null", None])
+def test_the_key_moments_cut_from_the_stored_text_are_what_parsing_it_all_gives(stored):
+    # The JSON and xAPI files cut the key moments out of the result's text after parsing only
+    # the part before them; whatever the stored text, they must say what a full parse says.
+    import sqlite3
+
+    from simulator.records import exports
+    from simulator.records.attempt import AttemptRow
+    from simulator.records.store import _RESULT_MEMBERS
+
+    [(members,)] = sqlite3.connect(":memory:").execute(f"SELECT {_RESULT_MEMBERS} FROM (SELECT ? AS result) AS d",
+                                                        (stored,))
+    row = AttemptRow(_any_attempt(), "[]", "[]", "[]", stored, members)
+    result, moments = exports.result_and_moments(row)
+    parsed = exports.stored_result(row)
+    assert (result or {}).get("passed") == (parsed or {}).get("passed")
+    assert moments == exports._key_moments_text(stored, parsed)
+    assert json.loads(exports.json_record_text(row))["key_moments"] == (parsed or {}).get("key_moments")
+    cut = stored in (_AS_STORED, '{"key_moments":' + _MOMENTS + "}", _NESTED_FIRST)
+    assert (exports._cut_moments(row) is not None) == cut
+
+
+def _any_attempt():
+    from simulator.records.attempt import Attempt
+
+    return Attempt(id=1, uid="", profile="Ana", scenario_id="s", scenario_title="S", scenario_sha256="",
+                   catalog_sha256="", started_at="2025-01-01T00:00:00.000Z", finished_at=None, updated_at=None,
+                   status="finished", choices=(), skills={}, overall=None, grade=None, outcome=None)
+
+
+@pytest.mark.parametrize("moods", [
+    '[{"pleasure":-0.4375,"arousal":1e-05,"patience":7.0},{"pleasure":0,"heard":-12}]',  # the store's shape
+    '[{"a":1},{"b":"},{"}]', '[{"a":1},{}]', '[{"a":NaN}]', '[{"é":1.5}]', '[{"a":' + "1" * 5000 + "}]",
+    '[{"a":1}, {"b":2}]', "[]"])
+def test_moods_cut_from_the_stored_column_are_what_formatting_the_parsed_moods_gives(moods):
+    from simulator.records.serialize import loads
+    from simulator.records.xapi import StatementBuilder
+
+    builder = StatementBuilder()
+    parsed = loads(moods, [])
+    expected = builder._mood_texts(parsed) if isinstance(parsed, list) else []
+    got = builder._stored_mood_texts(moods)
+    assert [None if text is None else json.loads(text) for text in got] == \
+           [None if text is None else json.loads(text) for text in expected]

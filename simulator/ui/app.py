@@ -1,9 +1,10 @@
 """The game application: window, style, scene stack and a frame loop that sleeps when idle.
 
 The loop draws only when something changed. While nothing moves it blocks in SDL's own
-event wait (simulator/ui/event_wait.py; pygame's `event.wait` wakes every millisecond), so
-an idle game costs almost no CPU; while text types or the face eases it runs at up to 60
-frames per second with `dt` from the real clock.
+event wait (simulator/ui/event_wait.py; pygame's `event.wait` wakes every millisecond) with
+no time limit (`idle_wait_ms`), so an idle game does not wake at all until input arrives;
+while text types or the face eases it runs at up to 60 frames per second with `dt` from the
+real clock.
 
 Tests and benchmarks drive the same code without `run()`: `open()`, then `feed(events)` /
 `advance(seconds)` process events and frames deterministically.
@@ -12,6 +13,7 @@ Tests and benchmarks drive the same code without `run()`: `open()`, then `feed(e
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from pathlib import Path
@@ -42,11 +44,20 @@ log = logging.getLogger(__name__)
 
 TITLE = "Customer Challenge Simulator"
 MIN_SIZE = (1024, 640)
-IDLE_WAIT_MS = 1000  # longest sleep between checks when nothing happens
+# Longest idle sleep when a signal cannot end the wait itself (event_wait.signals_wake): Ctrl+C
+# is then seen within this. Otherwise an idle wait has no time limit: every wake-up of a
+# process asleep for a second costs ~20 ms of CPU on a VM (cold caches), 2 % of a core at 1 Hz.
+IDLE_WAIT_MS = 1000
 IDLE_POLL_S = 0.016  # headless drivers only: how often to look for input while idle
 FPS = 60
 SessionListener = Callable[[ConversationEvent, ConversationSession, Any], None]
 NEW_ATTEMPT = "new attempt"  # App.new_session(seed=...) default: draw a fresh reply-order seed
+
+
+def _post_wake_event() -> None:
+    """From event_wait.signals_wake's thread: an event that ends the idle wait (and means
+    nothing to a scene: InputAdapter.translate ignores it) so Python can act on the signal."""
+    pygame.event.post(pygame.event.Event(pygame.USEREVENT, wake="signal"))
 
 
 def default_window_size() -> tuple[int, int]:
@@ -101,6 +112,7 @@ class App:
         self._dirty = True
         self._listeners: list[SessionListener] = []
         self._native_wait: Any = None  # event_wait.native_waiter() once looked up (False: none)
+        self._signals_wake = False  # True inside run() when Ctrl+C can end an idle wait itself
         # Where sessions come from and whether attempts are saved: RecordsOff until
         # records_link.attach_records puts a RecordsLink here. Never None, so screens ask it
         # (`records.enabled`, `records.reason`) instead of probing for it.
@@ -331,26 +343,49 @@ class App:
         if exit_after_first_frame:
             return 0
         self.ensure_library()  # read the scenarios while the trainee looks at the start screen
+        from simulator.ui.event_wait import signals_wake
+
+        with signals_wake(_post_wake_event) as woken:
+            self._signals_wake = woken
+            try:
+                self._loop(exit_after)
+            finally:
+                self._signals_wake = False
+        self.close()
+        return 0
+
+    def _loop(self, exit_after: float | None) -> None:
         clock = pygame.time.Clock()
         last = time.perf_counter()
         deadline = last + exit_after if exit_after else None
         while self.running:
-            if deadline is not None and time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            if deadline is not None and now >= deadline:
                 break
-            if self._busy():
-                events = pygame.event.get()
-            else:
-                events = self._wait_for_events()
+            wait_ms = self.idle_wait_ms(now, deadline)
+            events = pygame.event.get() if wait_ms == 0 else self._wait_for_events(wait_ms)
             now = time.perf_counter()
             dt, last = min(now - last, 0.1), now
             self.process(events, dt)
             if self._busy():
                 clock.tick(FPS)
-        self.close()
-        return 0
 
-    def _wait_for_events(self) -> list[pygame.event.Event]:
-        """Nothing moves: sleep until input arrives instead of drawing frames."""
+    def idle_wait_ms(self, now: float, deadline: float | None = None) -> int | None:
+        """How long the loop may sleep before it must look again: 0 while something is due
+        (a frame to draw, an animation, a scene change, a timed wait such as the pick guard -
+        all of them keep `_busy()` true and run on frames' dt), else until the `exit_after`
+        deadline, else None: nothing can change until input arrives, so wait for it with no
+        time limit (IDLE_WAIT_MS when a signal could not end that wait)."""
+        if self._busy():
+            return 0
+        limit = None if self._signals_wake else IDLE_WAIT_MS
+        if deadline is not None:
+            left = max(1, math.ceil((deadline - now) * 1000))
+            limit = left if limit is None else min(limit, left)
+        return limit
+
+    def _wait_for_events(self, wait_ms: int | None) -> list[pygame.event.Event]:
+        """Nothing moves: sleep until input arrives (or `wait_ms` pass) instead of drawing frames."""
         if not self._polling_driver:
             if self._native_wait is None:
                 from simulator.ui.event_wait import native_waiter
@@ -358,12 +393,12 @@ class App:
                 self._native_wait = native_waiter() or False
             if self._native_wait:
                 # SDL blocks on the window system itself: no wake-ups until input (see event_wait.py)
-                self._native_wait(IDLE_WAIT_MS)
+                self._native_wait(-1 if wait_ms is None else wait_ms)
                 return pygame.event.get()
         # SDL's headless drivers cannot block in a wait, and pygame.event.wait would wake every
         # millisecond: sleeping in short steps ourselves costs far less (~60 wake-ups a second)
-        deadline = time.perf_counter() + IDLE_WAIT_MS / 1000
-        while time.perf_counter() < deadline:
+        deadline = None if wait_ms is None else time.perf_counter() + wait_ms / 1000
+        while deadline is None or time.perf_counter() < deadline:
             events = pygame.event.get()
             if events:
                 return events

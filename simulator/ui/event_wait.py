@@ -9,15 +9,25 @@ the event in the queue for `pygame.event.get()` to read as usual.
 So `native_waiter()` finds the SDL library pygame itself loaded (never a second copy) and
 returns a function `wait(ms) -> bool`; when that is not possible it returns None and the
 caller sleeps in short steps instead.
+
+A wait with no time limit (`wait(-1)`) has one gap: Ctrl+C in the terminal. Python's SIGINT
+handler only notes the signal, SDL's poll restarts after it, and the KeyboardInterrupt would
+wait for the next window event. `signals_wake(wake)` closes it: Python writes every signal it
+handles to a socket (signal.set_wakeup_fd), a thread blocked on that socket calls `wake()`
+(post an event), the wait returns and the interrupt is raised as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import logging
+import signal
+import socket
 import sys
-from typing import Callable
+import threading
+from typing import Callable, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +68,8 @@ def _library() -> ctypes.CDLL | None:
 
 
 def native_waiter() -> Callable[[int], bool] | None:
-    """`wait(ms)`: block until an event is queued or `ms` pass; True when one is queued.
-    None when SDL cannot be reached this way (then poll in short sleeps)."""
+    """`wait(ms)`: block until an event is queued or `ms` pass (`ms` < 0: no time limit); True
+    when one is queued. None when SDL cannot be reached this way (then poll in short sleeps)."""
     try:
         sdl = _library()
         if sdl is None:
@@ -75,3 +85,52 @@ def native_waiter() -> Callable[[int], bool] | None:
         return bool(function(None, int(ms)))
 
     return wait
+
+
+@contextlib.contextmanager
+def signals_wake(wake: Callable[[], None]) -> Iterator[bool]:
+    """`with signals_wake(post_an_event) as woken:` while inside, every signal Python handles
+    (SIGINT) also calls `wake()` from a helper thread, so an event wait with no time limit
+    returns and Python can raise the KeyboardInterrupt. `woken` is False when that could not
+    be arranged (not the main thread, or someone else's wakeup fd, e.g. asyncio's): then wait
+    with a time limit, as signals are only seen between waits."""
+    try:
+        reader, writer = socket.socketpair()
+    except OSError:
+        yield False
+        return
+    writer.setblocking(False)  # set_wakeup_fd needs it: a full socket must not block the handler
+    try:
+        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except (ValueError, OSError):  # only the main thread may set it
+        previous = None
+    if previous != -1:
+        if previous is not None:
+            signal.set_wakeup_fd(previous)  # put theirs back: it is not ours to take
+        reader.close()
+        writer.close()
+        yield False
+        return
+
+    def forward() -> None:
+        # blocks in recv (no wake-ups of its own); b"" once `writer` is closed on the way out
+        while True:
+            try:
+                if not reader.recv(64):
+                    return
+            except OSError:
+                return
+            try:
+                wake()
+            except Exception:  # noqa: BLE001 - pygame already shut down: nobody waits any more
+                log.debug("signal wake-up not delivered", exc_info=True)
+
+    thread = threading.Thread(target=forward, name="customer-sim-signal-wake", daemon=True)
+    thread.start()
+    try:
+        yield True
+    finally:
+        signal.set_wakeup_fd(-1)
+        writer.close()
+        thread.join(1.0)
+        reader.close()

@@ -33,11 +33,12 @@ import numpy as np
 # the values are defined with the facts; imported here so callers keep one import
 from simulator.engine.rubric_facts import Evidence, Scorecard, TurnFacts, reply_facts, resolution_reachable
 from simulator.engine.rubric_schema import rubric_problems
-from simulator.engine.rubric_rows import RubricArrays, RubricRows, ReplyTable, fresh_rows, outcome_index, reply_table
+from simulator.engine.rubric_rows import (NO_OUTCOME, RubricArrays, RubricRows, ReplyTable, fresh_rows, outcome_index,
+                                          reply_table)
 from simulator.engine.rubric_rules import grade_index, score_finish, score_turn, totals
 from simulator.scenario.catalog_model import Act, Catalog
 from simulator.scenario.limits import TURN_LIMIT
-from simulator.scenario.model import SKILLS
+from simulator.scenario.model import OUTCOMES, SKILLS
 from simulator.scenario.rubric_terms import passing_letters
 
 __all__ = ["Evidence", "Rubric", "RubricError", "RubricTracker", "Scorecard", "TurnFacts", "compile_rubric",
@@ -216,7 +217,7 @@ class RubricTracker:
         if self.finished:
             return []
         out: list[Evidence] = []
-        score_finish(self.rubric, self.rows, np.array([outcome_index(outcome)]), out)
+        score_finish(self.rubric, self.rows, _OUTCOMES[outcome_index(outcome)], out)
         self.evidence.extend(out)
         return out
 
@@ -245,5 +246,7 @@ _ZERO = np.zeros(1, dtype=np.int64)
 # a one-row turn number and ends flag, made once (read-only: the rules only read them)
 _TURNS = tuple(np.full(1, turn, dtype=np.int64) for turn in range(TURN_LIMIT + 2))
 _ENDS = (np.zeros(1, dtype=bool), np.ones(1, dtype=bool))
-for _array in (_ZERO, *_TURNS, *_ENDS):
+# and a one-row outcome index per outcome (NO_OUTCOME, -1, is the last)
+_OUTCOMES = tuple(np.full(1, index, dtype=np.int64) for index in (*range(len(OUTCOMES)), NO_OUTCOME))
+for _array in (_ZERO, *_TURNS, *_ENDS, *_OUTCOMES):
     _array.flags.writeable = False

@@ -83,9 +83,11 @@ class ReplyPart:
                                                          "slot_positive", "slot_critical", "slot_free", "slot_costs")),
             a.penalty[safe[0]].tolist(), bool(self.mixed[0]))  # each slot's penalty; whether the reply is mixed
         self.messages: dict[tuple[str, int], str] = {}  # (pattern, act) -> its evidence message
+        self.act_costs: dict[int, list] = {}  # id(act_penalties spec) -> a one-reply table's losses
         for name in _PART_ARRAYS:
             getattr(self, name).flags.writeable = False
         self._meets: dict[tuple[int, str, bool], np.ndarray] = {}
+        self._meets_one: dict[tuple[int, str, bool], bool] = {}  # a one-reply table's `meets`, as a bool
         # the rules this rubric runs on every turn, with their settings, in their order
         persona = rubric.persona_rules
         self.empathy_loop = persona.get("empathy_loop")
@@ -188,6 +190,18 @@ class Turn:
             found = self.part.meets(spec, key, True)
         return found if self.same else found.take(self.reply, axis=0)
 
+    def some_does(self, spec: Spec, key: str, really: bool = False) -> bool:
+        """Whether some row's reply does an act of the list (`_some` of `really_does`, or of
+        `does`): the check most rules return on. A turn on a one-reply table's own row (a
+        session's) reads it as the bool the part keeps, without a mask."""
+        if self.same:
+            memo = (id(spec), key, really)
+            found = self.part._meets_one.get(memo)
+            if found is None:
+                found = self.part._meets_one[memo] = bool(self.part.meets(spec, key, really)[0])
+            return found
+        return _some(self.really_does(spec, key) if really else self.does(spec, key))
+
     def text(self) -> str:
         if self._text is None:
             self._text = self.arrays.texts[self.table.text_ids[self.reply[0]]]
@@ -255,7 +269,10 @@ class Turn:
             on = mask & (points < 0)
         if _ndim(skill) == 0 and _all(on):  # every row, one skill: a column, no gather
             skill_rows, points_rows = skill, points
-            self.st.raw[:, skill] += points
+            if self.n == 1:  # (a session's row: one element, without the column view's ufunc call)
+                self.st.raw[0, skill] += points
+            else:
+                self.st.raw[:, skill] += points
         else:
             rows = _rows(on)
             if not rows.size:
@@ -336,9 +353,9 @@ def empathy_loop(t: Turn, spec: Spec) -> None:
     """Persona: empathy turns before the first solution, beyond `allowed`, earn nothing for
     their empathy acts (the loss is scored with the persona's rules)."""
     st = t.st
-    solution, empathy = t.does(spec, "solution_acts"), t.does(spec, "empathy_acts")
-    if not (_some(solution) or _some(empathy)):  # no row's reply is either: nothing moves
+    if not (t.some_does(spec, "solution_acts") or t.some_does(spec, "empathy_acts")):  # no row's reply is either
         return
+    solution, empathy = t.does(spec, "solution_acts"), t.does(spec, "empathy_acts")
     open_ = ~st.solution_seen
     solved = open_ & solution
     st.solution_seen |= solved
@@ -378,7 +395,7 @@ def acts_credit_and_penalty(t: Turn) -> None:
             first_act, first_skill = act, skill
             is_positive, is_critical = (every if positive[slot] else nothing), (every if critical[slot] else nothing)
             is_free, is_cost = (every if free[slot] else nothing), (every if costs[slot] else nothing)
-            credited = st.credited[:, act]
+            credited = st.credited[:, act] if positive[slot] else None  # (read only for a positive act)
             withheld_slot = None if t.withheld is None else t.withheld[:, act]
             earnable_slot, worth_slot = every if earnable[slot] else nothing, worth[slot]
         else:
@@ -523,22 +540,46 @@ def act_penalties(t: Turn, spec: Spec) -> None:
     """These acts also cost these skills, on top of their own penalty (every use counts)."""
     a = t.arrays
     table = spec.get("acts", {})
-    if not _some(t.does(spec, "acts")):  # no row's reply has one of these acts (the list is the table's keys)
+    if not t.some_does(spec, "acts"):  # no row's reply has one of these acts (the list is the table's keys)
         return
     one = t.one_reply  # one reply for every row: its acts one value a slot, a match all rows or none
-    acts = t.table.acts[0].tolist() if one else t.pick(t.table.acts)
-    for slot in range(len(acts) if one else acts.shape[1]):
-        act = acts[slot] if one else acts[:, slot]
+    if one:
+        for skill, points, rule, message in _one_reply_act_costs(t, spec):
+            t.lose(t.every, skill, points, rule, message)
+        return
+    acts = t.pick(t.table.acts)
+    for slot in range(acts.shape[1]):
+        act = acts[:, slot]
         for act_id, costs in table.items():
             if act_id not in a.act_index:
                 continue
-            on = (t.every if act == a.act_index[act_id] else t.nothing) if one else act == a.act_index[act_id]
+            on = act == a.act_index[act_id]
             if not _some(on):
                 continue
             label = t.rubric.acts[act_id].label
             for skill, points in costs.items():
                 t.lose(on, SKILLS.index(skill), -abs(float(points)), f"persona_penalty:{act_id}",
                        f"{label}: {spec.get('message', '')}".strip())
+
+
+def _one_reply_act_costs(t: Turn, spec: Spec) -> list[tuple[int, float, str, str]]:
+    """`act_penalties` of a one-reply table's reply, as the (skill, points, rule, message) of
+    each loss in the order the rule takes them (slot by slot, then the spec's acts and skills):
+    a pure function of the reply and the spec, so the part keeps it (a session meets the same
+    replies again and again)."""
+    found = t.part.act_costs.get(id(spec))
+    if found is None:
+        a, found = t.arrays, []
+        for act in t.table.acts[0].tolist():
+            for act_id, costs in spec.get("acts", {}).items():
+                if act_id not in a.act_index or act != a.act_index[act_id]:
+                    continue
+                label = t.rubric.acts[act_id].label
+                for skill, points in costs.items():
+                    found.append((SKILLS.index(skill), -abs(float(points)), f"persona_penalty:{act_id}",
+                                  f"{label}: {spec.get('message', '')}".strip()))
+        t.part.act_costs[id(spec)] = found
+    return found
 
 
 def promise_needs_proof(t: Turn, spec: Spec) -> None:
@@ -575,9 +616,9 @@ def reply_skills(t: Turn) -> None:
 def _before_fix(rule_id: str, before_key: str) -> Callable[[Turn, Spec], None]:
     """feel before fix / listen before solve: at the first fix, was a `before_key` act seen?"""
     def rule(t: Turn, spec: Spec) -> None:
-        fixes = t.really_does(spec, "fix_acts")
-        if not _some(fixes):
+        if not t.some_does(spec, "fix_acts", True):
             return
+        fixes = t.really_does(spec, "fix_acts")
         at_fix = ~t.st.fix_checked & fixes
         if not _some(at_fix):
             return
@@ -591,7 +632,7 @@ def _before_fix(rule_id: str, before_key: str) -> Callable[[Turn, Spec], None]:
 
 def one_sorry(t: Turn, spec: Spec) -> None:
     """One sorry, then solve: every apology past `limit` costs."""
-    if not _some(t.really_does(spec, "apology_acts")):  # no row's reply really apologises: no slot is a sorry
+    if not t.some_does(spec, "apology_acts", True):  # no row's reply really apologises: no slot is a sorry
         return
     st, apology = t.st, t.mask(spec, "apology_acts")
     everyone = np.arange(t.n)
@@ -614,9 +655,10 @@ def two_roads(t: Turn, spec: Spec) -> None:
     """Offer two roads: a refusal needs an alternative in this reply or within `window` replies."""
     st, turn = t.st, t.turn
     waiting_any = _some(st.pending_turn[:, 0])  # waiting refusals sit at the front: none in slot 0, none at all
-    refusal = t.really_does(spec, "refusal_acts")
-    if not (waiting_any or _some(refusal)):  # none waits, none starts
+    refusing = t.some_does(spec, "refusal_acts", True)
+    if not (waiting_any or refusing):  # none waits, none starts
         return
+    refusal = t.really_does(spec, "refusal_acts")
     skill, credit, points = skill_index(spec), float(spec.get("credit", 0)), float(spec.get("points", 0))
     met, broken = spec.get("met", "two_roads"), spec.get("broken", "two_roads")
     alternative = t.really_does(spec, "alternative_acts")
@@ -638,7 +680,7 @@ def two_roads(t: Turn, spec: Spec) -> None:
                 cleared = True
         if cleared:
             _compact_pending(st)
-    if not _some(refusal):  # nothing to credit, nothing starts waiting
+    if not refusing:  # nothing to credit, nothing starts waiting
         return
     t.credit(refusal & alternative, skill, credit, "two_roads", met, keep_zero="met" in spec)
     waits = np.nonzero(refusal & ~alternative)[0]
@@ -667,9 +709,9 @@ def _compact_pending(st: RubricRows) -> None:
 def recap_check_close(t: Turn, spec: Spec) -> None:
     """Recap, check, close: judged at the first closing reply."""
     st = t.st
+    if not (t.some_does(spec, "close_acts", True) or t.some_does(spec, "final_close_acts", True)):
+        return  # no row's reply closes, at the end or before
     close, final = t.really_does(spec, "close_acts"), t.really_does(spec, "final_close_acts")
-    if not (_some(close) or _some(final)):  # no row's reply closes, at the end or before
-        return
     closing = close | (t.ends & final)
     closing &= ~st.close_checked
     if not _some(closing):
@@ -689,9 +731,8 @@ def recap_check_close(t: Turn, spec: Spec) -> None:
 def mark_first_fix(t: Turn) -> None:
     """After both first-fix rules have looked at this reply: was it the first fix?"""
     for spec in t.part.first_fix:
-        fixes = t.really_does(spec, "fix_acts")
-        if _some(fixes):
-            t.st.fix_checked |= fixes
+        if t.some_does(spec, "fix_acts", True):
+            t.st.fix_checked |= t.really_does(spec, "fix_acts")
 
 
 # ----------------------------------------------------------------------------- at the end
@@ -708,7 +749,10 @@ class Finish:
              text_ids: np.ndarray) -> None:
         if points >= 0 or not _some(mask):
             return
-        self.st.raw[mask, skill] += points
+        if self.n == 1:  # (a session's row, true: one element, without the boolean gather and scatter)
+            self.st.raw[0, skill] += points
+        else:
+            self.st.raw[mask, skill] += points
         if self.log is not None and mask[0]:
             text = self.arrays.texts[int(text_ids[0])] if text_ids[0] >= 0 else ""
             self.log.append(Evidence(int(turn[0]), SKILLS[skill], points, rule, message, text))

@@ -190,7 +190,8 @@ class Stepper:
         model = self.model
         if rows is None:
             n = len(parents)
-            reply = parents.option_reply[np.arange(n), choices]
+            # (a session's one row: `take` from its row, a quarter of the two-array gather's cost)
+            reply = parents.option_reply[0].take(choices) if n == 1 else parents.option_reply[np.arange(n), choices]
             at, before, mood, grievance = parents.loc, parents.uses, parents.mood, parents.grievance
             visited, depth = parents.visited.copy(), parents.depth
             chances = parents.chances + parents.screen_chances
@@ -204,10 +205,10 @@ class Stepper:
             chances = (parents.chances + parents.screen_chances).take(rows, axis=0)  # parents are fewer
         key = at * self.max_replies + reply  # (node, reply) as one flat index into the reply tables
         mood = mood_model.advance(model, mood, grievance, self._effect(key, before),
-                                  self._flat_progress[key])
+                                  self._flat_progress.take(key))
         uses = before + self._flat_uses.take(key, axis=0)
         expression = mood_model.expression_index(model, mood)
-        target, trigger, features = self._redirect(mood, expression, visited, uses, self._flat_next[key])
+        target, trigger, features = self._redirect(mood, expression, visited, uses, self._flat_next.take(key))
         to_node = target >= 0
         entered = to_node.nonzero()[0]
         if n and entered.size == n:  # every row goes on to a node (a session's turn but the last, most of a sweep)
@@ -218,12 +219,12 @@ class Stepper:
             n_options = option_reply = screen_chances = _SHOWN_BY_ENTER
         else:
             loc, ending, ended = np.where(to_node, target, at), np.maximum(-1 - target, -1), ~to_node
-            outcome = self.ending_outcome[ending]  # a node's -1 reads the spare 0
+            outcome = self.ending_outcome.take(ending)  # a node's -1 reads the spare 0
             n_options, option_reply = np.zeros(n, dtype=np.int16), np.empty((n, self.max_replies), dtype=np.int16)
             option_reply.fill(-1)  # (np.full, without its slower wrapper)
             screen_chances = np.zeros((n, len(SKILLS)), dtype=np.int16)
         child = ConversationState(
-            loc=loc, mood=mood, uses=uses, grievance=grievance & self._flat_keeps[key], visited=visited,
+            loc=loc, mood=mood, uses=uses, grievance=grievance & self._flat_keeps.take(key), visited=visited,
             depth=depth + 1, ending=ending, ended=ended, reason=np.zeros(n, dtype=np.int8), outcome=outcome,
             n_options=n_options, option_reply=option_reply, reply=reply, trigger=trigger,
             screen_chances=screen_chances, chances=chances)
@@ -239,7 +240,7 @@ class Stepper:
         if len(key) == 1:  # a session's row: the effect of (reply, earlier uses of its acts), memoised
             flat = int(key[0])
             acts = self._flat_act_lists[flat]
-            memo = (flat, *uses[0].take(acts).tolist()) if acts else (flat,)  # (take: faster than uses[0, acts])
+            memo = (flat, *map(uses[0].item, acts))  # (item per act: Python ints, without a gather's array)
             effect = self._effect_memo.get(memo)
             if effect is None:
                 if len(self._effect_memo) >= _EFFECT_MEMO:
@@ -291,7 +292,7 @@ class Stepper:
         # them: their fields are read as they are and the screens' arrays become the state's
         every = len(rows) == len(state)
         locs, depth = (state.loc, state.depth) if every else (state.loc[rows], state.depth[rows])
-        columns = self.visit_column[locs]  # -1 (not watched) writes its own value back
+        columns = self.visit_column.take(locs)  # -1 (not watched) writes its own value back
         seen = state.visited[rows, columns]
         first_time = seen == NOT_SEEN
         if not self._watch_all:

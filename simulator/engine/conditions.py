@@ -116,7 +116,9 @@ class ConditionTable:
                                        if dims + labels <= j < dims + labels + len(named_nodes)], dtype=np.intp)
         self.act_rows = np.array([model.act_index[named_acts[j - dims - labels - len(named_nodes)]]
                                   for j in kept.tolist() if j >= dims + labels + len(named_nodes)], dtype=np.intp)
-        self._label_column = self.label_ids[:, None]
+        # the label features of each expression, one row per label index: (expression == label)
+        # as 1/0, gathered per row (one take, not a broadcast comparison per call)
+        self._label_rows = (np.arange(len(model.expressions))[:, None] == self.label_ids[None, :]).astype(np.float64)
         self.lower, self.upper = lower[:, kept], upper[:, kept]
         # per condition, the sides that can fail: (feature, bound) pairs, for `first_holding`
         self._sides = [(tuple(np.flatnonzero(low_sides[c, kept]).tolist()),
@@ -143,7 +145,7 @@ class ConditionTable:
             if self.mood_columns.size:
                 out[:self.mood_columns.size] = moods.take(self.mood_columns, axis=1).T
             if self.label_ids.size:
-                np.equal(expression[None, :], self._label_column, out=out[self.mood_columns.size:at])
+                out[self.mood_columns.size:at] = self._label_rows.take(expression, axis=0).T
         if self.visit_columns.size:
             np.greater_equal(visited.take(self.visit_columns, axis=1).T, 0, out=out[at:at + self.visit_columns.size])
             at += self.visit_columns.size

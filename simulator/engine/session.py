@@ -190,15 +190,17 @@ class Session:
 
     def _line(self, node_id: str) -> str:
         """`customer_line` at node (or ending) `node_id`."""
+        # a node's line is a pure function of (node, expression): worked out once per pair, shared
+        # by the sessions (and looked up first: only nodes' lines are kept, so a hit is a node's)
+        lines, expression = self._shared.lines, self.expression
+        line = lines.get((node_id, expression))
+        if line is not None:
+            return line
         target = self._scenario.target(node_id)
         if isinstance(target, Ending):
             return target.text
         if isinstance(target, Node):
-            # a pure function of (node, expression): worked out once per pair, shared by the sessions
-            lines, expression = self._shared.lines, self.expression
-            line = lines.get((node_id, expression))
-            if line is None:
-                line = lines[(node_id, expression)] = pick_line(target, expression, self._compiled.mood.expressions)
+            line = lines[(node_id, expression)] = pick_line(target, expression, self._compiled.mood.expressions)
             return line
         return ""
 
@@ -274,7 +276,9 @@ class Session:
         before = self._state.mood[0]
 
         # the one step function; the expression it works out is the one the session shows
-        self._state, expression = self._stepper.step_with_expression(self._state, None, np.array([self._picks[i]]))
+        pick = self._picks[i]
+        self._state, expression = self._stepper.step_with_expression(
+            self._state, None, _PICKS[pick] if pick < len(_PICKS) else np.array([pick]))
         self._expression, self._expression_of = model.expressions[int(expression[0])], self._state.mood
         self._choices.append(i)
         self._options = None
@@ -386,6 +390,10 @@ class Session:
 
 
 _SCREENS_KEPT = 1 << 14  # screens' options remembered per scenario (then start over)
+# the one-row choices arrays a turn hands the step, made once (read-only: the step only reads them)
+_PICKS = tuple(np.full(1, pick, dtype=np.int64) for pick in range(64))
+for _pick in _PICKS:
+    _pick.flags.writeable = False
 
 
 class _Shared:

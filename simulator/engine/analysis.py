@@ -378,6 +378,49 @@ def summarise_scores(tree: PlayTree, overall: np.ndarray, grade: np.ndarray, out
         median_grade=rubric.grade_for(median), requested=max(requested, runs))
 
 
+class _Searches:
+    """Random play, then the beam search, in the scored tree: what `analyse_with_tree` does
+    after the sweep, also run *during* it when the sweep is shared out (`sweep(meanwhile=)`),
+    as this process would only wait while the other processes sweep. By then the sweep has let
+    the tree go (it only shares out once it stopped handing states over), so both searches
+    find what they would find after it. The beam search is the guess: when the sweep turns out
+    small enough to score every play-through, the tree goes back to the opening and the
+    searches run after it as usual. An error (BudgetExceeded) is raised where it would be."""
+
+    def __init__(self, tree: PlayTree, runs: int, seed: int, beam_width: int, budget: Budget) -> None:
+        self.tree, self.runs, self.seed, self.beam_width, self.budget = tree, runs, seed, beam_width, budget
+        self.ran = False  # both searches ran during the sweep
+        self._scores: Any = None
+        self._random_why = ""
+        self._beam: tuple[str, bool] = ("", False)
+        self._error: BaseException | None = None
+
+    def random_play(self) -> None:
+        tree, budget = self.tree, self.budget
+        tree.max_bytes = budget.tree_bytes // 2  # random play leaves half for the searches after it
+        try:
+            self._scores = random_scores(tree, self.runs, self.seed, budget) if self.runs > 0 else None
+        finally:
+            tree.max_bytes = budget.tree_bytes
+        self._random_why = "memory budget" if not budget.out_of_time() else "time budget"
+
+    def run(self) -> None:
+        try:
+            self.random_play()
+            self._beam = (_grow_beam(self.tree, self.beam_width, self.budget), self.budget.out_of_time())
+        except BudgetExceeded as error:  # raised after the sweep, where it would have been
+            self._error = error
+        self.ran = True
+
+    def take_scores(self) -> tuple[Any, str]:
+        if self._error is not None:
+            raise self._error
+        return self._scores, self._random_why
+
+    def take_beam(self) -> tuple[str, bool]:
+        return self._beam
+
+
 # ----------------------------------------------------------------------------- the report
 
 
@@ -413,27 +456,32 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
     notes = BudgetReport(memory_limit_mb, time_limit, budget.row, budget.tree_rows, budget.frontier_rows)
     # While the whole tree fits --tree-limit the sweep hands its states to the scored tree, so
     # a small scenario is stepped once: the sweep's proofs and every scored play-through
+    early = _Searches(tree, runs, seed, beam_width, budget)
     swept = sweep(tree.stepper, budget.sweep_limit, max_frontier=budget.frontier_rows, deadline=budget.deadline,
                   adopt=tree.adopt, adopt_limit=min(tree_limit, budget.tree_rows), abandon=tree.forget_adopted,
-                  workers=sweep_workers)
+                  workers=sweep_workers, meanwhile=early.run)
     tree.score_adopted()
     if swept.complete:
         notes.proven.append(f"reachability, dead ends and skill chances: all {swept.prefixes:,} prefixes")
     else:
         why = swept.cut if swept.cut != "prefix limit" or budget.sweep_limit == sweep_limit else "memory budget"
         notes.sample(f"reachability, dead ends and skill chances from the first {swept.prefixes:,} prefixes", why)
-    tree.max_bytes = budget.tree_bytes // 2  # random play leaves half for the searches after it
-    scores = random_scores(tree, runs, seed, budget) if runs > 0 else None
-    tree.max_bytes = budget.tree_bytes
+    wants_all = swept.complete and swept.prefixes <= tree_limit
+    if early.ran and wants_all:  # the sweep turned out small enough to score whole: start again
+        tree.truncate(1)
+        early.ran = False
+    if not early.ran:
+        early.random_play()
+    scores, random_why = early.take_scores()
     if scores is not None and scores[0].size < runs:
-        notes.sample(f"random play: {scores[0].size:,} of {runs:,} runs", "memory budget"
-                     if not budget.out_of_time() else "time budget")
-    exhaustive = swept.complete and swept.prefixes <= tree_limit and _grow_all(tree, tree_limit, budget)
+        notes.sample(f"random play: {scores[0].size:,} of {runs:,} runs", random_why)
+    exhaustive = wants_all and _grow_all(tree, tree_limit, budget)
     if exhaustive:
         notes.proven.append(f"best and worst paths: every play-through scored ({tree.size:,} prefixes)")
     else:
-        stopped = _grow_beam(tree, beam_width, budget)
-        why = stopped or ("time budget" if budget.out_of_time() else
+        stopped, out_of_time = early.take_beam() if early.ran else (_grow_beam(tree, beam_width, budget),
+                                                                   budget.out_of_time())
+        why = stopped or ("time budget" if out_of_time else
                           "not every prefix was swept" if not swept.complete else
                           f"more than --tree-limit {tree_limit:,} prefixes" if swept.prefixes > tree_limit else
                           "memory budget")

@@ -47,9 +47,10 @@ class SharedCounts:
         return int(self.counts[:, column].sum()) + (self.start if column == 0 else 0)
 
 
-def run_forked(pieces: Sequence[Callable[[], Any]]) -> list[Any] | None:
+def run_forked(pieces: Sequence[Callable[[], Any]], meanwhile: Callable[[], None] | None = None) -> list[Any] | None:
     """Each piece's result, each piece run in a child process of its own; None when this
-    platform does not fork or any piece raised, died or sent nothing back."""
+    platform does not fork or any piece raised, died or sent nothing back. `meanwhile` is
+    called in this process once every child is running (this process would only wait)."""
     if not can_fork() or not pieces:
         return None
     children: list[tuple[int, int]] = []
@@ -70,6 +71,8 @@ def run_forked(pieces: Sequence[Callable[[], Any]]) -> list[Any] | None:
                 _child(piece, write)
             os.close(write)
             children.append((pid, read))
+        if meanwhile is not None:
+            meanwhile()
         results, failed = [], False
         for index, (pid, read) in enumerate(children):
             children[index] = (pid, -1)  # (the stream closes it)

@@ -27,8 +27,8 @@ def splits(monkeypatch):
     monkeypatch.setattr(play_sweep, "SPLIT_WIDTH", 4)
     done: list[int] = []
 
-    def spy(pieces):
-        results = run_forked(pieces)
+    def spy(pieces, meanwhile=None):
+        results = run_forked(pieces, meanwhile)
         if results is not None:
             done.append(len(results))
         return results
@@ -140,7 +140,8 @@ def test_a_shipped_scenario_analysed_with_a_shared_out_sweep_reports_the_same(ca
     from simulator.scenario.loader import load_scenario
 
     done = []
-    monkeypatch.setattr(play_sweep, "run_forked", lambda pieces: done.append(len(pieces)) or run_forked(pieces))
+    monkeypatch.setattr(play_sweep, "run_forked",
+                        lambda pieces, meanwhile=None: done.append(len(pieces)) or run_forked(pieces, meanwhile))
     scenario, _ = load_scenario(SCENARIOS_DIR / "third_call.yaml", catalog)
     one, _ = analyse_with_tree(scenario, catalog, runs=200)
     two, _ = analyse_with_tree(scenario, catalog, runs=200, sweep_workers=2)
@@ -183,3 +184,63 @@ def test_more_runs_than_the_run_queue_holds_leave_the_sweep_to_this_one(catalog,
     monkeypatch.setattr(_RunQueue, "MOST", 6)
     assert sweep(stepper, 200_000, workers=3) == whole
     assert splits == [3]
+
+
+# ----------------------------------------------------------------------------- searching meanwhile
+
+
+def _analysed(scenario, catalog, workers, tree_limit):
+    from simulator.engine.analysis import analyse_with_tree
+
+    analysis, tree = analyse_with_tree(scenario, catalog, runs=300, tree_limit=tree_limit, sweep_workers=workers)
+    # the tree itself, prefix by prefix: the same prefixes under the same ids (ties are broken by id)
+    return analysis, (tree.size, tree.parent[:tree.size].tobytes(), tree.choice[:tree.size].tobytes())
+
+
+@pytest.mark.parametrize("seed", [*range(10), 42, 85, 124])  # 42, 85, 124: the guess misses
+def test_the_searches_run_while_the_sweep_is_shared_out_find_what_they_find_after_it(seed, catalog, monkeypatch):
+    """Random play and the beam search run in this process while the other processes sweep.
+    With a --tree-limit below the sweep's size that guess stands; at its size every
+    play-through may be scored instead, and the tree starts again from the opening. Either
+    way the analysis is the one-process one, and the tree is prefix for prefix the one the
+    searches grow when they wait for the sweep."""
+    from simulator.engine import analysis
+
+    monkeypatch.setattr(play_sweep, "SPLIT_WIDTH", 4)
+    scenario = _random_scenario(seed, catalog)
+    size = sweep(PlayTree(scenario, catalog).stepper, 200_000).prefixes
+    searches = analysis._Searches.run
+    for tree_limit in (max(1, size // 4), size, size + size // 8, size * 2):
+        one, _ = _analysed(scenario, catalog, 1, tree_limit)
+        shared, grown = _analysed(scenario, catalog, 2, tree_limit)
+        assert shared == one
+        with monkeypatch.context() as waiting:
+            waiting.setattr(analysis._Searches, "run", lambda self: None)  # searched after the sweep
+            assert _analysed(scenario, catalog, 2, tree_limit) == (one, grown)
+    assert analysis._Searches.run is searches
+
+
+def test_searching_meanwhile_happens_and_both_guesses_come_up(catalog, monkeypatch):
+    from simulator.engine import analysis
+
+    monkeypatch.setattr(play_sweep, "SPLIT_WIDTH", 4)
+    meanwhile: list[object] = []
+    seen: list[tuple[bool, bool]] = []  # per analysis: (searched meanwhile, what it found was kept)
+    searches, take = analysis._Searches.run, analysis._Searches.take_scores
+
+    def spy_run(self):
+        meanwhile.append(self)
+        searches(self)
+
+    def spy_take(self):
+        seen.append((self in meanwhile, self.ran))
+        return take(self)
+
+    monkeypatch.setattr(analysis._Searches, "run", spy_run)
+    monkeypatch.setattr(analysis._Searches, "take_scores", spy_take)
+    for seed in (3, 42):
+        scenario = _random_scenario(seed, catalog)
+        size = sweep(PlayTree(scenario, catalog).stepper, 200_000).prefixes
+        for tree_limit in (max(1, size // 4), size):  # (at its very size the guess can miss)
+            _analysed(scenario, catalog, 2, tree_limit)
+    assert (True, True) in seen and (True, False) in seen  # kept, and started again from the opening

@@ -161,3 +161,45 @@ def test_fast_text_assembly_matches_the_json_encoder():
     line = {"choice": 1, "acts": ["acknowledge"], "expression_after": "angry", "reply_text": 'He said "no"\n'}
     result = json.loads(builder._reply_result(line, 3, builder._mood_text(mood)))
     assert result["response"] == 'He said "no"\n' and result["extensions"][builder.extension("choice")] == 2
+
+
+class _Float(float):
+    """A float of another type (numpy's float64 is one)."""
+
+
+_ODD_RESULTS = [  # (changes to a finished attempt, whether the text is assembled without the encoder)
+    ({}, True),
+    ({"skills": {"calm": 90, "listening": 72.5, "empathy": 1e-05, "solutions": 1e16, "follow_up": -0.0}}, True),
+    ({"skills": {"calm": 3}, "overall": None, "grade": None, "outcome": ""}, True),
+    ({"overall": 100.5}, True), ({"overall": -3}, True), ({"overall": -0.0}, True), ({"overall": "85.25"}, True),
+    ({"grade": 'A "quoted"\n\u2028 grade', "outcome": "resolved \u201cfine\u201d \u200d\U0001f642"}, True),
+    ({"grade": 0, "outcome": ()}, True),  # empty non-text: left out, as the encoder's road does
+    ({"finished_at": None}, True), ({"started_at": "2025-03-01T10:00:00.000Z"}, True),  # no duration
+    ({"skills": {"calm": True}}, False), ({"skills": {"calm": float("nan")}}, False),
+    ({"skills": {"empathy": float("-inf")}}, False), ({"skills": {"calm": _Float(0.5)}}, False),
+    ({"overall": float("nan")}, False), ({"overall": float("inf")}, False),
+    ({"grade": 5}, False), ({"outcome": ["resolved"]}, False),
+]
+
+
+@pytest.mark.parametrize("base", ["https://lms.example.com", 'https://lms.example.com/\u00fc"\\x'])
+@pytest.mark.parametrize("changes, fast", _ODD_RESULTS)
+def test_the_finished_result_text_is_what_encoding_the_result_gives(monkeypatch, base, changes, fast):
+    from dataclasses import replace
+
+    from simulator.records.attempt import Attempt
+    from simulator.records.serialize import encode_compact
+
+    attempt = replace(Attempt(1, "uid", "Ana", "x", "X", "", "", "2025-03-01T09:30:00.000Z", "2025-03-01T09:31:35.500Z",
+                              None, "finished", (0, 1), {"calm": 90.0, "listening": 60, "empathy": 72.25}, 81.5, "B",
+                              "resolved"), **changes)
+    builder = StatementBuilder(base)
+    for passed in (True, False, 1):
+        expected = encode_compact(builder._final_result(attempt, passed))
+        plain_calls = []
+        plain = StatementBuilder._final_result
+        monkeypatch.setattr(StatementBuilder, "_final_result",
+                            lambda self, *args: plain_calls.append(args) or plain(self, *args))
+        assert builder._final_result_text(attempt, passed) == expected
+        assert (not plain_calls) == (fast and type(passed) is bool)  # the assembled road, or the encoder's
+        monkeypatch.undo()

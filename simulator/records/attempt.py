@@ -68,6 +68,7 @@ class AttemptRow:
     result_json: str | None
     # how many members SQLite counted in `result_json`, which it found valid JSON (None: not checked)
     result_members: int | None = None
+    turns: list | None = None  # `turns_json` parsed (None: not asked for, `Store.iter_attempt_rows`)
 
     def full(self) -> Attempt:
         """The same attempt with moods, evidence, transcript and result parsed."""

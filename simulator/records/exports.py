@@ -302,7 +302,8 @@ def _write_attempts(store: Store, paths: dict[str, Path], profile: str | None, b
         json_writer = _JsonWriter(streams["json"], profile, head=first) if "json" in streams else None
         xapi_stream = streams.get("xapi")
         # CSV alone needs only the small summary rows; anything else reads the details too.
-        rows = (store.iter_attempt_rows(profile, ids=ids) if json_writer is not None or xapi_stream is not None
+        rows = (store.iter_attempt_rows(profile, ids=ids, parse_turns=xapi_stream is not None)
+                if json_writer is not None or xapi_stream is not None
                 else (AttemptRow(a, "[]", "[]", "[]", None) for a in store.iter_attempts(profile, full=False, ids=ids)))
         for row in rows:
             attempts += 1
@@ -312,7 +313,8 @@ def _write_attempts(store: Store, paths: dict[str, Path], profile: str | None, b
             if json_writer is not None:
                 json_writer.add(row, result)
             if xapi_stream is not None:
-                lines = list(builder.lines(row.attempt, turns=loads(row.turns_json, []),
+                turns = row.turns if row.turns is not None else loads(row.turns_json, [])
+                lines = list(builder.lines(row.attempt, turns=turns,
                                            moods_json=row.moods_json, result=result[0]))
                 if lines:
                     xapi_stream.write("\n".join(lines) + "\n")  # one write per attempt, not per line

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import sqlite3
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -59,6 +60,8 @@ def _checked(column: str) -> str:
 _RESULT_MEMBERS = "CASE WHEN json_valid(d.result) THEN (SELECT COUNT(*) FROM json_each(d.result)) END"
 _EXPORT_COLUMNS = (f"{_BASE_COLUMNS}, {_checked('d.moods')}, {_checked('d.evidence')}, {_checked('d.turns')}, "
                    f"{_RESULT_MEMBERS}, d.result{_SEED_COLUMN}")
+# The same with the transcript unchecked, for a caller that parses it anyway (`parse_turns`).
+_EXPORT_COLUMNS_TURNS_PARSED = _EXPORT_COLUMNS.replace(_checked("d.turns"), "d.turns")
 _SUMMARY_FROM = " FROM attempts AS a"
 # Salvage (a damaged file): the full row's shape with the details left empty.
 _DETAILS_LOST = f"{_BASE_COLUMNS}, NULL, NULL, NULL, NULL, NULL{_SEED_COLUMN}{_SUMMARY_FROM}"
@@ -486,34 +489,61 @@ class Store:
         fallback = columns if not full else _DETAILS_LOST
         yield from self._stream(columns, fallback, where, params, lambda row: _attempt(row, full=full))
 
-    def iter_attempt_rows(self, profile: str | None = None, *,
-                          ids: tuple[int | None, int | None] = (None, None)) -> Iterator["AttemptRow"]:
+    def iter_attempt_rows(self, profile: str | None = None, *, ids: tuple[int | None, int | None] = (None, None),
+                          parse_turns: bool = False) -> Iterator["AttemptRow"]:
         """Every attempt, oldest first, with the big columns left as their stored JSON text
         (`ids` as in `iter_attempts`).
 
         For exports of large histories: the JSON export splices the text in unparsed, and
-        each format parses only what it needs."""
+        each format parses only what it needs. `parse_turns`: give each row's transcript
+        parsed too (`AttemptRow.turns`), for a caller that reads it: then the parse is what
+        finds a damaged transcript, instead of SQLite's check (`_turns_checked`)."""
         where, params = _id_range(*_filters(profile, None, None), ids)
         details = len(_BASE_COLUMNS.split(","))  # the detail columns follow the base ones
         checked = self._has_json_valid()
+        parse_turns = parse_turns and checked
         damaged: list[int] = []
 
         def make(row: tuple) -> AttemptRow:
             texts = row[details:details + 3]
+            turns = None
             if not checked:  # an SQLite without its JSON functions: the same check in Python
                 texts = tuple(text if text is None or _parses(text) else "" for text in texts)
+            elif parse_turns:
+                turns_text, turns = self._turns_checked(texts[2])
+                texts = (texts[0], texts[1], turns_text)
             if "" in texts:
                 damaged.append(row[0])
             result = row[details + 4] if isinstance(row[details + 4], str) else None
             members = row[details + 3] if result is not None and type(row[details + 3]) is int else None
-            return AttemptRow(_attempt(row, full=False), *(_json_text(text) for text in texts), result, members)
+            texts = tuple(_json_text(text) for text in texts)
+            if parse_turns and (turns is None or texts[2] != turns_text):
+                turns = loads(texts[2], [])  # (an object or scalar transcript is read as none)
+            return AttemptRow(_attempt(row, full=False), *texts, result, members, turns)
 
-        columns = _EXPORT_COLUMNS if checked else _NO_SNAPSHOT_COLUMNS
+        columns = _NO_SNAPSHOT_COLUMNS if not checked else (_EXPORT_COLUMNS_TURNS_PARSED if parse_turns
+                                                             else _EXPORT_COLUMNS)
         yield from self._stream(f"{columns}{_FULL_FROM}", _DETAILS_LOST, where, params, make)
         if damaged:
             shown = ", ".join(f"#{n}" for n in damaged[:10]) + (" …" if len(damaged) > 10 else "")
             self.notices.append(f"{self.path}: the transcript, moods or evidence of {len(damaged)} attempt(s) "
                                 f"were damaged and are exported empty ({shown})")
+
+    def _turns_checked(self, stored: Any) -> tuple[Any, list | None]:
+        """(what `_checked` gives for the stored transcript, its parse or None), parsing it
+        in Python: SQLite's check of the column cost ~0.07 s of CPU over ten thousand
+        attempts, on top of the parse the caller needs anyway. Python reads NaN and
+        Infinity, which SQLite calls damaged, so the parse refuses them; what Python cannot
+        read (nesting past its recursion limit, a non-text value...) is left to SQLite."""
+        if stored is None:
+            return None, None
+        if type(stored) is str:
+            try:
+                return stored, _STRICT_JSON.decode(stored)
+            except (ValueError, RecursionError):
+                pass
+        valid = self._conn.execute("SELECT json_valid(?)", (stored,)).fetchone()[0]
+        return (stored if valid else ""), None
 
     def _has_json_valid(self) -> bool:
         try:
@@ -669,6 +699,14 @@ def _seed_of(snapshot: Any) -> int | None:
     """The reply-order seed a snapshot carries, or None (authored order; also for junk)."""
     seed = field(snapshot, "seed") if snapshot is not None else None
     return seed if isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63 else None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# json.loads without NaN, Infinity and -Infinity: what SQLite's json_valid accepts of it
+_STRICT_JSON = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def _parses(text: Any) -> bool:

@@ -312,3 +312,39 @@ def test_damaged_columns_are_found_without_sqlite_json_functions(tmp_path, scena
         [row] = list(store.iter_attempt_rows())
         assert row.evidence_json == "[]" and row.turns_json.startswith("[{")
         assert "were damaged and are exported empty (#1)" in store.notices[0]
+
+
+_ODD_TRANSCRIPTS = [  # stored transcript columns, as text unless said otherwise
+    "[]", '[{"turn":1,"choice":0}]', '[{"turn":1,"reply_text":"\u201cfine\u201d \u200d\U0001f642"}]',
+    "[NaN]", '[{"x":Infinity}]', "[-Infinity]", "[1,]", '["\x01"]', '["\\ud800"]', "[1e400]", "[01]",
+    "[" * 1500 + "]" * 1500,  # deeper than Python's parser goes; SQLite reads it
+    "[1]\x00", " [1]", "[1] ", '{"turn":1}', "null", "", "[", 7, b"[1]", b"[1,]", 2.5,
+]
+
+
+def test_parsing_the_transcript_finds_what_sqlite_checking_it_finds(tmp_path, scenario, catalog):
+    """`iter_attempt_rows(parse_turns=True)` parses the transcript in Python instead of
+    asking SQLite whether it is valid: the rows, their parse and the damage notice are
+    what the SQLite check and a parse afterwards give."""
+    from simulator.records.serialize import loads
+
+    db = tmp_path / "records.sqlite3"
+    with open_store(db) as store:
+        for _ in _ODD_TRANSCRIPTS:
+            record_play(store, scenario, catalog, GOOD)
+    with sqlite3.connect(db) as conn:
+        for number, stored in enumerate(_ODD_TRANSCRIPTS, start=1):
+            conn.execute("UPDATE attempt_details SET turns = ? WHERE attempt_id = ?", (stored, number))
+    with open_store(db, read_only=True) as store:
+        checked = list(store.iter_attempt_rows())
+        checked_notices = list(store.notices)
+    with open_store(db, read_only=True) as store:
+        parsed = list(store.iter_attempt_rows(parse_turns=True))
+        assert store.notices == checked_notices and "damaged and are exported empty" in checked_notices[0]
+    assert [row.turns_json for row in parsed] == [row.turns_json for row in checked]
+    assert [row.turns for row in parsed] == [loads(row.turns_json, []) for row in checked]
+    assert all(row.turns is None for row in checked)
+    # the parse the rows hand out is the one the check made (none made twice): the real transcript
+    assert parsed[1].turns == [{"turn": 1, "choice": 0}] and parsed[2].turns[0]["reply_text"].endswith("\U0001f642")
+    from simulator.records import store as store_module
+    assert "json_valid(d.turns)" not in store_module._EXPORT_COLUMNS_TURNS_PARSED  # SQLite's check is left out

@@ -384,10 +384,12 @@ class _IdMaker:
 
 # A moods column as the store writes it: a list of non-empty objects of plain names and JSON
 # numbers (of a length Python reads), so every "},{" separates two moods. Matching it is a
-# third of the time parsing it takes.
-_NUMBER = r"-?(?:0|[1-9][0-9]{0,99})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
-_MOOD = rf'\{{"[A-Za-z0-9_-]+":{_NUMBER}(?:,"[A-Za-z0-9_-]+":{_NUMBER})*\}}'
-_PLAIN_MOODS = re.compile(rf"\[{_MOOD}(?:,{_MOOD})*\]")
+# third of the time parsing it takes. Every quantifier is possessive (never gives back):
+# what may follow each one cannot start what it repeats, so giving back never helps, and
+# keeping the places to go back to took half the time of the match.
+_NUMBER = r"-?+(?:0|[1-9][0-9]{0,99}+)(?:\.[0-9]++)?+(?:[eE][-+]?+[0-9]++)?+"
+_MOOD = rf'\{{"[A-Za-z0-9_-]++":{_NUMBER}(?:,"[A-Za-z0-9_-]++":{_NUMBER})*+\}}'
+_PLAIN_MOODS = re.compile(rf"\[{_MOOD}(?:,{_MOOD})*+\]")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 

@@ -247,3 +247,34 @@ def test_moods_cut_from_the_stored_column_are_what_formatting_the_parsed_moods_g
     got = builder._stored_mood_texts(moods)
     assert [None if text is None else json.loads(text) for text in got] == \
            [None if text is None else json.loads(text) for text in expected]
+
+
+# _PLAIN_MOODS as first written, every quantifier free to give back what it took
+_NUMBER_BACKTRACKING = r"-?(?:0|[1-9][0-9]{0,99})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_MOOD_BACKTRACKING = rf'\{{"[A-Za-z0-9_-]+":{_NUMBER_BACKTRACKING}(?:,"[A-Za-z0-9_-]+":{_NUMBER_BACKTRACKING})*\}}'
+
+
+@pytest.mark.parametrize("moods", [
+    '[{"pleasure":-0.4375,"arousal":1e-05,"patience":7.0},{"pleasure":0,"heard":-12}]',  # the store's shape
+    '[{"a":0}]', '[{"a":-0}]', '[{"a":1E+9}]', '[{"a":1e-0}]', '[{"a_b-9":10.25}]', '[{"a":1},{"b":2},{"c":3}]',
+    '[{"a":' + "9" * 100 + "}]", '[{"a":' + "9" * 101 + "}]", '[{"a":1.' + "5" * 300 + "}]",
+    '[{"a":00}]', '[{"a":01}]', '[{"a":1.}]', '[{"a":.5}]', '[{"a":-}]', '[{"a":1e}]', '[{"a":1e+}]', '[{"a":+1}]',
+    '[{"a":--1}]', '[{"a":1.5.5}]', '[{"a":1e5e5}]', '[{"a":1,}]', '[{"a":1},]', '[{}]', "[]", '[{"":1}]',
+    '[{"a":1}{"b":2}]', '[{"a":1},{"b":"},{"}]', '[{"a":NaN}]', '[{"é":1.5}]', '[{"a":1}, {"b":2}]',
+    '[{"a":1,"a":2}]', '[{"a":1}]\n', ' [{"a":1}]', '[{"a":[1]}]', '[{"a":{"b":1}}]', '[{"a":true}]'])
+def test_the_plain_moods_pattern_matches_what_the_backtracking_one_matches(moods):
+    import re
+
+    from simulator.records.xapi import _PLAIN_MOODS
+
+    backtracking = re.compile(rf"\[{_MOOD_BACKTRACKING}(?:,{_MOOD_BACKTRACKING})*\]")
+    assert bool(_PLAIN_MOODS.fullmatch(moods)) == bool(backtracking.fullmatch(moods))
+
+
+def test_recorded_moods_take_the_cut(tmp_path, scenario, catalog):
+    from simulator.records.xapi import _PLAIN_MOODS
+
+    with open_store(tmp_path / "records.sqlite3") as store:
+        record_play(store, scenario, catalog, GOOD)
+        [row] = list(store.iter_attempt_rows())
+    assert row.moods_json != "[]" and _PLAIN_MOODS.fullmatch(row.moods_json)

@@ -412,6 +412,11 @@ class _Searches:
             self._error = error
         self.ran = True
 
+    def forget(self) -> None:
+        """The guess missed: the tree back to the opening, as the sweep left it."""
+        self.tree.truncate(1)
+        self.ran = False
+
     def take_scores(self) -> tuple[Any, str]:
         if self._error is not None:
             raise self._error
@@ -468,8 +473,7 @@ def analyse_with_tree(scenario: Scenario, catalog: Catalog, *, runs: int = DEFAU
         notes.sample(f"reachability, dead ends and skill chances from the first {swept.prefixes:,} prefixes", why)
     wants_all = swept.complete and swept.prefixes <= tree_limit
     if early.ran and wants_all:  # the sweep turned out small enough to score whole: start again
-        tree.truncate(1)
-        early.ran = False
+        early.forget()
     if not early.ran:
         early.random_play()
     scores, random_why = early.take_scores()

@@ -139,6 +139,14 @@ def _edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _refused(data_dir, path, old, new):
+    """The diagnostics of the data folder after `old` became `new` in `path` (it must not load)."""
+    _edit(path, old, new)
+    catalog, diagnostics = load_catalog(data_dir)
+    assert catalog is None
+    return diagnostics
+
+
 def _line_of(path, needle):
     return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
 
@@ -172,9 +180,7 @@ def test_a_bad_rubric_setting_is_reported_at_its_line(data_dir):
 ])
 def test_a_missing_or_blank_word_is_reported_at_its_line(data_dir, old, new, needle, problem):
     rubric = data_dir / "rubric.yaml"
-    _edit(rubric, old, new)
-    catalog, diagnostics = load_catalog(data_dir)
-    assert catalog is None
+    diagnostics = _refused(data_dir, rubric, old, new)
     assert [(d.code, d.path, d.line) for d in diagnostics] == [("S115", str(rubric), _line_of(rubric, needle))]
     assert problem in diagnostics[0].message
 
@@ -199,9 +205,7 @@ def test_a_rubric_without_outcome_words_is_reported(data_dir):
 ])
 def test_persona_scoring_mistakes_are_reported_at_their_line(data_dir, old, new, code, needle):
     personas = data_dir / "personas.yaml"
-    _edit(personas, old, new)
-    catalog, diagnostics = load_catalog(data_dir)
-    assert catalog is None
+    diagnostics = _refused(data_dir, personas, old, new)
     assert [(d.code, d.line) for d in diagnostics] == [(code, _line_of(personas, needle))]
 
 

@@ -128,19 +128,9 @@ def test_report_can_draw_the_chart_as_png(exports, tmp_path):
 
 
 @pytest.fixture()
-def renamed_data(tmp_path):
+def renamed_data(edited_data):
     """A copy of the shipped data folder whose rubric.yaml calls the solutions skill otherwise."""
-    import shutil
-
-    from simulator.paths import DATA_DIR
-
-    folder = tmp_path / "data"
-    shutil.copytree(DATA_DIR, folder)
-    rubric = folder / "rubric.yaml"
-    text = rubric.read_text(encoding="utf-8")
-    assert text.count("label: Solutions\n") == 1
-    rubric.write_text(text.replace("label: Solutions\n", "label: Ways forward\n"), encoding="utf-8")
-    return folder
+    return edited_data("data", ("label: Solutions\n", "label: Ways forward\n"))
 
 
 def test_the_report_words_the_skills_as_its_data_folder_does(exports, renamed_data, tmp_path, capsys):

@@ -58,17 +58,22 @@ def test_json_scores_outside_0_to_100_skip_their_attempt_and_keep_the_rest(machi
     assert "1 attempt(s), 1 finished" in out.read_text(encoding="utf-8")
 
 
+def _rewrite(path, rows):
+    """Write the export's CSV rows back as the team lead's spreadsheet would save them."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
 @pytest.mark.parametrize("column, value", [("overall", "-5"), ("overall", "inf"), ("empathy", "nan"),
                                            ("solutions", "100.5"), ("overall", "abc")])
 def test_csv_scores_outside_0_to_100_skip_their_row_naming_its_line(machine, tmp_path, column, value):
     path = _export(machine, "csv", tmp_path / "team.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     rows[1][column] = value  # the second attempt: line 3 of the file
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    _rewrite(path, rows)
 
     report = report_from_exports([path])
     assert report.problems == [f"{path}:3: attempt {rows[1]['attempt_uid']}: {column} {value!r} is not a "
@@ -81,11 +86,7 @@ def test_scores_at_the_ends_of_the_scale_are_kept(machine, tmp_path):
     path = _export(machine, "csv", tmp_path / "team.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     rows[0]["overall"], rows[0]["calm"], rows[0]["empathy"] = "0", "100", ""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    _rewrite(path, rows)
     report = report_from_exports([path])
     assert report.problems == [] and len(report.rows) == 3
     assert report.rows[0].overall == 0 and report.rows[0].skills["calm"] == 100

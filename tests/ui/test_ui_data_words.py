@@ -151,16 +151,11 @@ def test_the_rubric_words_are_read_when_a_screen_is_built_not_every_frame(make_a
     assert drawn_reads(app) == 0, "the picker's Best/Tried caption read the rubric per frame"
 
 
-def test_the_picker_calls_a_grade_best_by_the_data_folders_pass_grade(make_app, tmp_path):
+def test_the_picker_calls_a_grade_best_by_the_data_folders_pass_grade(make_app, edited_data):
     """A B is "Best" under the shipped pass grade (B) and "Tried" under a folder's pass grade A."""
     from simulator.ui.profiles import MemoryProfileStore
 
-    strict = tmp_path / "strict"
-    shutil.copytree(DATA_DIR, strict)
-    rubric = strict / "rubric.yaml"
-    text = rubric.read_text(encoding="utf-8")
-    assert text.count("\npass_grade: B\n") == 1
-    rubric.write_text(text.replace("\npass_grade: B\n", "\npass_grade: A\n"), encoding="utf-8")
+    strict = edited_data("strict", ("\npass_grade: B\n", "\npass_grade: A\n"))
     captions = {}
     for name, folder in (("shipped", DATA_DIR), ("strict", strict)):
         store = MemoryProfileStore()
